@@ -1,0 +1,48 @@
+// Builds the four entry points into dist/. `vscode` stays external (provided by the host).
+import * as esbuild from 'esbuild';
+import { chmodSync, mkdirSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+/** @type {esbuild.BuildOptions[]} */
+const builds = [
+  {
+    entryPoints: { extension: 'src/extension/extension.ts' },
+    platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'],
+  },
+  {
+    entryPoints: { server: 'src/server/server.ts' },
+    platform: 'node', format: 'cjs', target: 'node20',
+  },
+  {
+    entryPoints: { cli: 'src/cli/main.ts' },
+    platform: 'node', format: 'cjs', target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    entryPoints: { webview: 'src/webview/main.ts' },
+    platform: 'browser', format: 'iife', target: 'es2022',
+  },
+];
+
+mkdirSync('dist', { recursive: true });
+const common = {
+  bundle: true, outdir: 'dist', sourcemap: true, minify: production, logLevel: 'warning',
+  legalComments: 'linked', metafile: true,
+};
+if (watch) {
+  for (const b of builds) {
+    const ctx = await esbuild.context({ ...common, ...b });
+    await ctx.watch();
+  }
+  console.log('esbuild: watching');
+} else {
+  const results = await Promise.all(builds.map((b) => esbuild.build({ ...common, ...b })));
+  chmodSync('dist/cli.js', 0o755);
+  for (const r of results) {
+    for (const [file, info] of Object.entries(r.metafile.outputs)) {
+      if (file.endsWith('.js')) console.log(`built ${file} ${(info.bytes / 1024).toFixed(0)} KiB`);
+    }
+  }
+}

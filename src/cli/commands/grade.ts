@@ -1,0 +1,6 @@
+// Placeholder: the owner of this command replaces this file.
+import { CliError } from '../util.js';
+export const summary = 'grade';
+export async function run(_argv: string[]): Promise<number> {
+  throw new CliError('"grade" is not built yet');
+}

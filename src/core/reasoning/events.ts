@@ -1,0 +1,69 @@
+// Typed events emitted by the orchestrator. The CLI (--json prints one per line), the webview panel,
+// the eval harness and the status bar all consume these; keep them JSON-serialisable.
+import type { LlmErrorKind } from '../llm/types.js';
+
+export interface PlanStep {
+  /** What this step must achieve, in abstract terms. */
+  goal: string;
+  /** The method / template the navigator intends (a name, or a template id from the library). */
+  method: string;
+  /** Query used to retrieve templates for this step. */
+  query: string;
+}
+
+export interface Plan {
+  /** The navigator's analysis of the problem: what is asked, what is given. */
+  analysis: string;
+  /** Estimated complexity on the library's difficulty scale (1-10). */
+  complexity: number;
+  steps: PlanStep[];
+}
+
+export type PlanSource = 'navigator' | 'repaired' | 'fallback';
+
+export interface RetrievedTemplateSummary {
+  id: string;
+  name: string;
+  chapter: string;
+  section: string;
+  score: number;
+  matchedFields: string[];
+}
+
+export type ModelRole = 'navigator' | 'solver';
+
+export interface SolveStats {
+  calls: number;
+  navigatorCalls: number;
+  solverCalls: number;
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  /** Wall time of the whole run. */
+  ms: number;
+  /** Time spent waiting on models. */
+  modelMs: number;
+  /** Evaluate-and-adjust rounds used. */
+  rounds: number;
+  /** Round budget granted from the complexity estimate. */
+  roundBudget: number;
+  templatesUsed: string[];
+}
+
+export type SolveEvent =
+  | { type: 'start'; runId: string; problem: string; mode: SolveMode; navigator: string; solver: string }
+  | { type: 'plan'; plan: Plan; source: PlanSource; round: number; note?: string }
+  | { type: 'retrieval'; stepIndex: number; query: string; templates: RetrievedTemplateSummary[]; chosen?: string; why?: string }
+  | { type: 'step-start'; stepIndex: number; goal: string; templateId?: string; attempt: number }
+  | { type: 'step-delta'; stepIndex: number; text: string }
+  | { type: 'step-done'; stepIndex: number; text: string; attempt: number }
+  | { type: 'evaluation'; stepIndex: number; verdict: 'accept' | 'revise' | 'replan' | 'finish'; feedback: string; progress?: number }
+  | { type: 'adjustment'; kind: 'revise' | 'replan'; stepIndex: number; reason: string; plan?: Plan }
+  | { type: 'analysis-delta'; text: string }
+  | { type: 'final'; answer: string | null; text: string }
+  | { type: 'usage'; role: ModelRole; model: string; promptTokens: number; completionTokens: number; latencyMs: number; estimated?: boolean }
+  | { type: 'error'; message: string; kind: LlmErrorKind | 'internal'; fatal: boolean }
+  | { type: 'done'; status: 'solved' | 'no-answer' | 'cancelled' | 'failed'; stats: SolveStats };
+
+/** solve: full solution; hint: plan first, then one step per request; explain: analysis only, no solution. */
+export type SolveMode = 'solve' | 'hint' | 'explain';

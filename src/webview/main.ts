@@ -1,0 +1,2 @@
+// Placeholder until its issue lands; replaced by the owner of this folder.
+export {};
