@@ -1,0 +1,357 @@
+// ChatModel provider for any OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, LM Studio, llama.cpp ...),
+// built on the `openai` SDK's streaming chat completions.
+//
+// Retries are ours, not the SDK's (the SDK's are switched off): exponential backoff with jitter,
+// honouring Retry-After, on 429 / 5xx / dropped connections — and only while nothing has been yielded
+// yet, so streamed text is never duplicated. A refused connection or an unknown host is not retried
+// (it fails within a second or so). Every failure becomes an `LlmError` whose message names the endpoint
+// (never the key) and says what to do.
+import OpenAI from 'openai';
+import type { ChatChunk, ChatMessage, ChatModel, ChatRequest, TokenUsage } from './types.js';
+import { LlmError } from './types.js';
+
+export interface OpenAiModelOptions {
+  /** e.g. https://api.openai.com/v1, http://localhost:11434/v1 */
+  baseUrl: string;
+  model: string;
+  /** Optional: local servers need none (a placeholder the server ignores is sent). */
+  apiKey?: string;
+  /** Time limit for one request, from sending it to the last streamed token (default 120 s). */
+  timeoutMs?: number;
+  /** Retries after the first attempt on 429 / 5xx / dropped connections (default 3). */
+  maxRetries?: number;
+  /** Shown to users; defaults to the model name. */
+  label?: string;
+  /** First backoff delay (default 500 ms); doubles per retry, ±25 % jitter, capped at `maxRetryDelayMs`. */
+  retryBaseDelayMs?: number;
+  /** Longest single wait before a retry, also the largest Retry-After honoured (default 20 s). */
+  maxRetryDelayMs?: number;
+}
+
+export interface ModelInfo {
+  id: string;
+  ownedBy?: string;
+}
+
+/** Placeholder key for servers that need none; real servers reject it with 401 (reported as `auth`). */
+const NO_KEY = 'no-key-needed';
+const DEFAULT_TIMEOUT_MS = 120_000;
+
+/** The endpoint as shown in messages: no credentials, no query string. */
+export function describeEndpoint(baseUrl: string): string {
+  try {
+    const u = new URL(baseUrl);
+    return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return baseUrl.replace(/\/\/[^/@]*@/, '//').replace(/[?#].*$/, '');
+  }
+}
+
+function normaliseBaseUrl(baseUrl: string): string {
+  const trimmed = baseUrl.trim().replace(/\/+$/, '');
+  let u: URL;
+  try {
+    u = new URL(trimmed);
+  } catch {
+    throw new LlmError('unreachable', `"${trimmed}" is not a valid base URL — use e.g. http://localhost:11434/v1`, {
+      endpoint: trimmed,
+    });
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+    throw new LlmError('unreachable', `base URL ${describeEndpoint(trimmed)} must start with http:// or https://`, {
+      endpoint: trimmed,
+    });
+  }
+  return trimmed;
+}
+
+/** Rough token count (≈ 4 characters per token) for servers that report no usage. */
+export function estimateTokens(text: string): number {
+  return text.length === 0 ? 0 : Math.max(1, Math.ceil(text.length / 4));
+}
+
+function estimateUsage(messages: ChatMessage[], completion: string): TokenUsage {
+  const promptTokens = messages.reduce((n, m) => n + 4 + estimateTokens(m.content), 2);
+  const completionTokens = estimateTokens(completion);
+  return { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens, estimated: true };
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Error codes anywhere in an error's cause chain (undici nests them, AggregateError lists them). */
+function errorCodes(err: unknown, depth = 0, out: string[] = []): string[] {
+  if (!err || typeof err !== 'object' || depth > 6) return out;
+  const e = err as { code?: unknown; cause?: unknown; errors?: unknown; message?: unknown };
+  if (typeof e.code === 'string') out.push(e.code);
+  if (typeof e.message === 'string') {
+    const m = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)\b/.exec(e.message);
+    if (m) out.push(m[1]!);
+    if (/terminated|other side closed|socket hang up/i.test(e.message)) out.push('ECONNRESET');
+  }
+  if (e.cause) errorCodes(e.cause, depth + 1, out);
+  if (Array.isArray(e.errors)) for (const x of e.errors) errorCodes(x, depth + 1, out);
+  return out;
+}
+
+function retryAfterMs(headers: Headers | undefined): number | undefined {
+  if (!headers) return undefined;
+  const ms = headers.get('retry-after-ms');
+  if (ms && Number.isFinite(Number(ms))) return Math.max(0, Number(ms));
+  const ra = headers.get('retry-after');
+  if (!ra) return undefined;
+  const secs = Number(ra);
+  if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
+  const date = Date.parse(ra);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+}
+
+function apiMessage(err: InstanceType<typeof OpenAI.APIError>): string {
+  const e = err.error as { message?: unknown } | undefined;
+  const m = typeof e?.message === 'string' ? e.message : '';
+  return m.replace(/\s+/g, ' ').slice(0, 200);
+}
+
+interface Attempt {
+  /** true once a delta has been yielded: from then on nothing is retried. */
+  yielded: boolean;
+  timedOut: boolean;
+}
+
+/** Maps anything thrown during one attempt to an LlmError (retryable marks what may be tried again). */
+function toLlmError(err: unknown, ctx: { endpoint: string; model: string; userSignal?: AbortSignal; attempt: Attempt; timeoutMs: number }): LlmError {
+  const { endpoint, model } = ctx;
+  if (err instanceof LlmError) return err;
+  if (ctx.userSignal?.aborted) return new LlmError('cancelled', `request to ${endpoint} was cancelled`, { endpoint });
+  if (ctx.attempt.timedOut) {
+    return new LlmError(
+      'timeout',
+      `${endpoint} did not finish answering within ${Math.round(ctx.timeoutMs / 1000)} s — the model may be overloaded or too slow; raise the request timeout or use a smaller model`,
+      { endpoint, retryable: false, cause: err },
+    );
+  }
+  if (err instanceof OpenAI.APIError && typeof err.status === 'number') {
+    const status = err.status;
+    const detail = apiMessage(err);
+    const said = detail ? ` (server said: ${detail})` : '';
+    if (status === 401 || status === 403) {
+      return new LlmError('auth', `${endpoint} refused the API key (HTTP ${status})${said} — set a valid key (flag --api-key-env or OPENAI_API_KEY; in VS Code: ReasonFlux: Set API Key)`, { status, endpoint });
+    }
+    if (status === 404) {
+      return new LlmError('not-found', `${endpoint} has no model "${model}" or no chat completions route (HTTP 404)${said} — check the model name (list them with GET ${endpoint}/models) and that the base URL ends in /v1`, { status, endpoint });
+    }
+    if (status === 429) {
+      return new LlmError('rate-limited', `${endpoint} is rate-limiting requests (HTTP 429)${said} — wait a moment and try again, or lower the request rate`, { status, endpoint, retryable: true, cause: err });
+    }
+    if (status >= 500) {
+      return new LlmError('server', `${endpoint} failed with HTTP ${status}${said} — the server or model had an error; try again later`, { status, endpoint, retryable: true, cause: err });
+    }
+    if (status === 408) {
+      return new LlmError('timeout', `${endpoint} timed out the request (HTTP 408)${said}`, { status, endpoint, retryable: true });
+    }
+    return new LlmError('bad-response', `${endpoint} rejected the request with HTTP ${status}${said}`, { status, endpoint });
+  }
+  const codes = errorCodes(err);
+  if (codes.includes('ECONNREFUSED') || codes.includes('ENOTFOUND') || codes.includes('EAI_AGAIN') || codes.includes('EHOSTUNREACH') || codes.includes('ENETUNREACH')) {
+    const what = codes.includes('ENOTFOUND') || codes.includes('EAI_AGAIN') ? 'its host name could not be resolved' : 'nothing is listening there';
+    return new LlmError('unreachable', `cannot reach ${endpoint}: ${what} — start the model server or fix the base URL`, { endpoint, retryable: false, cause: err });
+  }
+  if (err instanceof OpenAI.APIConnectionTimeoutError || codes.includes('ETIMEDOUT')) {
+    return new LlmError('timeout', `${endpoint} did not answer in time — check that the server is up and not overloaded`, { endpoint, retryable: true, cause: err });
+  }
+  if (err instanceof OpenAI.APIConnectionError || codes.includes('ECONNRESET') || codes.includes('EPIPE')) {
+    const mid = ctx.attempt.yielded ? ' in the middle of the answer' : '';
+    return new LlmError('server', `the connection to ${endpoint} was closed${mid} — the server may have crashed or restarted; try again`, { endpoint, retryable: !ctx.attempt.yielded, cause: err });
+  }
+  if (err instanceof SyntaxError || (err instanceof OpenAI.APIError && err.status === undefined)) {
+    return new LlmError('bad-response', `${endpoint} sent a reply that is not a valid OpenAI-compatible stream (${String((err as Error).message).slice(0, 120)}) — check that the base URL points at an OpenAI-compatible /v1 API`, { endpoint, cause: err });
+  }
+  const msg = err instanceof Error ? err.message : String(err);
+  return new LlmError('bad-response', `request to ${endpoint} failed: ${msg.slice(0, 200)}`, { endpoint, cause: err });
+}
+
+function makeClient(baseURL: string, apiKey: string | undefined, timeoutMs: number): OpenAI {
+  return new OpenAI({
+    baseURL,
+    apiKey: apiKey && apiKey.trim() ? apiKey.trim() : NO_KEY,
+    maxRetries: 0,
+    timeout: timeoutMs,
+    logLevel: 'off',
+    dangerouslyAllowBrowser: true,
+  });
+}
+
+/** A ChatModel that streams chat completions from an OpenAI-compatible endpoint. */
+export function createOpenAiModel(options: OpenAiModelOptions): ChatModel {
+  const baseURL = normaliseBaseUrl(options.baseUrl);
+  const endpoint = describeEndpoint(baseURL);
+  const model = options.model.trim();
+  if (!model) throw new LlmError('not-found', `no model name given for ${endpoint} — pass --model or set REASONFLUX_MODEL`, { endpoint });
+  const timeoutMs = Math.max(1, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const maxRetries = Math.max(0, Math.floor(options.maxRetries ?? 3));
+  const baseDelay = Math.max(0, options.retryBaseDelayMs ?? 500);
+  const maxDelay = Math.max(0, options.maxRetryDelayMs ?? 20_000);
+  const client = makeClient(baseURL, options.apiKey, timeoutMs);
+  /** Set once the server rejects `response_format`; later JSON requests rely on the prompt alone. */
+  let jsonModeUnsupported = false;
+
+  async function* stream(request: ChatRequest): AsyncGenerator<ChatChunk, void, undefined> {
+    const userSignal = request.signal;
+    const started = performance.now();
+    let retries = 0;
+    for (let attemptNo = 0; ; attemptNo++) {
+      if (userSignal?.aborted) throw new LlmError('cancelled', `request to ${endpoint} was cancelled`, { endpoint });
+      const attempt: Attempt = { yielded: false, timedOut: false };
+      const controller = new AbortController();
+      const onUserAbort = () => controller.abort(userSignal?.reason);
+      userSignal?.addEventListener('abort', onUserAbort, { once: true });
+      const timer = setTimeout(() => {
+        attempt.timedOut = true;
+        controller.abort(new Error('timeout'));
+      }, timeoutMs);
+      const useJson = !!request.json && !jsonModeUnsupported;
+      let text = '';
+      let usage: TokenUsage | undefined;
+      let finishReason: string | undefined;
+      let servedModel = model;
+      let firstTokenMs: number | undefined;
+      try {
+        const s = await client.chat.completions.create(
+          {
+            model,
+            messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+            stream: true,
+            stream_options: { include_usage: true },
+            ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+            ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
+            ...(useJson ? { response_format: { type: 'json_object' as const } } : {}),
+          },
+          { signal: controller.signal, maxRetries: 0, timeout: timeoutMs },
+        );
+        for await (const chunk of s) {
+          if (!chunk || typeof chunk !== 'object') continue;
+          if (typeof chunk.model === 'string' && chunk.model) servedModel = chunk.model;
+          const u = chunk.usage;
+          if (u && typeof u.prompt_tokens === 'number') {
+            const completionTokens = typeof u.completion_tokens === 'number' ? u.completion_tokens : 0;
+            usage = {
+              promptTokens: u.prompt_tokens,
+              completionTokens,
+              totalTokens: typeof u.total_tokens === 'number' ? u.total_tokens : u.prompt_tokens + completionTokens,
+            };
+          }
+          const choice = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
+          if (choice?.finish_reason) finishReason = choice.finish_reason;
+          const delta = choice?.delta?.content;
+          if (typeof delta === 'string' && delta.length > 0) {
+            if (firstTokenMs === undefined) firstTokenMs = performance.now() - started;
+            text += delta;
+            attempt.yielded = true;
+            yield { type: 'delta', text: delta };
+          }
+          if (controller.signal.aborted) break;
+        }
+        // The SDK ends a stream quietly when it is aborted: find out why.
+        if (controller.signal.aborted) throw new Error('aborted');
+        if (text.length === 0 && finishReason !== 'length') {
+          throw new LlmError('bad-response', `${endpoint} returned an empty answer for model "${model}" — check that the model is loaded and supports chat`, { endpoint, retryable: false });
+        }
+      } catch (err) {
+        let e = toLlmError(err, { endpoint, model, userSignal, attempt, timeoutMs });
+        // Some servers (e.g. LM Studio) reject response_format json_object: retry once without it.
+        if (useJson && e.details.status === 400 && /response_format|json/i.test(e.message) && !attempt.yielded) {
+          jsonModeUnsupported = true;
+          continue;
+        }
+        if (e.kind === 'cancelled' || !e.details.retryable || attempt.yielded || retries >= maxRetries) {
+          if (retries > 0 && e.kind !== 'cancelled') {
+            e = new LlmError(e.kind, `${e.message} (gave up after ${retries + 1} attempts)`, e.details);
+          }
+          throw e;
+        }
+        let wait = Math.min(maxDelay, baseDelay * 2 ** retries) * (0.75 + Math.random() * 0.5);
+        const cause = e.details.cause;
+        const ra = cause instanceof OpenAI.APIError ? retryAfterMs(cause.headers) : undefined;
+        if (ra !== undefined) {
+          if (ra > maxDelay) {
+            throw new LlmError(e.kind, `${e.message} (the server asks to wait ${Math.ceil(ra / 1000)} s)`, e.details);
+          }
+          wait = ra;
+        }
+        retries++;
+        try {
+          await sleep(wait, userSignal);
+        } catch {
+          throw new LlmError('cancelled', `request to ${endpoint} was cancelled`, { endpoint });
+        }
+        continue;
+      } finally {
+        clearTimeout(timer);
+        userSignal?.removeEventListener('abort', onUserAbort);
+        controller.abort();
+      }
+      yield {
+        type: 'done',
+        usage: usage ?? estimateUsage(request.messages, text),
+        latencyMs: performance.now() - started,
+        ...(firstTokenMs !== undefined ? { firstTokenMs } : {}),
+        model: servedModel,
+        ...(finishReason ? { finishReason } : {}),
+        retries,
+      };
+      return;
+    }
+  }
+
+  return {
+    id: `openai:${endpoint}#${model}`,
+    label: options.label?.trim() || model,
+    stream,
+  };
+}
+
+/** Models the endpoint offers (GET /models), sorted by id, for the model picker. */
+export async function listModels(baseUrl: string, apiKey?: string, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<ModelInfo[]> {
+  const baseURL = normaliseBaseUrl(baseUrl);
+  const endpoint = describeEndpoint(baseURL);
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const client = makeClient(baseURL, apiKey, timeoutMs);
+  const attempt: Attempt = { yielded: false, timedOut: false };
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(() => {
+    attempt.timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  try {
+    const out: ModelInfo[] = [];
+    for await (const m of client.models.list({ signal: controller.signal })) {
+      if (m && typeof m.id === 'string') out.push(typeof m.owned_by === 'string' ? { id: m.id, ownedBy: m.owned_by } : { id: m.id });
+      if (out.length >= 5000) break;
+    }
+    if (controller.signal.aborted) throw new Error('aborted');
+    return out.sort((a, b) => a.id.localeCompare(b.id));
+  } catch (err) {
+    const e = toLlmError(err, { endpoint, model: '', userSignal: options.signal, attempt, timeoutMs });
+    if (e.kind === 'not-found') {
+      throw new LlmError('not-found', `${endpoint} has no /models route (HTTP 404) — check that the base URL ends in /v1, or type the model name yourself`, e.details);
+    }
+    throw e;
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+}
