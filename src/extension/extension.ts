@@ -1,2 +1,53 @@
-// Placeholder until its issue lands; replaced by the owner of this folder.
-export {};
+// Entry point (dist/extension.js). activate() stays small: output channel, language client,
+// the editor features (features.ts), configuration watching. Nothing runs at import time.
+import * as vscode from 'vscode';
+import { LanguageClientController, type ClientState } from './client.js';
+import { affects } from './config.js';
+import { registerFeatures } from './features.js';
+import { createOutput, describeError } from './log.js';
+
+/** What activate() returns (vscode.extensions.getExtension(...).exports); used by the host tests. */
+export interface ReasonFluxApi {
+  /** State of the language client: 'running' once the server answered `initialize`. */
+  readonly languageClientState: ClientState;
+}
+
+let controller: LanguageClientController | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<ReasonFluxApi> {
+  const output = createOutput();
+  context.subscriptions.push(output);
+  const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '?');
+  output.info(`ReasonFlux Tutor ${version} activating in ${vscode.env.appName} ${vscode.version} (${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);
+
+  const lsp = new LanguageClientController(context, output);
+  controller = lsp;
+  context.subscriptions.push(lsp);
+  const client = await lsp.start();
+
+  try {
+    registerFeatures({ context, output, client });
+  } catch (err) {
+    // A broken feature must not take the language server (detection, hovers) down with it.
+    output.error(`registering the editor features failed: ${describeError(err)}`);
+    void vscode.window.showErrorMessage(`ReasonFlux: some commands could not be registered: ${describeError(err)}`);
+  }
+
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (affects(e, 'detection.languages')) void lsp.restartForLanguages();
+    }),
+  );
+  output.info('activated');
+  return {
+    get languageClientState() {
+      return lsp.state;
+    },
+  };
+}
+
+export async function deactivate(): Promise<void> {
+  const lsp = controller;
+  controller = undefined;
+  await lsp?.stop();
+}

@@ -1,7 +1,16 @@
 // Seam between the thin activate() (src/extension/extension.ts) and the editor features
-// (commands, panel, hover, insertion). The owner of the editor features replaces this body.
-import type * as vscode from 'vscode';
+// (commands, panel, hover, insertion). Nothing here sends anything to a model: runs start only from
+// an explicit command or panel button.
+import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { registerCommands } from './commands/register.js';
+import { SessionManager } from './commands/session.js';
+import { TemplateService } from './commands/templates.js';
+import { SolveHistory } from './history/history.js';
+import { registerSelectionHover } from './hover/selectionHover.js';
+import { PANEL_VIEW_TYPE, TrajectoryPanel } from './panel/panel.js';
+import { ApiKeyStore } from './secrets/keys.js';
+import { SolveStatusBar } from './status/statusBar.js';
 
 export interface FeatureDeps {
   context: vscode.ExtensionContext;
@@ -10,5 +19,37 @@ export interface FeatureDeps {
   client: LanguageClient | undefined;
 }
 
+/** Test-only command returning what the panel holds and shows (not in the manifest, not in the palette). */
+export const PANEL_STATE_COMMAND = 'reasonflux.test.panelState';
+
 /** Registers commands, the panel serializer, hover and insertion; everything goes to context.subscriptions. */
-export function registerFeatures(_deps: FeatureDeps): void {}
+export function registerFeatures(deps: FeatureDeps): void {
+  const { context, output } = deps;
+  const keys = new ApiKeyStore(context.secrets);
+  const history = new SolveHistory(context.globalState);
+  const status = new SolveStatusBar();
+  const templates = new TemplateService(context, output);
+  let session: SessionManager | undefined;
+  const panel = new TrajectoryPanel(context, output, (msg) => session?.handle(msg));
+  session = new SessionManager({ output, panel, keys, history, status, templates });
+
+  context.subscriptions.push(
+    status,
+    panel,
+    ...registerCommands({ output, session, panel, keys, history, templates }),
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+      async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: unknown) {
+        panel.restore(webviewPanel, state);
+      },
+    }),
+    registerSelectionHover(templates),
+    vscode.commands.registerCommand(PANEL_STATE_COMMAND, () => ({
+      state: panel.state,
+      open: panel.isOpen,
+      ready: panel.isReady,
+      rendered: panel.lastRender,
+      rejectedMessages: panel.rejectedMessages,
+      openMs: panel.lastOpenMs,
+    })),
+  );
+}

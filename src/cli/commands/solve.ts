@@ -1,6 +1,224 @@
-// Placeholder: the owner of this command replaces this file.
-import { CliError } from '../util.js';
-export const summary = 'solve';
-export async function run(_argv: string[]): Promise<number> {
-  throw new CliError('"solve" is not built yet');
+// `reasonflux solve "PROBLEM"`: runs the ReasonFlux orchestrator against an OpenAI-compatible endpoint,
+// with live progress (or one JSON event per line with --json). Ctrl-C cancels cleanly.
+import { readFile } from 'node:fs/promises';
+import { createOpenAiModel, describeEndpoint } from '../../core/llm/openai.js';
+import { LlmError } from '../../core/llm/types.js';
+import { solveProblem } from '../../core/reasoning/orchestrator.js';
+import type { SolveEvent, SolveMode } from '../../core/reasoning/events.js';
+import { loadTemplateIndex } from '../../core/templates/library.js';
+import { CliError, checkFlags, intFlag, parseArgs, stringFlag } from '../util.js';
+
+export const summary = 'solve a problem with the ReasonFlux orchestrator';
+
+const HELP = `Usage: reasonflux solve "PROBLEM" [options]
+       reasonflux solve --file PROBLEM.md [options]
+
+Options:
+  --base-url URL            OpenAI-compatible endpoint (env OPENAI_BASE_URL), e.g. http://localhost:11434/v1
+  --model M                 solver model (env REASONFLUX_MODEL, then OPENAI_MODEL)
+  --navigator-model N       navigator model (default: the solver model; env REASONFLUX_NAVIGATOR_MODEL)
+  --navigator-base-url URL  separate endpoint for the navigator (default: --base-url)
+  --api-key-env VAR         read the API key from environment variable VAR (default OPENAI_API_KEY;
+                            local servers need none)
+  --max-rounds K            evaluate-and-adjust rounds (default: scales with the problem's complexity)
+  --mode solve|hint|explain solve fully (default), plan + first hint, or explain without solving
+  --templates DIR           extra folder of your own templates (merged with the built-in library)
+  --timeout SECONDS         time limit per model request (default 120)
+  --json                    print one event per line (JSON) instead of the live view
+  --debug                   stack traces on errors
+
+Exit status: 0 solved (or hint / explain done), 3 no final answer, 1 failed, 130 cancelled, 2 usage error.`;
+
+const FLAGS = ['file', 'base-url', 'model', 'navigator-model', 'navigator-base-url', 'api-key-env', 'max-rounds', 'mode', 'templates', 'timeout', 'json', 'help'];
+
+interface Out {
+  write(s: string): void;
+}
+
+/** Live human-readable view of the events. */
+class HumanView {
+  private atLineStart = true;
+  private stepCount = 0;
+  constructor(
+    private readonly out: Out,
+    private readonly err: Out,
+  ) {}
+
+  private line(s = ''): void {
+    if (!this.atLineStart) this.out.write('\n');
+    this.out.write(s + '\n');
+    this.atLineStart = true;
+  }
+
+  private stream(s: string): void {
+    this.out.write(s);
+    this.atLineStart = s.endsWith('\n');
+  }
+
+  handle(e: SolveEvent): void {
+    switch (e.type) {
+      case 'start':
+        this.line(`ReasonFlux · ${e.mode} · navigator ${e.navigator} · solver ${e.solver}`);
+        break;
+      case 'plan': {
+        const src = e.source === 'navigator' ? '' : e.source === 'repaired' ? ' (repaired)' : ' (fallback: from the template library)';
+        this.stepCount = e.plan.steps.length;
+        this.line();
+        this.line(`${e.round > 0 ? 'New plan' : 'Plan'}${src} · complexity ${e.plan.complexity}/10`);
+        if (e.plan.analysis) this.line(`  ${e.plan.analysis.replace(/\s+/g, ' ')}`);
+        e.plan.steps.forEach((s, i) => this.line(`  ${i + 1}. ${s.goal}${s.method ? `  [${s.method}]` : ''}`));
+        break;
+      }
+      case 'retrieval':
+        if (e.chosen) {
+          const t = e.templates.find((x) => x.id === e.chosen);
+          const others = e.templates.filter((x) => x.id !== e.chosen).map((x) => x.id);
+          this.line();
+          this.line(`  template: ${e.chosen}${t ? ` — ${t.name}` : ''}${e.why ? ` (${e.why})` : ''}`);
+          if (others.length) this.line(`  also retrieved: ${others.join(', ')}`);
+        } else {
+          this.line();
+          this.line('  template: none matched (reasoning from first principles)');
+        }
+        break;
+      case 'step-start':
+        this.line(`Step ${e.stepIndex + 1}${this.stepCount ? `/${this.stepCount}` : ''}${e.attempt > 1 ? ` (revision ${e.attempt - 1})` : ''}: ${e.goal}`);
+        break;
+      case 'step-delta':
+      case 'analysis-delta':
+        this.stream(e.text);
+        break;
+      case 'step-done':
+        this.line();
+        break;
+      case 'evaluation':
+        this.line(`  navigator: ${e.verdict}${e.feedback ? ` — ${e.feedback.replace(/\s+/g, ' ')}` : ''}`);
+        break;
+      case 'adjustment':
+        this.line(`  ${e.kind === 'revise' ? 'revising' : 're-planning'} step ${e.stepIndex + 1}: ${e.reason.replace(/\s+/g, ' ')}`);
+        break;
+      case 'final':
+        this.line();
+        if (e.answer !== null) this.line(`Final answer: ${e.answer}`);
+        break;
+      case 'usage':
+        break;
+      case 'error':
+        if (!e.fatal) {
+          if (!this.atLineStart) this.line();
+          this.err.write(`warning: ${e.message}\n`);
+        }
+        break;
+      case 'done': {
+        const s = e.stats;
+        const secs = (ms: number) => (ms / 1000).toFixed(1);
+        this.line(
+          `${s.calls} calls (${s.navigatorCalls} navigator, ${s.solverCalls} solver) · ${s.totalTokens} tokens (${s.promptTokens} in, ${s.completionTokens} out) · ${secs(s.ms)} s (model ${secs(s.modelMs)} s) · rounds ${s.rounds}/${s.roundBudget}`,
+        );
+        break;
+      }
+    }
+  }
+}
+
+function resolveMode(v: string | undefined): SolveMode {
+  if (v === undefined) return 'solve';
+  if (v === 'solve' || v === 'hint' || v === 'explain') return v;
+  throw new CliError(`--mode must be solve, hint or explain, got "${v}"`);
+}
+
+export async function run(argv: string[], io: { out: Out; err: Out; env: NodeJS.ProcessEnv } = { out: process.stdout, err: process.stderr, env: process.env }): Promise<number> {
+  const args = parseArgs(argv, ['json', 'help']);
+  if (args.flags.help) {
+    io.out.write(HELP + '\n');
+    return 0;
+  }
+  checkFlags(args, FLAGS);
+  // Empty environment variables count as unset.
+  const env: Record<string, string | undefined> = Object.fromEntries(Object.entries(io.env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const file = stringFlag(args, 'file');
+  if (file && args.positional.length) throw new CliError('give the problem either as text or with --file, not both');
+  let problem: string;
+  if (file) {
+    try {
+      problem = await readFile(file, 'utf8');
+    } catch (err) {
+      throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, 'check the path');
+    }
+  } else problem = args.positional.join(' ');
+  problem = problem.trim();
+  if (!problem) throw new CliError('no problem given', 'usage: reasonflux solve "PROBLEM" --base-url URL --model M (see --help)');
+
+  const baseUrl = stringFlag(args, 'base-url') ?? env.OPENAI_BASE_URL;
+  if (!baseUrl) throw new CliError('no model endpoint', 'pass --base-url URL or set OPENAI_BASE_URL (e.g. http://localhost:11434/v1 for Ollama)');
+  const model = stringFlag(args, 'model') ?? env.REASONFLUX_MODEL ?? env.OPENAI_MODEL;
+  if (!model) throw new CliError('no model name', 'pass --model M or set REASONFLUX_MODEL');
+  const navModel = stringFlag(args, 'navigator-model') ?? env.REASONFLUX_NAVIGATOR_MODEL ?? model;
+  const navBaseUrl = stringFlag(args, 'navigator-base-url') ?? baseUrl;
+  const keyVar = stringFlag(args, 'api-key-env');
+  let apiKey: string | undefined;
+  if (keyVar) {
+    apiKey = env[keyVar];
+    if (!apiKey) throw new CliError(`environment variable ${keyVar} (named by --api-key-env) is not set or empty`, `export ${keyVar}=... first`);
+  } else apiKey = env.OPENAI_API_KEY;
+  const maxRounds = intFlag(args, 'max-rounds', 1);
+  const timeoutSec = stringFlag(args, 'timeout');
+  let timeoutMs: number | undefined;
+  if (timeoutSec !== undefined) {
+    const n = Number(timeoutSec);
+    if (!Number.isFinite(n) || n <= 0) throw new CliError(`--timeout must be a positive number of seconds, got "${timeoutSec}"`);
+    timeoutMs = n * 1000;
+  }
+  const mode = resolveMode(stringFlag(args, 'mode'));
+  const json = args.flags.json === true;
+
+  let solver, navigator;
+  try {
+    solver = createOpenAiModel({ baseUrl, model, ...(apiKey ? { apiKey } : {}), ...(timeoutMs ? { timeoutMs } : {}) });
+    navigator = navModel === model && navBaseUrl === baseUrl ? solver : createOpenAiModel({ baseUrl: navBaseUrl, model: navModel, ...(apiKey ? { apiKey } : {}), ...(timeoutMs ? { timeoutMs } : {}) });
+  } catch (err) {
+    if (err instanceof LlmError) throw new CliError(err.message);
+    throw err;
+  }
+
+  const templatesDir = stringFlag(args, 'templates');
+  const lib = await loadTemplateIndex(templatesDir ? { workspaceDir: templatesDir } : {});
+  if (lib.errors.length) {
+    io.err.write(`warning: ${lib.errors.length} template problem(s) while loading the library, e.g. ${lib.errors[0]} — run "reasonflux templates validate"\n`);
+  }
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const view = json ? undefined : new HumanView(io.out, io.err);
+  let status: 'solved' | 'no-answer' | 'cancelled' | 'failed' = 'failed';
+  let fatal: string | undefined;
+  try {
+    for await (const e of solveProblem(problem, { navigator, solver, index: lib.index, mode, signal: controller.signal, ...(maxRounds ? { maxRounds } : {}) })) {
+      if (json) io.out.write(JSON.stringify(e) + '\n');
+      else view!.handle(e);
+      if (e.type === 'error' && e.fatal) fatal = `model error (${e.kind}): ${e.message}`;
+      if (e.type === 'done') status = e.status;
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  if (status === 'cancelled') {
+    io.err.write('reasonflux: cancelled\n');
+    return 130;
+  }
+  if (status === 'failed') {
+    io.err.write(`reasonflux: ${fatal ?? 'the solve failed'}\n`);
+    return 1;
+  }
+  if (status === 'no-answer' && mode === 'solve') {
+    if (!json) io.err.write(`reasonflux: no final answer was found (endpoint ${describeEndpoint(baseUrl)}, model ${model})\n`);
+    return 3;
+  }
+  return 0;
 }

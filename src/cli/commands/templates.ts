@@ -1,6 +1,250 @@
-// Placeholder: the owner of this command replaces this file.
-import { CliError } from '../util.js';
-export const summary = 'templates';
-export async function run(_argv: string[]): Promise<number> {
-  throw new CliError('"templates" is not built yet');
+// `reasonflux templates search | import | validate | stats`: the thought-template library from a terminal.
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { importReasonFluxV1Text, TemplateImportError } from '../../core/templates/importer.js';
+import { defaultBuiltinDir, loadTemplateIndex } from '../../core/templates/library.js';
+import { loadTemplateDir, loadTemplateFile } from '../../core/templates/loader.js';
+import { MATH_SUBJECTS, OTHER_SUBJECTS } from '../../core/templates/schema.js';
+import { findNearDuplicates } from '../../core/templates/similarity.js';
+import type { TemplateIndex, TemplateMatch, ThoughtTemplate } from '../../core/templates/types.js';
+import { checkFlags, CliError, intFlag, parseArgs, stringFlag, type ParsedArgs } from '../util.js';
+
+export const summary = 'search | import | validate | stats the template library';
+
+const USAGE = `Usage:
+  reasonflux templates search "TEXT" [--top K] [--subject S] [--json]
+  reasonflux templates search --jsonl QUERIES [--top K] [--json]
+  reasonflux templates import FILE [--dry-run] [--json] [--out FILE]
+  reasonflux templates validate [PATH] [--json]
+  reasonflux templates stats [PATH] [--json]
+
+Library options (search, stats):
+  --library DIR      built-in template folder (default: the one shipped with reasonflux)
+  --workspace DIR    your template folder (default: ./.reasonflux/templates)
+  --user-file FILE   one more file of your own templates`;
+
+const LIBRARY_FLAGS = ['library', 'workspace', 'user-file'] as const;
+const DEFAULT_WORKSPACE = join('.reasonflux', 'templates');
+
+export async function run(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (!sub || sub === '--help' || sub === '-h' || rest.includes('--help')) {
+    process.stdout.write(USAGE + '\n');
+    return sub ? 0 : 2;
+  }
+  switch (sub) {
+    case 'search':
+      return search(rest);
+    case 'import':
+      return importCommand(rest);
+    case 'validate':
+      return validate(rest);
+    case 'stats':
+      return stats(rest);
+    default:
+      throw new CliError(`unknown templates subcommand "${sub}"`, 'use search, import, validate or stats');
+  }
+}
+
+async function openLibrary(args: ParsedArgs): Promise<{ index: TemplateIndex; templates: ThoughtTemplate[]; errors: string[] }> {
+  const library = stringFlag(args, 'library');
+  if (library && !existsSync(library)) throw new CliError(`template folder not found: ${library}`, 'check --library');
+  const userFile = stringFlag(args, 'user-file');
+  if (userFile && !existsSync(userFile)) throw new CliError(`template file not found: ${userFile}`, 'check --user-file');
+  const result = await loadTemplateIndex({
+    builtinDir: library ? resolve(library) : undefined,
+    workspaceDir: resolve(stringFlag(args, 'workspace') ?? DEFAULT_WORKSPACE),
+    userFile: userFile ? resolve(userFile) : undefined,
+  });
+  for (const e of result.errors) process.stderr.write(`reasonflux: warning: ${e}\n`);
+  return result;
+}
+
+function resultRow(m: TemplateMatch) {
+  const t = m.template;
+  return { id: t.id, name: t.name, chapter: t.chapter, section: t.section, subjects: t.subjects, score: m.score };
+}
+
+async function search(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ['json']);
+  checkFlags(args, ['top', 'json', 'jsonl', 'subject', ...LIBRARY_FLAGS]);
+  const top = intFlag(args, 'top') ?? 5;
+  const subject = stringFlag(args, 'subject');
+  const subjects = subject ? subject.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  const jsonl = stringFlag(args, 'jsonl');
+  const json = args.flags.json === true;
+  if (jsonl === undefined && args.positional.length === 0) throw new CliError('templates search needs a query', 'templates search "TEXT" or --jsonl FILE');
+  if (jsonl !== undefined && args.positional.length > 0) throw new CliError('give either a query or --jsonl FILE, not both');
+  let input = '';
+  if (jsonl !== undefined) {
+    try {
+      input = jsonl === '-' ? readFileSync(0, 'utf8') : readFileSync(jsonl, 'utf8');
+    } catch (err) {
+      throw new CliError(`cannot read ${jsonl}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'check the --jsonl path');
+    }
+  }
+  const { index } = await openLibrary(args);
+  if (index.size === 0) throw new CliError('the template library is empty', 'check --library / --workspace, or run "reasonflux templates validate"');
+
+  if (jsonl !== undefined) {
+    const out: string[] = [];
+    const lines = input.split(/\r?\n/);
+    if (lines.length && lines[lines.length - 1] === '') lines.pop();
+    lines.forEach((line, i) => {
+      let query: unknown;
+      try {
+        query = (JSON.parse(line) as { query?: unknown })?.query;
+      } catch {
+        query = undefined;
+      }
+      if (typeof query !== 'string') {
+        out.push(JSON.stringify({ results: [], error: `line ${i + 1}: expected {"query": "…"}` }));
+        return;
+      }
+      out.push(JSON.stringify({ results: index.search(query, { top, subjects }).map(resultRow) }));
+    });
+    process.stdout.write(out.length ? out.join('\n') + '\n' : '');
+    return 0;
+  }
+
+  const query = args.positional.join(' ');
+  const matches = index.search(query, { top, subjects });
+  if (json) {
+    process.stdout.write(JSON.stringify({ results: matches.map(resultRow) }) + '\n');
+    return 0;
+  }
+  if (matches.length === 0) {
+    process.stdout.write('no matching templates\n');
+    return 0;
+  }
+  const lines = matches.map((m, i) => {
+    const t = m.template;
+    return (
+      `${i + 1}. ${t.name}  (${t.id}, score ${m.score.toFixed(2)})\n` +
+      `   ${t.chapter} › ${t.section} · ${t.subjects.join(', ')}${t.origin !== 'builtin' ? ` · ${t.origin}` : ''}\n` +
+      `   matched ${m.matchedFields.join(', ')}: ${m.matchedTerms.slice(0, 12).join(' ')}`
+    );
+  });
+  process.stdout.write(lines.join('\n') + '\n');
+  return 0;
+}
+
+async function importCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ['json', 'dry-run']);
+  checkFlags(args, ['json', 'dry-run', 'out']);
+  const file = args.positional[0];
+  if (!file) throw new CliError('templates import needs a file', 'templates import FILE [--dry-run] [--json]');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'check the path');
+  }
+  let result;
+  try {
+    result = importReasonFluxV1Text(text, { file: basename(file) });
+  } catch (err) {
+    if (err instanceof TemplateImportError) throw new CliError(`cannot import ${file}: ${err.message}`, 'expected the ReasonFlux v1 format (chapter → section → list)');
+    throw err;
+  }
+  let written: string | undefined;
+  if (args.flags['dry-run'] !== true) {
+    const out = stringFlag(args, 'out') ?? join(DEFAULT_WORKSPACE, basename(file).replace(/\.json$/i, '') + '.imported.json');
+    const target = resolve(out);
+    mkdirSync(dirname(target), { recursive: true });
+    const schemaPath = join(defaultBuiltinDir(), 'template.schema.json');
+    const body = {
+      $schema: existsSync(schemaPath) ? relative(dirname(target), schemaPath).split('\\').join('/') : undefined,
+      templates: result.templates.map(({ origin: _o, file: _f, ...t }) => t),
+    };
+    writeFileSync(target, JSON.stringify(body, null, 2) + '\n');
+    written = target;
+  }
+  if (args.flags.json === true) {
+    process.stdout.write(JSON.stringify({ imported: result.templates.length, warnings: result.warnings, ...(written ? { file: written } : {}) }) + '\n');
+  } else {
+    process.stdout.write(
+      `imported ${result.templates.length} templates from ${file}${written ? ` into ${written}` : ' (dry run, nothing written)'}\n` +
+        (result.warnings.length ? `${result.warnings.length} warnings:\n` + result.warnings.map((w) => `  ${w}`).join('\n') + '\n' : ''),
+    );
+  }
+  return 0;
+}
+
+const KNOWN_SUBJECTS = new Set<string>([...MATH_SUBJECTS, ...OTHER_SUBJECTS]);
+
+async function validate(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ['json']);
+  checkFlags(args, ['json']);
+  const path = resolve(args.positional[0] ?? defaultBuiltinDir());
+  if (!existsSync(path)) throw new CliError(`not found: ${path}`, 'give a template file or folder');
+  const isDir = statSync(path).isDirectory();
+  const loaded = isDir ? await loadTemplateDir(path, 'builtin') : await loadTemplateFile(path, 'builtin');
+  const errors = [...loaded.errors];
+  const warnings: string[] = [];
+  const where = (t: ThoughtTemplate) => `${t.file ? relative(process.cwd(), t.file) || t.file : path}: template "${t.id}"`;
+  for (const t of loaded.templates) {
+    for (const s of t.subjects) {
+      if (!KNOWN_SUBJECTS.has(s)) warnings.push(`${where(t)}: subjects: "${s}" is not one of the usual subjects (${MATH_SUBJECTS.join(', ')}, …)`);
+    }
+  }
+  for (const p of findNearDuplicates(loaded.templates)) {
+    errors.push(
+      `${where(p.b)}: near-duplicate of "${p.a.id}" (${p.a.file ? basename(p.a.file) : ''}): ` +
+        `${p.reason === 'name' ? `names ${pct(p.name)} alike` : `content ${pct(p.content)} alike`} — merge them or make them distinct`,
+    );
+  }
+  if (isDir && loaded.files.length === 0) errors.push(`${path}: no template files (*.json) found`);
+  const ok = errors.length === 0;
+  if (args.flags.json === true) {
+    process.stdout.write(JSON.stringify({ ok, templates: loaded.templates.length, files: loaded.files.length, errors, warnings }) + '\n');
+  } else {
+    for (const w of warnings) process.stdout.write(`warning: ${w}\n`);
+    for (const e of errors) process.stdout.write(`error: ${e}\n`);
+    process.stdout.write(
+      ok
+        ? `ok: ${loaded.templates.length} templates in ${loaded.files.length} file(s) are valid\n`
+        : `${errors.length} error(s) in ${loaded.files.length} file(s); ${loaded.templates.length} templates passed the schema\n`,
+    );
+  }
+  return ok ? 0 : 1;
+}
+
+function pct(x: number): string {
+  return `${Math.round(x * 100)}%`;
+}
+
+async function stats(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ['json']);
+  checkFlags(args, ['json', ...LIBRARY_FLAGS]);
+  if (args.positional[0]) args.flags.library = args.positional[0];
+  const { templates, errors } = await openLibrary(args);
+  const byChapter: Record<string, number> = {};
+  const bySubject: Record<string, number> = {};
+  const byDifficulty: Record<string, number> = {};
+  const byOrigin: Record<string, number> = {};
+  for (let d = 1; d <= 10; d++) byDifficulty[String(d)] = 0;
+  for (const t of templates) {
+    byChapter[t.chapter] = (byChapter[t.chapter] ?? 0) + 1;
+    for (const s of t.subjects) bySubject[s] = (bySubject[s] ?? 0) + 1;
+    for (let d = t.difficulty.min; d <= t.difficulty.max; d++) byDifficulty[String(d)] = (byDifficulty[String(d)] ?? 0) + 1;
+    byOrigin[t.origin] = (byOrigin[t.origin] ?? 0) + 1;
+  }
+  const report = { count: templates.length, byChapter, bySubject, byDifficulty, byOrigin, errors: errors.length };
+  if (args.flags.json === true) {
+    process.stdout.write(JSON.stringify(report) + '\n');
+    return 0;
+  }
+  const table = (title: string, rec: Record<string, number>, sort = true) =>
+    `${title}:\n` +
+    (sort ? Object.entries(rec).sort((a, b) => b[1] - a[1]) : Object.entries(rec)).map(([k, v]) => `  ${String(v).padStart(4)}  ${k}`).join('\n');
+  process.stdout.write(
+    [
+      `${templates.length} templates${errors.length ? ` (${errors.length} problems: run "reasonflux templates validate")` : ''}`,
+      table('by subject', bySubject),
+      table('by chapter', byChapter),
+      table('by difficulty level (templates whose range covers it)', byDifficulty, false),
+    ].join('\n') + '\n',
+  );
+  return 0;
 }

@@ -1,0 +1,79 @@
+// Retrieval speed: library load, index build, and top-5 query latency with whole MATH-500 problems as
+// queries (exact text). Prints numbers; asserts nothing. Goals: query p50 ≤ 0.5 ms over 500+ templates,
+// load + build ≤ 30 ms.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createTemplateIndex } from '../src/core/templates/index.js';
+import { importReasonFluxV1Text } from '../src/core/templates/importer.js';
+import { loadTemplateIndex } from '../src/core/templates/library.js';
+import { loadTemplateDir } from '../src/core/templates/loader.js';
+import type { ThoughtTemplate } from '../src/core/templates/types.js';
+
+const shared = [process.env.REASONFLUX_SHARED_DATA, resolve(__dirname, '..', '..', 'shared', 'data')].find((p) => p && existsSync(p));
+const builtinDir = resolve(__dirname, '..', 'templates');
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+const ms = (x: number) => `${x.toFixed(3)} ms`;
+
+function timeQueries(label: string, templates: readonly ThoughtTemplate[], queries: string[]): void {
+  const builds: number[] = [];
+  let index = createTemplateIndex(templates);
+  for (let i = 0; i < 15; i++) {
+    const t0 = performance.now();
+    index = createTemplateIndex(templates);
+    builds.push(performance.now() - t0);
+  }
+  for (let r = 0; r < 3; r++) for (const q of queries) index.search(q, { top: 5 }); // warm-up
+  const times: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    for (const q of queries) {
+      const t0 = performance.now();
+      index.search(q, { top: 5 });
+      times.push(performance.now() - t0);
+    }
+  }
+  console.log(
+    `${label}: ${templates.length} templates, ${index.termCount} terms; index build p50 ${ms(pct(builds, 50))} (first ${ms(builds[0]!)}); ` +
+      `top-5 query p50 ${ms(pct(times, 50))}, p95 ${ms(pct(times, 95))}, max ${ms(Math.max(...times))} over ${times.length} queries`,
+  );
+}
+
+async function main(): Promise<void> {
+  // Library load + index build, as the extension does it (cold: first call in this process).
+  let t0 = performance.now();
+  const lib = await loadTemplateIndex({ builtinDir });
+  const cold = performance.now() - t0;
+  const loads: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    t0 = performance.now();
+    await loadTemplateIndex({ builtinDir });
+    loads.push(performance.now() - t0);
+  }
+  const files = (await loadTemplateDir(builtinDir, 'builtin')).files.length;
+  console.log(
+    `library load + index build (${lib.templates.length} built-in templates in ${files} files, ${lib.errors.length} errors): ` +
+      `cold ${ms(cold)}, warm p50 ${ms(pct(loads, 50))}`,
+  );
+
+  const mathFile = shared ? join(shared, 'math500.jsonl') : undefined;
+  if (!mathFile || !existsSync(mathFile)) {
+    console.log('query latency: skipped (../shared/data/math500.jsonl is not beside this clone)');
+    return;
+  }
+  const queries = readFileSync(mathFile, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { problem: string }).problem);
+  timeQueries('built-in library', lib.templates, queries);
+  const upstream = join(shared!, 'reasonflux-v1-template-library.json');
+  if (existsSync(upstream)) {
+    const imported = importReasonFluxV1Text(readFileSync(upstream, 'utf8')).templates;
+    timeQueries('upstream v1 library (imported)', imported, queries);
+    timeQueries('built-in + upstream', [...lib.templates, ...imported], queries);
+  }
+}
+
+void main();

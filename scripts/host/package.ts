@@ -1,0 +1,124 @@
+// `npm run package`: production build, then a .vsix made by @vscode/vsce (3.x runs on Node 20),
+// then a check of the files inside the .vsix: only what the installed extension needs.
+//   node --import tsx scripts/host/package.ts [--no-build] [--out FILE]
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { REPO_ROOT } from './lib';
+
+export class PackageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PackageError';
+  }
+}
+
+/** Names of the entries of a zip file, read from its central directory. */
+export function zipEntries(file: string): string[] {
+  const buf = readFileSync(file);
+  // End of central directory record: signature 0x06054b50, within the last 64 KiB + 22 bytes.
+  let eocd = -1;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
+    if (buf.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new PackageError(`${file} is not a zip archive (no end-of-central-directory record)`);
+  const count = buf.readUInt16LE(eocd + 10);
+  let p = buf.readUInt32LE(eocd + 16);
+  const names: string[] = [];
+  for (let n = 0; n < count; n++) {
+    if (buf.readUInt32LE(p) !== 0x02014b50) throw new PackageError(`${file}: corrupt central directory at entry ${n}`);
+    const nameLen = buf.readUInt16LE(p + 28);
+    const extraLen = buf.readUInt16LE(p + 30);
+    const commentLen = buf.readUInt16LE(p + 32);
+    names.push(buf.toString('utf8', p + 46, p + 46 + nameLen));
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  return names;
+}
+
+// Paths inside the .vsix are under extension/ (plus two vsix metadata files at the root).
+const ALLOWED: RegExp[] = [
+  /^\[Content_Types\]\.xml$/,
+  /^extension\.vsixmanifest$/,
+  /^extension\/package\.json$/,
+  /^extension\/package\.nls(\.[\w-]+)?\.json$/,
+  /^extension\/(readme|README)\.md$/,
+  /^extension\/(LICENSE|LICENSE\.md|LICENSE\.txt|license)$/,
+  /^extension\/(changelog|CHANGELOG)\.md$/,
+  /^extension\/dist\/(extension|server|webview)\.js$/,
+  /^extension\/dist\/(extension|server|webview)\.LEGAL\.txt$/,
+  /^extension\/dist\/[\w.-]+\.css$/,
+  /^extension\/dist\/fonts\/[\w./-]+$/,
+  /^extension\/media\/[\w./@-]+$/,
+  /^extension\/templates\/[\w./-]+\.json$/,
+  /^extension\/l10n\/bundle\.l10n(\.[\w-]+)?\.json$/,
+];
+
+const REQUIRED = [
+  'extension/package.json',
+  'extension/dist/extension.js',
+  'extension/dist/server.js',
+  'extension/media/icon.png',
+  'extension/templates/template.schema.json',
+  'extension/LICENSE.txt',
+  'extension/readme.md',
+];
+
+/** Problems with a .vsix file list: missing runtime files, or files the extension does not need. */
+export function checkVsixEntries(entries: readonly string[]): string[] {
+  const problems: string[] = [];
+  const lower = new Set(entries.map((e) => e.toLowerCase()));
+  for (const r of REQUIRED) if (!lower.has(r.toLowerCase())) problems.push(`missing ${r}`);
+  for (const e of entries) {
+    if (e.endsWith('/')) continue;
+    if (/\.map$/.test(e)) problems.push(`source map packaged: ${e}`);
+    else if (!ALLOWED.some((re) => re.test(e))) problems.push(`not needed by the extension: ${e}`);
+  }
+  return problems;
+}
+
+function run(cmd: string, args: string[]): void {
+  const r = spawnSync(cmd, args, { cwd: REPO_ROOT, stdio: 'inherit', env: { ...process.env, CI: process.env.CI ?? 'true' } });
+  if (r.status !== 0) throw new PackageError(`${[cmd, ...args].join(' ')} failed with exit code ${r.status ?? r.signal}`);
+}
+
+export function packageExtension(opts: { build?: boolean; out?: string } = {}): string {
+  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    name: string;
+    version: string;
+    repository?: { url?: string } | string;
+  };
+  const out = opts.out ?? join(REPO_ROOT, 'out', `${pkg.name}-${pkg.version}.vsix`);
+  mkdirSync(join(out, '..'), { recursive: true });
+  if (opts.build !== false) run(process.execPath, ['esbuild.mjs', '--production']);
+  for (const f of ['dist/extension.js', 'dist/server.js']) {
+    if (!existsSync(join(REPO_ROOT, f))) throw new PackageError(`${f} is missing after the build`);
+  }
+  const vsce = join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
+  // The bundles hold their dependencies: nothing from node_modules goes into the package.
+  // vsce rewrites the README's relative links against the repository; it only guesses that for
+  // GitHub/GitLab, so give it the base URLs of any other host.
+  const repo = (typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url ?? '').replace(/^git\+/, '').replace(/\.git$/, '');
+  const base = /^https?:\/\//.test(repo) && !/github\.com|gitlab\.com/.test(repo) ? ['--baseContentUrl', `${repo}/blob/HEAD/`, '--baseImagesUrl', `${repo}/raw/HEAD/`] : [];
+  run(process.execPath, [vsce, 'package', '--no-dependencies', '--no-update-package-json', ...base, '--out', out]);
+  const entries = zipEntries(out);
+  const problems = checkVsixEntries(entries);
+  if (problems.length > 0) throw new PackageError(`${relative(REPO_ROOT, out)} holds the wrong files:\n  ${problems.join('\n  ')}`);
+  const kib = Math.round(statSync(out).size / 1024);
+  console.log(`package: ${relative(REPO_ROOT, out)} (${kib} KiB, ${entries.length} entries) — file list checked`);
+  return out;
+}
+
+if (require.main === module) {
+  const argv = process.argv.slice(2);
+  const outIdx = argv.indexOf('--out');
+  try {
+    packageExtension({ build: !argv.includes('--no-build'), out: outIdx >= 0 ? argv[outIdx + 1] : undefined });
+  } catch (err) {
+    console.error(`package: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+}

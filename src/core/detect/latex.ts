@@ -1,0 +1,912 @@
+// LaTeX: a small tokenizer of our own (comments, verbatim-like environments, \verb, environments,
+// brace groups of definitions, sectioning commands, list markers) that builds a forgiving tree of
+// environments, then rules that pick out stated problems. Broken input never stops the scan:
+// unmatched \end is ignored, an environment opened again while still open closes the earlier one,
+// \end{document} and the end of the text close everything.
+import type { DetectedProblem, ProblemKind } from './types.js';
+import { countBelow, DetectCancelledError, detach, newlinesIn, type Segment } from './segments.js';
+import {
+  guessLanguage,
+  introducesProblems,
+  isContainerHeading,
+  isExampleLabel,
+  isSolutionLabel,
+  matchProblemLabel,
+  statesTask,
+  tidyStatement,
+} from './lexicon.js';
+
+export interface EnvNode {
+  t: 'env';
+  name: string;
+  start: number;
+  /** After `\begin{name}` and an optional `[...]`. */
+  headEnd: number;
+  /** After `\end{name}`, or where it was closed implicitly. */
+  end: number;
+  closed: boolean;
+  children: LNode[];
+  cache?: { text: string; language?: string };
+}
+export interface Mark {
+  t: 'mark';
+  cmd: 'item' | 'question' | 'part' | 'heading';
+  start: number;
+  end: number;
+  level?: number;
+  title?: string;
+}
+export interface Decl {
+  t: 'decl';
+  name: string;
+  title: string;
+  start: number;
+}
+export interface Prose {
+  t: 'prose';
+  start: number;
+  end: number;
+}
+export type LNode = EnvNode | Mark;
+export type LRecord = EnvNode | Mark | Decl | Prose;
+export interface LatexSegData {
+  /** Absolute offset of the segment when it was scanned; record positions are relative to it. */
+  origin: number;
+  records: LRecord[];
+}
+
+const VERBATIM = new Set([
+  'verbatim', 'verbatim*', 'Verbatim', 'Verbatim*', 'BVerbatim', 'LVerbatim', 'lstlisting', 'minted', 'comment',
+  'filecontents', 'filecontents*', 'spverbatim', 'alltt', 'pyglist', 'pycode', 'sagecommandline', 'tcblisting', 'codeblock',
+]);
+const NESTABLE = new Set([
+  'enumerate', 'itemize', 'description', 'compactenum', 'compactitem', 'asparaenum', 'inparaenum', 'enumerate*',
+  'itemize*', 'list', 'parts', 'subparts', 'subsubparts', 'choices', 'checkboxes', 'oneparchoices', 'minipage',
+  'center', 'flushleft', 'flushright', 'tabular', 'tabular*', 'tabularx', 'array', 'matrix', 'pmatrix', 'bmatrix',
+  'vmatrix', 'Vmatrix', 'smallmatrix', 'cases', 'aligned', 'split', 'gathered', 'alignedat', 'quote', 'quotation',
+  'tikzpicture', 'scope', 'figure', 'table', 'subfigure', 'multicols', 'frame', 'block', 'columns', 'column', 'group',
+  'tcolorbox', 'mdframed', 'framed', 'adjustbox',
+]);
+const LIST_ENVS = new Set([
+  'enumerate', 'itemize', 'compactenum', 'compactitem', 'asparaenum', 'inparaenum', 'enumerate*', 'itemize*',
+  'description', 'list', 'easylist', 'tasks',
+]);
+const PROBLEM_ENVS: Record<string, ProblemKind> = {
+  problem: 'problem', problems: 'problem', prob: 'problem', pb: 'problem', probl: 'problem', aufgabe: 'problem',
+  probleme: 'problem', problème: 'problem', problema: 'problem', zadacha: 'problem', task: 'problem',
+  homeworkproblem: 'problem', hwproblem: 'problem', hw: 'problem', challenge: 'exercise', puzzle: 'problem',
+  exercise: 'exercise', exercises: 'exercise', exer: 'exercise', exo: 'exercise', exercice: 'exercise', ex: 'exercise',
+  exercize: 'exercise', ejercicio: 'exercise', uebung: 'exercise', übung: 'exercise', exercisebox: 'exercise',
+  question: 'question', ques: 'question', qn: 'question', questionbox: 'question', frage: 'question',
+};
+/** Environments that hold a list of problems as \item / \question. */
+const CONTAINER_ENVS = new Set([
+  'questions', 'exercises', 'problems', 'problemlist', 'exerciselist', 'homework', 'aufgaben', 'exercices', 'ejercicios',
+  'tasks',
+]);
+const SOLUTION_ENV = /^(?:solution|solutions|sol|soln|proof|answer|answers|ans|loesung|lösung|solucion|solución|reponse|réponse|corrige|corrigé|beweis|preuve|demostracion|demostración|demonstration|resolucion|resolución|reshenie|hint-solution)\*?$/i;
+const SOLUTION_BOX = /^(?:solution|proof|answer)or(?:box|lines|emptybox|dottedlines)$/i;
+const SKIP_TITLE =
+  /^(?:theorem|lemma|proposition|corollary|claim|conjecture|definition|remark|note|notation|observation|example|examples|fact|axiom|hypothesis|proof|solution|answer|hint|satz|definition|bemerkung|beispiel|folgerung|korollar|théorème|lemme|définition|remarque|exemple|teorema|lema|definición|observación|ejemplo|теорема|лемма|определение|пример|замечание|定理|引理|定义|定義|例|注|정리|정의|보기)\b/iu;
+
+export const DEFAULT_MIN_SEGMENT = 2048;
+
+const CMD_NAME = /[A-Za-z@]+\*?/y;
+const SPECIAL = /[\\%\n]/g;
+
+/** Reads a balanced {...} group starting at `i` (text[i] === '{'); returns the index after it, or -1. */
+function groupEnd(text: string, i: number, cap = 20000): number {
+  let depth = 0;
+  const limit = Math.min(text.length, i + cap);
+  for (let k = i; k < limit; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 92) k++;
+    else if (c === 37) {
+      const e = text.indexOf('\n', k);
+      if (e < 0) return -1;
+      k = e;
+    } else if (c === 123) depth++;
+    else if (c === 125) {
+      depth--;
+      if (depth === 0) return k + 1;
+    }
+  }
+  return -1;
+}
+
+/** Reads [..] at i (text[i] === '['), one level of nested [] / {} allowed; returns index after, or -1. */
+function optEnd(text: string, i: number, cap = 600): number {
+  let depth = 0;
+  let brace = 0;
+  const limit = Math.min(text.length, i + cap);
+  for (let k = i; k < limit; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 92) k++;
+    else if (c === 123) brace++;
+    else if (c === 125) brace = Math.max(0, brace - 1);
+    else if (c === 91 && brace === 0) depth++;
+    else if (c === 93 && brace === 0) {
+      depth--;
+      if (depth === 0) return k + 1;
+    } else if (c === 10 && text.charCodeAt(k + 1) === 10) return -1;
+  }
+  return -1;
+}
+
+function skipSpaces(text: string, i: number): number {
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 13) i++;
+    else if (c === 10 && text.charCodeAt(i + 1) !== 10) i++;
+    else break;
+  }
+  return i;
+}
+
+/** Reads up to `groups` arguments ({..}, [..], \cs, #n) after a definition command; returns the end index. */
+function skipDefinitionArgs(text: string, i: number, groups: number): number {
+  let got = 0;
+  let k = i;
+  for (let guard = 0; guard < 12 && got < groups; guard++) {
+    k = skipSpaces(text, k);
+    const c = text[k];
+    if (c === '{') {
+      const e = groupEnd(text, k);
+      if (e < 0) return k + 1;
+      k = e;
+      got++;
+    } else if (c === '[') {
+      const e = optEnd(text, k);
+      if (e < 0) return k + 1;
+      k = e;
+    } else if (c === '\\') {
+      CMD_NAME.lastIndex = k + 1;
+      const m = CMD_NAME.exec(text);
+      k = m ? k + 1 + m[0].length : k + 2;
+      got++;
+    } else if (c === '*') k++;
+    else break;
+  }
+  return k;
+}
+
+/** Reads {arg} at i after spaces; returns [content, endIndex] or undefined. */
+function readArg(text: string, i: number, cap = 2000): [string, number] | undefined {
+  const k = skipSpaces(text, i);
+  if (text[k] !== '{') return undefined;
+  const e = groupEnd(text, k, cap);
+  if (e < 0) return undefined;
+  return [text.slice(k + 1, e - 1), e];
+}
+
+function headingLevel(name: string): number | undefined {
+  const base = name.replace(/\*$/, '');
+  if (base === 'part' || base === 'sectionmark') return undefined;
+  if (base === 'chapter') return 0;
+  if (base === 'section') return 1;
+  if (base === 'subsection') return 2;
+  if (base === 'subsubsection') return 3;
+  if (base === 'paragraph' || base === 'subparagraph') return 4;
+  if (/^[a-z]{1,12}section$/i.test(base) && !/^(?:ref|label|set|add|the|new)/.test(base)) {
+    return /subsub/.test(base) ? 3 : /sub/.test(base) ? 2 : 1;
+  }
+  return undefined;
+}
+
+/**
+ * Scans LaTeX from `from` (a safe point: a line start outside every environment) into segments.
+ * See SegmentedText for `stop`.
+ */
+export function scanLatex(
+  text: string,
+  from: number,
+  stop: ((pos: number) => boolean) | undefined,
+  cancel?: () => boolean,
+  minSegment = DEFAULT_MIN_SEGMENT,
+): Segment<LatexSegData>[] {
+  const segs: Segment<LatexSegData>[] = [];
+  const n = text.length;
+  let segStart = from;
+  let records: LRecord[] = [];
+  const stack: EnvNode[] = [];
+  let proseStart = -1;
+  let lastText = -1;
+
+  const closeProse = (): void => {
+    if (proseStart >= 0) {
+      records.push({ t: 'prose', start: proseStart - segStart, end: Math.max(proseStart, lastText) + 1 - segStart });
+      proseStart = -1;
+    }
+  };
+  const finish = (at: number): void => {
+    closeProse();
+    // Positions were recorded absolute; store them relative to the segment start (origin 0).
+    const rel = (node: LRecord): void => {
+      if (node.t === 'prose') return;
+      if (node.t === 'decl') {
+        node.start -= segStart;
+        return;
+      }
+      node.start -= segStart;
+      node.end -= segStart;
+      if (node.t === 'env') {
+        node.headEnd -= segStart;
+        for (const c of node.children) rel(c);
+      }
+    };
+    for (const r of records) rel(r);
+    segs.push({ length: at - segStart, nl: newlinesIn(text, segStart, at), data: { origin: 0, records } });
+    segStart = at;
+    records = [];
+  };
+  const add = (node: LNode): void => {
+    const top = stack[stack.length - 1];
+    if (top) top.children.push(node);
+    else {
+      closeProse();
+      records.push(node);
+    }
+  };
+  const closeTo = (idx: number, at: number, closedEnd?: number): void => {
+    while (stack.length > idx) {
+      const node = stack.pop()!;
+      if (stack.length === idx && closedEnd !== undefined) {
+        node.end = closedEnd;
+        node.closed = true;
+      } else {
+        node.end = at;
+        node.closed = false;
+      }
+    }
+  };
+  const readEnvName = (k: number): [string, number] | undefined => {
+    k = skipSpaces(text, k);
+    if (text[k] !== '{') return undefined;
+    const e = text.indexOf('}', k);
+    if (e < 0 || e - k > 80) return undefined;
+    return [text.slice(k + 1, e).trim(), e + 1];
+  };
+
+  let i = from;
+  let lineStart = true;
+  let cancelCheck = 0;
+  while (i < n) {
+    if (lineStart && stack.length === 0 && i > segStart) {
+      if (stop && stop(i)) {
+        finish(i);
+        return segs;
+      }
+      if (i - segStart >= minSegment) {
+        finish(i);
+        if (cancel && ++cancelCheck % 8 === 0 && cancel()) throw new DetectCancelledError();
+      }
+    }
+    lineStart = false;
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      i++;
+      lineStart = true;
+      continue;
+    }
+    if (c === 37) {
+      const e = text.indexOf('\n', i);
+      i = e < 0 ? n : e;
+      continue;
+    }
+    if (c !== 92) {
+      // Plain text: jump to the next backslash, percent sign or newline.
+      SPECIAL.lastIndex = i;
+      const m = SPECIAL.exec(text);
+      const next = m ? m.index : n;
+      if (stack.length === 0) {
+        for (let k = i; k < next; k++) {
+          const ch = text.charCodeAt(k);
+          if (ch !== 32 && ch !== 9 && ch !== 13) {
+            if (proseStart < 0) proseStart = k;
+            lastText = k;
+          }
+        }
+      }
+      i = next;
+      continue;
+    }
+    // A command.
+    CMD_NAME.lastIndex = i + 1;
+    const m = CMD_NAME.exec(text);
+    if (!m) {
+      if (stack.length === 0) {
+        if (proseStart < 0) proseStart = i;
+        lastText = i + 1;
+      }
+      i += 2;
+      continue;
+    }
+    const name = m[0];
+    const after = i + 1 + name.length;
+    switch (name) {
+      case 'begin': {
+        const r = readEnvName(after);
+        if (!r) {
+          i = after;
+          break;
+        }
+        const [env, e] = r;
+        if (VERBATIM.has(env)) {
+          const close = `\\end{${env}}`;
+          const ce = text.indexOf(close, e);
+          i = ce < 0 ? n : ce + close.length;
+          break;
+        }
+        if (env === 'document') {
+          closeProse();
+          i = e;
+          break;
+        }
+        if (!NESTABLE.has(env)) {
+          for (let s = stack.length - 1; s >= 0; s--) {
+            if (stack[s]!.name === env) {
+              closeTo(s, i);
+              break;
+            }
+          }
+        }
+        let headEnd = e;
+        const k = skipSpaces(text, e);
+        if (text[k] === '[') {
+          const oe = optEnd(text, k);
+          if (oe > 0) headEnd = oe;
+        }
+        const node: EnvNode = { t: 'env', name: env, start: i, headEnd, end: n, closed: false, children: [] };
+        add(node);
+        stack.push(node);
+        i = e;
+        break;
+      }
+      case 'end': {
+        const r = readEnvName(after);
+        if (!r) {
+          i = after;
+          break;
+        }
+        const [env, e] = r;
+        if (env === 'document') {
+          closeTo(0, i);
+          closeProse();
+          i = e;
+          break;
+        }
+        for (let s = stack.length - 1; s >= 0; s--) {
+          if (stack[s]!.name === env) {
+            closeTo(s, i, e);
+            break;
+          }
+        }
+        i = e;
+        break;
+      }
+      case 'item':
+      case 'question':
+      case 'titledquestion':
+      case 'part':
+      case 'subpart':
+      case 'subsubpart': {
+        if (stack.length > 0) {
+          const cmd = name === 'item' ? 'item' : name === 'question' || name === 'titledquestion' ? 'question' : 'part';
+          add({ t: 'mark', cmd, start: i, end: after });
+        } else if (proseStart < 0) proseStart = i;
+        i = after;
+        break;
+      }
+      case 'verb':
+      case 'verb*': {
+        const d = text[after];
+        const e = d && d !== '\n' ? text.indexOf(d, after + 1) : -1;
+        const nl = text.indexOf('\n', after);
+        i = e < 0 || (nl >= 0 && nl < e) ? after : e + 1;
+        break;
+      }
+      case 'lstinline':
+      case 'mintinline': {
+        let k = after;
+        if (text[k] === '[') k = Math.max(k + 1, optEnd(text, k));
+        if (name === 'mintinline' && text[k] === '{') k = Math.max(k + 1, groupEnd(text, k, 100));
+        const d = text[k];
+        const e = d === '{' ? groupEnd(text, k, 2000) : d ? text.indexOf(d, k + 1) : -1;
+        i = e < 0 ? k : d === '{' ? e : e + 1;
+        break;
+      }
+      case 'iffalse': {
+        const e = text.indexOf('\\fi', after);
+        i = e < 0 ? after : e + 3;
+        break;
+      }
+      case 'newtheorem':
+      case 'newtheorem*': {
+        const a = readArg(text, after, 200);
+        if (!a) {
+          i = after;
+          break;
+        }
+        let k = skipSpaces(text, a[1]);
+        if (text[k] === '[') k = Math.max(k + 1, optEnd(text, k));
+        const b = readArg(text, k, 400);
+        let e = b ? b[1] : k;
+        const k2 = skipSpaces(text, e);
+        if (text[k2] === '[') e = Math.max(e, optEnd(text, k2));
+        records.push({ t: 'decl', name: a[0].trim(), title: b ? b[0] : '', start: i });
+        i = e;
+        break;
+      }
+      case 'declaretheorem':
+      case 'declaretheorem*': {
+        let k = skipSpaces(text, after);
+        let opts = '';
+        if (text[k] === '[') {
+          const oe = optEnd(text, k);
+          if (oe > 0) {
+            opts = text.slice(k + 1, oe - 1);
+            k = oe;
+          }
+        }
+        const a = readArg(text, k, 200);
+        if (!a) {
+          i = after;
+          break;
+        }
+        let e = a[1];
+        const k2 = skipSpaces(text, e);
+        if (text[k2] === '[') {
+          const oe = optEnd(text, k2);
+          if (oe > 0) {
+            opts += ',' + text.slice(k2 + 1, oe - 1);
+            e = oe;
+          }
+        }
+        const t = /(?:name|title)\s*=\s*\{?([^,}\]]+)/i.exec(opts);
+        records.push({ t: 'decl', name: a[0].trim(), title: t ? t[1]!.trim() : a[0].trim(), start: i });
+        i = e;
+        break;
+      }
+      case 'newenvironment':
+      case 'newenvironment*':
+      case 'renewenvironment':
+      case 'NewDocumentEnvironment':
+      case 'RenewDocumentEnvironment':
+      case 'newtcbtheorem':
+      case 'newtcolorbox': {
+        let k = skipSpaces(text, after);
+        if (text[k] === '[') k = Math.max(k + 1, optEnd(text, k));
+        const a = readArg(text, k, 200);
+        if (!a) {
+          i = after;
+          break;
+        }
+        const groups = name === 'newtcolorbox' ? 1 : name.startsWith('newtcb') ? 3 : name.includes('Document') ? 3 : 2;
+        const e = skipDefinitionArgs(text, a[1], groups);
+        records.push({ t: 'decl', name: a[0].trim(), title: text.slice(a[1], Math.min(e, a[1] + 600)), start: i });
+        i = e;
+        break;
+      }
+      case 'newcommand':
+      case 'newcommand*':
+      case 'renewcommand':
+      case 'renewcommand*':
+      case 'providecommand':
+      case 'providecommand*':
+      case 'DeclareRobustCommand':
+      case 'DeclareMathOperator':
+      case 'DeclareMathOperator*':
+        i = skipDefinitionArgs(text, after, 2);
+        break;
+      case 'NewDocumentCommand':
+      case 'RenewDocumentCommand':
+      case 'DeclareDocumentCommand':
+        i = skipDefinitionArgs(text, after, 3);
+        break;
+      case 'def':
+      case 'gdef':
+      case 'edef':
+      case 'xdef': {
+        const b = text.indexOf('{', after);
+        if (b < 0 || b - after > 200) {
+          i = after;
+          break;
+        }
+        const e = groupEnd(text, b);
+        i = e < 0 ? b + 1 : e;
+        break;
+      }
+      default: {
+        const level = headingLevel(name);
+        if (level !== undefined) {
+          let k = skipSpaces(text, after);
+          if (text[k] === '*') k++;
+          if (text[k] === '[') k = Math.max(k + 1, optEnd(text, k));
+          const a = readArg(text, k, 600);
+          if (a) {
+            add({ t: 'mark', cmd: 'heading', level, title: detach(a[0]), start: i, end: a[1] });
+            i = a[1];
+            break;
+          }
+        }
+        if (stack.length === 0) {
+          if (proseStart < 0) proseStart = i;
+          lastText = after - 1;
+        }
+        i = after;
+      }
+    }
+  }
+  closeTo(0, n);
+  finish(n);
+  return segs;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules
+
+export interface LatexRuleOptions {
+  extraEnvironments?: readonly string[];
+  maxProblems?: number;
+}
+
+/** Plain-ish text of a LaTeX fragment: comments, labels and layout commands removed, math kept. */
+export function cleanLatex(src: string): string {
+  let s = src.length > 6000 ? src.slice(0, 6000) : src;
+  s = s.replace(/(^|[^\\])%[^\n]*/g, '$1');
+  s = s.replace(/\\(?:label|ollabel|index|vspace|hspace|addpoints|droppoints)\*?(?:\[[^\]]*\])?\{[^{}]*\}/g, '');
+  s = s.replace(/\\(?:noindent|medskip|bigskip|smallskip|newpage|clearpage|pagebreak|par|centering|fullwidth|newline)\b/g, ' ');
+  s = s.replace(/\\begin\{(?:enumerate|itemize|description|parts|subparts|choices|checkboxes|center|compactenum)\*?\}(?:\[[^\]]*\])?/g, '');
+  s = s.replace(/\\end\{(?:enumerate|itemize|description|parts|subparts|choices|checkboxes|center|compactenum)\*?\}/g, '');
+  s = s.replace(/\\begin\{(\w+or(?:box|lines))\}(?:\[[^\]]*\])?[\s\S]*?\\end\{\1\}/g, '');
+  s = s.replace(/\\(?:item|part|subpart|choice|CorrectChoice)\b(?:\[([^\]]*)\])?/g, (_m, l: string | undefined) => `\n${l ? l + ' ' : '- '}`);
+  for (let k = 0; k < 2; k++) s = s.replace(/\\(?:textbf|textit|emph|underline|textrm|textsf|texttt|textsc|mbox)\{([^{}]*)\}/g, '$1');
+  s = s.replace(/\\\\(?:\[[^\]]*\])?/g, '\n').replace(/~/g, ' ').replace(/``|''/g, '"');
+  return tidyStatement(s);
+}
+
+const TITLE_KIND = (title: string): ProblemKind | 'skip' | undefined => {
+  const t = title.replace(/\\[a-zA-Z]+\*?|[{}[\]]/g, ' ').trim();
+  const label = matchProblemLabel(t);
+  if (label) return label.kind;
+  if (SKIP_TITLE.test(t)) return 'skip';
+  return undefined;
+};
+
+/** Declared environment names → what they hold. */
+function declaredKinds(decls: Decl[], extra: readonly string[]): Map<string, ProblemKind | 'skip'> {
+  const map = new Map<string, ProblemKind | 'skip'>();
+  for (const d of decls) {
+    let kind: ProblemKind | 'skip' | undefined;
+    if (/[\\{]/.test(d.title) || d.title.length > 60) {
+      // \newenvironment body: look for a problem word printed by the begin code.
+      const words = d.title.replace(/\\[a-zA-Z@]+\*?/g, ' ').replace(/[{}[\]#0-9]/g, ' ');
+      const w = /\b(problem|exercise|question|aufgabe|übung|exercice|ejercicio|problema|задача|упражнение)\b|(問題|문제|习题|练习|練習)/iu.exec(words);
+      if (w) kind = /exerc|übung|ejerc|упраж|练习|練習/iu.test(w[0]) ? 'exercise' : /quest/i.test(w[0]) ? 'question' : 'problem';
+      else if (SKIP_TITLE.test(words.trim())) kind = 'skip';
+      else if (/\b(?:theorem|lemma|definition|proof|solution|example|satz|beispiel|remark)\b/i.test(words)) kind = 'skip';
+    } else kind = TITLE_KIND(d.title);
+    if (kind) map.set(d.name, kind);
+  }
+  for (const e of extra) if (e.trim()) map.set(e.trim(), 'problem');
+  return map;
+}
+
+interface Ctx {
+  text: string;
+  segStart: number;
+  segLine: number;
+  nl: number[];
+  kinds: Map<string, ProblemKind | 'skip'>;
+  out: DetectedProblem[];
+  max: number;
+}
+
+function lineOf(ctx: Ctx, rel: number): number {
+  return ctx.segLine + countBelow(ctx.nl, rel);
+}
+
+function envKind(name: string, kinds: Map<string, ProblemKind | 'skip'>): ProblemKind | 'skip' | undefined {
+  const declared = kinds.get(name);
+  if (declared) return declared;
+  const base = name.replace(/\*$/, '').toLowerCase();
+  const k = PROBLEM_ENVS[base];
+  if (k) return CONTAINER_ENVS.has(base) ? undefined : k;
+  if (SOLUTION_ENV.test(base) || SKIP_TITLE.test(base) || /^(?:thm|lem|prop|cor|defn?|rem|ex(?:a|mp)|expl|explain|obs|conj|claim|note|hint|sol)/i.test(base)) return 'skip';
+  return undefined;
+}
+
+function hasContent(ctx: Ctx, node: EnvNode): boolean {
+  const inner = ctx.text.slice(ctx.segStart + node.headEnd, ctx.segStart + node.end - (node.closed ? node.name.length + 6 : 0));
+  return /\S/.test(inner.replace(/(^|[^\\])%[^\n]*/g, '$1').replace(/\\(?:vspace|vfill|newpage|fillin)\*?(?:\{[^}]*\})?/g, ''));
+}
+
+function emitEnvProblem(ctx: Ctx, node: EnvNode, kind: ProblemKind): DetectedProblem {
+  let stmtEnd = node.closed ? node.end - (node.name.length + 6) : node.end;
+  let solved = false;
+  for (const c of node.children) {
+    if (c.t !== 'env') continue;
+    if (SOLUTION_ENV.test(c.name) || (SOLUTION_BOX.test(c.name) && hasContent(ctx, c))) {
+      solved = true;
+      if (SOLUTION_ENV.test(c.name)) stmtEnd = Math.min(stmtEnd, c.start);
+      break;
+    }
+  }
+  if (!node.cache) {
+    const raw = ctx.text.slice(ctx.segStart + node.headEnd, ctx.segStart + Math.max(node.headEnd, stmtEnd));
+    const text = detach(cleanLatex(raw));
+    node.cache = { text, language: guessLanguage(text) };
+  }
+  const endRel = Math.max(node.start, node.closed ? node.end - 1 : stmtEnd - 1);
+  const p: DetectedProblem = {
+    startLine: lineOf(ctx, node.start),
+    endLine: lineOf(ctx, endRel),
+    startOffset: ctx.segStart + node.start,
+    endOffset: ctx.segStart + (node.closed && !solved ? node.end : stmtEnd),
+    blockEndOffset: ctx.segStart + node.end,
+    kind,
+    text: node.cache.text,
+    solved,
+  };
+  const label = /^\s*\[([^\]]{1,60})\]/.exec(ctx.text.slice(ctx.segStart + node.start + node.name.length + 8, ctx.segStart + node.headEnd));
+  if (label) p.label = label[1]!.trim();
+  if (node.cache.language) p.language = node.cache.language;
+  return p;
+}
+
+function emitSpan(ctx: Ctx, start: number, stmtStart: number, end: number, kind: ProblemKind, text: string): DetectedProblem {
+  void stmtStart;
+  let e = end;
+  while (e > start && /\s/.test(ctx.text[ctx.segStart + e - 1]!)) e--;
+  const language = guessLanguage(text);
+  const p: DetectedProblem = {
+    startLine: lineOf(ctx, start),
+    endLine: lineOf(ctx, Math.max(start, e - 1)),
+    startOffset: ctx.segStart + start,
+    endOffset: ctx.segStart + e,
+    blockEndOffset: ctx.segStart + e,
+    kind,
+    text: detach(text),
+    solved: false,
+  };
+  if (language) p.language = language;
+  return p;
+}
+
+/** Walks a sequence of sibling nodes (top-level records or an environment's children). */
+function walk(ctx: Ctx, nodes: readonly LRecord[], container: boolean, introText: () => string): void {
+  let last: DetectedProblem | undefined;
+  let prevProse: Prose | undefined;
+  for (let idx = 0; idx < nodes.length; idx++) {
+    if (ctx.out.length >= ctx.max) return;
+    const node = nodes[idx]!;
+    if (node.t === 'prose') {
+      const s = ctx.text.slice(ctx.segStart + node.start, ctx.segStart + Math.min(node.end, node.start + 300));
+      if (last && isSolutionLabel(s.replace(/\\[a-zA-Z]+\*?\s*/g, ''))) {
+        last.solved = true;
+      } else if (s.trim().length > 20) last = undefined;
+      prevProse = node;
+      continue;
+    }
+    if (node.t !== 'env') {
+      if (node.t === 'mark') last = undefined;
+      continue;
+    }
+    const intro = (): string =>
+      prevProse
+        ? ctx.text.slice(ctx.segStart + Math.max(prevProse.start, prevProse.end - 400), ctx.segStart + prevProse.end)
+        : introText();
+    const r = handleEnv(ctx, node, container, intro, last);
+    last = r;
+    prevProse = undefined;
+  }
+}
+
+function handleEnv(ctx: Ctx, node: EnvNode, container: boolean, intro: () => string, last: DetectedProblem | undefined): DetectedProblem | undefined {
+  const base = node.name.replace(/\*$/, '').toLowerCase();
+  if (last && (SOLUTION_ENV.test(base) || (SOLUTION_BOX.test(base) && hasContent(ctx, node)))) {
+    last.solved = true;
+    last.blockEndOffset = ctx.segStart + node.end;
+    return undefined;
+  }
+  const kind = envKind(node.name, ctx.kinds);
+  if (kind === 'skip') return undefined;
+  if (kind) {
+    const p = emitEnvProblem(ctx, node, kind);
+    ctx.out.push(p);
+    return p;
+  }
+  if (CONTAINER_ENVS.has(base)) {
+    handleItems(ctx, node, true, base === 'questions' ? 'question' : 'item');
+    walk(ctx, node.children.filter((c) => c.t === 'env'), true, () => '');
+    return undefined;
+  }
+  if (LIST_ENVS.has(base)) {
+    const isContainer = container || introducesProblems(intro());
+    handleItems(ctx, node, isContainer, 'item');
+    return undefined;
+  }
+  walk(ctx, node.children, container, intro);
+  return undefined;
+}
+
+function handleItems(ctx: Ctx, node: EnvNode, container: boolean, marker: 'item' | 'question'): void {
+  const marks: Mark[] = [];
+  for (const c of node.children) if (c.t === 'mark' && (c.cmd === marker || (marker === 'question' && c.cmd === 'question'))) marks.push(c);
+  const listEnd = node.closed ? node.end - (node.name.length + 6) : node.end;
+  for (let k = 0; k < marks.length; k++) {
+    if (ctx.out.length >= ctx.max) return;
+    const m = marks[k]!;
+    const end = k + 1 < marks.length ? marks[k + 1]!.start : listEnd;
+    const raw = ctx.text.slice(ctx.segStart + m.end, ctx.segStart + Math.min(end, m.end + 6000));
+    const text = cleanLatex(raw.replace(/^\s*\[[^\]]*\]/, ''));
+    if (!text) continue;
+    if (!(container || marker === 'question') && !statesTask(text)) continue;
+    const p = emitSpan(ctx, m.start, m.end, end, marker === 'question' ? 'question' : 'item', text);
+    // A solution inside the item (exam class \begin{solution}) marks it solved.
+    for (const c of node.children) {
+      if (c.t === 'env' && c.start > m.start && c.start < end && (SOLUTION_ENV.test(c.name) || (SOLUTION_BOX.test(c.name) && hasContent(ctx, c)))) {
+        p.solved = true;
+        break;
+      }
+    }
+    ctx.out.push(p);
+  }
+}
+
+/** Applies the rules to scanned segments. `starts`/`lines` give each segment's current offset and first line. */
+export function latexProblems(
+  text: string,
+  segs: readonly Segment<LatexSegData>[],
+  starts: readonly number[],
+  lines: readonly number[],
+  options: LatexRuleOptions = {},
+): DetectedProblem[] {
+  const decls: Decl[] = [];
+  for (const s of segs) for (const r of s.data.records) if (r.t === 'decl') decls.push(r);
+  const kinds = declaredKinds(decls, options.extraEnvironments ?? []);
+  const out: DetectedProblem[] = [];
+  const max = options.maxProblems ?? 20000;
+  // Heading context across segments.
+  type Section = { level: number; role: 'container' | 'example' | 'solution' | 'problem' | 'plain'; problem?: DetectedProblem; inner: number; title: string };
+  const sections: Section[] = [];
+  let lastTop: DetectedProblem | undefined;
+  let prevProse: { ctx: Ctx; p: Prose } | undefined;
+  const inRole = (role: Section['role']): boolean => sections.some((s) => s.role === role);
+  const lineAt = (off: number): number => {
+    const si = Math.max(0, countBelow(starts, off + 1) - 1);
+    const seg = segs[si];
+    return seg ? lines[si]! + countBelow(seg.nl, off - starts[si]!) : 0;
+  };
+  const closeSection = (s: Section, endCtx: Ctx | undefined, endRel: number): void => {
+    if (s.role !== 'problem' || !s.problem) return;
+    const p = s.problem;
+    if (endCtx && !p.endOffset) {
+      // statement ends where the next heading starts
+      const e = endCtx.segStart + endRel;
+      let k = e;
+      while (k > p.startOffset && /\s/.test(text[k - 1]!)) k--;
+      p.endOffset = k;
+      p.blockEndOffset = k;
+      p.endLine = lineAt(Math.max(p.startOffset, k - 1));
+    }
+  };
+  const pendingEnds: { s: Section; stmtStart: number }[] = [];
+  const finalizeText = (s: Section, stmtStart: number): void => {
+    if (!s.problem) return;
+    const t = cleanLatex(text.slice(stmtStart, Math.min(s.problem.endOffset, stmtStart + 6000)));
+    s.problem.text = detach(t);
+    const lang = guessLanguage(t);
+    if (lang) s.problem.language = lang;
+  };
+
+  for (let si = 0; si < segs.length && out.length < max; si++) {
+    const seg = segs[si]!;
+    const ctx: Ctx = { text, segStart: starts[si]!, segLine: lines[si]!, nl: seg.nl, kinds, out, max };
+    for (const r of seg.data.records) {
+      if (r.t === 'decl') continue;
+      if (r.t === 'prose') {
+        const s = text.slice(ctx.segStart + r.start, ctx.segStart + Math.min(r.end, r.start + 300));
+        if (lastTop && isSolutionLabel(s.replace(/\\[a-zA-Z]+\*?\s*/g, ''))) lastTop.solved = true;
+        else if (s.trim().length > 20) lastTop = undefined;
+        prevProse = { ctx, p: r };
+        continue;
+      }
+      if (r.t === 'mark') {
+        if (r.cmd !== 'heading') continue;
+        const level = r.level ?? 1;
+        const title = (r.title ?? '').replace(/\\[a-zA-Z]+\*?|[{}]/g, ' ').trim();
+        const solutionHeading = isSolutionLabel(title);
+        while (sections.length && sections[sections.length - 1]!.level >= level) {
+          const s = sections.pop()!;
+          closeSection(s, ctx, r.start);
+        }
+        // A sub-heading inside a problem section ends its statement.
+        for (const s of sections) {
+          if (s.role === 'problem' && s.problem && !s.problem.endOffset) {
+            closeSection({ ...s, inner: s.inner }, ctx, r.start);
+            if (solutionHeading) s.problem.solved = true;
+          }
+        }
+        if (solutionHeading && lastTop) lastTop.solved = true;
+        lastTop = undefined;
+        prevProse = undefined;
+        const label = matchProblemLabel(title);
+        let role: Section['role'] = 'plain';
+        let problem: DetectedProblem | undefined;
+        if (solutionHeading) role = 'solution';
+        else if (isExampleLabel(title)) role = 'example';
+        else if (isContainerHeading(title)) role = 'container';
+        else if (label && !inRole('example')) {
+          role = 'problem';
+          problem = {
+            startLine: ctx.segLine + countBelow(ctx.nl, r.start),
+            endLine: 0,
+            startOffset: ctx.segStart + r.start,
+            endOffset: 0,
+            blockEndOffset: 0,
+            kind: label.kind,
+            text: '',
+            solved: false,
+            label: label.label,
+          };
+          out.push(problem);
+          pendingEnds.push({ s: { level, role, problem, inner: out.length - 1, title }, stmtStart: ctx.segStart + r.end });
+        }
+        const sec: Section = { level, role, inner: out.length - 1, title };
+        if (problem) {
+          sec.problem = problem;
+          pendingEnds[pendingEnds.length - 1]!.s = sec;
+        }
+        sections.push(sec);
+        continue;
+      }
+      // environment at top level
+      const container = inRole('container');
+      if (inRole('example') && !envKind(r.name, kinds)) {
+        lastTop = undefined;
+        continue;
+      }
+      const pp = prevProse;
+      const intro = (): string =>
+        pp ? text.slice(pp.ctx.segStart + Math.max(pp.p.start, pp.p.end - 400), pp.ctx.segStart + pp.p.end) : '';
+      const before = out.length;
+      const res = handleEnv(ctx, r, container, intro, lastTop);
+      if (out.length > before) for (const s of sections) if (s.role === 'problem') s.inner = -1;
+      lastTop = res;
+      prevProse = undefined;
+    }
+  }
+  const endCtx: Ctx = {
+    text,
+    segStart: text.length,
+    segLine: lines.length ? lines[lines.length - 1]! + (segs[segs.length - 1]?.nl.length ?? 0) : 0,
+    nl: [],
+    kinds,
+    out,
+    max,
+  };
+  while (sections.length) closeSection(sections.pop()!, endCtx, 0);
+  // Heading problems whose section held other problems were removed; the rest get their text.
+  for (const pe of pendingEnds) {
+    const p = pe.s.problem;
+    if (!p) continue;
+    if (pe.s.inner === -1) {
+      const at = out.indexOf(p);
+      if (at >= 0) out.splice(at, 1);
+      continue;
+    }
+    if (!p.endOffset) {
+      p.endOffset = text.length;
+      p.blockEndOffset = text.length;
+      p.endLine = lineAt(Math.max(p.startOffset, text.length - 1));
+    }
+    finalizeText(pe.s, pe.stmtStart);
+    if (!p.text) {
+      const at = out.indexOf(p);
+      if (at >= 0) out.splice(at, 1);
+    }
+  }
+  out.sort((a, b) => a.startOffset - b.startOffset);
+  return out;
+}

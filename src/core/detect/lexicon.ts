@@ -1,0 +1,175 @@
+// Words the detector recognises: problem-like labels and headings, task verbs, solution markers,
+// in English, German, French, Spanish, Russian, Chinese, Japanese and Korean. Pure data + regexes.
+import type { ProblemKind } from './types.js';
+
+// Singular labels that name one problem ("Problem 3", "Aufgabe 2", "問題1").
+const PROBLEM_WORDS =
+  'problem|prob\\.?|aufgabe|aufgabenstellung|problème|probleme|problema|задача|問題|문제|题目|題目|习题|習題|homework problem|hw';
+const EXERCISE_WORDS =
+  'exercise|exer\\.?|ex\\.|übung|uebung|übungsaufgabe|exercice|ejercicio|exercício|esercizio|упражнение|練習|练习|연습|연습문제|演習|challenge';
+const QUESTION_WORDS = 'question|q|frage|pregunta|questão|вопрос|질문|设问|問い|問';
+
+/** Heading or bold label naming ONE problem, e.g. "Problem 3", "Exercise 2.1:", "Aufgabe", "問題 1". */
+const longestFirst = (alts: string): string =>
+  alts
+    .split('|')
+    .sort((a, b) => b.length - a.length)
+    .join('|');
+const SINGLE_LABEL = new RegExp(
+  `^\\s*(?:(${longestFirst(PROBLEM_WORDS)})|(${longestFirst(EXERCISE_WORDS)})|(${longestFirst(QUESTION_WORDS)}))\\s*(?:no\\.?\\s*|#\\s*|№\\s*)?` +
+    `([0-9０-９]+(?:[.\\-][0-9]+)*[a-z]?|[ivxlc]+|[一二三四五六七八九十]+)?\\s*(?:[.:：)\\]-]|\\(.*\\))?\\s*(.*)$`,
+  'iu',
+);
+
+/** Heading words naming a collection of problems ("Exercises", "Übungen", "練習問題"). */
+const CONTAINER_HEADING =
+  /^(?:[\d.\s]*)(?:(?:additional|more|practice|review|homework|supplementary|further|introductory|main|extension|challenge|warm-?up)\s+)?(?:problems|exercises|questions|problem set|exercise set|homework|aufgaben|übungen|übungsaufgaben|exercices|problèmes|ejercicios|problemas|задачи|упражнения|вопросы|練習問題|演習問題|問題|연습\s*문제|문제|习题|練習|练习|課題|tasks)(?!\p{L})/iu;
+
+export type LabelMatch = { kind: ProblemKind; label: string; number?: string; rest: string; numbered: boolean };
+
+/** "Problem 3." → problem; "Exercises" → undefined (plural: a container). */
+export function matchProblemLabel(raw: string): LabelMatch | undefined {
+  const text = raw.replace(/[*_`]/g, '').trim();
+  if (!text || text.length > 200) return undefined;
+  const m = SINGLE_LABEL.exec(text);
+  if (!m) return undefined;
+  const word = m[1] ?? m[2] ?? m[3] ?? '';
+  const number = m[4];
+  const rest = (m[5] ?? '').trim();
+  // Bare "Q" / "Ex." / "Prob." / "hw" need a number.
+  if (!number && /^(q|ex\.|prob\.?|exer\.?|hw|問)$/iu.test(word)) return undefined;
+  // A plural or a longer word ("Problems", "Questionnaire") is not this label: require a word boundary.
+  const after = text.slice(text.toLowerCase().indexOf(word.toLowerCase()) + word.length);
+  if (/^[a-zà-ÿа-я]/iu.test(after)) return undefined;
+  const kind: ProblemKind = m[1] ? 'problem' : m[2] ? 'exercise' : 'question';
+  const labelEnd = text.length - (m[5] ?? '').length;
+  const label = text.slice(0, labelEnd).replace(/[\s.:：)\]-]+$/u, '').trim();
+  return { kind, label, number, rest, numbered: !!number };
+}
+
+/** A heading that holds a list/collection of problems. */
+export function isContainerHeading(raw: string): boolean {
+  const t = raw.replace(/[*_`#]/g, '').trim();
+  if (!t || t.length > 80) return false;
+  if (matchProblemLabel(t)?.numbered) return false;
+  return CONTAINER_HEADING.test(t);
+}
+
+/** A heading/label that is only a number: "1.", "(2)", "3)", "Q4" — problem-like when its body states a task. */
+export function isNumberOnlyLabel(raw: string): boolean {
+  return /^\s*(?:[0-9０-９]{1,3}(?:\.[0-9]{1,2})?[.)：:]?|第\s*[0-9一二三四五六七八九十]+\s*[题題問问]?)\s*$/u.test(raw.replace(/[*_`]/g, ''));
+}
+
+/** A sub-part label: (1), (a), a), (i). */
+export function isSubpartLabel(raw: string): boolean {
+  return /^\s*(?:\(\s*[0-9a-z]{1,3}\s*\)|[a-z]\)|\(?[ivx]{1,4}\))\s*$/iu.test(raw.replace(/[*_`]/g, ''));
+}
+
+const SOLUTION_WORDS =
+  /^\s*(?:solution|solutions|answer|answers|proof|sol\.|soln\.?|lösung|lösungen|loesung|beweis|antwort|solución|respuesta|demostración|solution proposée|corrigé|réponse|démonstration|решение|ответ|доказательство|解答|解|答|答え|证明|證明|풀이|정답|답|증명)(?![\p{L}])\s*[.:：)]?/iu;
+
+/** "Solution", "Proof.", "Lösung:", "解答" at the start of a heading/paragraph. */
+export function isSolutionLabel(raw: string): boolean {
+  const t = raw.replace(/[*_`#>]/g, '').trim();
+  if (!t) return false;
+  const m = SOLUTION_WORDS.exec(t);
+  if (!m) return false;
+  // "Answer the following" / "Solve" are tasks, not solution markers.
+  const after = t.slice(m[0].length);
+  if (/^[a-z]/i.test(after) && !/^\s/.test(after)) return false;
+  if (/^(answer|antwort)\s+(the|all|each|every|these|this|die|der|alle)\b/i.test(t)) return false;
+  if (/^解/.test(t) && /^解[方程答得]/.test(t) && !/^解答/.test(t)) return false;
+  return true;
+}
+
+/** Worked example headings/labels: "Example", "Example 2", "Beispiel", "例題", "예제". */
+export function isExampleLabel(raw: string): boolean {
+  const t = raw.replace(/[*_`#]/g, '').trim();
+  return /^(?:worked\s+)?(?:example|examples|beispiel|beispiele|exemple|exemples|ejemplo|ejemplos|пример|примеры|例|例題|例题|예제|예시)(?:\s*[0-9.]+)?\s*[.:：)]?(?:\s|$)/iu.test(t);
+}
+
+// Imperative task verbs at the start of a sentence/clause, per language.
+const EN_VERBS =
+  'find|compute|calculate|prove|show|determine|evaluate|solve|simplify|count|derive|verify|explain|justify|sketch|draw|give|write|express|factor|factori[sz]e|expand|integrate|differentiate|estimate|decide|identify|characteri[sz]e|classify|construct|list|establish|deduce|plot|compare|convert|rewrite|approximate|minimi[sz]e|maximi[sz]e|describe|speculate|make a table|complete the|use|graph|state and prove|disprove|enumerate|check|test whether|argue|demonstrate|obtain|calculate|investigate|suppose that .* (?:find|show|prove)';
+const DE_VERBS =
+  'berechne|berechnen sie|zeige|zeigen sie|beweise|beweisen sie|bestimme|bestimmen sie|finde|finden sie|löse|lösen sie|vereinfache|vereinfachen sie|untersuche|untersuchen sie|begründe|begründen sie|gib|geben sie|skizziere|skizzieren sie|ermittle|ermitteln sie|entscheide|entscheiden sie|leite|leiten sie|überprüfe|überprüfen sie|prüfe|prüfen sie|wie viele|wie häufig|wie groß|wie oft|welche|welcher|welches';
+const FR_VERBS =
+  'calculer|calculez|calcule|montrer|montrez|montre|démontrer|démontrez|prouver|prouvez|déterminer|déterminez|trouver|trouvez|résoudre|résolvez|simplifier|simplifiez|justifier|justifiez|étudier|étudiez|exprimer|exprimez|vérifier|vérifiez|combien|quel|quelle|quels|quelles|en déduire|dériver|intégrer';
+const ES_VERBS =
+  'calcula|calcule|calcular|calculad|demuestra|demuestre|demostrar|encuentra|encuentre|encontrar|halla|halle|hallar|determina|determine|determinar|resuelve|resuelva|resolver|simplifica|simplifique|prueba|pruebe|probar|justifica|justifique|muestra|muestre|cuántos|cuántas|cuánto|cuál|cuáles|expresa|exprese|deriva|integra|evalúa|evalúe';
+const RU_VERBS =
+  'найдите|найти|найди|докажите|доказать|докажи|вычислите|вычислить|вычисли|покажите|показать|решите|решить|реши|определите|определить|упростите|упростить|сколько|объясните|объяснить|проверьте|исследуйте|постройте|выразите|оцените|чему равно|чему равен|чему равна|при каких|какие|каков|какова';
+
+const LATIN_TASK = new RegExp(
+  `(?:^|[.!?;:]\\s+|\\n\\s*|\\(\\s*[a-z0-9]{1,3}\\s*\\)\\s*|\\b(?:and|then|also|hence|now|und|dann|puis|et|y|luego|и)\\s+|[⌨✍]\\s*)(?:${EN_VERBS}|${DE_VERBS}|${FR_VERBS}|${ES_VERBS}|${RU_VERBS})(?![\\p{L}])`,
+  'iu',
+);
+// "Show that", "prove that", "is it true that" anywhere in a clause (not only sentence-initial).
+const LATIN_TASK_ANYWHERE =
+  /\b(?:show that|prove that|find all|find the|compute the|calculate the|determine whether|determine the|evaluate the|is it true that|how many|how much|what is the|what are the|zeigen sie,? dass|beweisen sie,? dass|montrer que|démontrer que|demuestra que|demostrar que|докажите,? что|покажите,? что)\b/iu;
+const CJK_TASK =
+  /(?:求めよ|求めなさい|示せ|示しなさい|証明せよ|証明しなさい|計算せよ|計算しなさい|答えよ|答えなさい|述べよ|説明せよ|説明しなさい|確かめよ|解け|解きなさい|求め[、。]|を求め|구하시오|구하여라|구하라|구해라|구하면|증명하시오|증명하여라|증명하라|보이시오|보여라|계산하시오|계산하여라|풀어라|푸시오|설명하시오|구하세요|증명하세요|얼마인가|무엇인가|몇\s*개|试求|試求|求出|求解|求证|求證|试证|試證|证明|證明|计算|計算|化简|化簡|判断|判斷|解方程|是否|多少|几个|幾個|求[^和與与]{0,2}(?:的值|之值|值)|求\s*[$\\(（]|(?:^|[。，：\s])求[^和与與积積])/u;
+
+const QUESTION_SENTENCE = /[^\s(][^?]{8,}[?？]|[¿][^?]{6,}[?]|[吗嗎か][?？。]?\s*$/u;
+
+/** Does this text ask the reader to do mathematical work? */
+export function statesTask(text: string): boolean {
+  if (!text) return false;
+  const t = text.length > 4000 ? text.slice(0, 4000) : text;
+  return LATIN_TASK.test(t) || LATIN_TASK_ANYWHERE.test(t) || CJK_TASK.test(t) || asksQuestion(t);
+}
+
+/** A real question (not "(why?)"). */
+export function asksQuestion(text: string): boolean {
+  const t = text.replace(/\(\s*(?:why|wieso|warum|pourquoi|por qué|почему)\s*\??\s*\)/giu, '');
+  return QUESTION_SENTENCE.test(t);
+}
+
+/** Text starts with an imperative task verb (used for list items and blockquotes). */
+export function startsWithTask(text: string): boolean {
+  const t = text.trim().slice(0, 400);
+  return LATIN_TASK.test(t.slice(0, 80)) || CJK_TASK.test(t);
+}
+
+/** Sentences that announce the problems that follow: "Complete the following problems." */
+export function introducesProblems(text: string): boolean {
+  const t = text.slice(-400);
+  return /\b(?:following|these|the next|below)\s+(?:\w+\s+){0,2}(?:problems|exercises|questions|tasks)\b|\b(?:solve|complete|answer|do|work|attempt)\s+(?:\w+\s+){0,3}(?:the\s+)?following\b|\bfolgenden?\s+aufgaben\b|\bbearbeite(?:n sie)?\s+(?:die\s+)?folgenden\b|\bexercices?\s+suivants?\b|\bproblèmes?\s+suivants?\b|\bsiguientes\s+(?:ejercicios|problemas)\b|\bследующие\s+задачи\b|以下の問題|次の問題|次の各問|다음\s*문제|다음을|下列各?题|下列问题|以下各题/iu.test(
+    t,
+  );
+}
+
+/** ISO 639-1 guess from script and a few function words. */
+export function guessLanguage(text: string): string | undefined {
+  const t = text.length > 2000 ? text.slice(0, 2000) : text;
+  if (/[\uac00-\ud7af]/.test(t)) return 'ko';
+  if (/[\u3040-\u30ff]/.test(t)) return 'ja';
+  if (/[\u4e00-\u9fff]/.test(t)) return 'zh';
+  if (/[\u0400-\u04ff]/.test(t)) return 'ru';
+  const words = t
+    .replace(/\$[^$]*\$|\\[a-zA-Z]+/g, ' ')
+    .toLowerCase()
+    .match(/[a-zà-ÿß]+/g);
+  if (!words || words.length === 0) return undefined;
+  const score = { en: 0, de: 0, fr: 0, es: 0 };
+  const sets: Record<keyof typeof score, Set<string>> = {
+    en: new Set(['the', 'and', 'that', 'of', 'is', 'find', 'show', 'prove', 'let', 'for', 'with', 'what', 'if']),
+    de: new Set(['der', 'die', 'das', 'und', 'ist', 'zeige', 'berechne', 'sei', 'mit', 'für', 'dass', 'ein', 'eine', 'wie', 'nicht', 'sie']),
+    fr: new Set(['le', 'la', 'les', 'et', 'est', 'que', 'des', 'une', 'un', 'pour', 'soit', 'montrer', 'calculer', 'dans']),
+    es: new Set(['el', 'la', 'los', 'las', 'y', 'es', 'que', 'una', 'un', 'para', 'sea', 'calcula', 'demuestra', 'del', 'con']),
+  };
+  for (const w of words) for (const k of Object.keys(sets) as (keyof typeof score)[]) if (sets[k].has(w)) score[k]++;
+  if (/[äöüß]/.test(t)) score.de += 2;
+  if (/[ñ¿¡]/.test(t)) score.es += 2;
+  if (/[èêàçœ]/.test(t)) score.fr += 2;
+  let best: keyof typeof score = 'en';
+  for (const k of Object.keys(score) as (keyof typeof score)[]) if (score[k] > score[best]) best = k;
+  return score[best] > 0 ? best : undefined;
+}
+
+/** Collapses whitespace and trims a statement to a readable length. */
+export function tidyStatement(text: string, max = 2000): string {
+  let t = text.replace(/[ \t]*\n[ \t]*/g, '\n').replace(/\n{3,}/g, '\n\n').replace(/[ \t]{2,}/g, ' ').trim();
+  if (t.length > max) t = t.slice(0, max - 1).trimEnd() + '…';
+  return t;
+}

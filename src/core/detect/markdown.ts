@@ -1,0 +1,593 @@
+// Markdown (CommonMark + MyST colon/backtick directives): markdown-it tokens with line maps, turned into
+// a flat list of top-level block records per segment, then rules that pick out stated problems.
+import MarkdownIt from 'markdown-it';
+import type { DetectedProblem, ProblemKind } from './types.js';
+import { DetectCancelledError, detach, newlinesIn, type Segment } from './segments.js';
+import {
+  asksQuestion,
+  guessLanguage,
+  introducesProblems,
+  isContainerHeading,
+  isExampleLabel,
+  isNumberOnlyLabel,
+  isSolutionLabel,
+  matchProblemLabel,
+  startsWithTask,
+  statesTask,
+  tidyStatement,
+} from './lexicon.js';
+
+type Token = MarkdownIt.Token;
+
+export type MRecord =
+  | { t: 'heading'; level: number; title: string; line: number; end: number }
+  | { t: 'para'; line: number; end: number; text: string; lead: string; bold: boolean }
+  | { t: 'list'; ordered: boolean; line: number; end: number; items: { line: number; end: number; text: string }[] }
+  | { t: 'quote'; line: number; end: number; text: string; lead: string }
+  | { t: 'directive'; name: string; line: number; end: number; text: string }
+  | { t: 'block'; line: number; end: number; text: string }
+  | { t: 'hr'; line: number; end: number };
+
+export interface MarkdownSegData {
+  records: MRecord[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// markdown-it with a colon-fence directive rule (`:::name{...}` / `::::{exercise}` ... `::::`).
+
+type StateBlock = MarkdownIt.StateBlock;
+
+function colonFence(state: StateBlock, startLine: number, endLine: number, silent: boolean): boolean {
+  if (state.sCount[startLine]! - state.blkIndent >= 4) return false;
+  const pos = state.bMarks[startLine]! + state.tShift[startLine]!;
+  const max = state.eMarks[startLine]!;
+  const src = state.src;
+  let n = 0;
+  while (pos + n < max && src.charCodeAt(pos + n) === 58) n++;
+  if (n < 3) return false;
+  const rest = src.slice(pos + n, max).trim();
+  const m = /^\{?([A-Za-z][\w:.-]*)\}?(.*)$/.exec(rest);
+  if (!m) return false;
+  if (silent) return true;
+  let next = startLine + 1;
+  let closed = false;
+  for (; next < endLine; next++) {
+    if (state.sCount[next]! < state.blkIndent && state.isEmpty(next) === false) break;
+    const p = state.bMarks[next]! + state.tShift[next]!;
+    const line = src.slice(p, state.eMarks[next]!);
+    const cm = /^(:{3,})\s*(.*)$/.exec(line);
+    if (!cm) continue;
+    if (cm[1]!.length >= n && cm[2]!.trim() === '') {
+      closed = true;
+      break;
+    }
+    // A sibling directive with as many colons closes this one implicitly.
+    if (cm[1]!.length === n && /^\{?[A-Za-z]/.test(cm[2]!)) break;
+  }
+  const open = state.push('colon_open', 'div', 1);
+  open.info = m[1]!;
+  open.meta = { args: m[2] };
+  open.map = [startLine, closed ? next + 1 : next];
+  const oldParent = state.parentType;
+  const oldMax = state.lineMax;
+  state.parentType = 'blockquote';
+  state.lineMax = next;
+  state.md.block.tokenize(state, startLine + 1, next);
+  state.parentType = oldParent;
+  state.lineMax = oldMax;
+  const close = state.push('colon_close', 'div', -1);
+  close.map = [startLine, closed ? next + 1 : next];
+  state.line = closed ? next + 1 : next;
+  return true;
+}
+
+type MarkdownItInstance = InstanceType<typeof MarkdownIt>;
+let mdInstance: MarkdownItInstance | undefined;
+function markdown(): MarkdownItInstance {
+  if (!mdInstance) {
+    mdInstance = new MarkdownIt({ html: true, linkify: false, typographer: false });
+    mdInstance.block.ruler.before('fence', 'colon_fence', colonFence, { alt: ['paragraph', 'reference', 'blockquote', 'list'] });
+  }
+  return mdInstance;
+}
+
+/** markdown-it alone (for the benchmark's side-by-side figure). */
+export function markdownItParse(text: string): number {
+  return markdown().parse(text, {}).length;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Segmentation: cut before ATX headings outside fences/directives/comments (and, in long runs
+// without headings, before unindented paragraphs that follow a blank line).
+
+const MIN_SEGMENT = 1024;
+const LONG_SEGMENT = 8192;
+
+function frontMatterEnd(text: string): number {
+  if (!/^---[ \t]*\r?\n/.test(text)) return 0;
+  const re = /\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/g;
+  re.lastIndex = 3;
+  const m = re.exec(text);
+  if (!m) return 0;
+  return m.index + m[0].length;
+}
+
+export function scanMarkdown(
+  text: string,
+  from: number,
+  stop: ((pos: number) => boolean) | undefined,
+  cancel?: () => boolean,
+): Segment<MarkdownSegData>[] {
+  const segs: Segment<MarkdownSegData>[] = [];
+  const n = text.length;
+  let segStart = from;
+  let count = 0;
+  const finish = (at: number, frontMatter = false): void => {
+    const records = frontMatter ? [] : analyse(text.slice(segStart, at));
+    segs.push({ length: at - segStart, nl: newlinesIn(text, segStart, at), data: { records } });
+    segStart = at;
+    if (cancel && ++count % 16 === 0 && cancel()) throw new DetectCancelledError();
+  };
+  let pos = from;
+  if (from === 0) {
+    const fm = frontMatterEnd(text);
+    if (fm > 0) {
+      pos = fm;
+      finish(fm, true);
+    }
+  }
+  let fence: { ch: string; len: number } | undefined;
+  const colons: number[] = [];
+  let comment = false;
+  let prevBlank = true;
+  while (pos < n) {
+    let eol = text.indexOf('\n', pos);
+    if (eol < 0) eol = n;
+    const clean = !fence && colons.length === 0 && !comment;
+    if (clean && pos > segStart) {
+      const c0 = text.charCodeAt(pos);
+      const heading = c0 === 35 && /^#{1,6}(?:[ \t]|$)/.test(text.slice(pos, Math.min(eol, pos + 8)));
+      const paragraphStart =
+        prevBlank && pos - segStart >= LONG_SEGMENT && c0 > 32 && !/^(?:[-*+>|:`~<]|\d+[.)])/.test(text.slice(pos, pos + 4));
+      if (heading || paragraphStart) {
+        if (stop && stop(pos)) {
+          finish(pos);
+          return segs;
+        }
+        if (pos - segStart >= MIN_SEGMENT) finish(pos);
+      }
+    }
+    const line = text.slice(pos, Math.min(eol, pos + 200));
+    const ts = line.trimStart();
+    prevBlank = ts.trim() === '';
+    if (comment) {
+      if (text.slice(pos, eol).includes('-->')) comment = false;
+    } else if (fence) {
+      const m = /^(`{3,}|~{3,})\s*$/.exec(ts);
+      if (m && m[1]![0] === fence.ch && m[1]!.length >= fence.len) fence = undefined;
+    } else {
+      const f = /^(`{3,}|~{3,})/.exec(ts);
+      if (f && !(f[1]![0] === '`' && ts.slice(f[1]!.length).includes('`'))) fence = { ch: f[1]![0]!, len: f[1]!.length };
+      else {
+        const c = /^(:{3,})(.*)$/.exec(ts);
+        if (c) {
+          const k = c[1]!.length;
+          const rest = c[2]!.trim();
+          if (rest === '') {
+            if (colons.length && k >= colons[colons.length - 1]!) colons.pop();
+          } else if (/^\{?[A-Za-z]/.test(rest)) {
+            if (colons.length && colons[colons.length - 1] === k) colons.pop();
+            colons.push(k);
+          }
+        } else {
+          const open = line.lastIndexOf('<!--');
+          if (open >= 0 && !text.slice(pos + open, eol).includes('-->')) comment = true;
+        }
+      }
+    }
+    pos = eol + 1;
+  }
+  if (segStart < n || segs.length === 0) finish(n);
+  return segs;
+}
+
+function inlineText(tok: Token): string {
+  return tok.content;
+}
+
+function collectText(tokens: Token[], from: number, to: number): string {
+  const parts: string[] = [];
+  for (let k = from; k < to; k++) {
+    const t = tokens[k]!;
+    if (t.type === 'inline') parts.push(inlineText(t));
+    else if (t.type === 'fence' || t.type === 'code_block') parts.push(t.content.trimEnd());
+    else if (t.type === 'list_item_open') parts.push(t.info ? `${t.info}${t.markup}` : t.markup);
+  }
+  return parts.join('\n');
+}
+
+function leadOf(tok: Token | undefined): { lead: string; bold: boolean } {
+  if (!tok || tok.type !== 'inline') return { lead: '', bold: false };
+  const ch = tok.children ?? [];
+  if (ch[0]?.type === 'strong_open') {
+    const parts: string[] = [];
+    for (let k = 1; k < ch.length && ch[k]!.type !== 'strong_close'; k++) parts.push(ch[k]!.content);
+    return { lead: parts.join(''), bold: true };
+  }
+  const first = tok.content.split('\n', 1)[0] ?? '';
+  return { lead: first.slice(0, 60), bold: false };
+}
+
+function closeIndex(tokens: Token[], open: number): number {
+  const level = tokens[open]!.level;
+  for (let k = open + 1; k < tokens.length; k++) if (tokens[k]!.level === level && tokens[k]!.nesting === -1) return k;
+  return tokens.length - 1;
+}
+
+function stripOptions(text: string): string {
+  return text.replace(/^(?:[ \t]*:[\w-]+:[^\n]*\n)+/, '').replace(/^(?:---\n[\s\S]*?\n---\n)/, '');
+}
+
+/** Top-level block records of one segment (lines relative to the segment). */
+export function analyse(src: string): MRecord[] {
+  const tokens = markdown().parse(src, {});
+  const out: MRecord[] = [];
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k]!;
+    if (t.level !== 0 || !t.map) continue;
+    const [line, end] = t.map;
+    switch (t.type) {
+      case 'heading_open': {
+        out.push({ t: 'heading', level: Number(t.tag.slice(1)) || 1, title: tokens[k + 1]?.content ?? '', line, end });
+        k = closeIndex(tokens, k);
+        break;
+      }
+      case 'paragraph_open': {
+        const inl = tokens[k + 1];
+        const { lead, bold } = leadOf(inl);
+        out.push({ t: 'para', line, end, text: inl?.content ?? '', lead, bold });
+        k = closeIndex(tokens, k);
+        break;
+      }
+      case 'bullet_list_open':
+      case 'ordered_list_open': {
+        const close = closeIndex(tokens, k);
+        const items: { line: number; end: number; text: string }[] = [];
+        for (let j = k + 1; j < close; j++) {
+          const it = tokens[j]!;
+          if (it.type === 'list_item_open' && it.level === 1 && it.map) {
+            const ic = closeIndex(tokens, j);
+            items.push({ line: it.map[0], end: it.map[1], text: collectText(tokens, j + 1, ic) });
+            j = ic;
+          }
+        }
+        out.push({ t: 'list', ordered: t.type === 'ordered_list_open', line, end, items });
+        k = close;
+        break;
+      }
+      case 'blockquote_open': {
+        const close = closeIndex(tokens, k);
+        let lead = '';
+        for (let j = k + 1; j < close; j++) {
+          if (tokens[j]!.type === 'inline') {
+            lead = leadOf(tokens[j]).lead;
+            break;
+          }
+        }
+        out.push({ t: 'quote', line, end, text: collectText(tokens, k + 1, close), lead });
+        k = close;
+        break;
+      }
+      case 'colon_open': {
+        const close = closeIndex(tokens, k);
+        out.push({ t: 'directive', name: t.info, line, end, text: stripOptions(collectText(tokens, k + 1, close)) });
+        k = close;
+        break;
+      }
+      case 'fence': {
+        const m = /^\{([\w:.-]+)\}/.exec(t.info.trim());
+        if (m) out.push({ t: 'directive', name: m[1]!, line, end, text: stripOptions(t.content) });
+        else out.push({ t: 'block', line, end, text: t.content });
+        break;
+      }
+      case 'code_block':
+      case 'html_block':
+      case 'table_open': {
+        if (t.nesting === 1) k = closeIndex(tokens, k);
+        out.push({ t: 'block', line, end, text: '' });
+        break;
+      }
+      case 'hr':
+        out.push({ t: 'hr', line, end });
+        break;
+      default:
+        if (t.nesting === 1) k = closeIndex(tokens, k);
+    }
+  }
+  // Keep only what the rules need, detached from the parsed source.
+  for (const r of out) {
+    if ('text' in r && r.text) (r as { text: string }).text = detach(r.text.length > 6000 ? r.text.slice(0, 6000) : r.text);
+    if (r.t === 'list') for (const it of r.items) it.text = detach(it.text.length > 6000 ? it.text.slice(0, 6000) : it.text);
+    if (r.t === 'heading') r.title = detach(r.title);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules
+
+const DIRECTIVE_KIND: Record<string, ProblemKind> = {
+  exercise: 'exercise', exercises: 'exercise', challenge: 'exercise', practice: 'exercise', 'try-it': 'exercise',
+  tryit: 'exercise', problem: 'problem', task: 'problem', homework: 'problem', question: 'question', quiz: 'question',
+  aufgabe: 'problem', exercice: 'exercise', ejercicio: 'exercise', übung: 'exercise',
+};
+const SOLUTION_DIRECTIVE = /^(?:solution|answer|proof|solution-start|loesung|lösung|solucion|solución|reponse|réponse)$/;
+
+export interface MarkdownRuleOptions {
+  maxProblems?: number;
+}
+
+interface Pos {
+  off: (rel: number) => number;
+  endOff: (relEnd: number) => number;
+  base: number;
+}
+
+export function markdownProblems(
+  text: string,
+  segs: readonly Segment<MarkdownSegData>[],
+  starts: readonly number[],
+  lines: readonly number[],
+  options: MarkdownRuleOptions = {},
+): DetectedProblem[] {
+  const max = options.maxProblems ?? 20000;
+  const out: DetectedProblem[] = [];
+  type Section = { level: number; role: 'container' | 'example' | 'solution' | 'problem' | 'plain'; problem?: DetectedProblem; inner: boolean; needsTask: boolean; open: boolean; parts: string[] };
+  const sections: Section[] = [];
+  let open: { p: DetectedProblem; parts: string[] } | undefined;
+  let last: DetectedProblem | undefined;
+  let prevPara = '';
+  const inRole = (role: Section['role']): boolean => sections.some((s) => s.role === role);
+  const openSection = (): Section | undefined => {
+    for (let k = sections.length - 1; k >= 0; k--) if (sections[k]!.role === 'problem' && sections[k]!.open) return sections[k];
+    return undefined;
+  };
+  const make = (pos: Pos, line: number, end: number, kind: ProblemKind, body: string, label?: string): DetectedProblem => {
+    const textOut = tidyStatement(body);
+    const p: DetectedProblem = {
+      startLine: pos.base + line,
+      endLine: pos.base + Math.max(line, end - 1),
+      startOffset: pos.off(line),
+      endOffset: pos.endOff(end),
+      blockEndOffset: pos.endOff(end),
+      kind,
+      text: textOut,
+      solved: false,
+    };
+    if (label) p.label = label;
+    const lang = guessLanguage(textOut);
+    if (lang) p.language = lang;
+    return p;
+  };
+  const extend = (p: DetectedProblem, pos: Pos, end: number): void => {
+    p.endLine = pos.base + end - 1;
+    p.endOffset = pos.endOff(end);
+    p.blockEndOffset = p.endOffset;
+  };
+  const finishOpen = (): void => {
+    if (!open) return;
+    open.p.text = detach(tidyStatement(open.parts.join('\n\n')));
+    const lang = guessLanguage(open.p.text);
+    if (lang) open.p.language = lang;
+    open = undefined;
+  };
+  const finishSection = (s: Section): void => {
+    if (s.role !== 'problem' || !s.problem) return;
+    const p = s.problem;
+    const body = s.parts.join('\n\n');
+    const keep = !s.inner && (!s.needsTask || statesTask(body));
+    if (!keep) {
+      const at = out.lastIndexOf(p);
+      if (at >= 0) out.splice(at, 1);
+      return;
+    }
+    p.text = detach(tidyStatement(body || p.label || ''));
+    const lang = guessLanguage(p.text);
+    if (lang) p.language = lang;
+  };
+  const markInner = (): void => {
+    for (const s of sections) if (s.role === 'problem') s.inner = true;
+  };
+
+  for (let si = 0; si < segs.length && out.length < max; si++) {
+    const seg = segs[si]!;
+    const segStart = starts[si]!;
+    const nl = seg.nl;
+    const pos: Pos = {
+      base: lines[si]!,
+      off: (rel) => segStart + (rel <= 0 ? 0 : rel - 1 < nl.length ? nl[rel - 1]! + 1 : seg.length),
+      endOff: (relEnd) => {
+        const lineIdx = relEnd - 1;
+        let e = segStart + (lineIdx < nl.length ? nl[lineIdx]! : seg.length);
+        if (e > segStart && text.charCodeAt(e - 1) === 13) e--;
+        return e;
+      },
+    };
+    for (const r of seg.data.records) {
+      if (out.length >= max) break;
+      const sec = openSection();
+      switch (r.t) {
+        case 'heading': {
+          finishOpen();
+          while (sections.length && sections[sections.length - 1]!.level >= r.level) finishSection(sections.pop()!);
+          const title = r.title.trim();
+          const solution = isSolutionLabel(title);
+          const enclosing = openSection();
+          if (enclosing && solution) {
+            enclosing.open = false;
+            enclosing.problem!.solved = true;
+          } else if (enclosing && enclosing.open) {
+            enclosing.parts.push(title);
+            extend(enclosing.problem!, pos, r.end);
+          }
+          if (solution && last) last.solved = true;
+          const label = matchProblemLabel(title);
+          const section: Section = { level: r.level, role: 'plain', inner: false, needsTask: false, open: false, parts: [] };
+          if (solution) section.role = 'solution';
+          else if (isExampleLabel(title)) section.role = 'example';
+          else if (enclosing) section.role = 'plain';
+          else if (label && !isContainerHeading(title) && !inRole('example') && !inRole('solution')) {
+            section.role = 'problem';
+            section.open = true;
+            if (label.rest) section.parts.push(label.rest);
+            section.problem = make(pos, r.line, r.end, label.kind, label.rest, label.label);
+          } else if (isNumberOnlyLabel(title) && !inRole('example') && !inRole('solution')) {
+            section.role = 'problem';
+            section.open = true;
+            section.needsTask = true;
+            section.problem = make(pos, r.line, r.end, 'problem', '', title.replace(/[.:)]\s*$/, ''));
+          } else if (isContainerHeading(title)) section.role = 'container';
+          if (section.problem) {
+            out.push(section.problem);
+            last = section.problem;
+          } else if (!solution) last = undefined;
+          sections.push(section);
+          prevPara = '';
+          break;
+        }
+        case 'para': {
+          const label = matchProblemLabel(r.lead);
+          const solution = isSolutionLabel(r.bold ? r.lead : r.text.slice(0, 40));
+          if (solution) {
+            if (open) open.p.solved = true;
+            else if (sec) {
+              sec.problem!.solved = true;
+              sec.open = false;
+            } else if (last) last.solved = true;
+            finishOpen();
+            prevPara = '';
+            break;
+          }
+          if (inRole('example') || inRole('solution')) break;
+          if (label && (r.bold || label.numbered) && !(r.bold && sec && !label.numbered)) {
+            finishOpen();
+            const body = r.text.replace(/^\s*\*\*[^*]*\*\*\s*/, '').trim();
+            const p = make(pos, r.line, r.end, label.kind, body, label.label);
+            if (sec) {
+              // "**Problem 2.**" paragraphs under a heading: the heading was only a title.
+              markInner();
+            }
+            out.push(p);
+            last = p;
+            open = { p, parts: [label.rest && !r.bold ? label.rest : body] };
+            break;
+          }
+          if (r.bold && isNumberOnlyLabel(r.lead) && inRole('container') && !open && !sec) {
+            const body = r.text.replace(/^\s*\*\*[^*]*\*\*\s*/, '').trim();
+            const p = make(pos, r.line, r.end, 'problem', body, r.lead.replace(/[.:)]\s*$/, ''));
+            out.push(p);
+            last = p;
+            open = { p, parts: [body] };
+            break;
+          }
+          if (open) {
+            extend(open.p, pos, r.end);
+            open.parts.push(r.text);
+          } else if (sec) {
+            extend(sec.problem!, pos, r.end);
+            sec.parts.push(r.text);
+          } else if (r.text.trim().length > 30) last = undefined;
+          prevPara = r.text;
+          break;
+        }
+        case 'list': {
+          if (open) {
+            extend(open.p, pos, r.end);
+            open.parts.push(r.items.map((i) => i.text).join('\n'));
+            break;
+          }
+          if (sec) {
+            extend(sec.problem!, pos, r.end);
+            sec.parts.push(r.items.map((i) => i.text).join('\n'));
+            break;
+          }
+          if (inRole('example') || inRole('solution')) break;
+          const container = inRole('container') || introducesProblems(prevPara);
+          for (const it of r.items) {
+            const body = it.text.replace(/^\s*(?:\d+[.)]|[-*+])\s*/, '');
+            if (!body.trim()) continue;
+            const task = container || (r.ordered && (startsWithTask(body) || asksQuestion(body.split('\n', 1)[0] ?? '')));
+            if (!task) continue;
+            const p = make(pos, it.line, it.end, 'item', body);
+            out.push(p);
+            last = p;
+          }
+          prevPara = '';
+          break;
+        }
+        case 'quote': {
+          if (open) {
+            extend(open.p, pos, r.end);
+            open.parts.push(r.text);
+            break;
+          }
+          if (sec) {
+            extend(sec.problem!, pos, r.end);
+            sec.parts.push(r.text);
+            break;
+          }
+          if (inRole('example') || inRole('solution')) break;
+          const plain = r.text.replace(/\$\$[\s\S]*?\$\$|\$[^$\n]*\$/g, ' ').trim();
+          if (plain.replace(/[\s\p{P}]/gu, '').length < 8) break;
+          const label = matchProblemLabel(r.lead);
+          let kind: ProblemKind | undefined;
+          if (label && label.numbered) kind = label.kind;
+          else if (asksQuestion(plain)) kind = 'question';
+          else if (startsWithTask(plain)) kind = 'problem';
+          if (!kind) break;
+          const p = make(pos, r.line, r.end, kind, r.text, label?.label);
+          out.push(p);
+          last = p;
+          break;
+        }
+        case 'directive': {
+          const name = r.name.toLowerCase().replace(/^(?:prf|exercise|sphinx-exercise):(?=\w)/, '').replace(/-start$/, '');
+          const kind = DIRECTIVE_KIND[name];
+          if (kind) {
+            finishOpen();
+            markInner();
+            if (sec) sec.open = false;
+            const p = make(pos, r.line, r.end, kind, r.text);
+            out.push(p);
+            last = p;
+            break;
+          }
+          if (SOLUTION_DIRECTIVE.test(name)) {
+            if (open) open.p.solved = true;
+            else if (last) {
+              last.solved = true;
+              last.blockEndOffset = pos.endOff(r.end);
+            }
+            finishOpen();
+            break;
+          }
+          if (open) extend(open.p, pos, r.end);
+          else if (sec) extend(sec.problem!, pos, r.end);
+          break;
+        }
+        case 'block': {
+          if (open) extend(open.p, pos, r.end);
+          else if (sec) extend(sec.problem!, pos, r.end);
+          break;
+        }
+        case 'hr':
+          finishOpen();
+          break;
+      }
+    }
+  }
+  finishOpen();
+  while (sections.length) finishSection(sections.pop()!);
+  out.sort((a, b) => a.startOffset - b.startOffset);
+  return out;
+}

@@ -1,0 +1,123 @@
+// Incremental engine shared by the LaTeX and Markdown detectors. A document is cut into segments at
+// "safe points" (line starts where no environment / fence is open), each analysed on its own; an edit
+// re-scans from the segment before the edit until the scan reaches a safe point that was a segment start
+// before the edit, and the segments after it are reused as they are (they store relative positions).
+
+export interface Segment<D> {
+  /** Length in UTF-16 code units. */
+  length: number;
+  /** Relative offsets of the '\n' characters inside the segment (ascending). */
+  nl: number[];
+  data: D;
+}
+
+/**
+ * Scans `text` from the safe point `from` and returns the segments up to the end of the text, or up to
+ * the first safe point `p > from` for which `stop(p)` is true.
+ */
+export type ScanFn<D> = (text: string, from: number, stop: ((pos: number) => boolean) | undefined, cancel?: () => boolean) => Segment<D>[];
+
+export class DetectCancelledError extends Error {
+  constructor() {
+    super('problem detection was cancelled');
+    this.name = 'DetectCancelledError';
+  }
+}
+
+/** Newline offsets of text[from, to) relative to `from`. */
+export function newlinesIn(text: string, from: number, to: number): number[] {
+  const out: number[] = [];
+  let i = text.indexOf('\n', from);
+  while (i !== -1 && i < to) {
+    out.push(i - from);
+    i = text.indexOf('\n', i + 1);
+  }
+  return out;
+}
+
+/** Number of entries < x in a sorted array. */
+export function countBelow(arr: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (arr[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** A string that does not pin a larger parent string in memory (V8 sliced strings do). */
+export function detach(s: string): string {
+  if (s.length < 16) return s;
+  return Buffer.from(s, 'utf8').toString('utf8');
+}
+
+export class SegmentedText<D> {
+  text = '';
+  segs: Segment<D>[] = [];
+
+  constructor(private readonly scan: ScanFn<D>) {}
+
+  reset(text: string, cancel?: () => boolean): void {
+    this.segs = this.scan(text, 0, undefined, cancel);
+    this.text = text;
+  }
+
+  /** Replaces text[start, end) (offsets in the current text) with `insert`. */
+  edit(start: number, end: number, insert: string, cancel?: () => boolean): void {
+    const old = this.text;
+    start = Math.max(0, Math.min(start, old.length));
+    end = Math.max(start, Math.min(end, old.length));
+    const text = old.slice(0, start) + insert + old.slice(end);
+    const delta = insert.length - (end - start);
+    const segs = this.segs;
+    if (segs.length === 0) {
+      this.reset(text, cancel);
+      return;
+    }
+    const starts = new Array<number>(segs.length);
+    let acc = 0;
+    for (let k = 0; k < segs.length; k++) {
+      starts[k] = acc;
+      acc += segs[k]!.length;
+    }
+    const indexOf = (pos: number): number => {
+      const c = countBelow(starts, pos + 1) - 1;
+      return Math.max(0, Math.min(segs.length - 1, c));
+    };
+    const i = Math.max(0, indexOf(start) - 1);
+    const j = indexOf(end);
+    const from = starts[i]!;
+    const boundaryAfter = new Map<number, number>();
+    for (let k = j + 1; k < segs.length; k++) boundaryAfter.set(starts[k]!, k);
+    const newEnd = end + delta;
+    let resumeAt = -1;
+    const stop = (pos: number): boolean => {
+      if (pos < newEnd || pos <= start) return false;
+      const k = boundaryAfter.get(pos - delta);
+      if (k === undefined) return false;
+      resumeAt = k;
+      return true;
+    };
+    const fresh = this.scan(text, from, stop, cancel);
+    const tail = resumeAt >= 0 ? segs.slice(resumeAt) : [];
+    this.segs = segs.slice(0, i).concat(fresh, tail);
+    this.text = text;
+  }
+
+  /** Start offsets and first line numbers of each segment. */
+  layout(): { starts: number[]; lines: number[] } {
+    const starts = new Array<number>(this.segs.length);
+    const lines = new Array<number>(this.segs.length);
+    let off = 0;
+    let line = 0;
+    for (let k = 0; k < this.segs.length; k++) {
+      starts[k] = off;
+      lines[k] = line;
+      off += this.segs[k]!.length;
+      line += this.segs[k]!.nl.length;
+    }
+    return { starts, lines };
+  }
+}

@@ -1,0 +1,204 @@
+// The evaluation harness: runs each problem with the ReasonFlux orchestrator or the direct baseline,
+// grades it, appends a line to results.jsonl as each finishes, and writes summary.md / summary.json.
+// Failures of single problems are recorded, not fatal; an abort stops cleanly keeping finished results.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ChatModel } from '../llm/types.js';
+import type { TemplateIndex } from '../templates/types.js';
+import type { SolveEvent } from '../reasoning/events.js';
+import { directSolve, solveProblem, type SolveResult } from '../reasoning/orchestrator.js';
+import { PROMPTS_VERSION } from '../reasoning/prompts.js';
+import { gradeAnswer } from '../answers/grade.js';
+import type { Dataset, EvalProblem } from './dataset.js';
+import { appendResult, readResults, type EvalMode, type EvalRecord } from './results.js';
+import { renderSummaryMarkdown, summarize, type EvalSummary } from './summary.js';
+import { ProgressBar, type ProgressStream } from './progress.js';
+
+export class EvalError extends Error {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = 'EvalError';
+  }
+}
+
+export type ProblemRunner = (problem: EvalProblem, signal: AbortSignal) => AsyncGenerator<SolveEvent, SolveResult>;
+
+export interface EvalRunOptions {
+  dataset: Dataset;
+  mode: EvalMode;
+  solver: ChatModel;
+  /** Navigator model (reasonflux mode); default: the solver. */
+  navigator?: ChatModel;
+  /** Template index (required in reasonflux mode). */
+  index?: TemplateIndex;
+  maxRounds?: number;
+  /** Only the first N problems of the dataset. */
+  limit?: number;
+  /** Problems run at the same time (default 1). */
+  concurrency?: number;
+  outDir: string;
+  /** Skip ids already in results.jsonl (else an existing results.jsonl is an error). */
+  resume?: boolean;
+  signal?: AbortSignal;
+  /** Shown in the summary (never a key). */
+  baseUrl?: string;
+  /** Progress bar stream (stderr in the CLI); none when absent. */
+  progress?: ProgressStream;
+  /** Time limit for grading one answer (ms). */
+  gradeTimeoutMs?: number;
+  /** Replaces the orchestrator / baseline (tests). */
+  runner?: ProblemRunner;
+}
+
+export interface EvalRunResult {
+  summary: EvalSummary;
+  /** Problems run (and recorded) in this invocation. */
+  ran: number;
+  /** Problems skipped because results.jsonl already had them. */
+  skipped: number;
+  interrupted: boolean;
+  files: { results: string; summaryMd: string; summaryJson: string };
+}
+
+function defaultRunner(opts: EvalRunOptions): ProblemRunner {
+  if (opts.mode === 'direct') return (p, signal) => directSolve(p.problem, opts.solver, { signal });
+  if (!opts.index) throw new EvalError('reasonflux mode needs the template index');
+  const index = opts.index;
+  const navigator = opts.navigator ?? opts.solver;
+  return (p, signal) =>
+    solveProblem(p.problem, { navigator, solver: opts.solver, index, signal, ...(opts.maxRounds ? { maxRounds: opts.maxRounds } : {}) });
+}
+
+/** Runs the evaluation. Throws `EvalError` only for setup problems (never for a single problem). */
+export async function runEval(opts: EvalRunOptions): Promise<EvalRunResult> {
+  const startedAt = new Date().toISOString();
+  const outDir = opts.outDir;
+  mkdirSync(outDir, { recursive: true });
+  const files = { results: join(outDir, 'results.jsonl'), summaryMd: join(outDir, 'summary.md'), summaryJson: join(outDir, 'summary.json') };
+  const navigator = opts.navigator ?? opts.solver;
+  const model = opts.solver.label;
+  const navigatorModel = opts.mode === 'direct' ? model : navigator.label;
+
+  const previous = readResults(files.results);
+  if (previous.records.length > 0 && !opts.resume) {
+    throw new EvalError(`${files.results} already has ${previous.records.length} results`, 'add --resume to continue that run, or choose another --out folder');
+  }
+  const other = previous.records.find((r) => r.mode !== opts.mode || r.model !== model);
+  if (other) {
+    throw new EvalError(
+      `${files.results} was made with mode ${other.mode} and model ${other.model}, not ${opts.mode} / ${model}`,
+      'use another --out folder for a different mode or model',
+    );
+  }
+
+  const selected = opts.limit !== undefined ? opts.dataset.problems.slice(0, Math.max(0, opts.limit)) : opts.dataset.problems;
+  const done = new Set(previous.records.map((r) => r.id));
+  const todo = selected.filter((p) => !done.has(p.id));
+  const skipped = selected.length - todo.length;
+  const runner = opts.runner ?? defaultRunner(opts);
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  if (opts.signal) {
+    if (opts.signal.aborted) controller.abort();
+    else opts.signal.addEventListener('abort', onAbort, { once: true });
+  }
+  const bar = opts.progress ? new ProgressBar(opts.progress, todo.length, skipped) : undefined;
+  let ran = 0;
+  let next = 0;
+
+  const runOne = async (p: EvalProblem): Promise<EvalRecord | null> => {
+    const t0 = Date.now();
+    let result: SolveResult | undefined;
+    let fatal: string | null = null;
+    try {
+      const gen = runner(p, controller.signal);
+      for (;;) {
+        const it = await gen.next();
+        if (it.done) {
+          result = it.value;
+          break;
+        }
+        const ev = it.value;
+        if (ev.type === 'error' && ev.fatal) fatal = ev.message;
+      }
+    } catch (err) {
+      fatal = `internal error: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    if (controller.signal.aborted && (!result || result.status === 'cancelled')) return null;
+    if (result?.status === 'cancelled') return null;
+    const seconds = (Date.now() - t0) / 1000;
+    const candidate = result?.answer ?? null;
+    const grade =
+      candidate !== null
+        ? gradeAnswer(p.answer, candidate, { extract: 'never', timeoutMs: opts.gradeTimeoutMs })
+        : gradeAnswer(p.answer, result?.text ?? '', { timeoutMs: opts.gradeTimeoutMs });
+    const stats = result?.stats;
+    const status = result ? result.status : 'failed';
+    const error = fatal ?? (status === 'failed' ? 'the run failed' : status === 'no-answer' && !grade.extracted ? 'no final answer' : null);
+    return {
+      id: p.id,
+      ...(p.subject !== undefined ? { subject: p.subject } : {}),
+      ...(p.level !== undefined ? { level: p.level } : {}),
+      answer: p.answer,
+      extracted: grade.extracted,
+      correct: grade.equal,
+      status,
+      error,
+      calls: stats?.calls ?? 0,
+      tokens: stats?.totalTokens ?? 0,
+      promptTokens: stats?.promptTokens ?? 0,
+      completionTokens: stats?.completionTokens ?? 0,
+      seconds: Math.round(seconds * 1000) / 1000,
+      rounds: stats?.rounds ?? 0,
+      roundBudget: stats?.roundBudget ?? 0,
+      complexity: result?.plan ? result.plan.complexity : null,
+      templates: stats?.templatesUsed ?? [],
+      mode: opts.mode,
+      model,
+      navigatorModel,
+      gradeMethod: grade.method,
+      finishedAt: new Date().toISOString(),
+    };
+  };
+
+  const worker = async () => {
+    while (!controller.signal.aborted) {
+      const p = todo[next++];
+      if (!p) return;
+      const rec = await runOne(p);
+      if (!rec) continue;
+      appendResult(files.results, rec);
+      ran++;
+      bar?.tick(rec.correct, rec.status === 'failed');
+    }
+  };
+  const k = Math.max(1, Math.min(opts.concurrency ?? 1, 64, Math.max(1, todo.length)));
+  try {
+    await Promise.all(Array.from({ length: k }, () => worker()));
+  } finally {
+    bar?.finish();
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+
+  const interrupted = controller.signal.aborted && ran + skipped < selected.length;
+  const selectedIds = new Set(selected.map((p) => p.id));
+  const records = readResults(files.results).records.filter((r) => selectedIds.has(r.id));
+  const summary = summarize(records, {
+    dataset: opts.dataset.name,
+    mode: opts.mode,
+    model,
+    navigatorModel,
+    baseUrl: opts.baseUrl ?? '',
+    promptsVersion: PROMPTS_VERSION,
+    selected: selected.length,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    interrupted,
+  });
+  writeFileSync(files.summaryJson, JSON.stringify(summary, null, 2) + '\n');
+  writeFileSync(files.summaryMd, renderSummaryMarkdown(summary));
+  return { summary, ran, skipped, interrupted, files };
+}

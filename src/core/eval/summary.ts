@@ -1,0 +1,125 @@
+// Summary of an evaluation: accuracy overall / by subject / by level, mean calls, tokens, time, and
+// rounds by level (the paper's adaptive-scaling claim: harder problems get more rounds).
+import type { EvalMode, EvalRecord } from './results.js';
+
+export interface GroupStats {
+  key: string;
+  problems: number;
+  correct: number;
+  accuracy: number;
+  failed: number;
+  noAnswer: number;
+  meanCalls: number;
+  meanTokens: number;
+  meanSeconds: number;
+  meanRounds: number;
+  meanRoundBudget: number;
+  meanComplexity: number | null;
+}
+
+export interface EvalMeta {
+  dataset: string;
+  mode: EvalMode;
+  model: string;
+  navigatorModel: string;
+  baseUrl: string;
+  promptsVersion?: string;
+  /** Problems selected for this run (after --limit). */
+  selected: number;
+  startedAt: string;
+  finishedAt: string;
+  interrupted: boolean;
+}
+
+export interface EvalSummary {
+  meta: EvalMeta;
+  overall: GroupStats;
+  bySubject: GroupStats[];
+  byLevel: GroupStats[];
+}
+
+const NONE = '—';
+
+function mean(xs: number[]): number {
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
+}
+
+function group(key: string, rs: EvalRecord[]): GroupStats {
+  const correct = rs.filter((r) => r.correct).length;
+  const cx = rs.map((r) => r.complexity).filter((c): c is number => typeof c === 'number');
+  return {
+    key,
+    problems: rs.length,
+    correct,
+    accuracy: rs.length ? correct / rs.length : 0,
+    failed: rs.filter((r) => r.status === 'failed').length,
+    noAnswer: rs.filter((r) => r.status === 'no-answer').length,
+    meanCalls: mean(rs.map((r) => r.calls)),
+    meanTokens: mean(rs.map((r) => r.tokens)),
+    meanSeconds: mean(rs.map((r) => r.seconds)),
+    meanRounds: mean(rs.map((r) => r.rounds)),
+    meanRoundBudget: mean(rs.map((r) => r.roundBudget)),
+    meanComplexity: cx.length ? mean(cx) : null,
+  };
+}
+
+function groupBy(records: EvalRecord[], keyOf: (r: EvalRecord) => string, order: (a: string, b: string) => number): GroupStats[] {
+  const m = new Map<string, EvalRecord[]>();
+  for (const r of records) {
+    const k = keyOf(r);
+    const list = m.get(k);
+    if (list) list.push(r);
+    else m.set(k, [r]);
+  }
+  return [...m.entries()].sort(([a], [b]) => order(a, b)).map(([k, rs]) => group(k, rs));
+}
+
+export function summarize(records: EvalRecord[], meta: EvalMeta): EvalSummary {
+  return {
+    meta,
+    overall: group('all', records),
+    bySubject: groupBy(records, (r) => r.subject ?? NONE, (a, b) => (a === NONE ? 1 : b === NONE ? -1 : a.localeCompare(b))),
+    byLevel: groupBy(
+      records,
+      (r) => (typeof r.level === 'number' ? String(r.level) : NONE),
+      (a, b) => (a === NONE ? 1 : b === NONE ? -1 : Number(a) - Number(b)),
+    ),
+  };
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+const num = (x: number, d = 1) => x.toFixed(d);
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** The summary as Markdown tables. */
+export function renderSummaryMarkdown(s: EvalSummary): string {
+  const o = s.overall;
+  const m = s.meta;
+  const out: string[] = [];
+  out.push(`# Evaluation: ${cell(m.dataset)} · ${m.mode}`);
+  out.push('');
+  out.push(`Model \`${cell(m.model)}\`${m.mode === 'reasonflux' ? `, navigator \`${cell(m.navigatorModel)}\`` : ''} at ${cell(m.baseUrl)}` + (m.promptsVersion ? ` · prompts ${m.promptsVersion}` : ''));
+  out.push(`Started ${m.startedAt}, finished ${m.finishedAt}${m.interrupted ? ' (interrupted: resume with --resume)' : ''}.`);
+  out.push('');
+  out.push('| problems | correct | accuracy | failed | no answer | mean calls | mean tokens | mean seconds | mean rounds |');
+  out.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  out.push(`| ${o.problems} / ${m.selected} | ${o.correct} | ${pct(o.accuracy)} | ${o.failed} | ${o.noAnswer} | ${num(o.meanCalls)} | ${num(o.meanTokens, 0)} | ${num(o.meanSeconds)} | ${num(o.meanRounds, 2)} |`);
+  out.push('');
+  out.push('## By subject');
+  out.push('');
+  out.push('| subject | problems | correct | accuracy | mean calls | mean tokens |');
+  out.push('| --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const g of s.bySubject) out.push(`| ${cell(g.key)} | ${g.problems} | ${g.correct} | ${pct(g.accuracy)} | ${num(g.meanCalls)} | ${num(g.meanTokens, 0)} |`);
+  out.push('');
+  out.push('## By level (adaptive scaling: rounds should grow with level)');
+  out.push('');
+  out.push('| level | problems | accuracy | mean complexity | mean rounds | mean round budget | mean calls | mean tokens | mean seconds |');
+  out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const g of s.byLevel) {
+    out.push(
+      `| ${cell(g.key)} | ${g.problems} | ${pct(g.accuracy)} | ${g.meanComplexity === null ? NONE : num(g.meanComplexity)} | ${num(g.meanRounds, 2)} | ${num(g.meanRoundBudget, 2)} | ${num(g.meanCalls)} | ${num(g.meanTokens, 0)} | ${num(g.meanSeconds)} |`,
+    );
+  }
+  out.push('');
+  return out.join('\n');
+}

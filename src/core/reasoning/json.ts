@@ -1,0 +1,206 @@
+// Robust JSON extraction from model prose, and the schemas of the navigator's replies.
+// Models wrap JSON in code fences, put text before it, think aloud in <think> blocks, leave trailing
+// commas, write raw newlines in strings and LaTeX with single backslashes; all of that is tolerated here.
+import { z } from 'zod';
+import type { Plan } from './events.js';
+
+/** Most steps a plan may have; longer plans are cut (the navigator is asked for 2-6). */
+export const MAX_PLAN_STEPS = 8;
+
+/** LaTeX commands that start with a JSON escape letter (b f n r t u), so "\frac" is not read as formfeed + "rac". */
+const LATEX_WORDS = new Set(
+  (
+    'beta bar binom boxed begin big bigg Big bmod bot bullet backslash bigcup bigcap bf bmatrix bigl bigr ' +
+    'frac forall flat frown ' +
+    'neq ne nabla not nu ni nmid neg notin nexists ngeq nleq nolimits newline ' +
+    'rightarrow right rho rangle rfloor rceil rm rvert rbrace ' +
+    'times theta tan tanh text textbf textit textrm tfrac to tau top triangle therefore tilde textstyle ' +
+    'underline underbrace uparrow upsilon union'
+  ).split(' '),
+);
+
+/** Fixes common defects inside and outside string literals; returns text for JSON.parse. */
+export function sanitizeJson(src: string): string {
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i]!;
+    if (inString) {
+      if (c === '\\') {
+        const next = src[i + 1] ?? '';
+        const word = /^[A-Za-z]+/.exec(src.slice(i + 1))?.[0] ?? '';
+        if (next === '"' || next === '\\' || next === '/') {
+          out += c + next;
+          i++;
+          continue;
+        }
+        if (word) {
+          const isValidEscape = 'bfnrt'.includes(word[0]!) && (word.length === 1 || !LATEX_WORDS.has(word));
+          const isUnicode = word[0] === 'u' && /^u[0-9a-fA-F]{4}/.test(src.slice(i + 1));
+          if ((isValidEscape && word[0] !== 'u') || isUnicode) {
+            out += c;
+            continue;
+          }
+        }
+        out += '\\\\';
+        continue;
+      }
+      if (c === '"') {
+        inString = false;
+        out += c;
+        continue;
+      }
+      if (c === '\n') out += '\\n';
+      else if (c === '\r') out += '\\r';
+      else if (c === '\t') out += '\\t';
+      else out += c;
+      continue;
+    }
+    if (c === '"') {
+      inString = true;
+      out += c;
+      continue;
+    }
+    if (c === ',') {
+      // trailing comma before } or ]
+      const rest = /^\s*([}\]])/.exec(src.slice(i + 1));
+      if (rest) continue;
+    }
+    if (c === '/' && src[i + 1] === '/') {
+      const nl = src.indexOf('\n', i);
+      i = nl < 0 ? src.length : nl - 1;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+/** Balanced `{...}` spans in text (string-aware), in order of their start. */
+function objectSpans(text: string, limit = 20): string[] {
+  const spans: string[] = [];
+  for (let start = text.indexOf('{'); start >= 0 && spans.length < limit; start = text.indexOf('{', start + 1)) {
+    let depth = 0;
+    let inString = false;
+    let end = -1;
+    for (let i = start; i < text.length; i++) {
+      const c = text[i]!;
+      if (inString) {
+        if (c === '\\') i++;
+        else if (c === '"') inString = false;
+        continue;
+      }
+      if (c === '"') inString = true;
+      else if (c === '{') depth++;
+      else if (c === '}') {
+        depth--;
+        if (depth === 0) {
+          end = i;
+          break;
+        }
+      }
+    }
+    if (end < 0) {
+      // Unbalanced (truncated reply): try closing it.
+      spans.push(text.slice(start) + '}'.repeat(Math.max(1, depth)));
+      break;
+    }
+    spans.push(text.slice(start, end + 1));
+    start = end; // continue after this object
+  }
+  return spans;
+}
+
+function tryParse(s: string): unknown {
+  // Sanitised first: plain JSON.parse would silently read "\frac" as a formfeed followed by "rac".
+  try {
+    return JSON.parse(sanitizeJson(s));
+  } catch {
+    try {
+      return JSON.parse(s);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/**
+ * The first JSON object found in a model reply, or undefined. Looks in fenced code blocks first, then at
+ * every balanced `{…}` span; `<think>…</think>` reasoning is ignored.
+ */
+export function extractJsonObject(reply: string): Record<string, unknown> | undefined {
+  const text = reply.replace(/<think>[\s\S]*?<\/think>/gi, '').replace(/^[\s\S]*<\/think>/i, '');
+  const candidates: string[] = [];
+  for (const m of text.matchAll(/```[a-zA-Z]*\s*\n?([\s\S]*?)```/g)) candidates.push(m[1]!.trim());
+  candidates.push(text.trim());
+  for (const c of candidates) {
+    const direct = c.startsWith('{') ? tryParse(c) : undefined;
+    if (direct && typeof direct === 'object' && !Array.isArray(direct)) return direct as Record<string, unknown>;
+    for (const span of objectSpans(c)) {
+      const v = tryParse(span);
+      if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+    }
+  }
+  return undefined;
+}
+
+const text = z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string());
+
+const stepSchema = z.preprocess(
+  (v) => (typeof v === 'string' ? { goal: v } : v),
+  z.object({
+    goal: text.pipe(z.string().trim().min(1, 'a step has an empty "goal"')),
+    method: text.optional().default(''),
+    query: text.optional().default(''),
+  }),
+);
+
+const complexitySchema = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() !== '' ? Number(v.trim().replace(/\/\s*10$/, '')) : v),
+  z.number().finite().transform((n) => Math.min(10, Math.max(1, Math.round(n)))),
+);
+
+export const planReplySchema = z.object({
+  analysis: text.optional().default(''),
+  complexity: complexitySchema.optional().default(5),
+  steps: z.array(stepSchema).min(1, '"steps" must list at least one step'),
+});
+
+export const evaluationReplySchema = z.object({
+  verdict: z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v), z.enum(['accept', 'revise', 'replan', 'finish'])),
+  feedback: text.optional().default(''),
+  progress: z.preprocess((v) => (typeof v === 'string' ? Number(v) : v), z.number().finite().min(0).max(1)).optional().catch(undefined),
+});
+
+export type EvaluationReply = z.output<typeof evaluationReplySchema>;
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+function describeZod(err: z.ZodError): string {
+  return err.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.length ? i.path.join('.') + ': ' : ''}${i.message}`)
+    .join('; ');
+}
+
+/** Parses and validates a plan reply; `error` says what was wrong, for the repair prompt. */
+export function parsePlan(reply: string): Parsed<Plan> {
+  const obj = extractJsonObject(reply);
+  if (!obj) return { ok: false, error: 'it contains no JSON object' };
+  const r = planReplySchema.safeParse(obj);
+  if (!r.success) return { ok: false, error: `the JSON does not match the plan format (${describeZod(r.error)})` };
+  const steps = r.data.steps.slice(0, MAX_PLAN_STEPS).map((s) => ({
+    goal: s.goal.trim(),
+    method: s.method.trim(),
+    query: s.query.trim() || `${s.goal} ${s.method}`.trim(),
+  }));
+  return { ok: true, value: { analysis: r.data.analysis.trim(), complexity: r.data.complexity, steps } };
+}
+
+export function parseEvaluation(reply: string): Parsed<EvaluationReply> {
+  const obj = extractJsonObject(reply);
+  if (!obj) return { ok: false, error: 'it contains no JSON object' };
+  const r = evaluationReplySchema.safeParse(obj);
+  if (!r.success) return { ok: false, error: `the JSON does not match the evaluation format (${describeZod(r.error)})` };
+  return { ok: true, value: r.data };
+}

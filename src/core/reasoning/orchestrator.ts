@@ -1,0 +1,654 @@
+// The ReasonFlux orchestrator: navigator plans → templates retrieved per step → solver instantiates each
+// step (streamed) → navigator evaluates and may revise / re-plan → final \boxed{} answer.
+//
+// Budgets (c = the plan's complexity, 1-10):
+//   templates retrieved per step  topK(c)        = 2 + ceil(c / 3)   → 3 (c 1-3), 4 (4-6), 5 (7-9), 6 (10)
+//   evaluate-and-adjust rounds    roundBudget(c) = 1 + ceil(c / 3)   → 2, 3, 4, 5; `maxRounds` replaces it
+// A round is one adjustment (a revision or a re-plan). Once the budget is spent the remaining steps run
+// without evaluation. Plans have at most MAX_PLAN_STEPS steps, so a run makes at most
+//   2 (plan + repair) + 2 × (MAX_PLAN_STEPS + rounds) (steps and evaluations) + rounds (re-plans) + 1 (final answer)
+// model calls, whatever the models answer; `callLimit` enforces that bound.
+import type { ChatMessage, ChatModel, LlmErrorKind } from '../llm/types.js';
+import { LlmError } from '../llm/types.js';
+import type { TemplateIndex, TemplateMatch, ThoughtTemplate } from '../templates/types.js';
+import { extractFinalAnswer, findBoxed } from '../answers/extract.js';
+import type { ModelRole, Plan, PlanStep, RetrievedTemplateSummary, SolveEvent, SolveMode, SolveStats } from './events.js';
+import { MAX_PLAN_STEPS, parseEvaluation, parsePlan } from './json.js';
+import * as P from './prompts.js';
+
+export interface OrchestratorOptions {
+  navigator: ChatModel;
+  solver: ChatModel;
+  index: TemplateIndex;
+  /** Round budget; 0 or absent: scale with the problem's complexity (see roundBudget). */
+  maxRounds?: number;
+  mode?: SolveMode;
+  signal?: AbortSignal;
+  /** Solver temperature (navigator: this, or 0.2 when absent). */
+  temperature?: number;
+  runId?: string;
+}
+
+export interface SolvedStep {
+  goal: string;
+  templateId?: string;
+  text: string;
+}
+
+export type SolveStatus = 'solved' | 'no-answer' | 'cancelled' | 'failed';
+
+export interface SolveResult {
+  status: SolveStatus;
+  answer: string | null;
+  text: string;
+  plan: Plan | null;
+  steps: SolvedStep[];
+  stats: SolveStats;
+}
+
+/** Templates retrieved per step for a problem of complexity c (1-10). */
+export function topKFor(complexity: number): number {
+  const c = clampComplexity(complexity);
+  return 2 + Math.ceil(c / 3);
+}
+
+/** Evaluate-and-adjust rounds granted for complexity c, unless maxRounds (> 0) is given. */
+export function roundBudget(complexity: number, maxRounds?: number): number {
+  if (maxRounds !== undefined && maxRounds > 0) return Math.min(20, Math.floor(maxRounds));
+  return 1 + Math.ceil(clampComplexity(complexity) / 3);
+}
+
+function clampComplexity(c: number): number {
+  return Number.isFinite(c) ? Math.min(10, Math.max(1, Math.round(c))) : 5;
+}
+
+/** Ends a run early: cancellation or a fatal model error. */
+class Stop extends Error {
+  constructor(
+    readonly status: 'cancelled' | 'failed',
+    readonly kind: LlmErrorKind | 'internal',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function newRunId(): string {
+  return `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+const GENERIC_STEPS: PlanStep[] = [
+  { goal: 'Understand what is asked and set up the problem in mathematical terms', method: '', query: '' },
+  { goal: 'Carry out the main computation or argument', method: '', query: '' },
+  { goal: 'Check the result and state the final answer', method: '', query: '' },
+];
+
+/** Shared machinery: model calls with accounting, retrieval, cancellation. */
+class Engine {
+  readonly stats: SolveStats = {
+    calls: 0,
+    navigatorCalls: 0,
+    solverCalls: 0,
+    promptTokens: 0,
+    completionTokens: 0,
+    totalTokens: 0,
+    ms: 0,
+    modelMs: 0,
+    rounds: 0,
+    roundBudget: 0,
+    templatesUsed: [],
+  };
+  readonly started = performance.now();
+  callLimit = 2 + 2 * (MAX_PLAN_STEPS + 20) + 20 + 1;
+  readonly runId: string;
+
+  constructor(
+    readonly problem: string,
+    readonly opts: OrchestratorOptions,
+  ) {
+    this.runId = opts.runId ?? newRunId();
+  }
+
+  get signal(): AbortSignal | undefined {
+    return this.opts.signal;
+  }
+
+  checkCancelled(signal = this.signal): void {
+    if (signal?.aborted) throw new Stop('cancelled', 'cancelled', 'cancelled');
+  }
+
+  finishStats(): SolveStats {
+    const r1 = (x: number) => Math.round(x * 1000) / 1000;
+    this.stats.ms = performance.now() - this.started;
+    return { ...this.stats, ms: r1(this.stats.ms), modelMs: r1(Math.min(this.stats.modelMs, this.stats.ms)), templatesUsed: [...this.stats.templatesUsed] };
+  }
+
+  /**
+   * One model call. Deltas are turned into events by `toEvent` (or kept silent); a `usage` event follows
+   * the call. Returns the full reply text. Throws Stop on cancellation; LlmError otherwise.
+   */
+  async *call(
+    role: ModelRole,
+    messages: ChatMessage[],
+    o: { json?: boolean; maxTokens?: number; toEvent?: (text: string) => SolveEvent; signal?: AbortSignal } = {},
+  ): AsyncGenerator<SolveEvent, string> {
+    const signal = o.signal ?? this.signal;
+    this.checkCancelled(signal);
+    if (this.stats.calls >= this.callLimit) {
+      throw new LlmError('bad-response', `stopped after ${this.stats.calls} model calls without finishing — the models do not follow the expected format`);
+    }
+    const model = role === 'navigator' ? this.opts.navigator : this.opts.solver;
+    const temperature = role === 'navigator' ? (this.opts.temperature ?? 0.2) : this.opts.temperature;
+    this.stats.calls++;
+    if (role === 'navigator') this.stats.navigatorCalls++;
+    else this.stats.solverCalls++;
+    const t0 = performance.now();
+    let text = '';
+    try {
+      for await (const chunk of model.stream({
+        messages,
+        ...(temperature !== undefined ? { temperature } : {}),
+        ...(o.maxTokens !== undefined ? { maxTokens: o.maxTokens } : {}),
+        ...(o.json ? { json: true } : {}),
+        ...(signal ? { signal } : {}),
+      })) {
+        if (chunk.type === 'delta') {
+          if (typeof chunk.text !== 'string' || chunk.text.length === 0) continue;
+          text += chunk.text;
+          if (o.toEvent) yield o.toEvent(chunk.text);
+        } else if (chunk.type === 'done') {
+          const u = chunk.usage;
+          this.stats.modelMs += performance.now() - t0;
+          this.stats.promptTokens += u.promptTokens;
+          this.stats.completionTokens += u.completionTokens;
+          this.stats.totalTokens += u.totalTokens;
+          yield {
+            type: 'usage',
+            role,
+            model: chunk.model || model.label,
+            promptTokens: u.promptTokens,
+            completionTokens: u.completionTokens,
+            latencyMs: Math.round(chunk.latencyMs),
+            ...(u.estimated ? { estimated: true } : {}),
+          };
+          return text;
+        }
+        if (signal?.aborted) break;
+      }
+    } catch (err) {
+      this.stats.modelMs += performance.now() - t0;
+      if (signal?.aborted || (err instanceof LlmError && err.kind === 'cancelled')) throw new Stop('cancelled', 'cancelled', 'cancelled');
+      throw err;
+    }
+    this.stats.modelMs += performance.now() - t0;
+    this.checkCancelled(signal);
+    // A provider that ended without a `done` chunk reported no usage: the text is still used.
+    return text;
+  }
+
+  search(query: string, top: number): { matches: TemplateMatch[]; error?: string } {
+    if (!query.trim()) return { matches: [] };
+    try {
+      const m = this.opts.index.search(query, { top });
+      return { matches: Array.isArray(m) ? m.filter((x) => x && x.template).slice(0, top) : [] };
+    } catch (err) {
+      return { matches: [], error: `template search failed: ${err instanceof Error ? err.message : String(err)}` };
+    }
+  }
+
+  getTemplate(id: string): ThoughtTemplate | undefined {
+    if (!id) return undefined;
+    try {
+      return this.opts.index.get(id.trim());
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Plan: navigator → repair once → fallback from retrieval alone. Never fails on bad output. */
+  async *plan(signal?: AbortSignal): AsyncGenerator<SolveEvent, Plan> {
+    const hints = this.search(this.problem, 5).matches.map((m) => m.template);
+    const messages = P.planPrompt(this.problem, hints);
+    let firstError: string;
+    let reply: string;
+    try {
+      reply = yield* this.call('navigator', messages, { json: true, signal });
+    } catch (err) {
+      if (err instanceof Stop) throw err;
+      // A wrong key, endpoint or model name is fatal; a flaky navigator falls back to retrieval alone.
+      if (!(err instanceof LlmError) || err.kind === 'auth' || err.kind === 'unreachable' || err.kind === 'not-found') throw err;
+      yield { type: 'error', kind: err.kind, fatal: false, message: `navigator could not plan (${err.message}); using a plan derived from the template library` };
+      const plan = this.fallbackPlan();
+      yield { type: 'plan', plan, source: 'fallback', round: 0, note: 'the navigator call failed' };
+      return plan;
+    }
+    const first = parsePlan(reply);
+    if (first.ok) {
+      yield { type: 'plan', plan: first.value, source: 'navigator', round: 0 };
+      return first.value;
+    }
+    firstError = first.error;
+    const repaired = yield* this.call('navigator', P.repairPrompt(messages, reply, firstError, P.PLAN_FORMAT_TEXT), { json: true, signal });
+    const second = parsePlan(repaired);
+    if (second.ok) {
+      yield { type: 'plan', plan: second.value, source: 'repaired', round: 0, note: `first reply unusable: ${firstError}` };
+      return second.value;
+    }
+    const plan = this.fallbackPlan();
+    yield {
+      type: 'error',
+      kind: 'bad-response',
+      fatal: false,
+      message: `the navigator gave no usable plan twice (${second.error}); continuing with a plan derived from the template library`,
+    };
+    yield { type: 'plan', plan, source: 'fallback', round: 0, note: second.error };
+    return plan;
+  }
+
+  /** A plan from retrieval alone: the best template's steps, or a generic three-step plan. */
+  fallbackPlan(): Plan {
+    const best = this.search(this.problem, 3).matches[0]?.template;
+    if (!best || !Array.isArray(best.steps) || best.steps.length === 0) {
+      return {
+        analysis: 'The navigator gave no usable plan and no template matched; following a generic plan.',
+        complexity: 5,
+        steps: GENERIC_STEPS.map((s) => ({ ...s, query: s.goal })),
+      };
+    }
+    const tsteps = best.steps.slice(0, 5);
+    if (best.steps.length > 5) tsteps[4] = best.steps.slice(4).join('; ');
+    const steps = tsteps.map((goal) => ({ goal, method: best.id, query: `${goal} ${best.name}` }));
+    if (steps.length === 1) steps.push({ goal: 'Finish the computation and state the final answer', method: best.id, query: best.name });
+    const d = best.difficulty;
+    return {
+      analysis: `Plan derived from the template "${best.name}" (the navigator gave no usable plan).`,
+      complexity: d ? clampComplexity((d.min + d.max) / 2) : 5,
+      steps,
+    };
+  }
+
+  /** Templates for one step: the one the plan names (by id) first, then the search results. */
+  retrieve(step: PlanStep, k: number): { templates: ThoughtTemplate[]; summaries: RetrievedTemplateSummary[]; chosen?: ThoughtTemplate; why?: string; error?: string } {
+    const named = this.getTemplate(step.method);
+    const { matches, error } = this.search(step.query || step.goal, k);
+    const list: { t: ThoughtTemplate; score: number; fields: string[] }[] = [];
+    if (named) list.push({ t: named, score: matches.find((m) => m.template.id === named.id)?.score ?? 0, fields: ['id'] });
+    for (const m of matches) if (!list.some((x) => x.t.id === m.template.id)) list.push({ t: m.template, score: m.score, fields: m.matchedFields ?? [] });
+    const top = list.slice(0, k);
+    let chosen: ThoughtTemplate | undefined;
+    let why: string | undefined;
+    if (named) {
+      chosen = named;
+      why = `the plan names it for this step`;
+    } else if (top.length) {
+      chosen = top[0]!.t;
+      const byName = step.method && chosen.name.toLowerCase() === step.method.toLowerCase();
+      why = byName
+        ? 'its name is the method the plan names'
+        : `best match for "${(step.query || step.goal).slice(0, 80)}"${top[0]!.fields.length ? ` (matched ${top[0]!.fields.join(', ')})` : ''}`;
+    }
+    return {
+      templates: top.map((x) => x.t),
+      summaries: top.map((x) => ({ id: x.t.id, name: x.t.name, chapter: x.t.chapter, section: x.t.section, score: x.score, matchedFields: x.fields })),
+      ...(chosen ? { chosen, why } : {}),
+      ...(error ? { error } : {}),
+    };
+  }
+
+  noteTemplate(id: string | undefined): void {
+    if (id && !this.stats.templatesUsed.includes(id)) this.stats.templatesUsed.push(id);
+  }
+
+  /** Retrieval + one streamed solver call for a step. */
+  async *runStep(input: {
+    plan: Plan;
+    stepIndex: number;
+    isLast: boolean;
+    done: readonly SolvedStep[];
+    attempt: number;
+    k: number;
+    feedback?: string;
+    previousAttempt?: string;
+    signal?: AbortSignal;
+  }): AsyncGenerator<SolveEvent, SolvedStep> {
+    const step = input.plan.steps[input.stepIndex]!;
+    const r = this.retrieve(step, input.k);
+    if (r.error) yield { type: 'error', kind: 'internal', fatal: false, message: r.error };
+    if (input.attempt === 1) {
+      yield {
+        type: 'retrieval',
+        stepIndex: input.stepIndex,
+        query: step.query || step.goal,
+        templates: r.summaries,
+        ...(r.chosen ? { chosen: r.chosen.id, why: r.why } : {}),
+      };
+    }
+    this.noteTemplate(r.chosen?.id);
+    yield { type: 'step-start', stepIndex: input.stepIndex, goal: step.goal, ...(r.chosen ? { templateId: r.chosen.id } : {}), attempt: input.attempt };
+    const messages = P.stepPrompt({
+      problem: this.problem,
+      plan: input.plan,
+      stepIndex: input.stepIndex,
+      step,
+      isLast: input.isLast,
+      templates: { templates: r.templates, ...(r.chosen ? { chosen: r.chosen, why: r.why } : {}) },
+      done: input.done,
+      ...(input.feedback ? { feedback: input.feedback, previousAttempt: input.previousAttempt } : {}),
+    });
+    const stepIndex = input.stepIndex;
+    const text = yield* this.call('solver', messages, { toEvent: (t) => ({ type: 'step-delta', stepIndex, text: t }), signal: input.signal });
+    yield { type: 'step-done', stepIndex, text, attempt: input.attempt };
+    return { goal: step.goal, ...(r.chosen ? { templateId: r.chosen.id } : {}), text };
+  }
+
+  /** The final answer: the last step's box, else one short solver call asking for it. */
+  async *finalAnswer(steps: readonly SolvedStep[], signal?: AbortSignal): AsyncGenerator<SolveEvent, { answer: string | null; extra: string }> {
+    const last = steps[steps.length - 1]?.text ?? '';
+    const boxed = findBoxed(last);
+    if (boxed.length > 0) return { answer: boxed[boxed.length - 1]!, extra: '' };
+    const all = steps.map((s) => s.text).join('\n\n');
+    if (!all.trim()) return { answer: null, extra: '' };
+    const extra = yield* this.call('solver', P.finalAnswerPrompt(this.problem, all), { maxTokens: 1024, signal });
+    const answer = extractFinalAnswer(extra) ?? extractFinalAnswer(last);
+    return { answer, extra };
+  }
+}
+
+function errorKind(err: unknown): LlmErrorKind | 'internal' {
+  return err instanceof LlmError ? err.kind : 'internal';
+}
+
+function errorMessage(err: unknown): string {
+  if (err instanceof LlmError) return err.message;
+  return `internal error: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+function joinText(steps: readonly SolvedStep[], extra: string): string {
+  return [...steps.map((s) => s.text.trim()), extra.trim()].filter(Boolean).join('\n\n');
+}
+
+/**
+ * Solves a problem, yielding events as it goes, and returns the result. Never throws: failures end in
+ * an `error` event and a `done` event with status 'failed' (or 'cancelled').
+ */
+export async function* solveProblem(problem: string, options: OrchestratorOptions): AsyncGenerator<SolveEvent, SolveResult> {
+  const mode: SolveMode = options.mode ?? 'solve';
+  if (mode === 'hint') {
+    const session = new HintSession(problem, options);
+    yield* session.plan();
+    if (!session.failed && session.hasNext) yield* session.next();
+    return yield* session.end();
+  }
+  const e = new Engine(problem, options);
+  yield { type: 'start', runId: e.runId, problem, mode, navigator: options.navigator.label, solver: options.solver.label };
+  let plan: Plan | null = null;
+  const steps: SolvedStep[] = [];
+  let extra = '';
+  let explanation = '';
+  try {
+    if (mode === 'explain') {
+      const templates = e.search(problem, 3).matches.map((m) => m.template);
+      explanation = yield* e.call('navigator', P.explainPrompt(problem, templates), { toEvent: (text) => ({ type: 'analysis-delta', text }) });
+      for (const t of templates) e.noteTemplate(t.id);
+      yield { type: 'final', answer: null, text: explanation };
+      const stats = e.finishStats();
+      yield { type: 'done', status: 'no-answer', stats };
+      return { status: 'no-answer', answer: null, text: explanation, plan: null, steps: [], stats };
+    }
+
+    plan = yield* e.plan();
+    const budget = roundBudget(plan.complexity, options.maxRounds);
+    e.stats.roundBudget = budget;
+    e.callLimit = 2 + 2 * (MAX_PLAN_STEPS + budget) + budget + 1;
+    const k = topKFor(plan.complexity);
+    let evaluationsOn = true;
+    let unusableEvaluations = 0;
+
+    let i = 0;
+    let attempt = 1;
+    let feedback: string | undefined;
+    let previousAttempt: string | undefined;
+    while (i < plan.steps.length) {
+      const isLast = i === plan.steps.length - 1;
+      const step = yield* e.runStep({ plan, stepIndex: i, isLast, done: steps, attempt, k, ...(feedback ? { feedback, previousAttempt } : {}) });
+      feedback = undefined;
+      if (!evaluationsOn || e.stats.rounds >= budget) {
+        steps.push(step);
+        i++;
+        attempt = 1;
+        continue;
+      }
+      let verdict: 'accept' | 'revise' | 'replan' | 'finish' = 'accept';
+      let fb = '';
+      try {
+        const reply = yield* e.call('navigator', P.evaluatePrompt({ problem, plan, stepIndex: i, stepText: step.text, done: steps, isLast }), { json: true });
+        const parsed = parseEvaluation(reply);
+        if (parsed.ok) {
+          unusableEvaluations = 0;
+          verdict = parsed.value.verdict;
+          fb = parsed.value.feedback;
+          yield { type: 'evaluation', stepIndex: i, verdict, feedback: fb, ...(parsed.value.progress !== undefined ? { progress: parsed.value.progress } : {}) };
+        } else {
+          unusableEvaluations++;
+          if (unusableEvaluations >= 2) {
+            evaluationsOn = false;
+            yield { type: 'error', kind: 'bad-response', fatal: false, message: `the navigator's evaluations are unusable (${parsed.error}); continuing without evaluation` };
+          }
+          yield { type: 'evaluation', stepIndex: i, verdict: 'accept', feedback: 'navigator reply unusable; step accepted as is' };
+        }
+      } catch (err) {
+        if (err instanceof Stop) throw err;
+        evaluationsOn = false;
+        yield { type: 'error', kind: errorKind(err), fatal: false, message: `evaluation failed (${errorMessage(err)}); continuing without evaluation` };
+      }
+
+      if (verdict === 'revise' && e.stats.rounds < budget) {
+        e.stats.rounds++;
+        yield { type: 'adjustment', kind: 'revise', stepIndex: i, reason: fb || 'the navigator asked for a revision' };
+        feedback = fb || 'Check the step carefully and correct any error.';
+        previousAttempt = step.text;
+        attempt++;
+        continue;
+      }
+      if (verdict === 'replan' && e.stats.rounds < budget) {
+        e.stats.rounds++;
+        const reason = fb || 'the navigator asked for a new plan';
+        let replanned: Plan | undefined;
+        try {
+          const reply = yield* e.call('navigator', P.replanPrompt({ problem, plan, stepIndex: i, stepText: step.text, feedback: reason, done: steps }), { json: true });
+          const parsed = parsePlan(reply);
+          if (parsed.ok) {
+            const room = Math.max(1, MAX_PLAN_STEPS - steps.length);
+            replanned = {
+              analysis: parsed.value.analysis || plan.analysis,
+              complexity: plan.complexity,
+              steps: [...plan.steps.slice(0, i), ...parsed.value.steps.slice(0, room)],
+            };
+          } else {
+            yield { type: 'error', kind: 'bad-response', fatal: false, message: `the navigator's new plan is unusable (${parsed.error}); keeping the current plan` };
+          }
+        } catch (err) {
+          if (err instanceof Stop) throw err;
+          yield { type: 'error', kind: errorKind(err), fatal: false, message: `re-planning failed (${errorMessage(err)}); keeping the current plan` };
+        }
+        if (replanned) {
+          plan = replanned;
+          yield { type: 'adjustment', kind: 'replan', stepIndex: i, reason, plan };
+          yield { type: 'plan', plan, source: 'navigator', round: e.stats.rounds, note: `re-planned from step ${i + 1}` };
+          attempt = 1;
+          continue; // step i is now the first new step
+        }
+        steps.push(step);
+        i++;
+        attempt = 1;
+        continue;
+      }
+      steps.push(step);
+      attempt = 1;
+      if (verdict === 'finish') break;
+      i++;
+    }
+
+    const fin = yield* e.finalAnswer(steps);
+    extra = fin.extra;
+    const text = joinText(steps, extra);
+    if (fin.answer === null) {
+      yield { type: 'error', kind: 'bad-response', fatal: false, message: 'the solver gave no final answer in \\boxed{} even when asked for it' };
+    }
+    yield { type: 'final', answer: fin.answer, text };
+    const status: SolveStatus = fin.answer !== null ? 'solved' : 'no-answer';
+    const stats = e.finishStats();
+    yield { type: 'done', status, stats };
+    return { status, answer: fin.answer, text, plan, steps, stats };
+  } catch (err) {
+    const cancelled = err instanceof Stop ? err.status === 'cancelled' : options.signal?.aborted === true;
+    if (!cancelled) yield { type: 'error', kind: errorKind(err), fatal: true, message: errorMessage(err) };
+    const status: SolveStatus = cancelled ? 'cancelled' : 'failed';
+    const stats = e.finishStats();
+    yield { type: 'done', status, stats };
+    return { status, answer: null, text: mode === 'explain' ? explanation : joinText(steps, extra), plan, steps, stats };
+  }
+}
+
+/**
+ * Hint mode: plans first, then reveals one step per `next()` call. Steps are only generated when asked
+ * for, so unrevealed steps cost no tokens. No evaluation rounds (a hint is one step of guidance).
+ *
+ *   const s = new HintSession(problem, options);
+ *   for await (const ev of s.plan()) …        // start + plan
+ *   while (s.hasNext) for await (const ev of s.next()) …   // retrieval + step events (+ final on the last)
+ */
+export class HintSession {
+  private readonly e: Engine;
+  private planned: Plan | null = null;
+  private planning = false;
+  private readonly revealedSteps: SolvedStep[] = [];
+  private answer: string | null = null;
+  private failedWith: { kind: LlmErrorKind | 'internal'; message: string } | null = null;
+  private cancelled = false;
+  private started = false;
+
+  constructor(
+    readonly problem: string,
+    private readonly options: OrchestratorOptions,
+  ) {
+    this.e = new Engine(problem, options);
+  }
+
+  get plannedSteps(): Plan | null {
+    return this.planned;
+  }
+  get revealed(): readonly SolvedStep[] {
+    return this.revealedSteps;
+  }
+  get hasNext(): boolean {
+    return !this.failedWith && !this.cancelled && (this.planned === null || this.revealedSteps.length < this.planned.steps.length);
+  }
+  get failed(): boolean {
+    return this.failedWith !== null;
+  }
+  get stats(): SolveStats {
+    return this.e.finishStats();
+  }
+
+  private *startEvent(): Generator<SolveEvent> {
+    if (this.started) return;
+    this.started = true;
+    yield { type: 'start', runId: this.e.runId, problem: this.problem, mode: 'hint', navigator: this.options.navigator.label, solver: this.options.solver.label };
+  }
+
+  private *failure(err: unknown): Generator<SolveEvent> {
+    if (err instanceof Stop && err.status === 'cancelled') {
+      this.cancelled = true;
+      return;
+    }
+    this.failedWith = { kind: errorKind(err), message: errorMessage(err) };
+    yield { type: 'error', kind: this.failedWith.kind, fatal: true, message: this.failedWith.message };
+  }
+
+  /** Plans (once). Returns the plan, or null on failure / cancellation. */
+  async *plan(signal?: AbortSignal): AsyncGenerator<SolveEvent, Plan | null> {
+    yield* this.startEvent();
+    if (this.planned) return this.planned;
+    if (this.planning || this.failedWith) return null;
+    this.planning = true;
+    try {
+      this.planned = yield* this.e.plan(signal);
+      this.e.stats.roundBudget = 0;
+      return this.planned;
+    } catch (err) {
+      yield* this.failure(err);
+      return null;
+    } finally {
+      this.planning = false;
+    }
+  }
+
+  /** Reveals the next step (planning first if needed); null when nothing is left or on failure. */
+  async *next(signal?: AbortSignal): AsyncGenerator<SolveEvent, SolvedStep | null> {
+    const plan = this.planned ?? (yield* this.plan(signal));
+    if (!plan || !this.hasNext) return null;
+    const i = this.revealedSteps.length;
+    const isLast = i === plan.steps.length - 1;
+    try {
+      const step = yield* this.e.runStep({ plan, stepIndex: i, isLast, done: this.revealedSteps, attempt: 1, k: topKFor(plan.complexity), ...(signal ? { signal } : {}) });
+      this.revealedSteps.push(step);
+      if (isLast) {
+        const boxed = findBoxed(step.text);
+        this.answer = boxed.length ? boxed[boxed.length - 1]! : extractFinalAnswer(step.text);
+        yield { type: 'final', answer: this.answer, text: joinText(this.revealedSteps, '') };
+        yield { type: 'done', status: this.answer !== null ? 'solved' : 'no-answer', stats: this.e.finishStats() };
+      }
+      return step;
+    } catch (err) {
+      yield* this.failure(err);
+      return null;
+    }
+  }
+
+  /** Ends the session: a `done` event (unless the last step already sent one) and the result so far. */
+  async *end(): AsyncGenerator<SolveEvent, SolveResult> {
+    const complete = this.planned !== null && this.revealedSteps.length === this.planned.steps.length && !this.failedWith;
+    const status: SolveStatus = this.cancelled ? 'cancelled' : this.failedWith ? 'failed' : this.answer !== null ? 'solved' : 'no-answer';
+    const stats = this.e.finishStats();
+    if (!complete) yield { type: 'done', status, stats };
+    return { status, answer: this.answer, text: joinText(this.revealedSteps, ''), plan: this.planned, steps: [...this.revealedSteps], stats };
+  }
+}
+
+/**
+ * Baseline for the eval: one chain-of-thought call, no templates and no navigator. Same events and result
+ * shape as solveProblem (one step); no extra call when the answer is not boxed.
+ */
+export async function* directSolve(
+  problem: string,
+  model: ChatModel,
+  options: { signal?: AbortSignal; temperature?: number; runId?: string; maxTokens?: number } = {},
+): AsyncGenerator<SolveEvent, SolveResult> {
+  const emptyIndex: TemplateIndex = { size: 0, search: () => [], get: () => undefined, all: () => [] };
+  const e = new Engine(problem, { navigator: model, solver: model, index: emptyIndex, ...options });
+  yield { type: 'start', runId: e.runId, problem, mode: 'solve', navigator: model.label, solver: model.label };
+  const goal = 'Solve the problem directly (chain of thought)';
+  let text = '';
+  try {
+    yield { type: 'step-start', stepIndex: 0, goal, attempt: 1 };
+    text = yield* e.call('solver', P.directPrompt(problem), {
+      toEvent: (t) => ({ type: 'step-delta', stepIndex: 0, text: t }),
+      ...(options.maxTokens ? { maxTokens: options.maxTokens } : {}),
+    });
+    yield { type: 'step-done', stepIndex: 0, text, attempt: 1 };
+    const answer = extractFinalAnswer(text);
+    yield { type: 'final', answer, text };
+    const status: SolveStatus = answer !== null ? 'solved' : 'no-answer';
+    const stats = e.finishStats();
+    yield { type: 'done', status, stats };
+    return { status, answer, text, plan: null, steps: [{ goal, text }], stats };
+  } catch (err) {
+    const cancelled = err instanceof Stop;
+    if (!cancelled) yield { type: 'error', kind: errorKind(err), fatal: true, message: errorMessage(err) };
+    const status: SolveStatus = cancelled ? 'cancelled' : 'failed';
+    const stats = e.finishStats();
+    yield { type: 'done', status, stats };
+    return { status, answer: null, text, plan: null, steps: text ? [{ goal, text }] : [], stats };
+  }
+}

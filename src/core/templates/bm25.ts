@@ -1,0 +1,190 @@
+// BM25F over a fixed set of documents with weighted fields. Everything that does not depend on the query
+// (per-field term frequencies, length normalisation, idf, the saturated per-document weight of each term)
+// is computed once when the index is built, so a query is: analyse, look up postings, add, pick the top k.
+
+export interface FieldSpec {
+  name: string;
+  /** Weight of one occurrence in this field relative to others. */
+  boost: number;
+  /** Length normalisation strength (BM25 b) for this field. */
+  b: number;
+}
+
+export interface Bm25Options {
+  /** Term frequency saturation (BM25 k1). */
+  k1?: number;
+}
+
+export interface Bm25Hit {
+  doc: number;
+  score: number;
+  /** Bit i set when field i held a matching term. */
+  fieldMask: number;
+  /** Query terms that matched this document. */
+  terms: string[];
+}
+
+/** A document is one list of (already analysed) terms per field, in the order of the field specs. */
+export type Bm25Document = ReadonlyArray<readonly string[]>;
+
+export class Bm25Index {
+  readonly fields: readonly FieldSpec[];
+  readonly docCount: number;
+  private readonly termIds = new Map<string, number>();
+  // Postings of term t live in [offsets[t], offsets[t+1]) of docs / weights / masks (docs ascending).
+  private offsets!: Uint32Array;
+  private docs!: Uint32Array;
+  private weights!: Float32Array;
+  private masks!: Uint16Array;
+  private readonly scores: Float64Array;
+  private readonly touchedMask: Uint16Array;
+  private readonly touched: Uint32Array;
+
+  constructor(documents: readonly Bm25Document[], fields: readonly FieldSpec[], options: Bm25Options = {}) {
+    if (fields.length > 16) throw new RangeError('Bm25Index supports at most 16 fields');
+    this.fields = fields;
+    this.docCount = documents.length;
+    this.scores = new Float64Array(documents.length);
+    this.touchedMask = new Uint16Array(documents.length);
+    this.touched = new Uint32Array(documents.length);
+    this.build(documents, options.k1 ?? 1.2);
+  }
+
+  private build(documents: readonly Bm25Document[], k1: number): void {
+    const nf = this.fields.length;
+    const avgLen = new Float64Array(nf);
+    for (const d of documents) for (let f = 0; f < nf; f++) avgLen[f]! += d[f]?.length ?? 0;
+    for (let f = 0; f < nf; f++) avgLen[f] = documents.length ? Math.max(1, avgLen[f]! / documents.length) : 1;
+
+    // Per document: term → pseudo-frequency (sum over fields of boost·tf / length norm) and field mask.
+    const perDoc: Array<Map<number, { tf: number; mask: number }>> = [];
+    const df: number[] = [];
+    for (const d of documents) {
+      const m = new Map<number, { tf: number; mask: number }>();
+      for (let f = 0; f < nf; f++) {
+        const terms = d[f] ?? [];
+        if (terms.length === 0) continue;
+        const spec = this.fields[f]!;
+        const norm = 1 - spec.b + (spec.b * terms.length) / avgLen[f]!;
+        const add = spec.boost / norm;
+        for (const term of terms) {
+          let id = this.termIds.get(term);
+          if (id === undefined) {
+            id = this.termIds.size;
+            this.termIds.set(term, id);
+            df.push(0);
+          }
+          let e = m.get(id);
+          if (!e) {
+            e = { tf: 0, mask: 0 };
+            m.set(id, e);
+            df[id]!++;
+          }
+          e.tf += add;
+          e.mask |= 1 << f;
+        }
+      }
+      perDoc.push(m);
+    }
+
+    const nTerms = this.termIds.size;
+    const offsets = new Uint32Array(nTerms + 1);
+    for (let t = 0; t < nTerms; t++) offsets[t + 1] = offsets[t]! + df[t]!;
+    const total = offsets[nTerms]!;
+    const docs = new Uint32Array(total);
+    const weights = new Float32Array(total);
+    const masks = new Uint16Array(total);
+    const fill = offsets.slice(0, nTerms);
+    const n = documents.length;
+    for (let d = 0; d < perDoc.length; d++) {
+      for (const [t, e] of perDoc[d]!) {
+        const idf = Math.log(1 + (n - df[t]! + 0.5) / (df[t]! + 0.5));
+        const at = fill[t]!++;
+        docs[at] = d;
+        weights[at] = (idf * e.tf * (k1 + 1)) / (e.tf + k1);
+        masks[at] = e.mask;
+      }
+    }
+    this.offsets = offsets;
+    this.docs = docs;
+    this.weights = weights;
+    this.masks = masks;
+  }
+
+  get termCount(): number {
+    return this.termIds.size;
+  }
+
+  /**
+   * Scores every document containing a query term and returns the best `top` (ties: lower doc index first).
+   * `queryTerms` may repeat a term; repeats raise its weight sub-linearly (1 + ln n).
+   * `accept` filters documents (e.g. by subject).
+   */
+  search(queryTerms: readonly string[], top: number, accept?: (doc: number) => boolean): Bm25Hit[] {
+    const counts = new Map<number, number>();
+    const termNames: string[] = [];
+    for (const q of queryTerms) {
+      const id = this.termIds.get(q);
+      if (id === undefined) continue;
+      const c = counts.get(id);
+      if (c === undefined) termNames[id] = q;
+      counts.set(id, (c ?? 0) + 1);
+    }
+    if (counts.size === 0 || top <= 0) return [];
+    const { scores, touchedMask, touched, offsets, docs, weights, masks } = this;
+    let nTouched = 0;
+    for (const [t, c] of counts) {
+      const qw = c === 1 ? 1 : 1 + Math.log(c);
+      const end = offsets[t + 1]!;
+      for (let p = offsets[t]!; p < end; p++) {
+        const d = docs[p]!;
+        if (touchedMask[d] === 0) touched[nTouched++] = d;
+        scores[d]! += qw * weights[p]!;
+        touchedMask[d]! |= masks[p]!;
+      }
+    }
+    // Top-k by insertion into a small sorted array.
+    const bestDoc: number[] = [];
+    const bestScore: number[] = [];
+    for (let i = 0; i < nTouched; i++) {
+      const d = touched[i]!;
+      const s = scores[d]!;
+      if (bestDoc.length === top && s <= bestScore[top - 1]!) continue;
+      if (accept && !accept(d)) continue;
+      let j = bestDoc.length;
+      while (j > 0 && (bestScore[j - 1]! < s || (bestScore[j - 1] === s && bestDoc[j - 1]! > d))) j--;
+      bestDoc.splice(j, 0, d);
+      bestScore.splice(j, 0, s);
+      if (bestDoc.length > top) {
+        bestDoc.pop();
+        bestScore.pop();
+      }
+    }
+    const hits: Bm25Hit[] = bestDoc.map((d, i) => ({ doc: d, score: bestScore[i]!, fieldMask: touchedMask[d]!, terms: [] }));
+    for (let i = 0; i < nTouched; i++) {
+      const d = touched[i]!;
+      scores[d] = 0;
+      touchedMask[d] = 0;
+    }
+    // Matched terms for the few hits: binary search each query term's postings.
+    for (const hit of hits) {
+      for (const t of counts.keys()) {
+        if (this.findPosting(t, hit.doc) >= 0) hit.terms.push(termNames[t]!);
+      }
+    }
+    return hits;
+  }
+
+  private findPosting(term: number, doc: number): number {
+    let lo = this.offsets[term]!;
+    let hi = this.offsets[term + 1]! - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const d = this.docs[mid]!;
+      if (d === doc) return mid;
+      if (d < doc) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+}

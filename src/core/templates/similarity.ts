@@ -1,0 +1,88 @@
+// Near-duplicate detection for `templates validate`: two templates are flagged when their names are
+// nearly the same words, or when their content (name + description + steps) shares most of its word
+// 2-shingles. Both use Jaccard similarity over sets of stemmed, stop-word-free terms.
+import { analyze } from './tokenize.js';
+import type { ThoughtTemplate } from './types.js';
+
+export interface DuplicatePair {
+  a: ThoughtTemplate;
+  b: ThoughtTemplate;
+  /** Jaccard similarity of the name term sets. */
+  name: number;
+  /** Jaccard similarity of the content shingle sets. */
+  content: number;
+  reason: 'name' | 'content';
+}
+
+export interface DuplicateOptions {
+  /** Flag when name similarity ≥ this and both names have ≥ 2 terms (default 0.8). */
+  nameThreshold?: number;
+  /** Flag when content similarity ≥ this (default 0.35). */
+  contentThreshold?: number;
+}
+
+/** Defaults chosen by measurement (see bench/retrieval-quality.bench.ts, "near-duplicates"). */
+export const DEFAULT_NAME_THRESHOLD = 0.8;
+export const DEFAULT_CONTENT_THRESHOLD = 0.35;
+
+function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  if (a.size === 0 || b.size === 0) return 0;
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  let inter = 0;
+  for (const x of small) if (large.has(x)) inter++;
+  return inter / (a.size + b.size - inter);
+}
+
+function shingles(terms: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (let i = 0; i + 1 < terms.length; i++) out.add(terms[i]! + ' ' + terms[i + 1]!);
+  if (terms.length === 1) out.add(terms[0]!);
+  return out;
+}
+
+export interface Fingerprint {
+  name: Set<string>;
+  content: Set<string>;
+}
+
+export function fingerprint(t: ThoughtTemplate): Fingerprint {
+  const name = new Set(analyze(t.name, { concepts: false }));
+  const content = shingles(analyze([t.name, t.description, ...t.steps].join(' . '), { concepts: false }));
+  return { name, content };
+}
+
+/** All pairs above either threshold, most similar first. Quadratic in the library size (fine for ~10³). */
+export function findNearDuplicates(templates: readonly ThoughtTemplate[], options: DuplicateOptions = {}): DuplicatePair[] {
+  const nameT = options.nameThreshold ?? DEFAULT_NAME_THRESHOLD;
+  const contentT = options.contentThreshold ?? DEFAULT_CONTENT_THRESHOLD;
+  const fps = templates.map(fingerprint);
+  const out: DuplicatePair[] = [];
+  for (let i = 0; i < templates.length; i++) {
+    for (let j = i + 1; j < templates.length; j++) {
+      if (templates[i]!.id === templates[j]!.id) continue;
+      const fi = fps[i]!;
+      const fj = fps[j]!;
+      const name = fi.name.size >= 2 && fj.name.size >= 2 ? jaccard(fi.name, fj.name) : fi.name.size > 0 && setsEqual(fi.name, fj.name) ? 1 : 0;
+      const content = jaccard(fi.content, fj.content);
+      if (name >= nameT || content >= contentT) {
+        out.push({ a: templates[i]!, b: templates[j]!, name, content, reason: content >= contentT ? 'content' : 'name' });
+      }
+    }
+  }
+  return out.sort((x, y) => Math.max(y.name, y.content) - Math.max(x.name, x.content));
+}
+
+function setsEqual(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
+}
+
+/** Similarity distribution helper for choosing thresholds: the k highest scores of each kind. */
+export function topSimilarities(templates: readonly ThoughtTemplate[], k = 20): { name: DuplicatePair[]; content: DuplicatePair[] } {
+  const all = findNearDuplicates(templates, { nameThreshold: 0, contentThreshold: 0 });
+  return {
+    name: [...all].sort((x, y) => y.name - x.name).slice(0, k),
+    content: [...all].sort((x, y) => y.content - x.content).slice(0, k),
+  };
+}

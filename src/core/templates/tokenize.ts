@@ -1,0 +1,328 @@
+// Text analysis for template retrieval: LaTeX-aware, lightly stemmed English with a small concept map,
+// and CJK handled by character bigrams (Chinese, Japanese) or words plus bigrams (Korean Hangul).
+// The same analyser runs over templates (index build) and queries, so both sides meet on the same terms.
+
+/** English words that carry no retrieval signal (after lower-casing, before stemming). */
+const STOP_WORDS = new Set(
+  (
+    'a an the and or but nor of to in on at by for with from into onto upon as is are was were be been being am ' +
+    'it its it\'s this that these those there here their them they he she his her him we our us you your i me my ' +
+    'what which who whom whose when where why how than then so such if else also only just very can could would should ' +
+    'will shall may might must do does did done has have had having not no yes all any each every some both either ' +
+    'neither other another more most less least much many few one ones own same too s t let lets suppose given ' +
+    'find compute calculate determine evaluate express enter answer write show prove value values number numbers ' +
+    'simplify form following true false about after before above below between through during without within ' +
+    'over under again further once out up down off per via use using used get gets got make makes made take takes ' +
+    'need needs know known say says said like way e g ie eg etc whether while because since until' +
+    ' decide decided give gives given found want wants wanted tell told call called put ask asked got going goes went' +
+    ' person people friend friends day days year years today name named time times' +
+    ' mathrm text textbf textit mbox displaystyle left right big bigg bigl bigr quad qquad begin end array ' +
+    'cdots ldots dots vdots ddots hspace vspace mathbf mathit operatorname emph tfrac dfrac limits nolimits'
+  ).split(/\s+/),
+);
+// "many", "way" and "how" are stop words on their own, but "how many" / "in how many ways" are
+// counting signals: phrases are matched before stop words are dropped.
+
+/** LaTeX commands → words. Commands not listed become their own name (e.g. `\alpha` → "alpha"). */
+const LATEX_WORDS: Record<string, string> = {
+  frac: 'fraction', dfrac: 'fraction', tfrac: 'fraction', cfrac: 'fraction continued',
+  binom: 'binomial choose', dbinom: 'binomial choose', tbinom: 'binomial choose', choose: 'binomial choose',
+  sin: 'sine', cos: 'cosine', tan: 'tangent', cot: 'cotangent trig', sec: 'secant trig',
+  csc: 'cosecant trig', arcsin: 'arcsine inverse trig', arccos: 'arccosine inverse trig',
+  arctan: 'arctangent inverse trig', sinh: 'hyperbolic', cosh: 'hyperbolic', tanh: 'hyperbolic',
+  log: 'logarithm', ln: 'logarithm natural', lg: 'logarithm', exp: 'exponential',
+  sqrt: 'root radical', sum: 'summation series', prod: 'product', int: 'integral', iint: 'integral double',
+  oint: 'integral', lim: 'limit', infty: 'infinity', partial: 'partial derivative', nabla: 'gradient',
+  equiv: 'congruence modular', pmod: 'modular', bmod: 'modular', mod: 'modular',
+  gcd: 'gcd divisor', lcm: 'lcm multiple', mid: 'divides divisibility', nmid: 'divisibility',
+  angle: 'angle', measuredangle: 'angle', triangle: 'triangle', circ: 'degree', perp: 'perpendicular',
+  parallel: 'parallel', cong: 'congruent', sim: 'similar', overline: 'segment', overrightarrow: 'vector',
+  vec: 'vector', mathbf: '', det: 'determinant', pmatrix: 'matrix', bmatrix: 'matrix', vmatrix: 'determinant',
+  matrix: 'matrix', cdot: '', times: '', div: 'division', pm: 'plus minus', mp: '',
+  le: 'inequality', leq: 'inequality', ge: 'inequality', geq: 'inequality', ne: '', neq: '',
+  lfloor: 'floor', rfloor: 'floor', lceil: 'ceiling', rceil: 'ceiling', floor: 'floor', ceil: 'ceiling',
+  pi: 'pi', theta: 'angle', mathbb: '', in: '', subset: 'set', subseteq: 'set', cup: 'union set',
+  cap: 'intersection set', emptyset: 'set empty', varnothing: 'set empty', setminus: 'set',
+  forall: '', exists: '', implies: '', iff: '', to: '', rightarrow: '', approx: 'approximation',
+  overset: '', underset: '', max: 'maximum', min: 'minimum', arg: 'argument complex', re: 'real', im: 'imaginary',
+  bar: 'conjugate', prime: 'derivative', dots: '', ldots: '', cdots: '', text: '', mbox: '',
+  '%': 'percent', '$': 'dollar',
+};
+
+/** Concept map: a (stemmed) word or phrase adds concept terms, so "remainder" meets "modular". */
+const CONCEPTS: ReadonlyArray<readonly [string, string]> = [
+  // number theory
+  ['remainder', 'modular'], ['modulo', 'modular'], ['congruent modulo', 'modular'], ['residue', 'modular'],
+  ['divisible', 'divisibility'], ['divisor', 'divisibility'], ['factor', 'divisibility'], ['multiple', 'divisibility'],
+  ['greatest common divisor', 'gcd'], ['greatest common factor', 'gcd'], ['least common multiple', 'lcm'],
+  ['units digit', 'modular digit'], ['last digit', 'modular digit'], ['ones digit', 'modular digit'],
+  ['perfect square', 'square'],
+  ['relatively prime', 'gcd coprime'], ['coprime', 'gcd'],
+  // counting and probability
+  ['how many', 'counting'], ['number of ways', 'counting'], ['in how many', 'counting'], ['ways', 'counting'],
+  ['arrange', 'permutation counting'], ['arrangement', 'permutation counting'], ['permutation', 'counting'],
+  ['committee', 'combination counting'], ['choose', 'combination counting'],
+  ['select', 'combination counting'], ['combination', 'counting'], ['distinct', 'counting'],
+  ['random', 'probability'], ['randomly', 'probability'], ['dice', 'probability die'],
+  ['die', 'probability'], ['coin', 'probability'], ['flip', 'probability'], ['toss', 'probability'],
+  ['card', 'probability'], ['expected value', 'expectation'], ['expected', 'expectation'], ['odds', 'probability'],
+  ['marble', 'probability'], ['ball', 'probability counting'], ['factorial', 'counting'], ['pascal', 'binomial'],
+  // algebra
+  ['solve', 'equation'], ['system', 'equation system'], ['slope', 'line linear'],
+  ['intercept', 'line linear'], ['linear', 'line'], ['quadratic', 'quadratic polynomial'], ['parabola', 'quadratic conic'],
+  ['vertex', 'quadratic'], ['discriminant', 'quadratic'], ['zero', 'root'],
+  ['coefficient', 'polynomial'], 
+  ['domain', 'function domain'], ['range', 'function range'],
+  ['exponent', 'exponent power'], ['power', 'exponent'], ['radical', 'root'],
+  ['absolute value', 'absolute'], ['maximum', 'extremum optimization'],
+  ['minimum', 'extremum optimization'], ['largest', 'extremum'], ['smallest', 'extremum'], ['greatest', 'extremum'],
+  ['least', 'extremum'], ['arithmetic sequence', 'sequence arithmetic'], ['geometric sequence', 'sequence geometric'],
+  ['arithmetic progression', 'sequence arithmetic'], ['geometric series', 'series geometric sequence'],
+  ['series', 'sequence series'], ['sum', 'summation'],
+  ['logarithm', 'logarithm exponent'], ['imaginary', 'complex'], ['real part', 'complex'],
+  ['ceiling', 'floor'], ['ellipse', 'conic'], ['hyperbola', 'conic'], ['asymptote', 'rational function'],
+  ['rational function', 'rational'], ['partial fraction', 'rational fraction'],
+  // prealgebra
+  ['percent', 'percent ratio'], ['ratio', 'ratio proportion'], ['proportion', 'ratio'], ['rate', 'ratio'],
+  ['average', 'mean statistics'], ['mean', 'statistics'], ['median', 'statistics'], ['mode', 'statistics'],
+  ['price', 'percent money'], ['dollar', 'money'], ['cent', 'money'], ['discount', 'percent'],
+  ['round', 'decimal rounding'], ['nearest', 'rounding'],
+  ['mile', 'unit rate'], ['hour', 'rate'], ['minute', 'rate'], ['speed', 'rate'],
+  // geometry
+  ['triangle', 'geometry'], ['circle', 'geometry'], ['radius', 'circle'], ['diameter', 'circle'],
+  ['circumference', 'circle'], ['chord', 'circle'], ['tangent line', 'circle'], ['inscribed', 'circle'],
+  ['area', 'geometry'], ['perimeter', 'geometry'], ['volume', 'volume solid'],
+  ['surface area', 'solid area'], ['cube', 'solid'], ['sphere', 'solid'], ['cylinder', 'solid'], ['cone', 'solid'],
+  ['prism', 'solid'], ['pyramid', 'solid'], ['polygon', 'geometry'], ['rectangle', 'geometry'], 
+  ['hexagon', 'polygon'], ['pentagon', 'polygon'], ['octagon', 'polygon'], ['trapezoid', 'geometry'],
+  ['parallelogram', 'geometry'], ['rhombus', 'geometry'], ['angle', 'geometry'], ['hypotenuse', 'right triangle pythagorean'],
+  ['right triangle', 'pythagorean'], ['pythagorean', 'right triangle'], ['similar', 'similarity'], ['congruent', 'congruence'],
+  ['midpoint', 'coordinate'], 
+  // precalculus
+  ['trigonometry', 'trig'], ['trigonometric', 'trig'], ['sine', 'trig'], ['cosine', 'trig'], ['tangent', 'trig'],
+  ['radian', 'angle trig'], ['degree', 'angle'], ['polar', 'polar coordinate'], ['rectangular coordinate', 'coordinate'],
+  ['spherical', 'coordinate solid'], ['cylindrical', 'coordinate'], ['matrix', 'matrix linear'], ['determinant', 'matrix'],
+  ['dot product', 'vector'], ['cross product', 'vector'], ['projection', 'vector'],
+  ['rotation', 'transformation'], ['reflection', 'transformation'], ['dilation', 'transformation'],
+  ['plane', 'vector plane'], ['unit circle', 'trig'],
+  ['root of unity', 'complex unity'], ['roots of unity', 'complex unity'], ['de moivre', 'complex'],
+  // calculus and beyond
+  ['derivative', 'calculus'], ['differentiate', 'derivative calculus'], ['integral', 'calculus'], ['integrate', 'integral calculus'],
+  ['limit', 'calculus'], ['converge', 'series convergence'], ['diverge', 'series convergence'],
+  ['eigenvalue', 'matrix'], ['differential equation', 'ode'],
+  // CJK concept words (Chinese / Japanese / Korean)
+  ['余数', 'modular'], ['同余', 'modular'], ['模', 'modular'], ['余り', 'modular'], ['合同', 'modular'], ['나머지', 'modular'],
+  ['概率', 'probability'], ['確率', 'probability'], ['확률', 'probability'],
+  ['三角形', 'triangle'], ['삼각형', 'triangle'], ['圆', 'circle'], ['円', 'circle'], ['원', 'circle'],
+  ['方程', 'equation'], ['方程式', 'equation'], ['방정식', 'equation'], ['数列', 'sequence'], ['수열', 'sequence'],
+  ['排列', 'permutation counting'], ['组合', 'combination counting'], ['順列', 'permutation counting'],
+  ['組合せ', 'combination counting'], ['경우의', 'counting'], ['순열', 'permutation counting'], ['조합', 'combination counting'],
+  ['不等式', 'inequality'], ['부등식', 'inequality'], ['函数', 'function'], ['関数', 'function'], ['함수', 'function'],
+  ['素数', 'prime'], ['소수', 'prime'], ['导数', 'derivative calculus'], ['微分', 'derivative calculus'], ['미분', 'derivative calculus'],
+  ['积分', 'integral calculus'], ['積分', 'integral calculus'], ['적분', 'integral calculus'],
+];
+
+/** A light English stemmer: plural, -ing/-ed, -ly, and common derivational endings folded together. */
+export function stem(word: string): string {
+  let w = word;
+  if (w.length <= 3 || !/^[a-z]+$/.test(w)) return w;
+  if (w.endsWith('ies') && w.length > 4) w = w.slice(0, -3) + 'y';
+  else if (w.endsWith('sses')) w = w.slice(0, -2);
+  else if (/(?:ches|shes|xes|zes)$/.test(w)) w = w.slice(0, -2);
+  else if (w.endsWith('s') && !/(?:ss|us|is|ys)$/.test(w)) w = w.slice(0, -1);
+  if (w.length > 5 && w.endsWith('ing')) w = undouble(w.slice(0, -3));
+  else if (w.length > 4 && w.endsWith('ed') && !w.endsWith('eed')) w = undouble(w.slice(0, -2));
+  if (w.length > 5 && w.endsWith('ly')) w = w.slice(0, -2);
+  for (const [suffix, repl] of DERIVATIONAL) {
+    if (w.length > suffix.length + 2 && w.endsWith(suffix)) {
+      w = w.slice(0, -suffix.length) + repl;
+      break;
+    }
+  }
+  if (w.length > 4 && w.endsWith('e')) w = w.slice(0, -1);
+  return w;
+}
+
+const DERIVATIONAL: ReadonlyArray<readonly [string, string]> = [
+  ['izations', 'ize'], ['ization', 'ize'], ['ational', 'ate'], ['ation', 'ate'], ['ator', 'ate'], ['ness', ''],
+  ['ities', ''], ['ity', ''], ['ical', 'ic'], ['ally', 'al'], ['ment', ''], ['ible', ''], ['able', ''],
+];
+
+function undouble(w: string): string {
+  if (w.length > 3 && w[w.length - 1] === w[w.length - 2] && !/[lsz]/.test(w[w.length - 1]!)) return w.slice(0, -1);
+  return w;
+}
+
+interface ConceptTable {
+  /** single stemmed word → concept terms */
+  words: Map<string, string[]>;
+  /** first stemmed word of a phrase → [rest of phrase words, concept terms][] */
+  phrases: Map<string, Array<[string[], string[]]>>;
+  /** CJK keys (matched as substrings of CJK runs) */
+  cjk: Array<[string, string[]]>;
+}
+
+let conceptTable: ConceptTable | undefined;
+
+function concepts(): ConceptTable {
+  if (conceptTable) return conceptTable;
+  const words = new Map<string, string[]>();
+  const phrases = new Map<string, Array<[string[], string[]]>>();
+  const cjk: Array<[string, string[]]> = [];
+  for (const [key, value] of CONCEPTS) {
+    const targets = value.split(/\s+/).filter(Boolean).map(stem);
+    if (CJK_CHAR.test(key)) {
+      cjk.push([key.replace(/\s+/g, ''), targets]);
+      continue;
+    }
+    const parts = key.split(/\s+/).map(stem);
+    if (parts.length === 1) words.set(parts[0]!, [...(words.get(parts[0]!) ?? []), ...targets]);
+    else {
+      const list = phrases.get(parts[0]!) ?? [];
+      list.push([parts.slice(1), targets]);
+      phrases.set(parts[0]!, list);
+    }
+  }
+  conceptTable = { words, phrases, cjk };
+  return conceptTable;
+}
+
+const CJK_CHAR = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]/;
+// Han + kana runs (Chinese, Japanese), Hangul runs (Korean), Latin/digit words.
+const TOKEN_RE = /([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u30fc]+)|([\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]+)|([a-z][a-z']*|[0-9]+)/g;
+
+const SYMBOL_WORDS: Record<string, string> = {
+  '√': ' root ', 'π': ' pi ', '∫': ' integral ', '∑': ' summation ', '≡': ' modular ', '≤': ' inequality ',
+  '≥': ' inequality ', '∠': ' angle ', '△': ' triangle ', '°': ' degree ', '%': ' percent ', $: ' ',
+};
+
+/** Rewrites LaTeX into plain words: commands become concept words, markup disappears. */
+export function latexToWords(text: string): string {
+  let t = text;
+  const hasBackslash = t.includes('\\');
+  // Inverse functions f^{-1}; the imaginary unit in arithmetic (3+4i, 1-i, i^2)
+  if (t.includes('^')) t = t.replace(/\^\s*\{\s*-\s*1\s*\}/g, ' inverse ');
+  t = t.replace(/(?:\d|[+\-=]\s*)i(?![a-z])|(?<![a-z\\])i\s*(?=\^|[+\-]\s*\d)/g, (m) => m.replace(/i\s*$/, '') + ' imaginary ');
+  if (t.includes('^')) {
+    // Degrees ^\circ, ^{\circ}; squares and cubes in exponents: x^2 → "square", ^3 → "cube"
+    if (hasBackslash) t = t.replace(/\^\s*\{?\s*\\circ\s*\}?/g, ' degree ');
+    t = t.replace(/\^\s*\{?\s*([23])\s*\}?(?![0-9])/g, (_m, d: string) => (d === '2' ? ' square ' : ' cube '));
+  }
+  // Numbers written in a base: 1234_6, 101_{2}, 23_{\text{five}}
+  if (t.includes('_')) t = t.replace(/(?<![\\a-z0-9])[0-9][0-9a-z]*_\s*\{?\s*(?:\d+|\\text\{\s*[a-z]+\s*\})\s*\}?/gi, ' base digit ');
+  // Factorial n! (not "!=")
+  if (t.includes('!')) t = t.replace(/([0-9a-z)}])!(?!=)/gi, '$1 factorial ');
+  if (hasBackslash) {
+    // Environments: \begin{pmatrix} → matrix; then commands.
+    t = t.replace(/\\(?:(?:begin|end)\s*\{\s*([a-z*]+)\s*\}|([a-zA-Z]+)|([%$]))/g, (_m, env?: string, cmd?: string, sym?: string) => {
+      if (env !== undefined) {
+        const w = LATEX_WORDS[env.replace('*', '')];
+        return w ? ` ${w} ` : ' ';
+      }
+      const key = cmd ?? sym!;
+      const w = LATEX_WORDS[key];
+      return w !== undefined ? ` ${w} ` : ` ${key} `;
+    });
+  }
+  return t.replace(/[√π∫∑≡≤≥∠△°%$]/g, (c) => SYMBOL_WORDS[c] ?? ' ');
+}
+
+interface WordAnalysis {
+  /** Stem for phrase matching ('' for numbers). */
+  stem: string;
+  /** Terms the word contributes (empty for stop words and numbers). */
+  terms: readonly string[];
+}
+
+const wordCache = [new Map<string, WordAnalysis>(), new Map<string, WordAnalysis>()];
+const NO_TERMS: readonly string[] = [];
+
+/** One Latin word → stem and terms, memoised (words repeat a lot across a library). */
+function analyzeWord(token: string, withConcepts: boolean): WordAnalysis {
+  const cache = wordCache[withConcepts ? 1 : 0]!;
+  const hit = cache.get(token);
+  if (hit) return hit;
+  let result: WordAnalysis;
+  const c0 = token.charCodeAt(0);
+  if (c0 >= 48 && c0 <= 57) result = { stem: '', terms: NO_TERMS }; // bare numbers carry no method signal
+  else {
+    const raw = token.includes("'") ? token.replace(/'s$/, '').replace(/'/g, '') : token;
+    const s = stem(raw);
+    if (raw.length < 2 || STOP_WORDS.has(raw) || STOP_WORDS.has(s)) result = { stem: s, terms: NO_TERMS };
+    else {
+      const extra = withConcepts ? concepts().words.get(s) : undefined;
+      result = { stem: s, terms: extra ? [s, ...extra] : [s] };
+    }
+  }
+  if (cache.size > 50000) cache.clear();
+  cache.set(token, result);
+  return result;
+}
+
+export interface AnalyzeOptions {
+  /** Add concept terms from the concept map (default true). */
+  concepts?: boolean;
+}
+
+/**
+ * Text → terms. English words are lower-cased, stop words dropped, stemmed; LaTeX commands become words;
+ * Chinese/Japanese runs become character bigrams (a lone character stays a unigram); Korean runs become
+ * the word plus its syllable bigrams. Concept terms are appended (so a term may appear more than once).
+ */
+export function analyze(text: string, options: AnalyzeOptions = {}): string[] {
+  const withConcepts = options.concepts !== false;
+  const table = withConcepts ? concepts() : undefined;
+  const src = latexToWords(isAscii(text) ? text.toLowerCase() : text.normalize('NFKC').toLowerCase());
+  const out: string[] = [];
+  const words: string[] = []; // stemmed English words in order, stop words included (for phrases)
+  TOKEN_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = TOKEN_RE.exec(src)) !== null) {
+    if (m[1]) {
+      cjkBigrams(m[1], out);
+      if (table) for (const [key, targets] of table.cjk) if (m[1].includes(key)) out.push(...targets);
+      words.push('');
+    } else if (m[2]) {
+      const run = m[2];
+      out.push(run);
+      if (run.length > 1) cjkBigrams(run, out);
+      if (table) for (const [key, targets] of table.cjk) if (run.includes(key)) out.push(...targets);
+      words.push('');
+    } else if (m[3]) {
+      const w = analyzeWord(m[3], withConcepts);
+      words.push(w.stem);
+      for (const x of w.terms) out.push(x);
+    }
+  }
+  if (table) {
+    for (let i = 0; i < words.length; i++) {
+      const cands = table.phrases.get(words[i]!);
+      if (!cands) continue;
+      for (const [rest, targets] of cands) {
+        let ok = true;
+        for (let j = 0; j < rest.length; j++) {
+          if (words[i + 1 + j] !== rest[j]) {
+            ok = false;
+            break;
+          }
+        }
+        if (ok) out.push(...targets);
+      }
+    }
+  }
+  return out;
+}
+
+function cjkBigrams(run: string, out: string[]): void {
+  const chars = Array.from(run);
+  if (chars.length === 1) {
+    out.push(chars[0]!);
+    return;
+  }
+  for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i]! + chars[i + 1]!);
+}
+
+function isAscii(s: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return !/[^\x00-\x7f]/.test(s);
+}

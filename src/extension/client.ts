@@ -1,0 +1,188 @@
+// The language client: starts dist/server.js over IPC for the languages in
+// reasonflux.detection.languages, keeps the server's settings in sync, and marks the server's hover
+// Markdown trusted for the extension's own tutoring commands only.
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import {
+  LanguageClient,
+  TransportKind,
+  type DocumentSelector,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import { DEFAULT_LANGUAGES, SECTION, readSettings } from './config.js';
+import { describeError } from './log.js';
+
+export const CLIENT_ID = 'reasonflux';
+export const CLIENT_NAME = 'ReasonFlux Language Server';
+export const SERVER_MODULE = 'dist/server.js';
+
+/** Commands a server hover may link to; any other `command:` link in a hover stays inert. */
+export const TRUSTED_HOVER_COMMANDS: readonly string[] = ['reasonflux.solve', 'reasonflux.hint', 'reasonflux.explain'];
+
+/** How long to wait for the server's `initialize` answer before giving up on it. */
+const START_TIMEOUT_MS = 30_000;
+
+export type ClientState = 'starting' | 'running' | 'failed' | 'stopped';
+
+/** Saved files and unsaved editors of the given language ids. */
+export function documentSelectorFor(languages: readonly string[]): DocumentSelector {
+  const ids = languages.length > 0 ? languages : DEFAULT_LANGUAGES;
+  return ids.flatMap((language) => [
+    { scheme: 'file', language },
+    { scheme: 'untitled', language },
+  ]);
+}
+
+/**
+ * Makes every MarkdownString of a hover trusted for TRUSTED_HOVER_COMMANDS only (never fully
+ * trusted, no raw HTML). Returns the same hover object.
+ */
+export function trustHoverCommands<T extends vscode.Hover | null | undefined>(hover: T): T {
+  if (!hover) return hover;
+  for (const content of hover.contents) {
+    if (content instanceof vscode.MarkdownString) {
+      content.isTrusted = { enabledCommands: [...TRUSTED_HOVER_COMMANDS] };
+      content.supportHtml = false;
+    }
+  }
+  return hover;
+}
+
+class StartTimeout extends Error {
+  constructor(ms: number) {
+    super(`the language server did not answer within ${Math.round(ms / 1000)} s`);
+    this.name = 'StartTimeout';
+  }
+}
+
+/** Owns the LanguageClient: start (failure logged and shown once, never thrown), restart, stop. */
+export class LanguageClientController implements vscode.Disposable {
+  private client: LanguageClient | undefined;
+  private stateValue: ClientState = 'stopped';
+  private failureShown = false;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly output: vscode.LogOutputChannel,
+  ) {}
+
+  get state(): ClientState {
+    return this.stateValue;
+  }
+
+  /** The client when it is running, else undefined. */
+  get running(): LanguageClient | undefined {
+    return this.stateValue === 'running' ? this.client : undefined;
+  }
+
+  /** Creates and starts the client. Resolves to it when the server answered, undefined when it failed. */
+  async start(): Promise<LanguageClient | undefined> {
+    const serverModule = this.context.asAbsolutePath(SERVER_MODULE);
+    if (!fs.existsSync(serverModule)) {
+      this.fail(new Error(`${SERVER_MODULE} is missing from the extension (build it with npm run build)`));
+      return undefined;
+    }
+    if (!this.client) this.client = this.create(serverModule);
+    return this.startClient(this.client);
+  }
+
+  /** Applies a new language list: the document selector is fixed per start, so the client restarts. */
+  async restartForLanguages(): Promise<void> {
+    const client = this.client;
+    if (!client) {
+      await this.start();
+      return;
+    }
+    const languages = readSettings().detectionLanguages;
+    this.output.info(`restarting the language server for languages: ${languages.join(', ')}`);
+    try {
+      if (client.needsStop()) await client.stop(5_000);
+    } catch (err) {
+      this.output.warn(`stopping the language server: ${describeError(err)}`);
+    }
+    client.clientOptions.documentSelector = documentSelectorFor(languages);
+    await this.startClient(client);
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.stateValue = 'stopped';
+    if (!client) return;
+    try {
+      if (client.needsStop()) await client.stop(5_000);
+    } catch (err) {
+      this.output.warn(`stopping the language server: ${describeError(err)}`);
+    }
+  }
+
+  dispose(): void {
+    void this.stop();
+  }
+
+  private create(serverModule: string): LanguageClient {
+    const languages = readSettings().detectionLanguages;
+    const serverOptions: ServerOptions = {
+      run: { module: serverModule, transport: TransportKind.ipc },
+      debug: {
+        module: serverModule,
+        transport: TransportKind.ipc,
+        options: { execArgv: ['--nolazy', '--inspect=6009'] },
+      },
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: documentSelectorFor(languages),
+      // Pushes workspace/didChangeConfiguration with the whole reasonflux section on every change;
+      // the server may also pull it with workspace/configuration.
+      synchronize: { configurationSection: SECTION },
+      outputChannel: this.output,
+      middleware: {
+        provideHover: async (document, position, token, next) => trustHoverCommands(await next(document, position, token)),
+      },
+    };
+    this.output.info(`language server: ${SERVER_MODULE} over IPC for ${languages.join(', ')}`);
+    return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+  }
+
+  private async startClient(client: LanguageClient): Promise<LanguageClient | undefined> {
+    this.stateValue = 'starting';
+    const t0 = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        client.start(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new StartTimeout(START_TIMEOUT_MS)), START_TIMEOUT_MS);
+        }),
+      ]);
+      this.stateValue = 'running';
+      this.output.info(`language server running (${Date.now() - t0} ms)`);
+      return client;
+    } catch (err) {
+      if (err instanceof StartTimeout) {
+        // Do not leave a half-started server process behind.
+        client.stop(2_000).catch(() => undefined);
+      }
+      this.fail(err);
+      return undefined;
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+  }
+
+  private fail(err: unknown): void {
+    this.stateValue = 'failed';
+    const why = describeError(err);
+    this.output.error(`language server failed to start: ${why}`);
+    if (this.failureShown) return;
+    this.failureShown = true;
+    void vscode.window
+      .showErrorMessage(
+        `ReasonFlux: the problem detector (language server) did not start: ${why}. Commands still work; see the ReasonFlux output for details.`,
+        'Show Output',
+      )
+      .then((choice) => {
+        if (choice === 'Show Output') this.output.show(true);
+      });
+  }
+}

@@ -1,0 +1,106 @@
+// The editor commands. Titles and categories live in package.json (localised through package.nls*.json).
+import * as vscode from 'vscode';
+import type { SolveMode } from '../../core/reasoning/events.js';
+import { describeEndpoint } from '../../core/llm/openai.js';
+import { readSettings } from '../config.js';
+import type { SolveHistory } from '../history/history.js';
+import { describeError } from '../log.js';
+import { selectModel, validateBaseUrl } from '../models/select.js';
+import type { TrajectoryPanel } from '../panel/panel.js';
+import type { ApiKeyStore } from '../secrets/keys.js';
+import { resolveProblem } from './problem.js';
+import type { SessionManager } from './session.js';
+import { reloadTemplatesCommand, searchTemplatesCommand, type TemplateService } from './templates.js';
+
+export interface CommandDeps {
+  output: vscode.LogOutputChannel;
+  session: SessionManager;
+  panel: TrajectoryPanel;
+  keys: ApiKeyStore;
+  history: SolveHistory;
+  templates: TemplateService;
+}
+
+/** Asks for a key and stores it for `baseUrl`; true when one was stored. */
+export async function promptForKey(keys: ApiKeyStore, baseUrl: string): Promise<boolean> {
+  const key = await vscode.window.showInputBox({
+    title: vscode.l10n.t('API key for {0}', describeEndpoint(baseUrl)),
+    prompt: vscode.l10n.t('Stored in VS Code\'s secret storage, never in settings.'),
+    password: true,
+    ignoreFocusOut: true,
+  });
+  if (!key?.trim()) return false;
+  await keys.set(baseUrl, key.trim());
+  return true;
+}
+
+export function registerCommands(d: CommandDeps): vscode.Disposable[] {
+  const guard =
+    <A extends unknown[]>(name: string, fn: (...args: A) => unknown) =>
+    async (...args: A) => {
+      try {
+        return await fn(...args);
+      } catch (err) {
+        d.output.error(`${name}: ${describeError(err)}`);
+        void vscode.window.showErrorMessage(`ReasonFlux: ${describeError(err)}`);
+        return undefined;
+      }
+    };
+
+  const runMode = (mode: SolveMode, title: string) =>
+    guard(`reasonflux.${mode}`, async (arg?: unknown) => {
+      const source = await resolveProblem(arg, title);
+      if (!source) return;
+      await d.session.start(mode, source);
+    });
+
+  const reg = (id: string, fn: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, guard(id, fn as (...a: unknown[]) => unknown));
+
+  return [
+    vscode.commands.registerCommand('reasonflux.solve', runMode('solve', vscode.l10n.t('Solve with ReasonFlux'))),
+    vscode.commands.registerCommand('reasonflux.hint', runMode('hint', vscode.l10n.t('Give Me a Hint'))),
+    vscode.commands.registerCommand('reasonflux.explain', runMode('explain', vscode.l10n.t('Explain This Problem'))),
+    reg('reasonflux.cancel', () => d.session.cancel()),
+    reg('reasonflux.showPanel', () => d.panel.show(false)),
+    reg('reasonflux.insertSolution', () => d.session.insert()),
+    reg('reasonflux.showHistory', async () => {
+      const entries = d.history.list();
+      if (!entries.length) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('No ReasonFlux runs yet.'));
+        return;
+      }
+      const pick = await vscode.window.showQuickPick(
+        entries.map((e) => ({
+          label: e.state.problem.replace(/\s+/g, ' ').slice(0, 80),
+          description: `${e.state.mode} · ${e.state.status}${e.state.final?.answer ? ` · ${e.state.final.answer}` : ''}`,
+          detail: `${new Date(e.at).toLocaleString()}${e.uri ? ` · ${vscode.workspace.asRelativePath(vscode.Uri.parse(e.uri))}` : ''}`,
+          entry: e,
+        })),
+        { title: vscode.l10n.t('ReasonFlux history'), matchOnDescription: true },
+      );
+      if (!pick) return;
+      // Reopened runs can be inserted again only by their text (the offsets are stale): find it anew.
+      const e = pick.entry;
+      d.session.reopen(e.state, e.uri ? { text: e.state.problem, document: { uri: e.uri, languageId: '', start: 0, end: 0, original: e.state.problem } } : undefined);
+    }),
+    reg('reasonflux.selectModel', () => selectModel(d.keys, (url) => promptForKey(d.keys, url))),
+    reg('reasonflux.setApiKey', async () => {
+      let baseUrl = readSettings().endpointBaseUrl;
+      if (!baseUrl) {
+        baseUrl =
+          (await vscode.window.showInputBox({
+            title: vscode.l10n.t('Which endpoint is the key for?'),
+            placeHolder: 'https://api.openai.com/v1',
+            validateInput: validateBaseUrl,
+            ignoreFocusOut: true,
+          })) ?? '';
+      }
+      if (!baseUrl.trim()) return;
+      if (await promptForKey(d.keys, baseUrl)) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('API key stored for {0}.', describeEndpoint(baseUrl)));
+      }
+    }),
+    reg('reasonflux.searchTemplates', () => searchTemplatesCommand(d.templates)),
+    reg('reasonflux.reloadTemplates', () => reloadTemplatesCommand(d.templates)),
+  ];
+}

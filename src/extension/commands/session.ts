@@ -1,0 +1,365 @@
+// One run at a time: solve, hint (plan first, then one step per "Next hint"), explain (the navigator's
+// analysis only). Feeds orchestrator events to the panel and the status bar, handles the panel's buttons,
+// keeps history. Nothing is sent to a model except from an explicit user action (a command or a button).
+import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+import { gradeAnswer } from '../../core/answers/grade.js';
+import { LlmError } from '../../core/llm/types.js';
+import { HintSession, solveProblem } from '../../core/reasoning/orchestrator.js';
+import type { SolveEvent, SolveMode } from '../../core/reasoning/events.js';
+import type { FromWebview } from '../../webview/protocol.js';
+import { isSafeExternalLink } from '../../webview/protocol.js';
+import type { PanelState } from '../../webview/state.js';
+import { emptyState, reduce, stateToMarkdown } from '../../webview/state.js';
+import type { SolveHistory } from '../history/history.js';
+import { insertSolution, type InsertOutcome } from '../insert/insert.js';
+import { markdownToLatex } from '../insert/latex.js';
+import { describeError } from '../log.js';
+import { NoModelError, resolveModels, type ResolvedModels } from '../models/resolve.js';
+import { extractMacros } from '../panel/macros.js';
+import type { TrajectoryPanel } from '../panel/panel.js';
+import type { ApiKeyStore } from '../secrets/keys.js';
+import type { SolveStatusBar } from '../status/statusBar.js';
+import type { ProblemSource } from './problem.js';
+import type { TemplateService } from './templates.js';
+
+const MODEL_PROBLEM_KINDS = new Set(['unreachable', 'auth', 'not-found']);
+
+interface Run {
+  runId: string;
+  mode: SolveMode;
+  source: ProblemSource;
+  abort: AbortController;
+  hint?: HintSession;
+  /** Settles when the current stretch of work (a solve, a plan, a hint step) finishes. */
+  work?: Promise<void>;
+  /** The answer of a background solve made only to check the student's answer (never shown). */
+  hiddenAnswer?: string | null;
+}
+
+export interface SessionDeps {
+  output: vscode.LogOutputChannel;
+  panel: TrajectoryPanel;
+  keys: ApiKeyStore;
+  history: SolveHistory;
+  status: SolveStatusBar;
+  templates: TemplateService;
+}
+
+export class SessionManager {
+  private run: Run | undefined;
+  private modelMessageShown = false;
+
+  constructor(private readonly d: SessionDeps) {}
+
+  get current(): { mode: SolveMode; source: ProblemSource } | undefined {
+    return this.run && { mode: this.run.mode, source: this.run.source };
+  }
+
+  /** Resolves when the current work (if any) is finished — for callers that await a command. */
+  async idle(): Promise<void> {
+    while (this.run?.work) {
+      const w = this.run.work;
+      await w;
+      if (this.run?.work === w) break;
+    }
+  }
+
+  /** Starts a run. The returned promise settles when it ends (hint mode: when the plan is shown). */
+  async start(mode: SolveMode, source: ProblemSource): Promise<void> {
+    this.cancel();
+    let models: ResolvedModels;
+    try {
+      models = await resolveModels(this.d.keys, source.document ? vscode.Uri.parse(source.document.uri) : undefined);
+    } catch (err) {
+      if (err instanceof NoModelError || err instanceof LlmError) {
+        this.offerModelSetup(err.message);
+        return;
+      }
+      throw err;
+    }
+    const index = await this.d.templates.index();
+    const runId = randomUUID();
+    const run: Run = { runId, mode, source, abort: new AbortController() };
+    this.run = run;
+    this.modelMessageShown = false;
+
+    this.d.panel.reset(
+      emptyState({
+        runId,
+        mode,
+        problem: source.text,
+        ...(source.language ? { language: source.language } : {}),
+        macros: await this.macrosFor(source),
+        status: 'running',
+        phase: 'planning',
+        startedAt: Date.now(),
+      }),
+      !!source.document,
+    );
+    this.d.panel.show(true);
+    this.d.status.update(this.d.panel.state);
+
+    const options = { navigator: models.navigator, solver: models.solver, index, maxRounds: models.maxRounds, mode, signal: run.abort.signal, runId };
+    if (mode === 'hint') {
+      run.hint = new HintSession(source.text, options);
+      run.work = this.pump(run, run.hint.plan(run.abort.signal)).then(() => this.pauseOrFinish(run));
+    } else {
+      run.work = this.pump(run, solveProblem(source.text, options)).then(() => this.finish(run));
+    }
+    await run.work;
+  }
+
+  private async macrosFor(source: ProblemSource): Promise<Record<string, string>> {
+    const setting = vscode.workspace.getConfiguration('markdown.math').get<unknown>('macros');
+    if (!source.document) return extractMacros('', 'markdown', setting);
+    try {
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(source.document.uri));
+      return extractMacros(doc.getText(), doc.languageId, setting);
+    } catch {
+      return extractMacros('', 'markdown', setting);
+    }
+  }
+
+  /** Feeds a stream of events to the panel; never throws. */
+  private async pump(run: Run, events: AsyncGenerator<SolveEvent, unknown>): Promise<void> {
+    try {
+      for await (const ev of events) {
+        if (this.run !== run) continue; // superseded: drain quietly
+        this.d.panel.event(run.runId, ev);
+        if (ev.type !== 'step-delta' && ev.type !== 'analysis-delta') this.d.status.update(this.d.panel.state);
+        if (ev.type === 'error' && ev.fatal) this.onModelError(ev.kind, ev.message);
+      }
+    } catch (err) {
+      this.d.output.error(`run ${run.runId}: ${describeError(err)}`);
+      if (this.run === run) {
+        this.d.panel.event(run.runId, { type: 'error', kind: 'internal', fatal: true, message: describeError(err) });
+      }
+    }
+  }
+
+  private onModelError(kind: string, message: string): void {
+    this.d.output.warn(`model error (${kind}): ${message}`);
+    if (MODEL_PROBLEM_KINDS.has(kind)) this.offerModelSetup(message);
+  }
+
+  /** One clear message with a button to set up a model (once per run). */
+  private offerModelSetup(reason: string): void {
+    if (this.modelMessageShown) return;
+    this.modelMessageShown = true;
+    const setUp = vscode.l10n.t('Set up a model');
+    void vscode.window
+      .showErrorMessage(vscode.l10n.t('ReasonFlux: no model answers. {0}', reason), setUp)
+      .then((choice) => (choice === setUp ? vscode.commands.executeCommand('reasonflux.selectModel') : undefined));
+  }
+
+  private async finish(run: Run): Promise<void> {
+    if (this.run !== run) return;
+    run.work = undefined;
+    const s = this.d.panel.state;
+    if (s.status === 'running') {
+      // The stream ended without `done` (cancelled before it started, or an internal failure).
+      this.d.panel.update((x) => ({ ...x, status: run.abort.signal.aborted ? 'cancelled' : 'failed', phase: 'done' }));
+    }
+    this.d.status.update(this.d.panel.state);
+    await this.d.history.add(this.d.panel.state, run.source.document?.uri).catch(() => undefined);
+  }
+
+  private async pauseOrFinish(run: Run): Promise<void> {
+    if (this.run !== run) return;
+    const hint = run.hint;
+    if (hint?.hasNext && !run.abort.signal.aborted) {
+      run.work = undefined;
+      this.d.panel.update((s) => ({ ...s, status: 'paused', phase: 'idle' }));
+      this.d.status.update(this.d.panel.state);
+      await this.d.history.add(this.d.panel.state, run.source.document?.uri).catch(() => undefined);
+      return;
+    }
+    if (hint && this.d.panel.state.status !== 'solved' && this.d.panel.state.status !== 'no-answer') {
+      await this.pump(run, hint.end());
+    }
+    await this.finish(run);
+  }
+
+  /** Hint mode: generates and shows the next step (only now are its tokens spent). */
+  async nextHint(): Promise<void> {
+    const run = this.run;
+    if (!run?.hint || run.work || !run.hint.hasNext) return;
+    const hint = run.hint;
+    this.d.panel.update((s) => ({ ...s, status: 'running', phase: 'step' }));
+    run.work = this.pump(run, hint.next(run.abort.signal)).then(() => this.pauseOrFinish(run));
+    await run.work;
+  }
+
+  /** Hint mode: the student asks for the whole solution. */
+  async revealSolution(): Promise<void> {
+    const run = this.run;
+    if (!run) {
+      this.d.panel.update((s) => ({ ...s, solutionRevealed: true }));
+      return;
+    }
+    if (run.hint) {
+      while (run.hint.hasNext && this.run === run && !run.abort.signal.aborted) {
+        await this.nextHint();
+        if (run.work) await run.work;
+      }
+    }
+    this.d.panel.update((s) => ({ ...s, solutionRevealed: true }));
+  }
+
+  cancel(): void {
+    const run = this.run;
+    if (!run) return;
+    if (!run.abort.signal.aborted) run.abort.abort();
+    if (run.hint && !run.work) {
+      // A paused hint session: close it now.
+      const s = this.d.panel.state;
+      if (s.status === 'paused') this.d.panel.update((x) => ({ ...x, status: 'cancelled', phase: 'done' }));
+      this.d.status.update(this.d.panel.state);
+    }
+  }
+
+  async retry(): Promise<void> {
+    const run = this.run;
+    const s = this.d.panel.state;
+    const source: ProblemSource | undefined = run?.source ?? (s.problem ? { text: s.problem, ...(s.language ? { language: s.language } : {}) } : undefined);
+    if (!source) return;
+    await this.start(run?.mode ?? s.mode, source);
+  }
+
+  /** "Check my answer": grades the student's answer against the solved one without revealing it. */
+  async check(): Promise<void> {
+    const s = this.d.panel.state;
+    if (!s.problem) return;
+    const typed = await vscode.window.showInputBox({
+      title: vscode.l10n.t('Check my answer'),
+      prompt: vscode.l10n.t('Your final answer (e.g. 12, \\frac{3}{4}, (1,2), x = 3)'),
+      ignoreFocusOut: true,
+    });
+    if (!typed?.trim()) return;
+    let reference = s.final?.answer ?? this.run?.hiddenAnswer ?? null;
+    if (reference === null || reference === undefined) {
+      if (this.run?.work) {
+        this.d.panel.check({ verdict: 'unknown', message: vscode.l10n.t('Still working — check again when the run has finished.') });
+        return;
+      }
+      reference = await this.solveHidden();
+    }
+    if (reference === null || reference === undefined) {
+      this.d.panel.check({ verdict: 'unknown', message: vscode.l10n.t('There is no solved answer to compare with, so your answer could not be checked.') });
+      return;
+    }
+    const g = gradeAnswer(reference, typed.trim(), { extract: 'never' });
+    this.d.panel.check(
+      g.equal
+        ? { verdict: 'right', message: vscode.l10n.t('Right! {0} is correct.', typed.trim()) }
+        : { verdict: 'not-yet', message: vscode.l10n.t('Not yet: {0} is not the answer. Try again, or open the next hint.', typed.trim()) },
+    );
+  }
+
+  /** Solves in the background (hint mode, to check an answer); the solution is not shown. Asks first. */
+  private async solveHidden(): Promise<string | null> {
+    const run = this.run;
+    if (!run) return null;
+    const go = vscode.l10n.t('Solve and check');
+    const choice = await vscode.window.showInformationMessage(
+      vscode.l10n.t('To check your answer, ReasonFlux first solves the problem in the background. The solution stays hidden.'),
+      { modal: true },
+      go,
+    );
+    if (choice !== go) return null;
+    let models: ResolvedModels;
+    try {
+      models = await resolveModels(this.d.keys);
+    } catch (err) {
+      this.offerModelSetup(describeError(err));
+      return null;
+    }
+    const index = await this.d.templates.index();
+    let hidden: PanelState = emptyState({ mode: 'solve', problem: run.source.text });
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('ReasonFlux: solving to check your answer…'), cancellable: true },
+      async (_p, token) => {
+        const ac = new AbortController();
+        token.onCancellationRequested(() => ac.abort());
+        run.abort.signal.addEventListener('abort', () => ac.abort(), { once: true });
+        try {
+          for await (const ev of solveProblem(run.source.text, { navigator: models.navigator, solver: models.solver, index, maxRounds: models.maxRounds, mode: 'solve', signal: ac.signal })) {
+            hidden = reduce(hidden, ev);
+          }
+        } catch (err) {
+          this.d.output.warn(`background solve: ${describeError(err)}`);
+        }
+      },
+    );
+    run.hiddenAnswer = hidden.final?.answer ?? null;
+    return run.hiddenAnswer;
+  }
+
+  async copy(format: 'latex' | 'markdown'): Promise<void> {
+    const s = this.d.panel.state;
+    const md = stateToMarkdown(s);
+    await vscode.env.clipboard.writeText(format === 'latex' ? markdownToLatex(md) : md);
+    this.d.panel.notice('info', format === 'latex' ? vscode.l10n.t('Copied as LaTeX.') : vscode.l10n.t('Copied as Markdown.'));
+  }
+
+  async insert(): Promise<InsertOutcome> {
+    const outcome = await insertSolution(this.run?.source ?? this.restoredSource, this.d.panel.state);
+    if (outcome === 'inserted') this.d.panel.notice('info', vscode.l10n.t('Inserted into the document.'));
+    return outcome;
+  }
+
+  /** Source of a run reopened from history (its document, when it had one). */
+  restoredSource: ProblemSource | undefined;
+
+  /** Shows a history entry in the panel (no model call). */
+  reopen(state: PanelState, source?: ProblemSource): void {
+    this.cancel();
+    this.run = undefined;
+    this.restoredSource = source;
+    this.d.panel.reset(state, !!source?.document);
+    this.d.panel.show(false);
+    this.d.status.update(state);
+  }
+
+  async openLink(href: string): Promise<void> {
+    if (!isSafeExternalLink(href)) return;
+    const open = vscode.l10n.t('Open');
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t('The model\'s answer links to {0}. Open it in your browser?', href),
+      { modal: true },
+      open,
+    );
+    if (choice === open) await vscode.env.openExternal(vscode.Uri.parse(href, true));
+  }
+
+  /** Dispatches a validated message from the panel. */
+  async handle(msg: FromWebview): Promise<void> {
+    switch (msg.type) {
+      case 'ready':
+        return;
+      case 'cancel':
+        return this.cancel();
+      case 'retry':
+        return this.retry();
+      case 'copy':
+        return this.copy(msg.format);
+      case 'insert':
+        await this.insert();
+        return;
+      case 'check':
+        return this.check();
+      case 'next-hint':
+        return this.nextHint();
+      case 'reveal-solution':
+        return this.revealSolution();
+      case 'show-history':
+        await vscode.commands.executeCommand('reasonflux.showHistory');
+        return;
+      case 'open-link':
+        return this.openLink(msg.href);
+      case 'rendered':
+        return;
+    }
+  }
+}

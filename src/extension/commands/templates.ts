@@ -1,0 +1,99 @@
+// The thought-template library for the editor: loaded lazily on first use (built-in + workspace folder +
+// user file), reloaded on request. Search and reload commands.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { loadTemplateIndex, type LibraryResult } from '../../core/templates/library.js';
+import type { TemplateIndex } from '../../core/templates/types.js';
+import { readSettings } from '../config.js';
+
+export class TemplateService {
+  private loading: Promise<LibraryResult> | undefined;
+  private loaded: LibraryResult | undefined;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly output: vscode.LogOutputChannel,
+  ) {}
+
+  private options() {
+    const s = readSettings();
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    const ws = s.templatesWorkspaceFolder;
+    return {
+      builtinDir: path.join(this.context.extensionPath, 'templates'),
+      ...(folder && ws ? { workspaceDir: path.isAbsolute(ws) ? ws : path.join(folder, ws) } : {}),
+      ...(s.templatesUserFile ? { userFile: s.templatesUserFile } : {}),
+    };
+  }
+
+  /** The index, loading it once. */
+  async index(): Promise<TemplateIndex> {
+    return (await this.library()).index;
+  }
+
+  /** Synchronously available index (undefined until the first load finished); starts loading. */
+  peek(): TemplateIndex | undefined {
+    if (!this.loaded) void this.library().catch(() => undefined);
+    return this.loaded?.index;
+  }
+
+  async library(): Promise<LibraryResult> {
+    if (this.loaded) return this.loaded;
+    this.loading ??= loadTemplateIndex(this.options()).then((r) => {
+      this.loaded = r;
+      for (const e of r.errors.slice(0, 20)) this.output.warn(`templates: ${e}`);
+      this.output.info(`templates: ${r.templates.length} loaded`);
+      return r;
+    });
+    return this.loading;
+  }
+
+  async reload(): Promise<LibraryResult> {
+    this.loaded = undefined;
+    this.loading = undefined;
+    return this.library();
+  }
+}
+
+export async function searchTemplatesCommand(templates: TemplateService): Promise<void> {
+  const index = await templates.index();
+  const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { id: string }>();
+  qp.title = vscode.l10n.t('Search thought templates ({0})', index.size);
+  qp.placeholder = vscode.l10n.t('Describe the step, e.g. "count lattice paths" or "sum of a geometric series"');
+  qp.matchOnDescription = true;
+  qp.matchOnDetail = true;
+  const show = (q: string) => {
+    const hits = q.trim() ? index.search(q, { top: 20 }).map((h) => ({ t: h.template, score: h.score })) : index.all().slice(0, 50).map((t) => ({ t, score: 0 }));
+    qp.items = hits.map(({ t, score }) => ({
+      id: t.id,
+      label: t.name,
+      description: `${t.chapter} › ${t.section}${score ? ` · ${score.toFixed(2)}` : ''}`,
+      detail: t.description,
+      alwaysShow: true,
+    }));
+  };
+  qp.onDidChangeValue(show);
+  show('');
+  const picked = await new Promise<string | undefined>((resolve) => {
+    qp.onDidAccept(() => resolve(qp.selectedItems[0]?.id));
+    qp.onDidHide(() => resolve(undefined));
+    qp.show();
+  });
+  qp.dispose();
+  if (!picked) return;
+  const t = index.get(picked);
+  if (!t) return;
+  const { origin: _o, file: _f, ...data } = t;
+  const doc = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify(data, null, 2) });
+  await vscode.window.showTextDocument(doc, { preview: true });
+}
+
+export async function reloadTemplatesCommand(templates: TemplateService): Promise<void> {
+  const r = await templates.reload();
+  const msg = vscode.l10n.t('ReasonFlux: {0} thought templates loaded.', r.templates.length);
+  if (r.errors.length) {
+    void vscode.window.showWarningMessage(`${msg} ${vscode.l10n.t('{0} problems (see the ReasonFlux output).', r.errors.length)}`);
+  } else {
+    void vscode.window.showInformationMessage(msg);
+  }
+}

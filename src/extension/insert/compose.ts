@@ -1,0 +1,46 @@
+// Where and what to insert for a solved problem. Pure (offsets and strings); the vscode side turns the
+// result into one WorkspaceEdit insertion — never a replacement.
+import type { SolutionEnvironment } from './envs.js';
+import { begin, end } from './envs.js';
+import type { Span } from './locate.js';
+
+export interface InsertPlan {
+  /** Offset in the document where `text` is inserted. */
+  offset: number;
+  text: string;
+}
+
+const PROBLEM_ENV = /^(problem|exercise|question|exer|prob|task|challenge|homework|ex)\*?$/i;
+
+function lineEnd(doc: string, from: number): number {
+  const nl = doc.indexOf('\n', from);
+  return nl < 0 ? doc.length : nl;
+}
+
+/** The end of the problem: past a closing \end{problem}-like environment right after its statement. */
+export function latexProblemEnd(doc: string, problem: Span): number {
+  const after = doc.slice(problem.end, problem.end + 400);
+  const m = /^\s*\\end\{([A-Za-z]+\*?)\}/.exec(after);
+  if (m && PROBLEM_ENV.test(m[1]!)) return problem.end + m[0].length;
+  return problem.end;
+}
+
+export function planLatexInsertion(doc: string, problem: Span, env: SolutionEnvironment, bodyLatex: string): InsertPlan {
+  const at = latexProblemEnd(doc, problem);
+  const block = `${begin(env)}\n${bodyLatex.trim()}\n${end(env)}`;
+  const eol = lineEnd(doc, at);
+  if (!doc.slice(at, eol).trim()) return { offset: eol, text: `\n${block}` };
+  return { offset: at, text: `\n${block}\n` };
+}
+
+function escapeHtmlText(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function planMarkdownInsertion(doc: string, problem: Span, markdown: string, summary: string): InsertPlan {
+  const eol = lineEnd(doc, Math.max(problem.start, problem.end - 1));
+  let text = `\n\n<details>\n<summary>${escapeHtmlText(summary)}</summary>\n\n${markdown.trim()}\n\n</details>`;
+  const rest = doc.slice(eol);
+  if (rest.length > 1 && !rest.startsWith('\n\n')) text += '\n';
+  return { offset: eol, text };
+}

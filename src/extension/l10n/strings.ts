@@ -1,0 +1,51 @@
+// UI strings for the panel, localised through vscode.l10n (bundles in l10n/). The English text is the key.
+import * as vscode from 'vscode';
+import type { UiStrings } from '../../webview/protocol.js';
+
+export function uiStrings(): UiStrings {
+  const t = vscode.l10n.t;
+  return {
+    problem: t('Problem'),
+    plan: t('Plan'),
+    analysis: t('Analysis'),
+    step: t('Step'),
+    template: t('Template'),
+    why: t('Why'),
+    alternatives: t('Alternatives'),
+    work: t('Work'),
+    evaluation: t('Evaluation'),
+    replan: t('Re-plan'),
+    revise: t('Revision'),
+    finalAnswer: t('Final answer'),
+    calls: t('Calls'),
+    tokens: t('Tokens'),
+    time: t('Time'),
+    cancel: t('Cancel'),
+    retry: t('Retry'),
+    copyLatex: t('Copy as LaTeX'),
+    copyMarkdown: t('Copy as Markdown'),
+    insert: t('Insert into document'),
+    checkAnswer: t('Check my answer'),
+    nextHint: t('Next hint'),
+    revealSolution: t('Show the solution'),
+    planning: t('Planning…'),
+    checking: t('Checking…'),
+    running: t('Running…'),
+    solved: t('Solved'),
+    noAnswer: t('No final answer'),
+    cancelled: t('Cancelled'),
+    failed: t('Failed'),
+    idle: t('Ready'),
+    empty: t('Select a problem and run "Solve with ReasonFlux", "Give Me a Hint" or "Explain This Problem".'),
+    right: t('Right!'),
+    notYet: t('Not yet'),
+    hidden: t('Hidden — press "Next hint" to open this step.'),
+    chapter: t('Chapter'),
+    score: t('score'),
+    navigator: t('Navigator'),
+    solver: t('Solver'),
+    rounds: t('Rounds'),
+    waiting: t('Waiting for you'),
+    history: t('History'),
+  };
+}

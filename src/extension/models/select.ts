@@ -1,0 +1,127 @@
+// "ReasonFlux: Select Model": a preset endpoint (or a custom URL) → its /models → solver (and optionally a
+// separate navigator); or a model from VS Code's Language Model API. Written to user settings.
+import * as vscode from 'vscode';
+import { describeEndpoint, listModels } from '../../core/llm/openai.js';
+import { LlmError } from '../../core/llm/types.js';
+import { SECTION, readSettings } from '../config.js';
+import type { ApiKeyStore } from '../secrets/keys.js';
+import { listLmModels, lmModelSetting } from './vscodeLm.js';
+
+export const PRESETS: ReadonlyArray<{ label: string; baseUrl: string; needsKey: boolean }> = [
+  { label: 'OpenAI', baseUrl: 'https://api.openai.com/v1', needsKey: true },
+  { label: 'Ollama', baseUrl: 'http://localhost:11434/v1', needsKey: false },
+  { label: 'vLLM', baseUrl: 'http://localhost:8000/v1', needsKey: false },
+  { label: 'LM Studio', baseUrl: 'http://localhost:1234/v1', needsKey: false },
+];
+
+type EndpointPick = vscode.QuickPickItem & { baseUrl?: string; needsKey?: boolean; kind2: 'preset' | 'custom' | 'lm' };
+
+/** Validates a base URL typed by the user; returns an error message or undefined. */
+export function validateBaseUrl(value: string): string | undefined {
+  try {
+    const u = new URL(value.trim());
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return vscode.l10n.t('Use an http:// or https:// URL.');
+    if (u.username || u.password) return vscode.l10n.t('Do not put credentials in the URL; use "ReasonFlux: Set API Key".');
+    return undefined;
+  } catch {
+    return vscode.l10n.t('Not a URL, e.g. http://localhost:11434/v1');
+  }
+}
+
+async function setUser(key: string, value: string): Promise<void> {
+  await vscode.workspace.getConfiguration(SECTION).update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+export async function selectModel(keys: ApiKeyStore, promptForKey: (baseUrl: string) => Promise<boolean>): Promise<boolean> {
+  const current = readSettings().endpointBaseUrl;
+  const items: EndpointPick[] = PRESETS.map((p) => ({
+    label: p.label,
+    description: p.baseUrl,
+    detail: p.baseUrl === current ? vscode.l10n.t('current') : undefined,
+    baseUrl: p.baseUrl,
+    needsKey: p.needsKey,
+    kind2: 'preset',
+  }));
+  items.push({ label: vscode.l10n.t('Custom URL…'), description: vscode.l10n.t('any OpenAI-compatible server'), kind2: 'custom' });
+  items.push({ label: vscode.l10n.t('VS Code language models…'), description: 'vscode.lm', kind2: 'lm' });
+  const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('ReasonFlux: Select Model — endpoint'), ignoreFocusOut: true });
+  if (!pick) return false;
+
+  if (pick.kind2 === 'lm') {
+    const models = await listLmModels();
+    if (!models.length) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('VS Code offers no language models here (install or sign in to a provider first).'));
+      return false;
+    }
+    const m = await vscode.window.showQuickPick(
+      models.map((x) => ({ label: x.name || x.id, description: `${x.vendor} · ${x.family}`, model: x })),
+      { title: vscode.l10n.t('Solver model') },
+    );
+    if (!m) return false;
+    await setUser('solver.model', lmModelSetting(m.model));
+    await setUser('navigator.model', '');
+    void vscode.window.showInformationMessage(vscode.l10n.t('ReasonFlux will use {0}.', m.label));
+    return true;
+  }
+
+  let baseUrl = pick.baseUrl;
+  if (pick.kind2 === 'custom') {
+    baseUrl = await vscode.window.showInputBox({
+      title: vscode.l10n.t('Base URL of an OpenAI-compatible server'),
+      placeHolder: 'http://localhost:8080/v1',
+      value: current,
+      ignoreFocusOut: true,
+      validateInput: validateBaseUrl,
+    });
+    if (!baseUrl) return false;
+    baseUrl = baseUrl.trim().replace(/\/+$/, '');
+  }
+  if (!baseUrl) return false;
+  if (pick.needsKey && !(await keys.get(baseUrl))) {
+    if (!(await promptForKey(baseUrl))) return false;
+  }
+
+  const models = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Asking {0} for its models…', describeEndpoint(baseUrl)), cancellable: true },
+    async (_p, token) => {
+      const ac = new AbortController();
+      token.onCancellationRequested(() => ac.abort());
+      try {
+        return await listModels(baseUrl!, await keys.get(baseUrl!), { signal: ac.signal });
+      } catch (err) {
+        return err instanceof Error ? err : new Error(String(err));
+      }
+    },
+  );
+  let names: string[];
+  if (models instanceof Error) {
+    const kind = models instanceof LlmError ? models.kind : '';
+    const typed = await vscode.window.showInputBox({
+      title: vscode.l10n.t('Could not list models ({0}). Type a model name instead:', kind || models.message),
+      prompt: models.message,
+      ignoreFocusOut: true,
+    });
+    if (!typed?.trim()) return false;
+    names = [typed.trim()];
+  } else {
+    names = models.map((m) => m.id);
+    if (!names.length) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('{0} lists no models.', describeEndpoint(baseUrl)));
+      return false;
+    }
+  }
+  const solver = names.length === 1 ? names[0]! : (await vscode.window.showQuickPick(names, { title: vscode.l10n.t('Solver model (carries out each step)'), ignoreFocusOut: true }));
+  if (!solver) return false;
+  const same = vscode.l10n.t('Same as the solver');
+  const nav = names.length === 1 ? same : await vscode.window.showQuickPick([same, ...names.filter((n) => n !== solver)], {
+    title: vscode.l10n.t('Navigator model (plans and checks) — optional'),
+    ignoreFocusOut: true,
+  });
+  if (nav === undefined) return false;
+  await setUser('endpoint.baseUrl', baseUrl);
+  await setUser('solver.model', solver);
+  await setUser('navigator.model', nav === same ? '' : nav);
+  await setUser('navigator.baseUrl', '');
+  void vscode.window.showInformationMessage(vscode.l10n.t('ReasonFlux will use {0} at {1}.', solver, describeEndpoint(baseUrl)));
+  return true;
+}

@@ -1,0 +1,187 @@
+// Hosts the trajectory panel: one webview panel, restored after reload by a WebviewPanelSerializer.
+// The extension keeps the authoritative PanelState (same reducer as the webview); the webview gets a
+// full `reset` whenever it (re)loads and incremental `event`s while it is visible.
+import * as vscode from 'vscode';
+import type { SolveEvent } from '../../core/reasoning/events.js';
+import type { FromWebview, ToWebview } from '../../webview/protocol.js';
+import { isPanelState, parseFromWebview } from '../../webview/protocol.js';
+import type { CheckView, PanelState } from '../../webview/state.js';
+import { emptyState, reduce } from '../../webview/state.js';
+import { uiStrings } from '../l10n/strings.js';
+import { panelHtml } from './html.js';
+
+export const PANEL_VIEW_TYPE = 'reasonflux.panel';
+
+export type RenderReport = Omit<Extract<FromWebview, { type: 'rendered' }>, 'type'>;
+
+export class TrajectoryPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private ready = false;
+  private disposables: vscode.Disposable[] = [];
+  private _state: PanelState = emptyState();
+  private _canInsert = false;
+  /** Messages from the webview that failed validation (for tests and the log). */
+  rejectedMessages = 0;
+  /** The webview's last report of what it rendered. */
+  lastRender: RenderReport | undefined;
+  /** Time from creating the panel to the webview's first `ready`, when measured. */
+  lastOpenMs: number | undefined;
+  private openedAt = 0;
+  private readonly readyListeners: Array<() => void> = [];
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly output: vscode.LogOutputChannel,
+    private readonly onMessage: (msg: FromWebview) => void | Promise<void>,
+  ) {}
+
+  get state(): PanelState {
+    return this._state;
+  }
+  get visible(): boolean {
+    return !!this.panel?.visible;
+  }
+  get isOpen(): boolean {
+    return !!this.panel;
+  }
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  /** Resolves once the webview has loaded and asked for its state. */
+  whenReady(): Promise<void> {
+    if (this.ready) return Promise.resolve();
+    return new Promise((resolve) => this.readyListeners.push(resolve));
+  }
+
+  /** Opens (or reveals) the panel beside the editor. */
+  show(preserveFocus = true): void {
+    if (this.panel) {
+      this.panel.reveal(undefined, preserveFocus);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      PANEL_VIEW_TYPE,
+      vscode.l10n.t('ReasonFlux'),
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus },
+      this.webviewOptions(),
+    );
+    this.attach(panel);
+  }
+
+  /** Takes over a panel restored by VS Code after a reload. */
+  restore(panel: vscode.WebviewPanel, saved: unknown): void {
+    const s = (saved as { panel?: unknown } | undefined)?.panel;
+    if (isPanelState(s)) {
+      this._state = s.status === 'running' || s.status === 'paused' ? { ...s, status: 'cancelled', phase: 'done' } : s;
+    }
+    panel.webview.options = this.webviewOptions();
+    this.attach(panel);
+  }
+
+  private webviewOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    const ext = this.context.extensionUri;
+    return {
+      enableScripts: true,
+      enableCommandUris: false,
+      enableForms: false,
+      enableFindWidget: true,
+      localResourceRoots: [vscode.Uri.joinPath(ext, 'media'), vscode.Uri.joinPath(ext, 'dist')],
+    };
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    this.ready = false;
+    this.openedAt = Date.now();
+    panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'icon.png');
+    const webview = panel.webview;
+    const ext = this.context.extensionUri;
+    const uri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(ext, ...p)).toString();
+    webview.html = panelHtml({
+      cspSource: webview.cspSource,
+      scriptUri: uri('dist', 'webview.js'),
+      katexCssUri: uri('media', 'katex', 'katex.min.css'),
+      panelCssUri: uri('media', 'panel.css'),
+      lang: vscode.env.language,
+      title: 'ReasonFlux',
+    });
+    this.disposables.push(
+      webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
+      panel.onDidChangeViewState(() => {
+        // A hidden webview without retained context reloads when shown again and sends `ready`.
+        if (!panel.visible) this.ready = false;
+      }),
+      panel.onDidDispose(() => {
+        this.panel = undefined;
+        this.ready = false;
+        for (const d of this.disposables.splice(0)) d.dispose();
+      }),
+    );
+  }
+
+  private receive(raw: unknown): void {
+    const msg = parseFromWebview(raw);
+    if (!msg) {
+      this.rejectedMessages++;
+      this.output.warn('panel: ignored a message that does not match the protocol');
+      return;
+    }
+    if (msg.type === 'rendered') {
+      const { type: _t, ...report } = msg;
+      this.lastRender = report;
+      return;
+    }
+    if (msg.type === 'ready') {
+      if (this.lastOpenMs === undefined || !this.ready) this.lastOpenMs = Date.now() - this.openedAt;
+      this.ready = true;
+      this.postReset();
+      for (const l of this.readyListeners.splice(0)) l();
+    }
+    try {
+      void Promise.resolve(this.onMessage(msg)).catch((err: unknown) => this.output.error(`panel action ${msg.type}: ${String(err)}`));
+    } catch (err) {
+      this.output.error(`panel action ${msg.type}: ${String(err)}`);
+    }
+  }
+
+  private post(message: ToWebview): void {
+    if (!this.panel || !this.ready) return; // the webview gets a full reset when it (re)loads
+    void this.panel.webview.postMessage(message);
+  }
+
+  private postReset(): void {
+    this.post({ type: 'reset', state: this._state, strings: uiStrings(), canInsert: this._canInsert });
+  }
+
+  /** Replaces the whole state (new run, history entry, hint pause …). */
+  reset(state: PanelState, canInsert = this._canInsert): void {
+    this._state = state;
+    this._canInsert = canInsert;
+    this.postReset();
+  }
+
+  /** Applies a change to the state and sends it whole. */
+  update(change: (s: PanelState) => PanelState): void {
+    this.reset(change({ ...this._state }));
+  }
+
+  event(runId: string, event: SolveEvent): void {
+    this._state = reduce(this._state, event);
+    this.post({ type: 'event', runId, event });
+  }
+
+  check(result: CheckView): void {
+    this._state = { ...this._state, check: result };
+    this.post({ type: 'check', result });
+  }
+
+  notice(level: 'info' | 'error', text: string): void {
+    this.post({ type: 'notice', level, text });
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}

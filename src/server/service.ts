@@ -1,0 +1,445 @@
+// The ReasonFlux language server: finds stated problems in Markdown / LaTeX documents and offers
+// diagnostics, code actions, code lenses, document symbols and hovers on them. Wired to a connection
+// by `startServer` (src/server/server.ts does that for `node dist/server.js --stdio | --node-ipc`).
+import {
+  CodeActionKind,
+  DiagnosticSeverity,
+  DidChangeConfigurationNotification,
+  SymbolKind,
+  TextDocumentSyncKind,
+  type CodeAction,
+  type CodeLens,
+  type Connection,
+  type Diagnostic,
+  type DocumentSymbol,
+  type Hover,
+  type InitializeParams,
+  type InitializeResult,
+  type Range,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { fileURLToPath } from 'node:url';
+import { isAbsolute, join } from 'node:path';
+import { ProblemDetector, formatOf, looksBinary } from '../core/detect/index.js';
+import type { DetectedProblem, DocumentFormat, ProblemRef } from '../core/detect/types.js';
+import type { TemplateIndex } from '../core/templates/types.js';
+import { DEFAULT_SETTINGS, parseSettings, type ServerSettings } from './settings.js';
+
+export const SOURCE = 'ReasonFlux';
+export const COMMANDS = {
+  solve: 'reasonflux.solve',
+  hint: 'reasonflux.hint',
+  explain: 'reasonflux.explain',
+  insertSolution: 'reasonflux.insertSolution',
+} as const;
+/** Custom request: process memory and open documents (used by the benchmark and for diagnosis). */
+export const STATS_REQUEST = 'reasonflux/stats';
+/** Custom request: the problems of one open document ({ uri }) as ProblemRef[]. */
+export const PROBLEMS_REQUEST = 'reasonflux/problems';
+
+export interface ServerOptions {
+  /** Milliseconds to wait after the last edit before re-detecting (default 120). */
+  debounceMs?: number;
+  /** Characters of a document that are examined at most (default 3,000,000). */
+  maxChars?: number;
+  /** Problems reported per document at most (default 2000). */
+  maxProblems?: number;
+  /** Supplies the template index for hovers; default: the library (src/core/templates/library.ts). */
+  loadTemplates?: (settings: ServerSettings, rootPath: string | undefined) => Promise<TemplateIndex | undefined>;
+}
+
+interface DocState {
+  doc: TextDocument;
+  format: DocumentFormat;
+  detector: ProblemDetector;
+  problems: DetectedProblem[];
+  pending: { start: number; end: number; insert: string }[] | 'full';
+  timer?: NodeJS.Timeout;
+  /** Version the published problems belong to. */
+  detectedVersion: number;
+  truncated: boolean;
+}
+
+const KIND_TITLE: Record<string, string> = { problem: 'Problem', exercise: 'Exercise', question: 'Question', item: 'Task' };
+
+function summary(text: string, max: number): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length > max ? t.slice(0, max - 1).trimEnd() + '…' : t;
+}
+
+async function defaultTemplates(settings: ServerSettings, rootPath: string | undefined): Promise<TemplateIndex | undefined> {
+  const { loadTemplateIndex } = await import('../core/templates/library.js');
+  const ws = settings.templatesWorkspaceFolder;
+  const workspaceDir = ws && rootPath ? (isAbsolute(ws) ? ws : join(rootPath, ws)) : undefined;
+  const result = await loadTemplateIndex({ workspaceDir, userFile: settings.templatesUserFile || undefined });
+  return result.index;
+}
+
+export function startServer(connection: Connection, options: ServerOptions = {}): void {
+  const debounceMs = options.debounceMs ?? 120;
+  const maxChars = options.maxChars ?? 3_000_000;
+  const maxProblems = options.maxProblems ?? 2000;
+  const docs = new Map<string, DocState>();
+  let settings: ServerSettings = DEFAULT_SETTINGS;
+  let canPullConfig = false;
+  let rootPath: string | undefined;
+  let templates: Promise<TemplateIndex | undefined> | undefined;
+  const loadTemplates = options.loadTemplates ?? defaultTemplates;
+
+  const log = (msg: string): void => connection.console.log(msg);
+  const logError = (where: string, err: unknown): void =>
+    connection.console.error(`${where}: ${err instanceof Error ? err.message : String(err)}`);
+
+  const detectOptions = () => ({ extraEnvironments: settings.extraEnvironments, maxChars, maxProblems });
+
+  const enabledFor = (doc: TextDocument): DocumentFormat | undefined => {
+    const lang = doc.languageId.toLowerCase();
+    const byLang = formatOf(lang);
+    const format = byLang ?? formatOf(doc.uri.replace(/[?#].*$/, ''));
+    if (!format) return undefined;
+    const langs = settings.languages.map((l) => l.toLowerCase());
+    if (langs.includes(lang)) return format;
+    // An id the settings do not name and that is not itself LaTeX/Markdown (e.g. "plaintext"): go by the file name
+    // when the settings enable that format at all.
+    if (!byLang && langs.some((l) => formatOf(l) === format)) return format;
+    return undefined;
+  };
+
+  const refOf = (uri: string, doc: TextDocument, p: DetectedProblem): ProblemRef => {
+    const ref: ProblemRef = {
+      uri,
+      range: { start: doc.positionAt(p.startOffset), end: doc.positionAt(p.endOffset) },
+      text: p.text,
+      kind: p.kind,
+      solved: p.solved,
+    };
+    if (p.label) ref.label = p.label;
+    if (p.language) ref.language = p.language;
+    return ref;
+  };
+
+  const firstLineRange = (doc: TextDocument, p: DetectedProblem): Range => {
+    const start = doc.positionAt(p.startOffset);
+    const lineEnd = doc.offsetAt({ line: start.line + 1, character: 0 });
+    let endOff = Math.min(p.endOffset, lineEnd);
+    const text = doc.getText({ start, end: doc.positionAt(endOff) });
+    endOff = p.startOffset + text.replace(/\s+$/, '').length;
+    return { start, end: doc.positionAt(Math.max(endOff, p.startOffset)) };
+  };
+
+  const diagnosticsOf = (state: DocState): Diagnostic[] => {
+    if (!settings.features.diagnostics) return [];
+    return state.problems.map((p) => {
+      const what = p.label ?? KIND_TITLE[p.kind] ?? 'Problem';
+      const d: Diagnostic = {
+        range: firstLineRange(state.doc, p),
+        severity: p.solved ? DiagnosticSeverity.Hint : settings.severity,
+        source: SOURCE,
+        code: p.solved ? 'problem.solved' : 'problem.unsolved',
+        message: p.solved
+          ? `${what} (already solved): ${summary(p.text, 90)}`
+          : `${what}: ${summary(p.text, 90)} — ReasonFlux can solve it, give a hint or explain it.`,
+        data: refOf(state.doc.uri, state.doc, p),
+      };
+      return d;
+    });
+  };
+
+  const publish = (state: DocState): void => {
+    void connection.sendDiagnostics({ uri: state.doc.uri, version: state.doc.version, diagnostics: diagnosticsOf(state) });
+  };
+
+  const detectNow = (state: DocState): void => {
+    const text = state.doc.getText();
+    try {
+      if (state.pending === 'full') state.problems = state.detector.reset(text);
+      else if (state.pending.length > 0) state.problems = state.detector.editMany(state.pending, text);
+      state.truncated = state.detector.wasTruncated;
+    } catch (err) {
+      logError(`detection failed for ${state.doc.uri}`, err);
+      state.problems = [];
+      state.detector = new ProblemDetector(state.format, detectOptions());
+    }
+    state.pending = [];
+    state.detectedVersion = state.doc.version;
+    publish(state);
+  };
+
+  const schedule = (state: DocState, delay: number): void => {
+    if (state.timer) clearTimeout(state.timer);
+    // Stale work is dropped: a newer edit replaces the timer, and only the newest text is detected.
+    state.timer = setTimeout(() => {
+      state.timer = undefined;
+      if (docs.get(state.doc.uri) !== state) return;
+      detectNow(state);
+    }, delay);
+  };
+
+  /** Brings a document's problems up to date now (requests that need them do not wait for the debounce). */
+  const current = (uri: string): DocState | undefined => {
+    const state = docs.get(uri);
+    if (!state) return undefined;
+    if (state.detectedVersion !== state.doc.version || state.pending === 'full' || state.pending.length > 0) {
+      if (state.timer) {
+        clearTimeout(state.timer);
+        state.timer = undefined;
+      }
+      detectNow(state);
+    }
+    return state;
+  };
+
+  const reopenAll = (): void => {
+    for (const [uri, state] of [...docs]) {
+      const format = enabledFor(state.doc);
+      if (!format) {
+        if (state.timer) clearTimeout(state.timer);
+        docs.delete(uri);
+        void connection.sendDiagnostics({ uri, diagnostics: [] });
+        continue;
+      }
+      state.detector = new ProblemDetector(format, detectOptions());
+      state.format = format;
+      state.pending = 'full';
+      detectNow(state);
+    }
+  };
+
+  const refreshSettings = async (pushed?: unknown): Promise<void> => {
+    try {
+      if (pushed !== undefined && pushed !== null && !canPullConfig) settings = parseSettings(pushed, settings);
+      else if (canPullConfig) {
+        const section: unknown = await connection.workspace.getConfiguration('reasonflux');
+        settings = parseSettings(section ?? {}, DEFAULT_SETTINGS);
+      }
+    } catch (err) {
+      logError('reading settings', err);
+    }
+    templates = undefined;
+    reopenAll();
+  };
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    canPullConfig = !!params.capabilities.workspace?.configuration;
+    if (params.initializationOptions !== undefined) settings = parseSettings(params.initializationOptions, DEFAULT_SETTINGS);
+    const root = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
+    if (root && root.startsWith('file:')) {
+      try {
+        rootPath = fileURLToPath(root);
+      } catch {
+        rootPath = undefined;
+      }
+    }
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.Empty] },
+        codeLensProvider: { resolveProvider: false },
+        documentSymbolProvider: true,
+        hoverProvider: true,
+      },
+      serverInfo: { name: 'reasonflux-language-server', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (canPullConfig) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'reasonflux' }).catch(() => undefined);
+      void refreshSettings();
+    }
+  });
+
+  connection.onDidChangeConfiguration((change) => {
+    const pushed = (change.settings as Record<string, unknown> | null | undefined) ?? undefined;
+    void refreshSettings(pushed);
+  });
+
+  connection.onDidOpenTextDocument((params) => {
+    try {
+      const { uri, languageId, version, text } = params.textDocument;
+      const doc = TextDocument.create(uri, languageId, version, text);
+      const format = enabledFor(doc);
+      if (!format) return;
+      const state: DocState = {
+        doc,
+        format,
+        detector: new ProblemDetector(format, detectOptions()),
+        problems: [],
+        pending: 'full',
+        detectedVersion: -1,
+        truncated: false,
+      };
+      docs.set(uri, state);
+      if (looksBinary(text)) log(`${uri}: looks binary; no problems are detected in it`);
+      detectNow(state);
+      if (state.truncated) log(`${uri}: only the first ${maxChars} characters were examined`);
+    } catch (err) {
+      logError('didOpen', err);
+    }
+  });
+
+  connection.onDidChangeTextDocument((params) => {
+    const state = docs.get(params.textDocument.uri);
+    if (!state) return;
+    try {
+      let doc = state.doc;
+      for (const change of params.contentChanges) {
+        if ('range' in change && change.range) {
+          const start = doc.offsetAt(change.range.start);
+          const end = doc.offsetAt(change.range.end);
+          if (state.pending !== 'full') {
+            state.pending.push({ start, end, insert: change.text });
+            if (state.pending.length > 500) state.pending = 'full';
+          }
+        } else state.pending = 'full';
+        doc = TextDocument.update(doc, [change], params.textDocument.version ?? doc.version + 1);
+      }
+      state.doc = doc;
+      schedule(state, debounceMs);
+    } catch (err) {
+      logError('didChange', err);
+      state.pending = 'full';
+      schedule(state, debounceMs);
+    }
+  });
+
+  connection.onDidCloseTextDocument((params) => {
+    const state = docs.get(params.textDocument.uri);
+    if (state?.timer) clearTimeout(state.timer);
+    docs.delete(params.textDocument.uri);
+    void connection.sendDiagnostics({ uri: params.textDocument.uri, diagnostics: [] });
+  });
+
+  const overlapping = (state: DocState, range: Range): DetectedProblem[] => {
+    const from = state.doc.offsetAt(range.start);
+    const to = state.doc.offsetAt(range.end);
+    return state.problems.filter((p) => {
+      const startLine = p.startLine;
+      const endLine = p.endLine;
+      return (from <= p.endOffset && to >= p.startOffset) || (range.start.line >= startLine && range.start.line <= endLine);
+    });
+  };
+
+  connection.onCodeAction((params, token) => {
+    if (!settings.features.codeActions || token.isCancellationRequested) return [];
+    const state = current(params.textDocument.uri);
+    if (!state) return [];
+    const actions: CodeAction[] = [];
+    for (const p of overlapping(state, params.range).slice(0, 5)) {
+      const ref = refOf(state.doc.uri, state.doc, p);
+      const diagnostics = params.context.diagnostics.filter((d) => d.source === SOURCE && d.range.start.line === ref.range.start.line);
+      const mk = (title: string, command: string, preferred = false): CodeAction => ({
+        title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics,
+        isPreferred: preferred,
+        command: { title, command, arguments: [ref] },
+      });
+      actions.push(
+        mk('Solve with ReasonFlux', COMMANDS.solve, true),
+        mk('Give me a hint', COMMANDS.hint),
+        mk('Explain this problem', COMMANDS.explain),
+        mk('Insert solution below', COMMANDS.insertSolution),
+      );
+    }
+    return actions;
+  });
+
+  connection.onCodeLens((params, token) => {
+    if (!settings.features.codeLens || token.isCancellationRequested) return [];
+    const state = current(params.textDocument.uri);
+    if (!state) return [];
+    const lenses: CodeLens[] = [];
+    for (const p of state.problems) {
+      if (token.isCancellationRequested) return [];
+      const ref = refOf(state.doc.uri, state.doc, p);
+      const range = { start: ref.range.start, end: ref.range.start };
+      lenses.push(
+        { range, command: { title: p.solved ? 'Solve again' : 'Solve', command: COMMANDS.solve, arguments: [ref] } },
+        { range, command: { title: 'Hint', command: COMMANDS.hint, arguments: [ref] } },
+        { range, command: { title: 'Explain', command: COMMANDS.explain, arguments: [ref] } },
+      );
+    }
+    return lenses;
+  });
+
+  connection.onDocumentSymbol((params, token) => {
+    const state = current(params.textDocument.uri);
+    if (!state || token.isCancellationRequested) return [];
+    let n = 0;
+    return state.problems.map((p): DocumentSymbol => {
+      n++;
+      const range = { start: state.doc.positionAt(p.startOffset), end: state.doc.positionAt(Math.max(p.startOffset, p.endOffset)) };
+      return {
+        name: `${p.label ?? `${KIND_TITLE[p.kind] ?? 'Problem'} ${n}`}: ${summary(p.text, 60) || '(empty)'}`,
+        detail: p.solved ? 'solved' : 'unsolved',
+        kind: SymbolKind.Event,
+        range,
+        selectionRange: firstLineRange(state.doc, p),
+      };
+    });
+  });
+
+  const commandLink = (title: string, command: string, ref: ProblemRef): string =>
+    `[${title}](command:${command}?${encodeURIComponent(JSON.stringify([ref]))} "${title}")`;
+
+  const escapeMd = (s: string): string => s.replace(/([\\`*_{}[\]<>#|])/g, '\\$1');
+
+  connection.onHover(async (params, token): Promise<Hover | null> => {
+    if (!settings.features.hover) return null;
+    const state = current(params.textDocument.uri);
+    if (!state || token.isCancellationRequested) return null;
+    const line = params.position.line;
+    const p = state.problems.find((q) => line >= q.startLine && line <= q.endLine);
+    if (!p) return null;
+    const ref = refOf(state.doc.uri, state.doc, p);
+    const title = p.label ?? KIND_TITLE[p.kind] ?? 'Problem';
+    const lines: string[] = [];
+    lines.push(`**${escapeMd(title)}** · ${p.kind} · ${p.solved ? 'solved (a solution follows)' : 'unsolved'}${p.language ? ` · ${p.language}` : ''}`);
+    lines.push('', `What it asks: ${escapeMd(summary(p.text, 280)) || '(no statement text)'}`);
+    try {
+      if (!templates) templates = loadTemplates(settings, rootPath).catch((err) => {
+        logError('loading thought templates', err);
+        return undefined;
+      });
+      const index = await Promise.race([templates, new Promise<undefined>((r) => setTimeout(() => r(undefined), 3000))]);
+      if (token.isCancellationRequested) return null;
+      const matches = index && p.text ? index.search(p.text, { top: 3 }) : [];
+      if (matches.length > 0) {
+        lines.push('', 'Matching thought templates:');
+        for (const m of matches) {
+          const t = m.template;
+          lines.push(`- **${escapeMd(t.name)}** — ${escapeMd(t.chapter)} › ${escapeMd(t.section)}`);
+        }
+      } else if (index) lines.push('', '_No matching thought template._');
+    } catch (err) {
+      logError('template search', err);
+    }
+    lines.push('', [commandLink('Explain', COMMANDS.explain, ref), commandLink('Hint', COMMANDS.hint, ref), commandLink('Solve', COMMANDS.solve, ref)].join(' · '));
+    return {
+      contents: { kind: 'markdown', value: lines.join('\n') },
+      range: firstLineRange(state.doc, p),
+    };
+  });
+
+  connection.onRequest(STATS_REQUEST, () => {
+    const mem = process.memoryUsage();
+    let problems = 0;
+    for (const s of docs.values()) problems += s.problems.length;
+    return { heapUsed: mem.heapUsed, rss: mem.rss, documents: docs.size, problems };
+  });
+
+  connection.onRequest(PROBLEMS_REQUEST, (params: { uri?: unknown }) => {
+    if (typeof params?.uri !== 'string') return [];
+    const state = current(params.uri);
+    if (!state) return [];
+    return state.problems.map((p) => refOf(state.doc.uri, state.doc, p));
+  });
+
+  connection.onShutdown(() => {
+    for (const s of docs.values()) if (s.timer) clearTimeout(s.timer);
+    docs.clear();
+  });
+
+  connection.listen();
+}
