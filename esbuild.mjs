@@ -21,6 +21,12 @@ const builds = [
     banner: { js: '#!/usr/bin/env node' },
   },
   {
+    // The answer grader (with its computer-algebra engine, ~5 MB) is loaded by the extension only when a
+    // student checks an answer, so it stays out of dist/extension.js.
+    entryPoints: { grade: 'src/core/answers/grade.ts' },
+    platform: 'node', format: 'cjs', target: 'node20',
+  },
+  {
     entryPoints: { webview: 'src/webview/main.ts' },
     platform: 'browser', format: 'iife', target: 'es2022',
   },

@@ -98,7 +98,7 @@ async function measure(label: string, runs: number, make: () => { navigator: Cha
     `${label}: ${runs} runs, ${calls / runs} calls and ${Math.round(events / runs)} events per run\n` +
       `  wall per run   p50 ${pct(wall, 50).toFixed(2)} ms  p95 ${pct(wall, 95).toFixed(2)} ms\n` +
       `  overhead/run   p50 ${pct(overhead, 50).toFixed(3)} ms  p95 ${pct(overhead, 95).toFixed(3)} ms  (${((oh / runs / (calls / runs)) * 1000).toFixed(0)} µs per model call)\n` +
-      `  overhead share ${((100 * oh) / total).toFixed(2)} % of wall time (model time ${((100 * model) / total).toFixed(2)} %)`,
+      `  overhead share ${((100 * oh) / total).toFixed(2)} % of total wall time (model time ${((100 * model) / total).toFixed(2)} %); median run ${((100 * pct(overhead, 50)) / pct(wall, 50)).toFixed(2)} %`,
   );
   return { overheadPerRunMs: oh / runs, share: oh / total, callsPerRun: calls / runs };
 }

@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   const worst = MATH_SUBJECTS.map((s) => ({ s, c: cell.get(`s:${s}`) })).filter((x) => x.c).sort((a, b) => a.c!.hit / a.c!.n - b.c!.hit / b.c!.n)[0];
   if (worst) console.log(`lowest subject: ${worst.s} ${pct(`s:${worst.s}`).trim()}`);
 
-  console.log(`\n${nSamples} sample retrievals (every ${Math.floor(rows.length / nSamples)}th problem):`);
+  if (nSamples > 0) console.log(`\n${nSamples} sample retrievals (every ${Math.floor(rows.length / nSamples)}th problem):`);
   for (let k = 0; k < nSamples; k++) {
     const r = rows[Math.min(rows.length - 1, k * Math.floor(rows.length / nSamples) + 7)]!;
     console.log(`- [${r.subject}, level ${r.level}] ${r.problem.replace(/\s+/g, ' ').slice(0, 150)}`);
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   if (misses.length) console.log(`\nfirst ${misses.length} misses:\n${misses.join('\n')}`);
 
   const sims = topSimilarities(templates, 8);
-  console.log('\nclosest template pairs (near-duplicate thresholds: name ≥ 0.8 or content ≥ 0.35):');
+  console.log('\nclosest template pairs (near-duplicate thresholds: name ≥ 0.8, content ≥ 0.35, or name ≥ 0.65 with content ≥ 0.2):');
   for (const p of sims.content) console.log(`  content ${p.content.toFixed(2)} name ${p.name.toFixed(2)}  ${p.a.id} ~ ${p.b.id}`);
   for (const p of sims.name) console.log(`  name ${p.name.toFixed(2)} content ${p.content.toFixed(2)}  ${p.a.id} ~ ${p.b.id}`);
 }

@@ -246,7 +246,10 @@ export async function startCodeServer(workspace: string, opts: StartOptions = {}
     }
     const pid = child.pid;
     if (!pid) throw new HostSetupError(`could not start ${codeServerBin()}`);
-    const unhook = onProcessExit(() => killGroupNow(pid));
+    const unhook = onProcessExit(() => {
+      killGroupNow(pid);
+      if (!keep) rmSync(dir, { recursive: true, force: true });
+    });
     let exited = false;
     child.on('exit', () => (exited = true));
     child.unref();

@@ -93,7 +93,15 @@ async function runIntegration(): Promise<SuiteResult> {
   let line: string;
   let ok = !failedToRun;
   if (existsSync(report)) {
-    const r = JSON.parse(readFileSync(report, 'utf8')) as { passed: number; failed: number; pending: number; failures: Array<{ title: string; error: string }> };
+    const r = JSON.parse(readFileSync(report, 'utf8')) as {
+      passed: number;
+      failed: number;
+      pending: number;
+      failures: Array<{ title: string; error: string }>;
+      tests: Array<{ title: string; state: string; durationMs?: number }>;
+    };
+    const mark: Record<string, string> = { passed: '✓', failed: '✗', pending: '-' };
+    for (const t of r.tests) console.log(`  ${mark[t.state] ?? '?'} ${t.title}${t.durationMs !== undefined ? ` (${t.durationMs} ms)` : ''}`);
     ok = ok && r.failed === 0;
     line = `integration: ${r.passed} passed, ${r.failed} failed, ${r.pending} pending in ${seconds} s`;
     for (const f of r.failures) console.error(`  ✗ ${f.title}\n    ${f.error.split('\n')[0]}`);

@@ -10,6 +10,7 @@ import { SolveHistory } from './history/history.js';
 import { registerSelectionHover } from './hover/selectionHover.js';
 import { PANEL_VIEW_TYPE, TrajectoryPanel } from './panel/panel.js';
 import { ApiKeyStore } from './secrets/keys.js';
+import { parseFromWebview } from '../webview/protocol.js';
 import { SolveStatusBar } from './status/statusBar.js';
 
 export interface FeatureDeps {
@@ -21,6 +22,8 @@ export interface FeatureDeps {
 
 /** Test-only command returning what the panel holds and shows (not in the manifest, not in the palette). */
 export const PANEL_STATE_COMMAND = 'reasonflux.test.panelState';
+/** Test-only command: performs a panel action (same validation and handler as the webview's buttons). */
+export const PANEL_ACTION_COMMAND = 'reasonflux.test.panelAction';
 
 /** Registers commands, the panel serializer, hover and insertion; everything goes to context.subscriptions. */
 export function registerFeatures(deps: FeatureDeps): void {
@@ -31,7 +34,7 @@ export function registerFeatures(deps: FeatureDeps): void {
   const templates = new TemplateService(context, output);
   let session: SessionManager | undefined;
   const panel = new TrajectoryPanel(context, output, (msg) => session?.handle(msg));
-  session = new SessionManager({ output, panel, keys, history, status, templates });
+  session = new SessionManager({ extensionPath: context.extensionPath, output, panel, keys, history, status, templates });
 
   context.subscriptions.push(
     status,
@@ -51,5 +54,11 @@ export function registerFeatures(deps: FeatureDeps): void {
       rejectedMessages: panel.rejectedMessages,
       openMs: panel.lastOpenMs,
     })),
+    vscode.commands.registerCommand(PANEL_ACTION_COMMAND, async (raw: unknown) => {
+      const msg = parseFromWebview(raw);
+      if (!msg) throw new Error('not a panel message');
+      if (msg.type === 'insert') return session?.insert();
+      return session?.handle(msg);
+    }),
   );
 }

@@ -230,6 +230,13 @@ export function splitBlocks(source: string): string[] {
       if (trimmed.startsWith(fence)) fence = null;
       continue;
     }
+    // After a blank line: an indented line continues the block (list item, nested content); else split.
+    if (pendingBlank && trimmed && !inDisplay && !/^\s/.test(line)) {
+      const body = current.join('\n').replace(/\n+$/, '');
+      if (body.trim()) blocks.push(body);
+      current = [];
+    }
+    if (trimmed) pendingBlank = false;
     if (!inDisplay) {
       const f = /^(`{3,}|~{3,})/.exec(trimmed);
       if (f) {
@@ -251,13 +258,6 @@ export function splitBlocks(source: string): string[] {
       current.push(line);
       continue;
     }
-    // After a blank line: an indented line continues the block (list item, nested content); else split.
-    if (pendingBlank && !/^\s/.test(line)) {
-      const body = current.join('\n').replace(/\n+$/, '');
-      if (body.trim()) blocks.push(body);
-      current = [];
-    }
-    pendingBlank = false;
     current.push(line);
   }
   const rest = current.join('\n').replace(/\n+$/, '');

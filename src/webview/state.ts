@@ -250,7 +250,8 @@ export function stateToMarkdown(state: PanelState, opts: { includeProblem?: bool
     parts.push(`**Step ${s.index + 1}${s.goal ? `: ${s.goal.trim()}` : ''}**\n\n${s.text.trim()}`);
   }
   const final = state.final;
-  if (final?.answer && !/\\boxed\{/.test(final.text)) parts.push(`**Answer.** $\\boxed{${final.answer}}$`);
-  else if (final?.text && !state.steps.some((s) => s.text.includes(final.text.trim()))) parts.push(final.text.trim());
+  const boxedShown = state.steps.some((s) => /\\boxed\{/.test(s.text));
+  if (final?.answer && !boxedShown) parts.push(`**Answer.** $\\boxed{${final.answer}}$`);
+  else if (final?.text.trim() && !state.steps.some((s) => s.text.trim())) parts.push(final.text.trim());
   return parts.join('\n\n') + '\n';
 }

@@ -80,7 +80,10 @@ for (const fx of FIXTURES) {
       for (const d of diags) {
         assert.ok(d.source && d.source.length > 0, 'diagnostic source is set');
         assert.ok(d.code !== undefined && d.code !== '', 'diagnostic code is set');
-        assert.equal(d.severity, vscode.DiagnosticSeverity.Information, 'default severity is Information');
+      }
+      for (const p of fx.problems.filter((x) => !x.solved)) {
+        const d = diags.find((x) => intersects(x.range, p.span))!;
+        assert.equal(d.severity, vscode.DiagnosticSeverity.Information, 'an unsolved problem has the default severity, Information');
       }
     });
 
@@ -159,20 +162,22 @@ describe('language server settings and edits', () => {
     await activate();
   });
 
-  it('follows reasonflux.detection.severity without a reload', async () => {
+  it('follows reasonflux.detection.severity without a reload (unsolved problems)', async () => {
     const uri = fixtureUri('problems.md');
     await diagnosticsOf(uri, 3);
+    // Lines of the fixture's two unsolved problems (0-based).
+    const unsolved = (d: vscode.Diagnostic[]) => d.filter((x) => x.range.start.line === 4 || x.range.start.line === 16);
     await withSetting('detection.severity', 'warning', async () => {
       await waitFor(
         'Warning diagnostics after the setting changed',
         () => vscode.languages.getDiagnostics(uri),
-        (d) => d.length >= 3 && d.every((x) => x.severity === vscode.DiagnosticSeverity.Warning),
+        (d) => unsolved(d).length === 2 && unsolved(d).every((x) => x.severity === vscode.DiagnosticSeverity.Warning),
       );
     });
     await waitFor(
       'Information diagnostics after the setting was restored',
       () => vscode.languages.getDiagnostics(uri),
-      (d) => d.length >= 3 && d.every((x) => x.severity === vscode.DiagnosticSeverity.Information),
+      (d) => unsolved(d).length === 2 && unsolved(d).every((x) => x.severity === vscode.DiagnosticSeverity.Information),
     );
   });
 

@@ -31,6 +31,7 @@
 //   usage          usage to report (default: computed from characters, 4 per token)
 //   malformed      'not-json' (SSE data lines that are not JSON) | 'not-sse' (plain text body with
 //                  text/plain) | 'html' (an HTML error page with status 200) | 'empty' (SSE with [DONE] only)
+//   streamError    after the content chunks, send `data: {"error": {"message": streamError}}` and end
 //   finishReason   finish_reason of the last choice chunk (default 'stop')
 //   model          model name echoed in the chunks (default: the requested one)
 //
@@ -54,6 +55,7 @@ export interface ScriptedReply {
   usage?: { prompt_tokens: number; completion_tokens: number; total_tokens?: number };
   malformed?: 'not-json' | 'not-sse' | 'html' | 'empty';
   finishReason?: string;
+  streamError?: string;
   model?: string;
 }
 
@@ -222,6 +224,11 @@ export async function startScriptedOpenAiServer(
         res.socket?.destroy();
         return;
       }
+    }
+    if (reply.streamError !== undefined) {
+      send({ error: { message: reply.streamError, type: 'server_error' } });
+      res.end();
+      return;
     }
     send(chunkObj({}, reply.finishReason ?? 'stop'));
     if (!reply.omitUsage && body?.stream_options?.include_usage) {

@@ -119,7 +119,8 @@ export async function run(
   };
   const external = io.signal;
   const onExternal = () => controller.abort();
-  external?.addEventListener('abort', onExternal, { once: true });
+  if (external?.aborted) controller.abort();
+  else external?.addEventListener('abort', onExternal, { once: true });
   process.on('SIGINT', onSigint);
   io.err.write(
     `reasonflux eval: ${dataset.name} (${dataset.format}, ${limit ? Math.min(limit, dataset.problems.length) : dataset.problems.length} problems) · ${mode} · ${model} at ${describeEndpoint(baseUrl)} → ${outDir}\n`,

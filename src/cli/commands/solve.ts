@@ -3,7 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import { createOpenAiModel, describeEndpoint } from '../../core/llm/openai.js';
 import { LlmError } from '../../core/llm/types.js';
-import { solveProblem } from '../../core/reasoning/orchestrator.js';
+import { createInterface } from 'node:readline/promises';
+import { HintSession, solveProblem, type OrchestratorOptions } from '../../core/reasoning/orchestrator.js';
 import type { SolveEvent, SolveMode } from '../../core/reasoning/events.js';
 import { loadTemplateIndex } from '../../core/templates/library.js';
 import { CliError, checkFlags, intFlag, parseArgs, stringFlag } from '../util.js';
@@ -21,7 +22,8 @@ Options:
   --api-key-env VAR         read the API key from environment variable VAR (default OPENAI_API_KEY;
                             local servers need none)
   --max-rounds K            evaluate-and-adjust rounds (default: scales with the problem's complexity)
-  --mode solve|hint|explain solve fully (default), plan + first hint, or explain without solving
+  --mode solve|hint|explain solve fully (default), hints (plan + one step at a time; in a terminal
+                            Enter shows the next one), or explain without solving
   --templates DIR           extra folder of your own templates (merged with the built-in library)
   --timeout SECONDS         time limit per model request (default 120)
   --json                    print one event per line (JSON) instead of the live view
@@ -195,19 +197,28 @@ export async function run(argv: string[], io: { out: Out; err: Out; env: NodeJS.
     controller.abort();
   };
   process.on('SIGINT', onSigint);
+  // `reasonflux solve … | head`: a closed pipe stops the run instead of crashing on EPIPE.
+  const onPipeError = (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') controller.abort();
+  };
+  process.stdout.on('error', onPipeError);
   const view = json ? undefined : new HumanView(io.out, io.err);
-  let status: 'solved' | 'no-answer' | 'cancelled' | 'failed' = 'failed';
-  let fatal: string | undefined;
+  const state: { status: 'solved' | 'no-answer' | 'cancelled' | 'failed'; fatal?: string } = { status: 'failed' };
+  const emit = (e: SolveEvent) => {
+    if (json) io.out.write(JSON.stringify(e) + '\n');
+    else view!.handle(e);
+    if (e.type === 'error' && e.fatal) state.fatal = `model error (${e.kind}): ${e.message}`;
+    if (e.type === 'done') state.status = e.status;
+  };
+  const options: OrchestratorOptions = { navigator, solver, index: lib.index, mode, signal: controller.signal, ...(maxRounds ? { maxRounds } : {}) };
   try {
-    for await (const e of solveProblem(problem, { navigator, solver, index: lib.index, mode, signal: controller.signal, ...(maxRounds ? { maxRounds } : {}) })) {
-      if (json) io.out.write(JSON.stringify(e) + '\n');
-      else view!.handle(e);
-      if (e.type === 'error' && e.fatal) fatal = `model error (${e.kind}): ${e.message}`;
-      if (e.type === 'done') status = e.status;
-    }
+    if (mode === 'hint') await hints(problem, options, emit, !json && io.out === process.stdout && process.stdin.isTTY === true && process.stdout.isTTY === true, controller);
+    else for await (const e of solveProblem(problem, options)) emit(e);
   } finally {
     process.off('SIGINT', onSigint);
+    process.stdout.off('error', onPipeError);
   }
+  const { status, fatal } = state;
   if (status === 'cancelled') {
     io.err.write('reasonflux: cancelled\n');
     return 130;
@@ -221,4 +232,30 @@ export async function run(argv: string[], io: { out: Out; err: Out; env: NodeJS.
     return 3;
   }
   return 0;
+}
+
+/** Hint mode: plan, the first hint, then (in a terminal) one more hint per Enter until q or the end. */
+async function hints(problem: string, options: OrchestratorOptions, emit: (e: SolveEvent) => void, interactive: boolean, controller: AbortController): Promise<void> {
+  const session = new HintSession(problem, options);
+  for await (const e of session.plan()) emit(e);
+  if (session.hasNext) for await (const e of session.next()) emit(e);
+  if (interactive && session.hasNext && !controller.signal.aborted) {
+    const rl = createInterface({ input: process.stdin, output: process.stdout });
+    rl.on('SIGINT', () => controller.abort());
+    try {
+      while (session.hasNext && !controller.signal.aborted) {
+        let answer: string;
+        try {
+          answer = await rl.question('\nNext hint? [Enter = yes, q = stop] ', { signal: controller.signal });
+        } catch {
+          break;
+        }
+        if (/^\s*q/i.test(answer)) break;
+        for await (const e of session.next()) emit(e);
+      }
+    } finally {
+      rl.close();
+    }
+  }
+  for await (const e of session.end()) emit(e);
 }

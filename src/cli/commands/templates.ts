@@ -191,7 +191,7 @@ async function validate(argv: string[]): Promise<number> {
   for (const p of findNearDuplicates(loaded.templates)) {
     errors.push(
       `${where(p.b)}: near-duplicate of "${p.a.id}" (${p.a.file ? basename(p.a.file) : ''}): ` +
-        `${p.reason === 'name' ? `names ${pct(p.name)} alike` : `content ${pct(p.content)} alike`} — merge them or make them distinct`,
+        `${p.reason === 'name' ? `names ${pct(p.name)} alike` : p.reason === 'content' ? `content ${pct(p.content)} alike` : `names ${pct(p.name)} and content ${pct(p.content)} alike`} — merge them or make them distinct`,
     );
   }
   if (isDir && loaded.files.length === 0) errors.push(`${path}: no template files (*.json) found`);

@@ -5,32 +5,45 @@
 export function findBoxed(text: string): string[] {
   const out: string[] = [];
   const re = /\\(?:boxed|fbox)\s*(\{)?/g;
+  let closing: Map<number, number> | undefined;
   let m: RegExpExecArray | null;
   while ((m = re.exec(text))) {
-    let i = m.index + m[0].length;
+    const i = m.index + m[0].length;
     if (!m[1]) {
       // `\boxed 5` form: the next token only.
-      const tok = /^\s*([^\s$\\]+|\\[a-zA-Z]+)/.exec(text.slice(i));
+      const tok = /^\s*([^\s$\\]+|\\[a-zA-Z]+)/.exec(text.slice(i, i + 200));
       if (tok) out.push(tok[1]!);
       continue;
     }
-    let depth = 1;
-    const start = i;
-    for (; i < text.length && depth > 0; i++) {
-      const c = text[i];
-      if (c === '\\') {
-        i++;
-        continue;
-      }
-      if (c === '{') depth++;
-      else if (c === '}') depth--;
-    }
-    if (depth === 0) {
-      out.push(text.slice(start, i - 1).trim());
-      re.lastIndex = i;
+    // Matching braces are computed once for the whole text, so unclosed boxes cost O(1) each
+    // (a hostile reply of thousands of `\boxed{` stays linear).
+    closing ??= matchingBraces(text);
+    const end = closing.get(i - 1);
+    if (end !== undefined) {
+      out.push(text.slice(i, end).trim());
+      re.lastIndex = end + 1;
     }
   }
   return out;
+}
+
+/** Position of the `}` closing each `{` (escaped braces `\{` `\}` skipped); unclosed ones absent. */
+function matchingBraces(text: string): Map<number, number> {
+  const map = new Map<number, number>();
+  const stack: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (c === '{') stack.push(i);
+    else if (c === '}') {
+      const open = stack.pop();
+      if (open !== undefined) map.set(open, i);
+    }
+  }
+  return map;
 }
 
 const ANSWER_IS = [

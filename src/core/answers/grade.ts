@@ -128,6 +128,9 @@ function compareRaw(refRaw: string, candRaw: string, deadline: number): Verdict 
   }
   const ref = normalizeAnswer(refRaw);
   const cand = normalizeAnswer(candRaw);
+  // "(B) 27" against a numeric reference (AMC answers stored as values): compare the value.
+  const labelled = /^\(\s*[A-E]\s*\)\s*(\S[\s\S]*)$/.exec(cand.text);
+  if (labelled && plainNumber(ref.text) !== undefined) cand.text = labelled[1]!.trim();
   if (!ref.text) return { equal: false, method: 'none', reason: 'empty reference answer' };
   if (!cand.text) return { equal: false, method: 'none', reason: 'empty candidate answer' };
   if (ref.isText) {
@@ -209,6 +212,7 @@ function compareNodes(ref: AnswerNode, cand: AnswerNode, deadline: number): Verd
         if (refs.length === 1 && cands.length === 1) return compareScalars(refs[0]!, cands[0]!, deadline);
         return unorderedEqual(refs.map(scalarNode), cands.map(scalarNode), deadline, 'plus-minus');
       }
+      if (cand.kind === 'set' && cand.items.length === 1 && refs.length === 1) return compareNodes(ref, cand.items[0]!, deadline);
       if (refs.length > 1) {
         const items = itemsOf(cand, true);
         if (items) return unorderedEqual(refs.map(scalarNode), expandItems(items), deadline, 'plus-minus');
@@ -270,6 +274,16 @@ function unorderedEqual(ref: AnswerNode[], cand: AnswerNode[], deadline: number,
   return { equal: true, method };
 }
 
+/** A decimal literal in canonical form ("-0012.50" → "-12.5"), or undefined. */
+export function exactDecimal(s: string): string | undefined {
+  const m = /^([+-])?0*(\d*)(?:\.(\d*?)0*)?$/.exec(s.replace(/\s+/g, '').replace(/^\{(.*)\}$/, '$1'));
+  if (!m || !/\d/.test(s)) return undefined;
+  const int = m[2] || '0';
+  const frac = m[3] ?? '';
+  const body = frac ? `${int}.${frac}` : int;
+  return body === '0' ? '0' : `${m[1] === '-' ? '-' : ''}${body}`;
+}
+
 /** A plain number: integer, decimal, scientific, a/b, \frac{a}{b}, mixed number 2\frac{1}{3}. */
 export function plainNumber(s: string): number | undefined {
   const t = s.replace(/\s+/g, '').replace(/^\{(.*)\}$/, '$1');
@@ -295,6 +309,13 @@ export function plainNumber(s: string): number | undefined {
 
 function compareScalars(a: string, b: string, deadline: number): Verdict {
   if (squash(a) === squash(b)) return { equal: true, method: 'exact' };
+  // Two whole numbers compare exactly (11111111100 ≠ 11111111101 although they are within 1e-9);
+  // decimals keep the tolerance (0.30000000000000004 = 0.3).
+  const da = exactDecimal(a);
+  const db = exactDecimal(b);
+  if (da !== undefined && db !== undefined && !da.includes('.') && !db.includes('.')) {
+    return da === db ? { equal: true, method: 'numeric' } : { equal: false, method: 'numeric', reason: `${b.trim()} ≠ ${a.trim()}` };
+  }
   const na = plainNumber(a);
   const nb = plainNumber(b);
   if (na !== undefined && nb !== undefined) {

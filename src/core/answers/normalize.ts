@@ -94,6 +94,7 @@ export function normalizeAnswer(input: string): Normalized {
     .replace(/\u2264/g, '\\le ')
     .replace(/\u2265/g, '\\ge ')
     .replace(/\u222A/g, '\\cup ')
+    .replace(/\u2208/g, '\\in ')
     .replace(/\u2229/g, '\\cap ')
     .replace(/\u00B1/g, '\\pm ')
     .replace(/\u2213/g, '\\mp ')
@@ -102,6 +103,12 @@ export function normalizeAnswer(input: string): Normalized {
     .replace(/\u00B3/g, '^3')
     .replace(/[\u00A0\u2000-\u200B\u202F\u205F\u3000]/g, ' ');
   s = stripWrappers(s);
+  // A whole-answer box: \boxed{…} / \fbox{…}.
+  for (let k = 0; k < 3; k++) {
+    const box = /^\\(?:boxed|fbox)\s*\{/.exec(s);
+    if (!box || matchBrace(s, box[0].length - 1) !== s.length) break;
+    s = stripWrappers(s.slice(box[0].length, -1));
+  }
   // Whole-answer text: \text{Evelyn}, \textbf{(C)}.
   const wholeText = new RegExp(`^\\\\(?:${TEXT_CMDS})\\s*\\{([^{}]*)\\}$`).exec(s.trim());
   s = s.replace(/\\(?:displaystyle|textstyle|scriptstyle|limits|nolimits)\b/g, '');
@@ -292,7 +299,14 @@ export function parseAnswer(text: string, depth = 0): AnswerNode {
     return { kind: 'list', items };
   }
   const ands = splitAnd(s);
-  if (ands.length > 1) return { kind: 'list', items: ands.map((p) => parseAnswer(p, depth + 1)) };
+  if (ands.length > 1) {
+    // "x < 0 or x > 3": a union of intervals.
+    const ivs = ands.map(inequalityInterval);
+    if (ivs.every((v): v is AnswerNode => v !== undefined)) return { kind: 'union', parts: ivs };
+    return { kind: 'list', items: ands.map((p) => parseAnswer(p, depth + 1)) };
+  }
+  const iv = inequalityInterval(s);
+  if (iv) return iv;
   // Equations (not \le, \ge, \ne).
   const eq = splitTop(s, '=');
   if (eq.length > 1 && eq.every((p) => p.length > 0)) {
@@ -302,6 +316,42 @@ export function parseAnswer(text: string, depth = 0): AnswerNode {
   const base = /^([0-9A-Za-z]+)_\{?\s*(\d{1,2})\s*\}?$/.exec(s);
   if (base && /\d/.test(base[1]!)) return { kind: 'base', digits: base[1]!.toUpperCase(), base: Number(base[2]) };
   return { kind: 'scalar', expr: s };
+}
+
+const OP = '(<|>|\\\\le(?![a-zA-Z])|\\\\ge(?![a-zA-Z]))';
+const VAR = '([a-zA-Z]|\\\\(?:theta|alpha|beta|lambda|mu|phi))';
+const DOUBLE_INEQ = new RegExp(`^([^<>=]+?)\\s*${OP}\\s*${VAR}\\s*${OP}\\s*([^<>=]+)$`);
+const VAR_FIRST = new RegExp(`^${VAR}\\s*${OP}\\s*([^<>=]+)$`);
+const VAR_LAST = new RegExp(`^([^<>=]+?)\\s*${OP}\\s*${VAR}$`);
+
+/** "a < x \le b", "x > a", "x \le b" as an interval; undefined for anything else. */
+export function inequalityInterval(text: string): AnswerNode | undefined {
+  const s = text.replace(/\\lt\b/g, '<').replace(/\\gt\b/g, '>').trim();
+  const less = (op: string) => op === '<' || op === '\\le';
+  const strict = (op: string) => op === '<' || op === '>';
+  const seq = (lo: string, loOpen: boolean, hi: string, hiOpen: boolean): AnswerNode => ({
+    kind: 'seq',
+    open: loOpen ? '(' : '[',
+    close: hiOpen ? ')' : ']',
+    items: [{ kind: 'scalar', expr: lo.trim() }, { kind: 'scalar', expr: hi.trim() }],
+  });
+  let m = DOUBLE_INEQ.exec(s);
+  if (m) {
+    const [, a, op1, , op2, b] = m as unknown as [string, string, string, string, string, string];
+    if (less(op1) !== less(op2)) return undefined;
+    return less(op1) ? seq(a, strict(op1), b, strict(op2)) : seq(b, strict(op2), a, strict(op1));
+  }
+  m = VAR_FIRST.exec(s);
+  if (m) {
+    const [, , op, v] = m as unknown as [string, string, string, string];
+    return less(op) ? seq('-\\infty', true, v, strict(op)) : seq(v, strict(op), '\\infty', true);
+  }
+  m = VAR_LAST.exec(s);
+  if (m) {
+    const [, v, op] = m as unknown as [string, string, string];
+    return less(op) ? seq(v, strict(op), '\\infty', true) : seq('-\\infty', true, v, strict(op));
+  }
+  return undefined;
 }
 
 function splitAnd(s: string): string[] {

@@ -46,6 +46,27 @@ export interface Prose {
   t: 'prose';
   start: number;
   end: number;
+  /** Derived once (the record is immutable while its segment is reused). */
+  sol?: boolean;
+  long?: boolean;
+  intro?: boolean;
+}
+type IntroRef = { p: Prose; segStart: number } | undefined;
+
+function proseFacts(text: string, segStart: number, p: Prose): Prose {
+  if (p.sol === undefined) {
+    const s = text.slice(segStart + p.start, segStart + Math.min(p.end, p.start + 300));
+    p.sol = isSolutionLabel(s.replace(/\\[a-zA-Z]+\*?\s*/g, ''));
+    p.long = s.trim().length > 20;
+  }
+  return p;
+}
+
+function introduces(text: string, ref: IntroRef): boolean {
+  if (!ref) return false;
+  const p = ref.p;
+  if (p.intro === undefined) p.intro = introducesProblems(text.slice(ref.segStart + Math.max(p.start, p.end - 400), ref.segStart + p.end));
+  return p.intro;
 }
 export type LNode = EnvNode | Mark;
 export type LRecord = EnvNode | Mark | Decl | Prose;
@@ -90,6 +111,12 @@ const SKIP_TITLE =
   /^(?:theorem|lemma|proposition|corollary|claim|conjecture|definition|remark|note|notation|observation|example|examples|fact|axiom|hypothesis|proof|solution|answer|hint|satz|definition|bemerkung|beispiel|folgerung|korollar|théorème|lemme|définition|remarque|exemple|teorema|lema|definición|observación|ejemplo|теорема|лемма|определение|пример|замечание|定理|引理|定义|定義|例|注|정리|정의|보기)\b/iu;
 
 export const DEFAULT_MIN_SEGMENT = 2048;
+
+function isSingleProblemEnv(name: string): boolean {
+  const base = name.replace(/\*$/, '').toLowerCase();
+  return Object.hasOwn(PROBLEM_ENVS, base) && !CONTAINER_ENVS.has(base);
+}
+const MAX_DEPTH = 64;
 
 const CMD_NAME = /[A-Za-z@]+\*?/y;
 const SPECIAL = /[\\%\n]/g;
@@ -337,14 +364,19 @@ export function scanLatex(
           i = ce < 0 ? n : ce + close.length;
           break;
         }
-        if (env === 'document') {
-          closeProse();
+        if (env === 'document' || stack.length >= MAX_DEPTH) {
+          // Deeper nesting than any real document: ignored, so recursion over the tree stays bounded.
+          if (env === 'document') closeProse();
           i = e;
           break;
         }
         if (!NESTABLE.has(env)) {
+          // An environment opened again while still open, or a problem environment opened inside another
+          // (problems do not nest), closes the earlier one: an unclosed \begin never swallows the rest.
+          const single = isSingleProblemEnv(env);
           for (let s = stack.length - 1; s >= 0; s--) {
-            if (stack[s]!.name === env) {
+            const open = stack[s]!.name;
+            if (open === env || (single && isSingleProblemEnv(open))) {
               closeTo(s, i);
               break;
             }
@@ -610,7 +642,7 @@ function envKind(name: string, kinds: Map<string, ProblemKind | 'skip'>): Proble
   const declared = kinds.get(name);
   if (declared) return declared;
   const base = name.replace(/\*$/, '').toLowerCase();
-  const k = PROBLEM_ENVS[base];
+  const k = Object.hasOwn(PROBLEM_ENVS, base) ? PROBLEM_ENVS[base] : undefined;
   if (k) return CONTAINER_ENVS.has(base) ? undefined : k;
   if (SOLUTION_ENV.test(base) || SKIP_TITLE.test(base) || /^(?:thm|lem|prop|cor|defn?|rem|ex(?:a|mp)|expl|explain|obs|conj|claim|note|hint|sol)/i.test(base)) return 'skip';
   return undefined;
@@ -674,17 +706,16 @@ function emitSpan(ctx: Ctx, start: number, stmtStart: number, end: number, kind:
 }
 
 /** Walks a sequence of sibling nodes (top-level records or an environment's children). */
-function walk(ctx: Ctx, nodes: readonly LRecord[], container: boolean, introText: () => string): void {
+function walk(ctx: Ctx, nodes: readonly LRecord[], container: boolean, outerIntro: IntroRef): void {
   let last: DetectedProblem | undefined;
   let prevProse: Prose | undefined;
   for (let idx = 0; idx < nodes.length; idx++) {
     if (ctx.out.length >= ctx.max) return;
     const node = nodes[idx]!;
     if (node.t === 'prose') {
-      const s = ctx.text.slice(ctx.segStart + node.start, ctx.segStart + Math.min(node.end, node.start + 300));
-      if (last && isSolutionLabel(s.replace(/\\[a-zA-Z]+\*?\s*/g, ''))) {
-        last.solved = true;
-      } else if (s.trim().length > 20) last = undefined;
+      proseFacts(ctx.text, ctx.segStart, node);
+      if (last && node.sol) last.solved = true;
+      else if (node.long) last = undefined;
       prevProse = node;
       continue;
     }
@@ -692,17 +723,13 @@ function walk(ctx: Ctx, nodes: readonly LRecord[], container: boolean, introText
       if (node.t === 'mark') last = undefined;
       continue;
     }
-    const intro = (): string =>
-      prevProse
-        ? ctx.text.slice(ctx.segStart + Math.max(prevProse.start, prevProse.end - 400), ctx.segStart + prevProse.end)
-        : introText();
-    const r = handleEnv(ctx, node, container, intro, last);
+    const r = handleEnv(ctx, node, container, prevProse ? { p: prevProse, segStart: ctx.segStart } : outerIntro, last);
     last = r;
     prevProse = undefined;
   }
 }
 
-function handleEnv(ctx: Ctx, node: EnvNode, container: boolean, intro: () => string, last: DetectedProblem | undefined): DetectedProblem | undefined {
+function handleEnv(ctx: Ctx, node: EnvNode, container: boolean, intro: IntroRef, last: DetectedProblem | undefined): DetectedProblem | undefined {
   const base = node.name.replace(/\*$/, '').toLowerCase();
   if (last && (SOLUTION_ENV.test(base) || (SOLUTION_BOX.test(base) && hasContent(ctx, node)))) {
     last.solved = true;
@@ -718,16 +745,31 @@ function handleEnv(ctx: Ctx, node: EnvNode, container: boolean, intro: () => str
   }
   if (CONTAINER_ENVS.has(base)) {
     handleItems(ctx, node, true, base === 'questions' ? 'question' : 'item');
-    walk(ctx, node.children.filter((c) => c.t === 'env'), true, () => '');
+    walk(ctx, node.children.filter((c) => c.t === 'env'), true, undefined);
     return undefined;
   }
   if (LIST_ENVS.has(base)) {
-    const isContainer = container || introducesProblems(intro());
-    handleItems(ctx, node, isContainer, 'item');
+    if (holdsProblemEnv(node, ctx.kinds)) {
+      // Problem environments inside a list (or a list left open around them): they are the problems.
+      walk(ctx, node.children, container, intro);
+      return undefined;
+    }
+    handleItems(ctx, node, container || introduces(ctx.text, intro), 'item');
     return undefined;
   }
   walk(ctx, node.children, container, intro);
   return undefined;
+}
+
+function holdsProblemEnv(node: EnvNode, kinds: Map<string, ProblemKind | 'skip'>, depth = 0): boolean {
+  if (depth > 50) return false;
+  for (const c of node.children) {
+    if (c.t !== 'env') continue;
+    const k = envKind(c.name, kinds);
+    if (k === 'skip') continue;
+    if (k || holdsProblemEnv(c, kinds, depth + 1)) return true;
+  }
+  return false;
 }
 
 function handleItems(ctx: Ctx, node: EnvNode, container: boolean, marker: 'item' | 'question'): void {
@@ -806,9 +848,9 @@ export function latexProblems(
     for (const r of seg.data.records) {
       if (r.t === 'decl') continue;
       if (r.t === 'prose') {
-        const s = text.slice(ctx.segStart + r.start, ctx.segStart + Math.min(r.end, r.start + 300));
-        if (lastTop && isSolutionLabel(s.replace(/\\[a-zA-Z]+\*?\s*/g, ''))) lastTop.solved = true;
-        else if (s.trim().length > 20) lastTop = undefined;
+        proseFacts(text, ctx.segStart, r);
+        if (lastTop && r.sol) lastTop.solved = true;
+        else if (r.long) lastTop = undefined;
         prevProse = { ctx, p: r };
         continue;
       }
@@ -867,11 +909,8 @@ export function latexProblems(
         lastTop = undefined;
         continue;
       }
-      const pp = prevProse;
-      const intro = (): string =>
-        pp ? text.slice(pp.ctx.segStart + Math.max(pp.p.start, pp.p.end - 400), pp.ctx.segStart + pp.p.end) : '';
       const before = out.length;
-      const res = handleEnv(ctx, r, container, intro, lastTop);
+      const res = handleEnv(ctx, r, container, prevProse ? { p: prevProse.p, segStart: prevProse.ctx.segStart } : undefined, lastTop);
       if (out.length > before) for (const s of sections) if (s.role === 'problem') s.inner = -1;
       lastTop = res;
       prevProse = undefined;

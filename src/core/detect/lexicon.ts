@@ -2,6 +2,19 @@
 // in English, German, French, Spanish, Russian, Chinese, Japanese and Korean. Pure data + regexes.
 import type { ProblemKind } from './types.js';
 
+/** Caches a pure string → value function (the incremental detector asks the same questions again). */
+function memo<T>(fn: (s: string) => T, cap = 30000): (s: string) => T {
+  let cache = new Map<string, T>();
+  return (s: string): T => {
+    const hit = cache.get(s);
+    if (hit !== undefined || cache.has(s)) return hit as T;
+    const v = fn(s);
+    if (cache.size >= cap) cache = new Map();
+    cache.set(s, v);
+    return v;
+  };
+}
+
 // Singular labels that name one problem ("Problem 3", "Aufgabe 2", "問題1").
 const PROBLEM_WORDS =
   'problem|prob\\.?|aufgabe|aufgabenstellung|problème|probleme|problema|задача|問題|문제|题目|題目|习题|習題|homework problem|hw';
@@ -28,7 +41,7 @@ const CONTAINER_HEADING =
 export type LabelMatch = { kind: ProblemKind; label: string; number?: string; rest: string; numbered: boolean };
 
 /** "Problem 3." → problem; "Exercises" → undefined (plural: a container). */
-export function matchProblemLabel(raw: string): LabelMatch | undefined {
+function matchProblemLabelRaw(raw: string): LabelMatch | undefined {
   const text = raw.replace(/[*_`]/g, '').trim();
   if (!text || text.length > 200) return undefined;
   const m = SINGLE_LABEL.exec(text);
@@ -48,7 +61,7 @@ export function matchProblemLabel(raw: string): LabelMatch | undefined {
 }
 
 /** A heading that holds a list/collection of problems. */
-export function isContainerHeading(raw: string): boolean {
+function isContainerHeadingRaw(raw: string): boolean {
   const t = raw.replace(/[*_`#]/g, '').trim();
   if (!t || t.length > 80) return false;
   if (matchProblemLabel(t)?.numbered) return false;
@@ -69,7 +82,7 @@ const SOLUTION_WORDS =
   /^\s*(?:solution|solutions|answer|answers|proof|sol\.|soln\.?|lösung|lösungen|loesung|beweis|antwort|solución|respuesta|demostración|solution proposée|corrigé|réponse|démonstration|решение|ответ|доказательство|解答|解|答|答え|证明|證明|풀이|정답|답|증명)(?![\p{L}])\s*[.:：)]?/iu;
 
 /** "Solution", "Proof.", "Lösung:", "解答" at the start of a heading/paragraph. */
-export function isSolutionLabel(raw: string): boolean {
+function isSolutionLabelRaw(raw: string): boolean {
   const t = raw.replace(/[*_`#>]/g, '').trim();
   if (!t) return false;
   const m = SOLUTION_WORDS.exec(t);
@@ -83,7 +96,7 @@ export function isSolutionLabel(raw: string): boolean {
 }
 
 /** Worked example headings/labels: "Example", "Example 2", "Beispiel", "例題", "예제". */
-export function isExampleLabel(raw: string): boolean {
+function isExampleLabelRaw(raw: string): boolean {
   const t = raw.replace(/[*_`#]/g, '').trim();
   return /^(?:worked\s+)?(?:example|examples|beispiel|beispiele|exemple|exemples|ejemplo|ejemplos|пример|примеры|例|例題|例题|예제|예시)(?:\s*[0-9.]+)?\s*[.:：)]?(?:\s|$)/iu.test(t);
 }
@@ -110,38 +123,49 @@ const LATIN_TASK_ANYWHERE =
 const CJK_TASK =
   /(?:求めよ|求めなさい|示せ|示しなさい|証明せよ|証明しなさい|計算せよ|計算しなさい|答えよ|答えなさい|述べよ|説明せよ|説明しなさい|確かめよ|解け|解きなさい|求め[、。]|を求め|구하시오|구하여라|구하라|구해라|구하면|증명하시오|증명하여라|증명하라|보이시오|보여라|계산하시오|계산하여라|풀어라|푸시오|설명하시오|구하세요|증명하세요|얼마인가|무엇인가|몇\s*개|试求|試求|求出|求解|求证|求證|试证|試證|证明|證明|计算|計算|化简|化簡|判断|判斷|解方程|是否|多少|几个|幾個|求[^和與与]{0,2}(?:的值|之值|值)|求\s*[$\\(（]|(?:^|[。，：\s])求[^和与與积積])/u;
 
-const QUESTION_SENTENCE = /[^\s(][^?]{8,}[?？]|[¿][^?]{6,}[?]|[吗嗎か][?？。]?\s*$/u;
 
 /** Does this text ask the reader to do mathematical work? */
-export function statesTask(text: string): boolean {
+function statesTaskRaw(text: string): boolean {
   if (!text) return false;
   const t = text.length > 4000 ? text.slice(0, 4000) : text;
   return LATIN_TASK.test(t) || LATIN_TASK_ANYWHERE.test(t) || CJK_TASK.test(t) || asksQuestion(t);
 }
 
 /** A real question (not "(why?)"). */
-export function asksQuestion(text: string): boolean {
+function asksQuestionRaw(text: string): boolean {
+  if (!/[?？吗嗎か]/u.test(text)) return false;
   const t = text.replace(/\(\s*(?:why|wieso|warum|pourquoi|por qué|почему)\s*\??\s*\)/giu, '');
-  return QUESTION_SENTENCE.test(t);
+  // A question mark closing at least a short sentence (not "(why?)"), or a CJK question particle at the end.
+  let prev = -1;
+  for (let k = 0; k < t.length; k++) {
+    const c = t[k];
+    if (c === '?' || c === '？') {
+      const seg = t.slice(prev + 1, k).trim();
+      if (seg.length >= 9 && !seg.startsWith('(')) return true;
+      prev = k;
+    }
+  }
+  return /[吗嗎か][?？。]?\s*$/u.test(t);
 }
 
 /** Text starts with an imperative task verb (used for list items and blockquotes). */
-export function startsWithTask(text: string): boolean {
+function startsWithTaskRaw(text: string): boolean {
   const t = text.trim().slice(0, 400);
   return LATIN_TASK.test(t.slice(0, 80)) || CJK_TASK.test(t);
 }
 
 /** Sentences that announce the problems that follow: "Complete the following problems." */
-export function introducesProblems(text: string): boolean {
+function introducesProblemsRaw(text: string): boolean {
   const t = text.slice(-400);
+  if (!/follow|these|next|below|folgend|suivant|siguiente|следующ|以下|次の|다음|下列/iu.test(t)) return false;
   return /\b(?:following|these|the next|below)\s+(?:\w+\s+){0,2}(?:problems|exercises|questions|tasks)\b|\b(?:solve|complete|answer|do|work|attempt)\s+(?:\w+\s+){0,3}(?:the\s+)?following\b|\bfolgenden?\s+aufgaben\b|\bbearbeite(?:n sie)?\s+(?:die\s+)?folgenden\b|\bexercices?\s+suivants?\b|\bproblèmes?\s+suivants?\b|\bsiguientes\s+(?:ejercicios|problemas)\b|\bследующие\s+задачи\b|以下の問題|次の問題|次の各問|다음\s*문제|다음을|下列各?题|下列问题|以下各题/iu.test(
     t,
   );
 }
 
 /** ISO 639-1 guess from script and a few function words. */
-export function guessLanguage(text: string): string | undefined {
-  const t = text.length > 2000 ? text.slice(0, 2000) : text;
+function guessLanguageRaw(text: string): string | undefined {
+  const t = text.length > 400 ? text.slice(0, 400) : text;
   if (/[\uac00-\ud7af]/.test(t)) return 'ko';
   if (/[\u3040-\u30ff]/.test(t)) return 'ja';
   if (/[\u4e00-\u9fff]/.test(t)) return 'zh';
@@ -173,3 +197,21 @@ export function tidyStatement(text: string, max = 2000): string {
   if (t.length > max) t = t.slice(0, max - 1).trimEnd() + '…';
   return t;
 }
+
+export const matchProblemLabel = memo(matchProblemLabelRaw);
+
+export const isContainerHeading = memo(isContainerHeadingRaw);
+
+export const isSolutionLabel = memo(isSolutionLabelRaw);
+
+export const isExampleLabel = memo(isExampleLabelRaw);
+
+export const statesTask = memo(statesTaskRaw);
+
+export const asksQuestion = memo(asksQuestionRaw);
+
+export const startsWithTask = memo(startsWithTaskRaw);
+
+export const introducesProblems = memo(introducesProblemsRaw);
+
+export const guessLanguage = memo(guessLanguageRaw);

@@ -208,14 +208,17 @@ function collectText(tokens: Token[], from: number, to: number): string {
 
 function leadOf(tok: Token | undefined): { lead: string; bold: boolean } {
   if (!tok || tok.type !== 'inline') return { lead: '', bold: false };
-  const ch = tok.children ?? [];
+  const all = tok.children ?? [];
+  let first = 0;
+  while (first < all.length && all[first]!.type === 'text' && all[first]!.content.trim() === '') first++;
+  const ch = all.slice(first);
   if (ch[0]?.type === 'strong_open') {
     const parts: string[] = [];
     for (let k = 1; k < ch.length && ch[k]!.type !== 'strong_close'; k++) parts.push(ch[k]!.content);
     return { lead: parts.join(''), bold: true };
   }
-  const first = tok.content.split('\n', 1)[0] ?? '';
-  return { lead: first.slice(0, 60), bold: false };
+  const firstLine = tok.content.split('\n', 1)[0] ?? '';
+  return { lead: firstLine.slice(0, 60), bold: false };
 }
 
 function closeIndex(tokens: Token[], open: number): number {
@@ -342,7 +345,7 @@ export function markdownProblems(
 ): DetectedProblem[] {
   const max = options.maxProblems ?? 20000;
   const out: DetectedProblem[] = [];
-  type Section = { level: number; role: 'container' | 'example' | 'solution' | 'problem' | 'plain'; problem?: DetectedProblem; inner: boolean; needsTask: boolean; open: boolean; parts: string[] };
+  type Section = { level: number; role: 'container' | 'example' | 'solution' | 'problem' | 'plain'; problem?: DetectedProblem; inner: boolean; needsTask: boolean; open: boolean; parts: string[]; body: number };
   const sections: Section[] = [];
   let open: { p: DetectedProblem; parts: string[] } | undefined;
   let last: DetectedProblem | undefined;
@@ -395,8 +398,14 @@ export function markdownProblems(
     const lang = guessLanguage(p.text);
     if (lang) p.language = lang;
   };
-  const markInner = (): void => {
-    for (const s of sections) if (s.role === 'problem') s.inner = true;
+  /** A new explicit problem inside an open heading-problem section: an empty section was only a title
+   *  over problems (not a problem itself); otherwise the section's statement ends here. */
+  const claimSections = (): void => {
+    for (const s of sections) {
+      if (s.role !== 'problem') continue;
+      if (s.body === 0) s.inner = true;
+      else s.open = false;
+    }
   };
 
   for (let si = 0; si < segs.length && out.length < max; si++) {
@@ -422,21 +431,24 @@ export function markdownProblems(
           while (sections.length && sections[sections.length - 1]!.level >= r.level) finishSection(sections.pop()!);
           const title = r.title.trim();
           const solution = isSolutionLabel(title);
+          const label = matchProblemLabel(title);
+          const explicit = !!label && label.numbered && !isContainerHeading(title);
+          if (explicit && openSection()) claimSections();
           const enclosing = openSection();
           if (enclosing && solution) {
             enclosing.open = false;
             enclosing.problem!.solved = true;
           } else if (enclosing && enclosing.open) {
             enclosing.parts.push(title);
+            enclosing.body++;
             extend(enclosing.problem!, pos, r.end);
           }
           if (solution && last) last.solved = true;
-          const label = matchProblemLabel(title);
-          const section: Section = { level: r.level, role: 'plain', inner: false, needsTask: false, open: false, parts: [] };
+          const section: Section = { level: r.level, role: 'plain', inner: false, needsTask: false, open: false, parts: [], body: 0 };
           if (solution) section.role = 'solution';
           else if (isExampleLabel(title)) section.role = 'example';
           else if (enclosing) section.role = 'plain';
-          else if (label && !isContainerHeading(title) && !inRole('example') && !inRole('solution')) {
+          else if (label && (label.numbered || !label.rest) && !isContainerHeading(title) && !inRole('example') && !inRole('solution')) {
             section.role = 'problem';
             section.open = true;
             if (label.rest) section.parts.push(label.rest);
@@ -471,15 +483,17 @@ export function markdownProblems(
           if (inRole('example') || inRole('solution')) break;
           if (label && (r.bold || label.numbered) && !(r.bold && sec && !label.numbered)) {
             finishOpen();
-            const body = r.text.replace(/^\s*\*\*[^*]*\*\*\s*/, '').trim();
+            const body = r.bold
+              ? r.text.replace(/^\s*(?:\*\*|__)[\s\S]*?(?:\*\*|__)\s*/, '').trim()
+              : r.text.slice(r.text.indexOf(label.label) + label.label.length).replace(/^[\s.:：)*_]+/, '').trim();
             const p = make(pos, r.line, r.end, label.kind, body, label.label);
             if (sec) {
               // "**Problem 2.**" paragraphs under a heading: the heading was only a title.
-              markInner();
+              claimSections();
             }
             out.push(p);
             last = p;
-            open = { p, parts: [label.rest && !r.bold ? label.rest : body] };
+            open = { p, parts: [body] };
             break;
           }
           if (r.bold && isNumberOnlyLabel(r.lead) && inRole('container') && !open && !sec) {
@@ -495,6 +509,7 @@ export function markdownProblems(
             open.parts.push(r.text);
           } else if (sec) {
             extend(sec.problem!, pos, r.end);
+            sec.body++;
             sec.parts.push(r.text);
           } else if (r.text.trim().length > 30) last = undefined;
           prevPara = r.text;
@@ -508,6 +523,7 @@ export function markdownProblems(
           }
           if (sec) {
             extend(sec.problem!, pos, r.end);
+            sec.body++;
             sec.parts.push(r.items.map((i) => i.text).join('\n'));
             break;
           }
@@ -533,6 +549,7 @@ export function markdownProblems(
           }
           if (sec) {
             extend(sec.problem!, pos, r.end);
+            sec.body++;
             sec.parts.push(r.text);
             break;
           }
@@ -552,10 +569,10 @@ export function markdownProblems(
         }
         case 'directive': {
           const name = r.name.toLowerCase().replace(/^(?:prf|exercise|sphinx-exercise):(?=\w)/, '').replace(/-start$/, '');
-          const kind = DIRECTIVE_KIND[name];
+          const kind = Object.hasOwn(DIRECTIVE_KIND, name) ? DIRECTIVE_KIND[name] : undefined;
           if (kind) {
             finishOpen();
-            markInner();
+            claimSections();
             if (sec) sec.open = false;
             const p = make(pos, r.line, r.end, kind, r.text);
             out.push(p);
@@ -572,7 +589,10 @@ export function markdownProblems(
             break;
           }
           if (open) extend(open.p, pos, r.end);
-          else if (sec) extend(sec.problem!, pos, r.end);
+          else if (sec) {
+            extend(sec.problem!, pos, r.end);
+            sec.body++;
+          }
           break;
         }
         case 'block': {

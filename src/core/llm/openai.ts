@@ -128,6 +128,7 @@ interface Attempt {
   /** true once a delta has been yielded: from then on nothing is retried. */
   yielded: boolean;
   timedOut: boolean;
+  startedAt: number;
 }
 
 /** Maps anything thrown during one attempt to an LlmError (retryable marks what may be tried again). */
@@ -168,12 +169,21 @@ function toLlmError(err: unknown, ctx: { endpoint: string; model: string; userSi
     const what = codes.includes('ENOTFOUND') || codes.includes('EAI_AGAIN') ? 'its host name could not be resolved' : 'nothing is listening there';
     return new LlmError('unreachable', `cannot reach ${endpoint}: ${what} — start the model server or fix the base URL`, { endpoint, retryable: false, cause: err });
   }
-  if (err instanceof OpenAI.APIConnectionTimeoutError || codes.includes('ETIMEDOUT')) {
-    return new LlmError('timeout', `${endpoint} did not answer in time — check that the server is up and not overloaded`, { endpoint, retryable: true, cause: err });
+  if (err instanceof OpenAI.APIConnectionTimeoutError || codes.includes('ETIMEDOUT') || codes.includes('UND_ERR_CONNECT_TIMEOUT')) {
+    // Sooner than our own limit: the TCP connection itself was never accepted (a firewalled or dead host).
+    if (performance.now() - ctx.attempt.startedAt < ctx.timeoutMs - 100) {
+      return new LlmError('unreachable', `cannot reach ${endpoint}: the connection timed out — check the host and port, the network, or a firewall`, { endpoint, retryable: false, cause: err });
+    }
+    return new LlmError('timeout', `${endpoint} did not answer within ${Math.round(ctx.timeoutMs / 1000)} s — the server may be overloaded; raise the request timeout or try later`, { endpoint, retryable: false, cause: err });
   }
   if (err instanceof OpenAI.APIConnectionError || codes.includes('ECONNRESET') || codes.includes('EPIPE')) {
     const mid = ctx.attempt.yielded ? ' in the middle of the answer' : '';
     return new LlmError('server', `the connection to ${endpoint} was closed${mid} — the server may have crashed or restarted; try again`, { endpoint, retryable: !ctx.attempt.yielded, cause: err });
+  }
+  if (err instanceof OpenAI.APIError && err.status === undefined && err.error && typeof err.error === 'object') {
+    // An `error` event inside the SSE stream (e.g. the model crashed or was unloaded while answering).
+    const detail = apiMessage(err) || 'no details';
+    return new LlmError('server', `${endpoint} reported an error while answering (${detail}) — try again; if it persists, check the server's log`, { endpoint, retryable: !ctx.attempt.yielded, cause: err });
   }
   if (err instanceof SyntaxError || (err instanceof OpenAI.APIError && err.status === undefined)) {
     return new LlmError('bad-response', `${endpoint} sent a reply that is not a valid OpenAI-compatible stream (${String((err as Error).message).slice(0, 120)}) — check that the base URL points at an OpenAI-compatible /v1 API`, { endpoint, cause: err });
@@ -204,16 +214,20 @@ export function createOpenAiModel(options: OpenAiModelOptions): ChatModel {
   const baseDelay = Math.max(0, options.retryBaseDelayMs ?? 500);
   const maxDelay = Math.max(0, options.maxRetryDelayMs ?? 20_000);
   const client = makeClient(baseURL, options.apiKey, timeoutMs);
-  /** Set once the server rejects `response_format`; later JSON requests rely on the prompt alone. */
-  let jsonModeUnsupported = false;
+  /**
+   * Optional parameters the server rejected with HTTP 400 (e.g. LM Studio and `response_format`
+   * json_object, OpenAI reasoning models and `temperature` / `max_tokens`): the request is sent again
+   * without them, once per parameter, and later requests leave them out.
+   */
+  const unsupported = new Set<'json' | 'temperature' | 'max_tokens'>();
 
   async function* stream(request: ChatRequest): AsyncGenerator<ChatChunk, void, undefined> {
     const userSignal = request.signal;
     const started = performance.now();
     let retries = 0;
-    for (let attemptNo = 0; ; attemptNo++) {
+    for (;;) {
       if (userSignal?.aborted) throw new LlmError('cancelled', `request to ${endpoint} was cancelled`, { endpoint });
-      const attempt: Attempt = { yielded: false, timedOut: false };
+      const attempt: Attempt = { yielded: false, timedOut: false, startedAt: performance.now() };
       const controller = new AbortController();
       const onUserAbort = () => controller.abort(userSignal?.reason);
       userSignal?.addEventListener('abort', onUserAbort, { once: true });
@@ -221,7 +235,9 @@ export function createOpenAiModel(options: OpenAiModelOptions): ChatModel {
         attempt.timedOut = true;
         controller.abort(new Error('timeout'));
       }, timeoutMs);
-      const useJson = !!request.json && !jsonModeUnsupported;
+      const useJson = !!request.json && !unsupported.has('json');
+      const useTemperature = request.temperature !== undefined && !unsupported.has('temperature');
+      const useMaxTokens = request.maxTokens !== undefined && !unsupported.has('max_tokens');
       let text = '';
       let usage: TokenUsage | undefined;
       let finishReason: string | undefined;
@@ -234,8 +250,8 @@ export function createOpenAiModel(options: OpenAiModelOptions): ChatModel {
             messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
             stream: true,
             stream_options: { include_usage: true },
-            ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-            ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
+            ...(useTemperature ? { temperature: request.temperature } : {}),
+            ...(useMaxTokens ? { max_tokens: request.maxTokens } : {}),
             ...(useJson ? { response_format: { type: 'json_object' as const } } : {}),
           },
           { signal: controller.signal, maxRetries: 0, timeout: timeoutMs },
@@ -270,10 +286,16 @@ export function createOpenAiModel(options: OpenAiModelOptions): ChatModel {
         }
       } catch (err) {
         let e = toLlmError(err, { endpoint, model, userSignal, attempt, timeoutMs });
-        // Some servers (e.g. LM Studio) reject response_format json_object: retry once without it.
-        if (useJson && e.details.status === 400 && /response_format|json/i.test(e.message) && !attempt.yielded) {
-          jsonModeUnsupported = true;
-          continue;
+        if (e.details.status === 400 && !attempt.yielded) {
+          const drop =
+            useJson && /response_format|json/i.test(e.message) ? 'json'
+            : useTemperature && /temperature/i.test(e.message) ? 'temperature'
+            : useMaxTokens && /max_tokens/i.test(e.message) ? 'max_tokens'
+            : undefined;
+          if (drop) {
+            unsupported.add(drop);
+            continue;
+          }
         }
         if (e.kind === 'cancelled' || !e.details.retryable || attempt.yielded || retries >= maxRetries) {
           if (retries > 0 && e.kind !== 'cancelled') {
@@ -328,7 +350,7 @@ export async function listModels(baseUrl: string, apiKey?: string, options: { si
   const endpoint = describeEndpoint(baseURL);
   const timeoutMs = options.timeoutMs ?? 15_000;
   const client = makeClient(baseURL, apiKey, timeoutMs);
-  const attempt: Attempt = { yielded: false, timedOut: false };
+  const attempt: Attempt = { yielded: false, timedOut: false, startedAt: performance.now() };
   const controller = new AbortController();
   const onAbort = () => controller.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });

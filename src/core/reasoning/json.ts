@@ -19,61 +19,66 @@ const LATEX_WORDS = new Set(
   ).split(' '),
 );
 
-/** Fixes common defects inside and outside string literals; returns text for JSON.parse. */
+const WORD = /[A-Za-z]+/y;
+const HEX4 = /u[0-9a-fA-F]{4}/y;
+const CLOSER_AHEAD = /\s*[}\]]/y;
+
+/** Fixes common defects inside and outside string literals; returns text for JSON.parse. Linear time. */
 export function sanitizeJson(src: string): string {
-  let out = '';
+  const out: string[] = [];
   let inString = false;
+  let from = 0; // start of the pending unchanged run
+  const flush = (to: number) => {
+    if (to > from) out.push(src.slice(from, to));
+  };
   for (let i = 0; i < src.length; i++) {
-    const c = src[i]!;
+    const c = src.charCodeAt(i);
     if (inString) {
-      if (c === '\\') {
+      if (c === 92 /* \ */) {
         const next = src[i + 1] ?? '';
-        const word = /^[A-Za-z]+/.exec(src.slice(i + 1))?.[0] ?? '';
         if (next === '"' || next === '\\' || next === '/') {
-          out += c + next;
           i++;
           continue;
         }
+        WORD.lastIndex = i + 1;
+        const word = WORD.exec(src)?.[0] ?? '';
         if (word) {
           const isValidEscape = 'bfnrt'.includes(word[0]!) && (word.length === 1 || !LATEX_WORDS.has(word));
-          const isUnicode = word[0] === 'u' && /^u[0-9a-fA-F]{4}/.test(src.slice(i + 1));
-          if ((isValidEscape && word[0] !== 'u') || isUnicode) {
-            out += c;
-            continue;
-          }
+          HEX4.lastIndex = i + 1;
+          const isUnicode = word[0] === 'u' && HEX4.test(src);
+          if (isValidEscape || isUnicode) continue;
         }
-        out += '\\\\';
+        flush(i);
+        out.push('\\\\');
+        from = i + 1;
         continue;
       }
-      if (c === '"') {
-        inString = false;
-        out += c;
-        continue;
+      if (c === 34 /* " */) inString = false;
+      else if (c === 10 || c === 13 || c === 9) {
+        flush(i);
+        out.push(c === 10 ? '\\n' : c === 13 ? '\\r' : '\\t');
+        from = i + 1;
       }
-      if (c === '\n') out += '\\n';
-      else if (c === '\r') out += '\\r';
-      else if (c === '\t') out += '\\t';
-      else out += c;
       continue;
     }
-    if (c === '"') {
-      inString = true;
-      out += c;
-      continue;
-    }
-    if (c === ',') {
-      // trailing comma before } or ]
-      const rest = /^\s*([}\]])/.exec(src.slice(i + 1));
-      if (rest) continue;
-    }
-    if (c === '/' && src[i + 1] === '/') {
+    if (c === 34) inString = true;
+    else if (c === 44 /* , */) {
+      CLOSER_AHEAD.lastIndex = i + 1;
+      if (CLOSER_AHEAD.test(src)) {
+        // trailing comma before } or ]
+        flush(i);
+        from = i + 1;
+      }
+    } else if (c === 47 /* / */ && src.charCodeAt(i + 1) === 47) {
+      // a // comment up to the end of the line
+      flush(i);
       const nl = src.indexOf('\n', i);
       i = nl < 0 ? src.length : nl - 1;
-      continue;
+      from = i + 1;
     }
-    out += c;
   }
-  return out;
+  flush(src.length);
+  return out.join('');
 }
 
 /** Balanced `{...}` spans in text (string-aware), in order of their start. */
@@ -112,7 +117,15 @@ function objectSpans(text: string, limit = 20): string[] {
 }
 
 function tryParse(s: string): unknown {
-  // Sanitised first: plain JSON.parse would silently read "\frac" as a formfeed followed by "rac".
+  // Without backslashes plain JSON.parse is safe; with them, sanitise first: plain JSON.parse would
+  // silently read "\frac" as a formfeed followed by "rac".
+  if (!s.includes('\\')) {
+    try {
+      return JSON.parse(s);
+    } catch {
+      /* repaired below */
+    }
+  }
   try {
     return JSON.parse(sanitizeJson(s));
   } catch {
@@ -129,7 +142,17 @@ function tryParse(s: string): unknown {
  * every balanced `{…}` span; `<think>…</think>` reasoning is ignored.
  */
 export function extractJsonObject(reply: string): Record<string, unknown> | undefined {
-  const text = reply.replace(/<think>[\s\S]*?<\/think>/gi, '').replace(/^[\s\S]*<\/think>/i, '');
+  const trimmed = reply.trim();
+  if (trimmed.startsWith('{') && trimmed.endsWith('}') && !trimmed.includes('\\')) {
+    // The common case, a clean JSON object: no repair needed.
+    try {
+      const v: unknown = JSON.parse(trimmed);
+      if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+    } catch {
+      /* fall through to the tolerant path */
+    }
+  }
+  const text = /<\/think>/i.test(reply) ? reply.replace(/<think>[\s\S]*?<\/think>/gi, '').replace(/^[\s\S]*<\/think>/i, '') : reply;
   const candidates: string[] = [];
   for (const m of text.matchAll(/```[a-zA-Z]*\s*\n?([\s\S]*?)```/g)) candidates.push(m[1]!.trim());
   candidates.push(text.trim());

@@ -132,7 +132,7 @@ class Engine {
     messages: ChatMessage[],
     o: { json?: boolean; maxTokens?: number; toEvent?: (text: string) => SolveEvent; signal?: AbortSignal } = {},
   ): AsyncGenerator<SolveEvent, string> {
-    const signal = o.signal ?? this.signal;
+    const signal = o.signal && this.signal && o.signal !== this.signal ? AbortSignal.any([o.signal, this.signal]) : (o.signal ?? this.signal);
     this.checkCancelled(signal);
     if (this.stats.calls >= this.callLimit) {
       throw new LlmError('bad-response', `stopped after ${this.stats.calls} model calls without finishing — the models do not follow the expected format`);
@@ -285,7 +285,7 @@ class Engine {
       const byName = step.method && chosen.name.toLowerCase() === step.method.toLowerCase();
       why = byName
         ? 'its name is the method the plan names'
-        : `best match for "${(step.query || step.goal).slice(0, 80)}"${top[0]!.fields.length ? ` (matched ${top[0]!.fields.join(', ')})` : ''}`;
+        : `best match for "${(step.query || step.goal).slice(0, 80)}"${top[0]!.fields.length ? ` (matched ${top[0]!.fields.slice(0, 3).join(', ')})` : ''}`;
     }
     return {
       templates: top.map((x) => x.t),
@@ -293,6 +293,36 @@ class Engine {
       ...(chosen ? { chosen, why } : {}),
       ...(error ? { error } : {}),
     };
+  }
+
+  private readonly prefetched = new Map<string, ReturnType<Engine['retrieve']>>();
+
+  private static retrievalKey(step: PlanStep, k: number): string {
+    return `${k}\u0000${step.method}\u0000${step.query}\u0000${step.goal}`;
+  }
+
+  /**
+   * Retrieval for an upcoming step, done while the current model call waits on the network (a timer
+   * runs it when the event loop is idle), so it adds nothing to the user's wait. Wasted if re-planned.
+   */
+  prefetch(step: PlanStep | undefined, k: number): void {
+    if (!step) return;
+    const key = Engine.retrievalKey(step, k);
+    if (this.prefetched.has(key)) return;
+    setTimeout(() => {
+      if (!this.prefetched.has(key) && !this.signal?.aborted) this.prefetched.set(key, this.retrieve(step, k));
+    }, 0);
+  }
+
+  /** Retrieval for a step: the prefetched result when there is one. */
+  retrieveForStep(step: PlanStep, k: number): ReturnType<Engine['retrieve']> {
+    const key = Engine.retrievalKey(step, k);
+    const hit = this.prefetched.get(key);
+    if (hit) {
+      this.prefetched.delete(key);
+      return hit;
+    }
+    return this.retrieve(step, k);
   }
 
   noteTemplate(id: string | undefined): void {
@@ -312,7 +342,7 @@ class Engine {
     signal?: AbortSignal;
   }): AsyncGenerator<SolveEvent, SolvedStep> {
     const step = input.plan.steps[input.stepIndex]!;
-    const r = this.retrieve(step, input.k);
+    const r = this.retrieveForStep(step, input.k);
     if (r.error) yield { type: 'error', kind: 'internal', fatal: false, message: r.error };
     if (input.attempt === 1) {
       yield {
@@ -336,7 +366,9 @@ class Engine {
       ...(input.feedback ? { feedback: input.feedback, previousAttempt: input.previousAttempt } : {}),
     });
     const stepIndex = input.stepIndex;
-    const text = yield* this.call('solver', messages, { toEvent: (t) => ({ type: 'step-delta', stepIndex, text: t }), signal: input.signal });
+    const raw = yield* this.call('solver', messages, { toEvent: (t) => ({ type: 'step-delta', stepIndex, text: t }), signal: input.signal });
+    // Reasoning models stream their thinking in <think> blocks: shown live, but not kept as the step's work.
+    const text = stripThinking(raw);
     yield { type: 'step-done', stepIndex, text, attempt: input.attempt };
     return { goal: step.goal, ...(r.chosen ? { templateId: r.chosen.id } : {}), text };
   }
@@ -352,6 +384,13 @@ class Engine {
     const answer = extractFinalAnswer(extra) ?? extractFinalAnswer(last);
     return { answer, extra };
   }
+}
+
+/** The reply without `<think>…</think>` blocks (an unclosed block at the start is dropped up to its end). */
+export function stripThinking(text: string): string {
+  if (!/<\/think>/i.test(text)) return text;
+  const out = text.replace(/<think>[\s\S]*?<\/think>/gi, '').replace(/^[\s\S]*?<\/think>/i, '');
+  return out.trim() ? out.trim() : text;
 }
 
 function errorKind(err: unknown): LlmErrorKind | 'internal' {
@@ -373,6 +412,14 @@ function joinText(steps: readonly SolvedStep[], extra: string): string {
  */
 export async function* solveProblem(problem: string, options: OrchestratorOptions): AsyncGenerator<SolveEvent, SolveResult> {
   const mode: SolveMode = options.mode ?? 'solve';
+  if (typeof problem !== 'string' || !problem.trim()) {
+    const e = new Engine('', options);
+    yield { type: 'start', runId: e.runId, problem: '', mode, navigator: options.navigator.label, solver: options.solver.label };
+    yield { type: 'error', kind: 'internal', fatal: true, message: 'the problem statement is empty' };
+    const stats = e.finishStats();
+    yield { type: 'done', status: 'failed', stats };
+    return { status: 'failed', answer: null, text: '', plan: null, steps: [], stats };
+  }
   if (mode === 'hint') {
     const session = new HintSession(problem, options);
     yield* session.plan();
@@ -410,6 +457,7 @@ export async function* solveProblem(problem: string, options: OrchestratorOption
     let previousAttempt: string | undefined;
     while (i < plan.steps.length) {
       const isLast = i === plan.steps.length - 1;
+      e.prefetch(plan.steps[i + 1], k);
       const step = yield* e.runStep({ plan, stepIndex: i, isLast, done: steps, attempt, k, ...(feedback ? { feedback, previousAttempt } : {}) });
       feedback = undefined;
       if (!evaluationsOn || e.stats.rounds >= budget) {
@@ -636,6 +684,7 @@ export async function* directSolve(
       toEvent: (t) => ({ type: 'step-delta', stepIndex: 0, text: t }),
       ...(options.maxTokens ? { maxTokens: options.maxTokens } : {}),
     });
+    text = stripThinking(text);
     yield { type: 'step-done', stepIndex: 0, text, attempt: 1 };
     const answer = extractFinalAnswer(text);
     yield { type: 'final', answer, text };

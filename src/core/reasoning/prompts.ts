@@ -123,7 +123,7 @@ ${input.stepText.trim().slice(0, 8000)}
 Judge this step. verdict: "accept" if it is correct and achieves its goal; "revise" if it has a fixable error (say
 exactly what to fix in feedback); "replan" if the approach cannot work and the remaining steps must change;
 "finish" if the problem is already fully solved${input.isLast ? ' (this was the last step: use "finish" or "accept" when its final answer is right)' : ''}.
-Reply with a JSON object:
+Write the feedback in the language of the problem. Reply with a JSON object:
 ${EVALUATION_FORMAT}`,
     },
   ];

@@ -56,37 +56,56 @@ export class Bm25Index {
     for (const d of documents) for (let f = 0; f < nf; f++) avgLen[f]! += d[f]?.length ?? 0;
     for (let f = 0; f < nf; f++) avgLen[f] = documents.length ? Math.max(1, avgLen[f]! / documents.length) : 1;
 
-    // Per document: term → pseudo-frequency (sum over fields of boost·tf / length norm) and field mask.
-    const perDoc: Array<Map<number, { tf: number; mask: number }>> = [];
+    // Pass 1, per document: term → pseudo-frequency (sum over fields of boost·tf / length norm) and field
+    // mask, accumulated in scratch arrays indexed by term id, then appended to flat per-document lists.
+    let tfAcc = new Float64Array(1024);
+    let maskAcc = new Uint16Array(1024);
     const df: number[] = [];
+    const docStart: number[] = [0];
+    const flatTerm: number[] = [];
+    const flatTf: number[] = [];
+    const flatMask: number[] = [];
+    const seen: number[] = [];
     for (const d of documents) {
-      const m = new Map<number, { tf: number; mask: number }>();
+      seen.length = 0;
       for (let f = 0; f < nf; f++) {
         const terms = d[f] ?? [];
         if (terms.length === 0) continue;
         const spec = this.fields[f]!;
-        const norm = 1 - spec.b + (spec.b * terms.length) / avgLen[f]!;
-        const add = spec.boost / norm;
+        const add = spec.boost / (1 - spec.b + (spec.b * terms.length) / avgLen[f]!);
+        const bit = 1 << f;
         for (const term of terms) {
           let id = this.termIds.get(term);
           if (id === undefined) {
             id = this.termIds.size;
             this.termIds.set(term, id);
             df.push(0);
+            if (id >= tfAcc.length) {
+              const t2 = new Float64Array(tfAcc.length * 2);
+              t2.set(tfAcc);
+              tfAcc = t2;
+              const m2 = new Uint16Array(maskAcc.length * 2);
+              m2.set(maskAcc);
+              maskAcc = m2;
+            }
           }
-          let e = m.get(id);
-          if (!e) {
-            e = { tf: 0, mask: 0 };
-            m.set(id, e);
-            df[id]!++;
-          }
-          e.tf += add;
-          e.mask |= 1 << f;
+          if (maskAcc[id] === 0) seen.push(id);
+          tfAcc[id]! += add;
+          maskAcc[id]! |= bit;
         }
       }
-      perDoc.push(m);
+      for (const id of seen) {
+        flatTerm.push(id);
+        flatTf.push(tfAcc[id]!);
+        flatMask.push(maskAcc[id]!);
+        df[id]!++;
+        tfAcc[id] = 0;
+        maskAcc[id] = 0;
+      }
+      docStart.push(flatTerm.length);
     }
 
+    // Pass 2: postings grouped by term, documents ascending, with the query-independent BM25 weight.
     const nTerms = this.termIds.size;
     const offsets = new Uint32Array(nTerms + 1);
     for (let t = 0; t < nTerms; t++) offsets[t + 1] = offsets[t]! + df[t]!;
@@ -96,13 +115,16 @@ export class Bm25Index {
     const masks = new Uint16Array(total);
     const fill = offsets.slice(0, nTerms);
     const n = documents.length;
-    for (let d = 0; d < perDoc.length; d++) {
-      for (const [t, e] of perDoc[d]!) {
-        const idf = Math.log(1 + (n - df[t]! + 0.5) / (df[t]! + 0.5));
+    const idf = new Float64Array(nTerms);
+    for (let t = 0; t < nTerms; t++) idf[t] = Math.log(1 + (n - df[t]! + 0.5) / (df[t]! + 0.5));
+    for (let d = 0; d < n; d++) {
+      for (let p = docStart[d]!; p < docStart[d + 1]!; p++) {
+        const t = flatTerm[p]!;
+        const tf = flatTf[p]!;
         const at = fill[t]!++;
         docs[at] = d;
-        weights[at] = (idf * e.tf * (k1 + 1)) / (e.tf + k1);
-        masks[at] = e.mask;
+        weights[at] = (idf[t]! * tf * (k1 + 1)) / (tf + k1);
+        masks[at] = flatMask[p]!;
       }
     }
     this.offsets = offsets;

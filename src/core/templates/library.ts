@@ -60,7 +60,7 @@ function finish(layers: LoadResult[]): LibraryResult {
 /** Loads and merges the library and builds the retrieval index. Never throws for bad files. */
 export async function loadTemplateIndex(options: LibraryOptions = {}): Promise<LibraryResult> {
   const builtinDir = options.builtinDir ?? defaultBuiltinDir();
-  const layers = [await loadTemplateDir(builtinDir, 'builtin', options.builtinDir === undefined)];
+  const layers = [await loadTemplateDir(builtinDir, 'builtin')];
   if (options.workspaceDir) layers.push(await loadTemplateDir(options.workspaceDir, 'workspace', true));
   if (options.userFile) layers.push(await loadTemplateFile(options.userFile, 'user-file'));
   return finish(layers);
@@ -69,7 +69,7 @@ export async function loadTemplateIndex(options: LibraryOptions = {}): Promise<L
 /** Synchronous variant (e.g. for the language server's start-up). */
 export function loadTemplateIndexSync(options: LibraryOptions = {}): LibraryResult {
   const builtinDir = options.builtinDir ?? defaultBuiltinDir();
-  const layers = [loadTemplateDirSync(builtinDir, 'builtin', options.builtinDir === undefined)];
+  const layers = [loadTemplateDirSync(builtinDir, 'builtin')];
   if (options.workspaceDir) layers.push(loadTemplateDirSync(options.workspaceDir, 'workspace', true));
   if (options.userFile) layers.push(loadTemplateFileSync(options.userFile, 'user-file'));
   return finish(layers);

@@ -7,11 +7,11 @@ import type { ThoughtTemplate } from './types.js';
 export interface DuplicatePair {
   a: ThoughtTemplate;
   b: ThoughtTemplate;
-  /** Jaccard similarity of the name term sets. */
+  /** Name similarity: mean of the Jaccard similarities of the name's term set and its ordered term pairs. */
   name: number;
   /** Jaccard similarity of the content shingle sets. */
   content: number;
-  reason: 'name' | 'content';
+  reason: 'name' | 'content' | 'name+content';
 }
 
 export interface DuplicateOptions {
@@ -19,11 +19,20 @@ export interface DuplicateOptions {
   nameThreshold?: number;
   /** Flag when content similarity ≥ this (default 0.35). */
   contentThreshold?: number;
+  /** Also flag when both name ≥ this.name and content ≥ this.content (default 0.65 / 0.2). */
+  combined?: { name: number; content: number };
 }
 
-/** Defaults chosen by measurement (see bench/retrieval-quality.bench.ts, "near-duplicates"). */
+/**
+ * Defaults chosen by measurement (bench/retrieval-quality.bench.ts prints the closest pairs): in the
+ * upstream v1 library, independently written duplicates (same method, same or nearly the same name) have
+ * name similarity 0.75-1 but content only 0.1-0.28; in our library distinct neighbours (ellipse vs
+ * hyperbola, Ceva vs Menelaus) reach content 0.22 with name ≤ 0.6. A copied-and-renamed template has
+ * content far above 0.35.
+ */
 export const DEFAULT_NAME_THRESHOLD = 0.8;
 export const DEFAULT_CONTENT_THRESHOLD = 0.35;
+export const DEFAULT_COMBINED = { name: 0.65, content: 0.2 } as const;
 
 function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   if (a.size === 0 || b.size === 0) return 0;
@@ -42,19 +51,24 @@ function shingles(terms: readonly string[]): Set<string> {
 
 export interface Fingerprint {
   name: Set<string>;
+  /** Ordered pairs of name terms, so "sum-to-product" and "product-to-sum" stay apart. */
+  nameOrder: Set<string>;
   content: Set<string>;
 }
 
 export function fingerprint(t: ThoughtTemplate): Fingerprint {
-  const name = new Set(analyze(t.name, { concepts: false }));
+  const nameTerms = analyze(t.name, { concepts: false });
+  const name = new Set(nameTerms);
+  const nameOrder = shingles(nameTerms);
   const content = shingles(analyze([t.name, t.description, ...t.steps].join(' . '), { concepts: false }));
-  return { name, content };
+  return { name, nameOrder, content };
 }
 
 /** All pairs above either threshold, most similar first. Quadratic in the library size (fine for ~10³). */
 export function findNearDuplicates(templates: readonly ThoughtTemplate[], options: DuplicateOptions = {}): DuplicatePair[] {
   const nameT = options.nameThreshold ?? DEFAULT_NAME_THRESHOLD;
   const contentT = options.contentThreshold ?? DEFAULT_CONTENT_THRESHOLD;
+  const combined = options.combined ?? DEFAULT_COMBINED;
   const fps = templates.map(fingerprint);
   const out: DuplicatePair[] = [];
   for (let i = 0; i < templates.length; i++) {
@@ -62,10 +76,17 @@ export function findNearDuplicates(templates: readonly ThoughtTemplate[], option
       if (templates[i]!.id === templates[j]!.id) continue;
       const fi = fps[i]!;
       const fj = fps[j]!;
-      const name = fi.name.size >= 2 && fj.name.size >= 2 ? jaccard(fi.name, fj.name) : fi.name.size > 0 && setsEqual(fi.name, fj.name) ? 1 : 0;
+      const name =
+        fi.name.size >= 2 && fj.name.size >= 2
+          ? (jaccard(fi.name, fj.name) + jaccard(fi.nameOrder, fj.nameOrder)) / 2
+          : fi.name.size > 0 && setsEqual(fi.name, fj.name)
+            ? 1
+            : 0;
       const content = jaccard(fi.content, fj.content);
-      if (name >= nameT || content >= contentT) {
-        out.push({ a: templates[i]!, b: templates[j]!, name, content, reason: content >= contentT ? 'content' : 'name' });
+      const both = name >= combined.name && content >= combined.content;
+      if (name >= nameT || content >= contentT || both) {
+        const reason = content >= contentT ? 'content' : name >= nameT ? 'name' : 'name+content';
+        out.push({ a: templates[i]!, b: templates[j]!, name, content, reason });
       }
     }
   }
@@ -80,7 +101,7 @@ function setsEqual(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
 
 /** Similarity distribution helper for choosing thresholds: the k highest scores of each kind. */
 export function topSimilarities(templates: readonly ThoughtTemplate[], k = 20): { name: DuplicatePair[]; content: DuplicatePair[] } {
-  const all = findNearDuplicates(templates, { nameThreshold: 0, contentThreshold: 0 });
+  const all = findNearDuplicates(templates, { nameThreshold: 0, contentThreshold: 0, combined: { name: 0, content: 0 } });
   return {
     name: [...all].sort((x, y) => y.name - x.name).slice(0, k),
     content: [...all].sort((x, y) => y.content - x.content).slice(0, k),

@@ -17,7 +17,7 @@ const STOP_WORDS = new Set(
     ' decide decided give gives given found want wants wanted tell told call called put ask asked got going goes went' +
     ' person people friend friends day days year years today name named time times' +
     ' mathrm text textbf textit mbox displaystyle left right big bigg bigl bigr quad qquad begin end array ' +
-    'cdots ldots dots vdots ddots hspace vspace mathbf mathit operatorname emph tfrac dfrac limits nolimits'
+    'vdots ddots hspace vspace mathbf mathit operatorname emph tfrac dfrac limits nolimits'
   ).split(/\s+/),
 );
 // "many", "way" and "how" are stop words on their own, but "how many" / "in how many ways" are
@@ -45,14 +45,14 @@ const LATEX_WORDS: Record<string, string> = {
   cap: 'intersection set', emptyset: 'set empty', varnothing: 'set empty', setminus: 'set',
   forall: '', exists: '', implies: '', iff: '', to: '', rightarrow: '', approx: 'approximation',
   overset: '', underset: '', max: 'maximum', min: 'minimum', arg: 'argument complex', re: 'real', im: 'imaginary',
-  bar: 'conjugate', prime: 'derivative', dots: '', ldots: '', cdots: '', text: '', mbox: '',
+  bar: 'conjugate', prime: 'derivative', dots: 'sequence', ldots: 'sequence', cdots: 'sequence', dotsm: 'product sequence', dotsb: 'sequence', text: '', mbox: '',
   '%': 'percent', '$': 'dollar',
 };
 
 /** Concept map: a (stemmed) word or phrase adds concept terms, so "remainder" meets "modular". */
 const CONCEPTS: ReadonlyArray<readonly [string, string]> = [
   // number theory
-  ['remainder', 'modular'], ['modulo', 'modular'], ['congruent modulo', 'modular'], ['residue', 'modular'],
+  ['remainder', 'modular'], ['left over', 'modular remainder'], ['leftover', 'modular remainder'], ['remain', 'remainder'], ['modulo', 'modular'], ['congruent modulo', 'modular'], ['residue', 'modular'],
   ['divisible', 'divisibility'], ['divisor', 'divisibility'], ['factor', 'divisibility'], ['multiple', 'divisibility'],
   ['greatest common divisor', 'gcd'], ['greatest common factor', 'gcd'], ['least common multiple', 'lcm'],
   ['units digit', 'modular digit'], ['last digit', 'modular digit'], ['ones digit', 'modular digit'],
@@ -69,12 +69,12 @@ const CONCEPTS: ReadonlyArray<readonly [string, string]> = [
   ['marble', 'probability'], ['ball', 'probability counting'], ['factorial', 'counting'], ['pascal', 'binomial'],
   // algebra
   ['solve', 'equation'], ['system', 'equation system'], ['slope', 'line linear'],
-  ['intercept', 'line linear'], ['linear', 'line'], ['quadratic', 'quadratic polynomial'], ['parabola', 'quadratic conic'],
+  ['intercept', 'line linear'], ['quadratic', 'quadratic polynomial'], ['parabola', 'quadratic conic'],
   ['vertex', 'quadratic'], ['discriminant', 'quadratic'], ['zero', 'root'],
   ['coefficient', 'polynomial'], 
   ['domain', 'function domain'], ['range', 'function range'],
-  ['exponent', 'exponent power'], ['power', 'exponent'], ['radical', 'root'],
-  ['absolute value', 'absolute'], ['maximum', 'extremum optimization'],
+  ['exponent', 'power'], ['power', 'exponent'], ['radical', 'root'],
+  ['maximum', 'extremum optimization'],
   ['minimum', 'extremum optimization'], ['largest', 'extremum'], ['smallest', 'extremum'], ['greatest', 'extremum'],
   ['least', 'extremum'], ['arithmetic sequence', 'sequence arithmetic'], ['geometric sequence', 'sequence geometric'],
   ['arithmetic progression', 'sequence arithmetic'], ['geometric series', 'series geometric sequence'],
@@ -158,8 +158,8 @@ interface ConceptTable {
   words: Map<string, string[]>;
   /** first stemmed word of a phrase → [rest of phrase words, concept terms][] */
   phrases: Map<string, Array<[string[], string[]]>>;
-  /** CJK keys (matched as substrings of CJK runs) */
-  cjk: Array<[string, string[]]>;
+  /** CJK keys (matched as substrings of CJK runs), grouped by first character */
+  cjk: Map<string, Array<[string, string[]]>>;
 }
 
 let conceptTable: ConceptTable | undefined;
@@ -168,11 +168,14 @@ function concepts(): ConceptTable {
   if (conceptTable) return conceptTable;
   const words = new Map<string, string[]>();
   const phrases = new Map<string, Array<[string[], string[]]>>();
-  const cjk: Array<[string, string[]]> = [];
+  const cjk = new Map<string, Array<[string, string[]]>>();
   for (const [key, value] of CONCEPTS) {
     const targets = value.split(/\s+/).filter(Boolean).map(stem);
     if (CJK_CHAR.test(key)) {
-      cjk.push([key.replace(/\s+/g, ''), targets]);
+      const k = key.replace(/\s+/g, '');
+      const list = cjk.get(k[0]!) ?? [];
+      list.push([k, targets]);
+      cjk.set(k[0]!, list);
       continue;
     }
     const parts = key.split(/\s+/).map(stem);
@@ -188,8 +191,18 @@ function concepts(): ConceptTable {
 }
 
 const CJK_CHAR = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]/;
-// Han + kana runs (Chinese, Japanese), Hangul runs (Korean), Latin/digit words.
-const TOKEN_RE = /([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u30fc]+)|([\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]+)|([a-z][a-z']*|[0-9]+)/g;
+
+function isLower(c: number): boolean {
+  return c >= 97 && c <= 122;
+}
+
+/** 0 other, 1 Latin lower-case letter, 2 digit, 3 Han/kana (Chinese, Japanese), 4 Hangul (Korean). */
+function charClass(c: number): number {
+  if (c < 128) return c >= 97 && c <= 122 ? 1 : c >= 48 && c <= 57 ? 2 : 0;
+  if ((c >= 0x3040 && c <= 0x30ff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff)) return 3;
+  if ((c >= 0xac00 && c <= 0xd7af) || (c >= 0x1100 && c <= 0x11ff) || (c >= 0x3130 && c <= 0x318f)) return 4;
+  return 0;
+}
 
 const SYMBOL_WORDS: Record<string, string> = {
   '√': ' root ', 'π': ' pi ', '∫': ' integral ', '∑': ' summation ', '≡': ' modular ', '≤': ' inequality ',
@@ -203,10 +216,21 @@ export function latexToWords(text: string): string {
   // Inverse functions f^{-1}; the imaginary unit in arithmetic (3+4i, 1-i, i^2)
   if (t.includes('^')) t = t.replace(/\^\s*\{\s*-\s*1\s*\}/g, ' inverse ');
   t = t.replace(/(?:\d|[+\-=]\s*)i(?![a-z])|(?<![a-z\\])i\s*(?=\^|[+\-]\s*\d)/g, (m) => m.replace(/i\s*$/, '') + ' imaginary ');
-  if (t.includes('^')) {
-    // Degrees ^\circ, ^{\circ}; squares and cubes in exponents: x^2 → "square", ^3 → "cube"
+  const hasCaret = t.includes('^');
+  if (hasCaret) {
+    // Degrees ^\circ, ^{\circ}; a difference of squares of numbers (513^2 - 487^2); variable or large
+    // exponents (4^x, 2^{100}) signal exponent rules.
     if (hasBackslash) t = t.replace(/\^\s*\{?\s*\\circ\s*\}?/g, ' degree ');
-    t = t.replace(/\^\s*\{?\s*([23])\s*\}?(?![0-9])/g, (_m, d: string) => (d === '2' ? ' square ' : ' cube '));
+    t = t.replace(/\d\s*\^\s*\{?\s*2\s*\}?\s*-\s*\d+\s*\^\s*\{?\s*2(?![0-9])/g, ' difference of squares ');
+    t = t.replace(/\^\s*\{?\s*\(?\s*(?:[a-z](?![a-z])|\d{2,}|[4-9])/g, (m) => ` exponent ${m.replace(/^\^\s*\{?\s*\(?\s*/, '')}`);
+  } else if (/\d[a-z](?![a-z])/.test(t) && t.includes('=')) {
+    // A linear relation between variables with coefficients (3x + 2 = 17) and no powers.
+    t += ' linear equation ';
+  }
+  // Function notation f(x), g(f(2)): functions and composition.
+  if (t.includes('(')) {
+    t = t.replace(/(?<![a-z\\])[fgh]\s*\(\s*[fgh]\s*\(/g, (m) => ` composition ${m}`);
+    t = t.replace(/(?<![a-z\\])[fghpq]\s*\(\s*(?:[a-z0-9-])/g, (m) => ` function ${m.slice(1)}`);
   }
   // Numbers written in a base: 1234_6, 101_{2}, 23_{\text{five}}
   if (t.includes('_')) t = t.replace(/(?<![\\a-z0-9])[0-9][0-9a-z]*_\s*\{?\s*(?:\d+|\\text\{\s*[a-z]+\s*\})\s*\}?/gi, ' base digit ');
@@ -224,6 +248,8 @@ export function latexToWords(text: string): string {
       return w !== undefined ? ` ${w} ` : ` ${key} `;
     });
   }
+  // Absolute values |x + 5| (after \left| became "left |").
+  if (t.includes('|')) t = t.replace(/\|[^|]{1,40}\|/g, (m) => ` absolute value ${m.slice(1, -1)} `);
   return t.replace(/[√π∫∑≡≤≥∠△°%$]/g, (c) => SYMBOL_WORDS[c] ?? ' ');
 }
 
@@ -272,27 +298,43 @@ export interface AnalyzeOptions {
 export function analyze(text: string, options: AnalyzeOptions = {}): string[] {
   const withConcepts = options.concepts !== false;
   const table = withConcepts ? concepts() : undefined;
-  const src = latexToWords(isAscii(text) ? text.toLowerCase() : text.normalize('NFKC').toLowerCase());
+  const lower = isAscii(text) ? text.toLowerCase() : text.normalize('NFKC').toLowerCase();
+  // Plain prose (most names, tags, sections) has nothing for latexToWords to rewrite: skip its passes.
+  const src = NEEDS_LATEX.test(lower) ? latexToWords(lower) : lower;
   const out: string[] = [];
   const words: string[] = []; // stemmed English words in order, stop words included (for phrases)
-  TOKEN_RE.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = TOKEN_RE.exec(src)) !== null) {
-    if (m[1]) {
-      cjkBigrams(m[1], out);
-      if (table) for (const [key, targets] of table.cjk) if (m[1].includes(key)) out.push(...targets);
-      words.push('');
-    } else if (m[2]) {
-      const run = m[2];
-      out.push(run);
-      if (run.length > 1) cjkBigrams(run, out);
-      if (table) for (const [key, targets] of table.cjk) if (run.includes(key)) out.push(...targets);
-      words.push('');
-    } else if (m[3]) {
-      const w = analyzeWord(m[3], withConcepts);
+  // Hand-written scanner (faster than a regex with alternatives): Latin words, digit runs, CJK runs.
+  const n = src.length;
+  let i = 0;
+  while (i < n) {
+    const c = src.charCodeAt(i);
+    const k = charClass(c);
+    if (k === 0) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    if (k === 1) {
+      while (j < n) {
+        const d = src.charCodeAt(j);
+        if ((d >= 97 && d <= 122) || (d === 39 && j + 1 < n && isLower(src.charCodeAt(j + 1)))) j++;
+        else break;
+      }
+      const w = analyzeWord(src.slice(i, j), withConcepts);
       words.push(w.stem);
       for (const x of w.terms) out.push(x);
+    } else if (k === 2) {
+      while (j < n && charClass(src.charCodeAt(j)) === 2) j++;
+      words.push('');
+    } else {
+      while (j < n && charClass(src.charCodeAt(j)) === k) j++;
+      const run = src.slice(i, j);
+      if (k === 4) out.push(run); // Korean: the word itself, then its bigrams
+      if (k === 3 || run.length > 1) cjkBigrams(run, out);
+      if (table) cjkConcepts(run, table, out);
+      words.push('');
     }
+    i = j;
   }
   if (table) {
     for (let i = 0; i < words.length; i++) {
@@ -313,6 +355,14 @@ export function analyze(text: string, options: AnalyzeOptions = {}): string[] {
   return out;
 }
 
+function cjkConcepts(run: string, table: ConceptTable, out: string[]): void {
+  for (let i = 0; i < run.length; i++) {
+    const cands = table.cjk.get(run[i]!);
+    if (!cands) continue;
+    for (const [key, targets] of cands) if (run.startsWith(key, i)) for (const x of targets) out.push(x);
+  }
+}
+
 function cjkBigrams(run: string, out: string[]): void {
   const chars = Array.from(run);
   if (chars.length === 1) {
@@ -321,6 +371,9 @@ function cjkBigrams(run: string, out: string[]): void {
   }
   for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i]! + chars[i + 1]!);
 }
+
+// eslint-disable-next-line no-control-regex
+const NEEDS_LATEX = /[\\^_!%$0-9+=\-(|]|[^\x00-\x7f]/;
 
 function isAscii(s: string): boolean {
   // eslint-disable-next-line no-control-regex

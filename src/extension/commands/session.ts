@@ -3,7 +3,6 @@
 // keeps history. Nothing is sent to a model except from an explicit user action (a command or a button).
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { gradeAnswer } from '../../core/answers/grade.js';
 import { LlmError } from '../../core/llm/types.js';
 import { HintSession, solveProblem } from '../../core/reasoning/orchestrator.js';
 import type { SolveEvent, SolveMode } from '../../core/reasoning/events.js';
@@ -20,6 +19,7 @@ import { extractMacros } from '../panel/macros.js';
 import type { TrajectoryPanel } from '../panel/panel.js';
 import type { ApiKeyStore } from '../secrets/keys.js';
 import type { SolveStatusBar } from '../status/statusBar.js';
+import { loadGrader } from './grading.js';
 import type { ProblemSource } from './problem.js';
 import type { TemplateService } from './templates.js';
 
@@ -38,6 +38,7 @@ interface Run {
 }
 
 export interface SessionDeps {
+  extensionPath: string;
   output: vscode.LogOutputChannel;
   panel: TrajectoryPanel;
   keys: ApiKeyStore;
@@ -249,7 +250,7 @@ export class SessionManager {
       this.d.panel.check({ verdict: 'unknown', message: vscode.l10n.t('There is no solved answer to compare with, so your answer could not be checked.') });
       return;
     }
-    const g = gradeAnswer(reference, typed.trim(), { extract: 'never' });
+    const g = loadGrader(this.d.extensionPath)(reference, typed.trim(), { extract: 'never' });
     this.d.panel.check(
       g.equal
         ? { verdict: 'right', message: vscode.l10n.t('Right! {0} is correct.', typed.trim()) }

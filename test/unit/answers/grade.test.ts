@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { answerText, extractCandidate, gradeAnswer, isEquivalent, plainNumber } from '../../../src/core/answers/grade.js';
 import { extractFinalAnswer, findBoxed } from '../../../src/core/answers/extract.js';
 import { normalizeAnswer, parseAnswer } from '../../../src/core/answers/normalize.js';
+import { mathEqual } from '../../../src/core/answers/math.js';
 import { sharedFile, skipUnlessShared } from '../../support/shared-data.js';
 
 interface Case {
@@ -92,7 +93,13 @@ test('extract.ts keeps its behaviour (findBoxed / extractFinalAnswer)', () => {
   assert.deepEqual(findBoxed('a \\boxed{1} b \\boxed{\\frac{1}{2}} c'), ['1', '\\frac{1}{2}']);
   assert.equal(extractFinalAnswer('The final answer is $42$.'), '42');
   assert.equal(extractFinalAnswer('nothing here'), null);
+  assert.deepEqual(findBoxed('\\boxed{ \\boxed{5}'), ['5']);
+  assert.deepEqual(findBoxed('\\boxed{\\{1,2\\}} and \\fbox{x{y}}'), ['\\{1,2\\}', 'x{y}']);
+  assert.deepEqual(findBoxed('\\boxed{'.repeat(50_000) + '\\boxed{9}'), ['9']);
   assert.equal(extractCandidate('  12  '), '12');
+  // Bare-answer mode still unwraps a whole-answer box.
+  assert.equal(isEquivalent('5', '\\boxed{5}'), true);
+  assert.equal(isEquivalent('5', '\\boxed{5} + \\boxed{1}'), false);
 });
 
 test('never throws on garbage and reports why', () => {
@@ -115,6 +122,13 @@ test('big expressions end with a verdict instead of exhausting memory', () => {
   const f = gradeAnswer('100000!', '100001!');
   assert.equal(f.equal, false);
   assert.equal(f.method, 'too-large');
+});
+
+test('a deadline already passed is "not equal" with a timeout reason, never a guess', () => {
+  const v = mathEqual('\\cot x', '\\frac{\\cos x}{\\sin x}', { deadline: Date.now() - 1 });
+  assert.equal(v.equal, false);
+  assert.equal(v.method, 'timeout');
+  assert.match(v.equal ? '' : v.reason, /time limit/);
 });
 
 test('a spent time limit grades not equal with a reason', () => {
@@ -169,3 +183,39 @@ for (const name of DATASETS) {
     assert.equal(solutionEqual, withSolution, misses.join('\n'));
   });
 }
+
+test('mutated answers (seeded fuzz) never reach the internal-error path', () => {
+  const pool = cases.map((c) => String(c.reference ?? '')).filter((s) => s.length > 0);
+  const toks = ['{', '}', '\\', '(', ')', '[', ']', ',', '\\frac', '\\sqrt', '^', '_', '\\pm', '\\cup', '=', '<', '\\le', '\\text{', '$', '\\boxed{', 'x', '2', '-', '.', '\\infty', '\\begin{pmatrix}', '\\\\', '&'];
+  let seed = 12345;
+  const rnd = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+  const failures: string[] = [];
+  for (let i = 0; i < 400; i++) {
+    const a = pool[Math.floor(rnd() * pool.length)]!;
+    let b = pool[Math.floor(rnd() * pool.length)]!;
+    const p = Math.floor(rnd() * (b.length + 1));
+    b = b.slice(0, p) + toks[Math.floor(rnd() * toks.length)]! + b.slice(p + (rnd() < 0.5 ? 1 : 0));
+    const g = gradeAnswer(a, b);
+    if (g.method === 'error' || g.method === 'engine-error') failures.push(`${JSON.stringify(a)} vs ${JSON.stringify(b)}: ${g.reason}`);
+  }
+  assert.deepEqual(failures, []);
+});
+
+test('hostile model outputs (../shared/data) grade without crashing', { skip: skipUnlessShared('hostile-model-outputs.jsonl') }, () => {
+  const rows = readFileSync(sharedFile('hostile-model-outputs.jsonl')!, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as { name: string; text: string });
+  for (const r of rows) {
+    for (const ref of ['4', '\\frac{1}{2}', '(1,2)', 'x^2']) {
+      const g = gradeAnswer(ref, r.text);
+      assert.equal(typeof g.equal, 'boolean', r.name);
+      assert.notEqual(g.method, 'error', `${r.name}: ${g.reason}`);
+    }
+  }
+  const script = rows.find((r) => r.name === 'script tag');
+  if (script) assert.equal(gradeAnswer('4', script.text).equal, true);
+});

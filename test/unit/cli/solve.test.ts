@@ -164,3 +164,17 @@ test('Ctrl-C (SIGINT) cancels cleanly: exit 130, no further requests', async () 
     await server.close();
   }
 });
+
+test('hint mode (not a terminal): plan and the first hint only, exit 0', async () => {
+  const server = await startScriptedOpenAiServer(script());
+  try {
+    const r = await cli([PROBLEM, '--base-url', server.baseUrl, '--model', 'm', '--mode', 'hint', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual([...new Set(events.map((e: any) => e.type))], ['start', 'usage', 'plan', 'retrieval', 'step-start', 'step-delta', 'step-done', 'done']);
+    assert.equal(events[0].mode, 'hint');
+    assert.deepEqual(server.chatRequests.map((q) => kindOf(q.body)), ['plan', 'step']);
+  } finally {
+    await server.close();
+  }
+});

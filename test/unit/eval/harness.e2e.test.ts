@@ -289,6 +289,21 @@ test('CLI: reasonflux eval writes results and summary; bad flags fail with one l
     assert.match(readFileSync(join(out, 'summary.md'), 'utf8'), /# Evaluation: amc-mini\.jsonl · direct/);
     const again = evalCli(['--dataset', join(FIX, 'amc-mini.jsonl'), '--base-url', server.baseUrl, '--model', 'scripted-model', '--mode', 'direct', '--out', out], { out: o.stream, err: e.stream, env: {} });
     await assert.rejects(again, /already has 2 results/);
+    const r = sink();
+    const resumed = await evalCli(['--dataset', join(FIX, 'amc-mini.jsonl'), '--base-url', server.baseUrl, '--model', 'scripted-model', '--mode', 'direct', '--out', out, '--resume'], { out: r.stream, err: e.stream, env: {} });
+    assert.equal(resumed, 0);
+    assert.match(r.chunks.join(''), /2\/2 correct .* ran 0, skipped 2/);
+    // Stopped before anything ran (Ctrl-C): exit 130, summary marked interrupted, nothing recorded.
+    const out2 = join(out, 'stopped');
+    const stop = new AbortController();
+    stop.abort();
+    const s2 = sink();
+    const e2 = sink();
+    const stopped = await evalCli(['--dataset', join(FIX, 'amc-mini.jsonl'), '--base-url', server.baseUrl, '--model', 'scripted-model', '--mode', 'direct', '--out', out2], { out: s2.stream, err: e2.stream, env: {}, signal: stop.signal });
+    assert.equal(stopped, 130);
+    assert.match(e2.chunks.join(''), /interrupted .* --resume/);
+    assert.equal(readResults(join(out2, 'results.jsonl')).records.length, 0);
+    assert.match(readFileSync(join(out2, 'summary.md'), 'utf8'), /interrupted/);
     await assert.rejects(evalCli(['--dataset', join(FIX, 'amc-mini.jsonl'), '--base-url', server.baseUrl, '--model', 'm', '--mode', 'fast'], { out: o.stream, err: e.stream, env: {} }), /--mode must be/);
     await assert.rejects(evalCli(['--dataset', join(FIX, 'nope.jsonl'), '--base-url', server.baseUrl, '--model', 'm'], { out: o.stream, err: e.stream, env: {} }), /file not found/);
     await assert.rejects(evalCli(['--dataset', join(FIX, 'amc-mini.jsonl'), '--model', 'm'], { out: o.stream, err: e.stream, env: {} }), /no model endpoint/);

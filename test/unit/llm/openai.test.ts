@@ -279,3 +279,43 @@ test('the scripted server also answers non-streaming requests', async () => {
     await server.close();
   }
 });
+
+test('a server that rejects temperature (reasoning models) gets the request again without it', async () => {
+  const server = await startScriptedOpenAiServer([
+    { status: 400, error: { error: { message: "Unsupported value: 'temperature' does not support 0.2 with this model." } } },
+    { content: 'ok' },
+    { status: 400, error: { error: { message: 'Invalid value for messages' } } },
+  ]);
+  try {
+    const model = createOpenAiModel({ baseUrl: server.baseUrl, model: 'm' });
+    const r = await collect(model, { ...hello, temperature: 0.2 });
+    assert.equal(r.text, 'ok');
+    assert.equal(server.chatRequests[0]!.body.temperature, 0.2);
+    assert.equal(server.chatRequests[1]!.body.temperature, undefined);
+    // Other 400s are reported, not retried.
+    const r2 = await collect(model, hello);
+    assert.ok(r2.error instanceof LlmError);
+    assert.equal(r2.error.kind, 'bad-response');
+    assert.match(r2.error.message, /HTTP 400.*Invalid value for messages/);
+    assert.equal(server.chatRequests.length, 3);
+  } finally {
+    await server.close();
+  }
+});
+
+test('an error event inside the stream: retried before the first token, reported after it', async () => {
+  const server = await startScriptedOpenAiServer([
+    { streamError: 'model unloaded' },
+    { content: 'partial answer', streamError: 'CUDA out of memory' },
+  ]);
+  try {
+    const r = await collect(createOpenAiModel({ baseUrl: server.baseUrl, model: 'm', retryBaseDelayMs: 1 }), hello);
+    assert.ok(r.error instanceof LlmError);
+    assert.equal(r.error.kind, 'server');
+    assert.match(r.error.message, /reported an error while answering \(CUDA out of memory\)/);
+    assert.equal(r.text, 'partial answer');
+    assert.equal(server.chatRequests.length, 2);
+  } finally {
+    await server.close();
+  }
+});

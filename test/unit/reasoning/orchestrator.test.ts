@@ -621,3 +621,31 @@ test('untrusted model output never crashes a run (own fixtures + shared hostile 
   }
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
 });
+
+test('<think> blocks of reasoning models stream live but are not kept in the solution', async () => {
+  const server = await routed({
+    plan: { content: '<think>Let me plan. {"not": "this"}</think>' + JSON.stringify({ ...PLAN, steps: [PLAN.steps[0]] }) },
+    step: { content: '<think>13-3=10, 10/2=5. Maybe \\boxed{6}? No.</think>Subtract and divide: $x = \\boxed{5}$.' },
+    evaluate: { content: accept() },
+  });
+  try {
+    const { events, result } = await run(solveProblem(PROBLEM, { ...models(server), index: fixtureIndex() }));
+    assert.equal((events.find((e) => e.type === 'plan') as any).source, 'navigator');
+    assert.match(events.filter((e) => e.type === 'step-delta').map((e) => (e as any).text).join(''), /^<think>/);
+    assert.equal(result.steps[0]!.text, 'Subtract and divide: $x = \\boxed{5}$.');
+    assert.equal(result.answer, '5');
+    assert.ok(!result.text.includes('think'));
+  } finally {
+    await server.close();
+  }
+});
+
+test('an empty problem fails at once without calling a model', async () => {
+  const m = parrot('never');
+  let calls = 0;
+  const counting: ChatModel = { ...m, stream: (r) => (calls++, m.stream(r)) };
+  const { events, result } = await run(solveProblem('   ', { navigator: counting, solver: counting, index: EMPTY_INDEX }));
+  assert.equal(result.status, 'failed');
+  assert.equal(calls, 0);
+  assert.match((events.find((e) => e.type === 'error') as any).message, /empty/);
+});

@@ -1,0 +1,104 @@
+// The trajectory panel in the real workbench (code-server + Chromium), driven like a person: open a
+// problem, select it, run "Solve with ReasonFlux" from the palette, look at the panel. The model is the
+// scripted OpenAI-compatible server (a test double on 127.0.0.1). Screenshots: test/e2e/out/editor-*.png.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startScriptedOpenAiServer, type ScriptedOpenAiServer, type ScriptedReply } from '../../support/scripted-openai-server';
+import { openWorkbench, type Workbench } from '../support/workbench';
+
+const PLAN = {
+  analysis: 'We must sum $\\frac{1}{k(k+1)}$ for $k=1..n$ and then let $n\\to\\infty$.',
+  complexity: 3,
+  steps: [
+    { goal: 'Split the summand into partial fractions', method: 'partial fractions', query: 'telescoping sum partial fractions' },
+    { goal: 'Telescope and take the limit', method: 'telescoping series', query: 'telescoping series limit' },
+  ],
+};
+const STEP1 = 'Write $$\\frac{1}{k(k+1)} = \\frac{1}{k} - \\frac{1}{k+1}.$$\nCheck: $\\frac{(k+1)-k}{k(k+1)} = \\frac{1}{k(k+1)}$.';
+const STEP2 =
+  'Summing, the middle terms cancel:\n\n\\[ S = \\sum_{k=1}^{n}\\left(\\frac{1}{k} - \\frac{1}{k+1}\\right) = 1 - \\frac{1}{n+1} = \\frac{n}{n+1}. \\]\n\n' +
+  'Hence $\\lim_{n\\to\\infty} S = \\boxed{1}$.';
+const HOSTILE =
+  'Careful <script>document.title="pwned"</script> <img src=x onerror="document.title=\'pwned\'"> ' +
+  '[click](javascript:document.title=1) $\\href{javascript:alert(1)}{x}$ and $\\def\\a{\\a\\a}\\a$ but $\\frac{1}{2}$ stays.\n\n' + STEP2;
+
+let hostile = false;
+function reply(body: { messages?: Array<{ content: string }> }): ScriptedReply {
+  const text = (body.messages ?? []).map((m) => m.content).join('\n');
+  if (/Plan the (solution|remaining)/.test(text)) return { content: JSON.stringify(PLAN) };
+  if (/Judge this step/.test(text)) return { content: JSON.stringify({ verdict: 'accept', feedback: 'The algebra is right.', progress: 0.6 }) };
+  if (/State the final answer/.test(text)) return { content: 'The answer is $\\boxed{1}$.' };
+  if (/Now step 1/.test(text)) return { content: STEP1, chunkSize: 6, chunkDelayMs: 20 };
+  if (/Now step 2/.test(text)) return { content: hostile ? HOSTILE : STEP2, chunkSize: 6, chunkDelayMs: 20 };
+  return { content: 'OK' };
+}
+
+describe('editor: the trajectory panel in the workbench', () => {
+  let wb: Workbench;
+  let server: ScriptedOpenAiServer;
+
+  before(async () => {
+    server = await startScriptedOpenAiServer(reply);
+    wb = await openWorkbench({
+      workspace: join(__dirname, 'fixtures', 'workspace'),
+      settings: { 'reasonflux.endpoint.baseUrl': server.baseUrl, 'reasonflux.solver.model': 'scripted-model', 'workbench.startupEditor': 'none' },
+    });
+  });
+
+  after(async () => {
+    if (wb) await wb.close();
+    await server?.close();
+  });
+
+  async function solveSelection(): Promise<void> {
+    await wb.openFile('series.md');
+    await wb.editorLine('Find $S$').click();
+    await wb.page.keyboard.press('Home');
+    await wb.page.keyboard.press('Shift+End');
+    await wb.runCommand('Solve with ReasonFlux');
+  }
+
+  it('solves a selection and renders plan, templates, steps and the boxed answer with KaTeX', async () => {
+    await solveSelection();
+    const view = wb.webview();
+    await view.locator('#final-answer .katex').first().waitFor({ timeout: 90_000 });
+    const steps = view.locator('li.step');
+    assert.equal(await steps.count(), 2);
+    assert.ok((await view.locator('.work .katex').count()) >= 5, 'step math rendered by KaTeX');
+    assert.equal(await view.locator('.math-source').count(), 0, 'no formula fell back to source');
+    assert.match(await view.locator('.problem').innerText(), /Find/);
+    assert.match(await steps.first().locator('.trajectory').innerText(), /partial fractions/i);
+    assert.match(await view.locator('.stats').innerText(), /\d/);
+    // KaTeX layout is applied (the CSP blocks style attributes; the panel applies them through the CSSOM).
+    const strutHeight = await view.locator('.work .katex .strut').first().evaluate((e) => (e as HTMLElement).style.height);
+    assert.match(strutHeight, /em$/);
+    await wb.screenshot('editor-01-panel-solved');
+  });
+
+  it('stacks the columns in a narrow window', async () => {
+    await wb.page.setViewportSize({ width: 900, height: 900 });
+    const view = wb.webview();
+    const traj = await view.locator('li.step .trajectory').first().boundingBox();
+    const work = await view.locator('li.step .work').first().boundingBox();
+    assert.ok(traj && work);
+    await wb.screenshot('editor-02-panel-narrow');
+    await wb.page.setViewportSize({ width: 1600, height: 1000 });
+    // Either side by side (wide panel) or stacked (narrow panel): never overlapping.
+    assert.ok(work.y >= traj.y + traj.height - 1 || work.x >= traj.x + traj.width - 1, 'columns do not overlap');
+  });
+
+  it('renders hostile model output inert, with the math still shown', async () => {
+    hostile = true;
+    await solveSelection();
+    const view = wb.webview();
+    await view.locator('#final-answer .katex').first().waitFor({ timeout: 90_000 });
+    assert.equal(await view.locator('img, script:not([nonce]), iframe, a[href]').count(), 0);
+    const title = await view.locator('body').evaluate(() => document.title);
+    assert.notEqual(title, 'pwned');
+    assert.match(await view.locator('li.step').nth(1).innerText(), /<script>/, 'the tag is shown as text');
+    assert.ok((await view.locator('li.step').nth(1).locator('.math-source').count()) >= 1, 'the macro bomb shows as source');
+    assert.ok((await view.locator('li.step').nth(1).locator('.katex').count()) >= 3, 'the other formulas render');
+    await wb.screenshot('editor-03-panel-hostile');
+  });
+});

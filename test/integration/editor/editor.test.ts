@@ -1,0 +1,247 @@
+// The editor features inside the real extension host, against the scripted OpenAI-compatible server
+// (a test double for a paid API, on 127.0.0.1) configured in user settings. Assertions go through the
+// test-only command reasonflux.test.panelState (the panel's state and what the webview reports it
+// rendered), never through timing; waitFor only bounds a hang.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { readSettings } from '../../../src/extension/config';
+import type { PanelState } from '../../../src/webview/state';
+import { startScriptedOpenAiServer, type ScriptedOpenAiServer, type ScriptedReply } from '../../support/scripted-openai-server';
+import { activate, waitFor, workspaceRoot } from '../support/host';
+
+interface PanelProbe {
+  state: PanelState;
+  open: boolean;
+  ready: boolean;
+  rendered?: { runId: string; status: string; steps: number; math: number; mathSource: number; finalShown: boolean };
+  rejectedMessages: number;
+  openMs?: number;
+}
+
+const probe = () => vscode.commands.executeCommand<PanelProbe>('reasonflux.test.panelState');
+const action = (msg: unknown) => vscode.commands.executeCommand('reasonflux.test.panelAction', msg);
+
+const PLAN = {
+  analysis: 'We need the value of $x$ in a linear equation $2x + 3 = 7$.',
+  complexity: 2,
+  steps: [
+    { goal: 'Isolate the term with $x$', method: 'linear equation', query: 'solve linear equation isolate variable' },
+    { goal: 'Divide to find $x$', method: 'linear equation', query: 'solve linear equation' },
+  ],
+};
+const STEP1 = 'Subtract $3$ from both sides:\n\n$$2x = 4.$$';
+const STEP2 = 'Divide by $2$: $x = \\frac{4}{2}$, so $x = \\boxed{2}$.';
+const EXPLAIN = 'The problem asks for $x$. It is a **linear equation**: undo the operations in reverse order.';
+
+/** Replies by the kind of request (plan, step, evaluation, explanation, final answer). */
+function reply(body: { messages?: Array<{ content: string }> }, slowStep = false): ScriptedReply {
+  const text = (body.messages ?? []).map((m) => m.content).join('\n');
+  if (/Plan the (solution|remaining)/.test(text)) return { content: JSON.stringify(PLAN) };
+  if (/Judge this step/.test(text)) return { content: JSON.stringify({ verdict: /Now step 2|step 2 of|Step 2:/.test(text) ? 'finish' : 'accept', feedback: 'Correct.', progress: 0.5 }) };
+  if (/Explain this problem/.test(text)) return { content: EXPLAIN, chunkSize: 6 };
+  if (/State the final answer/.test(text)) return { content: 'The answer is $\\boxed{2}$.' };
+  if (/Now step 1/.test(text)) return slowStep ? { content: STEP1.repeat(40), chunkSize: 4, chunkDelayMs: 100 } : { content: STEP1, chunkSize: 5 };
+  if (/Now step 2/.test(text)) return { content: STEP2, chunkSize: 5 };
+  return { content: 'OK' };
+}
+
+let server: ScriptedOpenAiServer;
+let slow = false;
+
+async function setUser(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('reasonflux').update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+async function writeFixture(name: string, text: string): Promise<vscode.TextEditor> {
+  const uri = vscode.Uri.joinPath(workspaceRoot(), name);
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+  const doc = await vscode.workspace.openTextDocument(uri);
+  return vscode.window.showTextDocument(doc, { preview: false });
+}
+
+function select(editor: vscode.TextEditor, text: string): void {
+  const full = editor.document.getText();
+  const at = full.indexOf(text);
+  assert.ok(at >= 0, `fixture contains ${text}`);
+  editor.selection = new vscode.Selection(editor.document.positionAt(at), editor.document.positionAt(at + text.length));
+}
+
+describe('editor: solving in the editor', function () {
+  this.timeout(120_000);
+
+  before(async () => {
+    await activate();
+    server = await startScriptedOpenAiServer((body) => reply(body, slow), { models: ['scripted-model', 'scripted-navigator'] });
+    await setUser('endpoint.baseUrl', server.baseUrl);
+    await setUser('solver.model', 'scripted-model');
+  });
+
+  after(async () => {
+    await setUser('endpoint.baseUrl', undefined);
+    await setUser('solver.model', undefined);
+    await server?.close();
+  });
+
+  it('solves a selection: the panel shows plan, templates, steps and the boxed answer', async () => {
+    const problem = 'Find $x$ if $2x + 3 = 7$.';
+    const editor = await writeFixture('solve.md', `# Practice\n\n${problem}\n\nNext paragraph.\n`);
+    select(editor, problem);
+    const before = server.chatRequests.length;
+    await vscode.commands.executeCommand('reasonflux.solve');
+    const { state } = await probe();
+    assert.equal(state.status, 'solved');
+    assert.equal(state.mode, 'solve');
+    assert.equal(state.problem, problem);
+    assert.equal(state.plan?.steps.length, 2);
+    assert.equal(state.steps.length, 2);
+    assert.equal(state.steps[0]!.text, STEP1);
+    assert.equal(state.steps[1]!.text, STEP2);
+    assert.ok(state.steps.every((s) => typeof s.query === 'string' && s.query.length > 0), 'each step retrieved templates with a query');
+    assert.equal(state.final?.answer, '2');
+    assert.ok(state.stats && state.stats.calls >= 3 && state.stats.totalTokens > 0);
+    assert.ok(server.chatRequests.length - before >= 3, 'plan + steps went to the scripted server');
+    // The webview itself rendered the run: steps, KaTeX math, the boxed answer.
+    const shown = await waitFor('the panel to render the solved run', probe, (p) => !!p.rendered && p.rendered.runId === state.runId && p.rendered.finalShown, 60_000);
+    assert.equal(shown.rendered!.steps, 2);
+    assert.ok(shown.rendered!.math >= 4, `math rendered by KaTeX (${shown.rendered!.math})`);
+    assert.equal(shown.rendered!.mathSource, 0, 'no formula fell back to source');
+    assert.equal(shown.rejectedMessages, 0);
+  });
+
+  it('inserts the solution into a Markdown document as a collapsible block (one undo step)', async () => {
+    const editor = vscode.window.activeTextEditor!;
+    assert.equal(await action({ type: 'insert' }), 'inserted');
+    assert.equal(
+      editor.document.getText(),
+      '# Practice\n\nFind $x$ if $2x + 3 = 7$.\n\n<details>\n<summary>Solution (ReasonFlux)</summary>\n\n' +
+        `**Step 1: Isolate the term with $x$**\n\n${STEP1}\n\n**Step 2: Divide to find $x$**\n\n${STEP2}\n\n</details>\n\nNext paragraph.\n`,
+    );
+    await vscode.commands.executeCommand('undo');
+    assert.equal(editor.document.getText(), '# Practice\n\nFind $x$ if $2x + 3 = 7$.\n\nNext paragraph.\n');
+  });
+
+  it('inserts into a LaTeX document after \\end{problem}, in the document\'s solution environment, converted to LaTeX', async () => {
+    const tex = '\\documentclass{article}\n\\newtheorem{problem}{Problem}\n\\newtheorem*{solution}{Solution}\n\\begin{document}\n\\begin{problem}\nFind $x$ if $2x + 3 = 7$.\n\\end{problem}\n\\end{document}\n';
+    const editor = await writeFixture('solve.tex', tex);
+    select(editor, 'Find $x$ if $2x + 3 = 7$.');
+    await vscode.commands.executeCommand('reasonflux.solve');
+    assert.equal((await probe()).state.status, 'solved');
+    // The document changes meanwhile: a line above the problem. The problem is found again by its text.
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(editor.document.uri, new vscode.Position(4, 0), '% a note added while solving\n');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.equal(await vscode.commands.executeCommand('reasonflux.insertSolution'), 'inserted');
+    assert.equal(
+      editor.document.getText(),
+      '\\documentclass{article}\n\\newtheorem{problem}{Problem}\n\\newtheorem*{solution}{Solution}\n\\begin{document}\n% a note added while solving\n\\begin{problem}\nFind $x$ if $2x + 3 = 7$.\n\\end{problem}\n' +
+        '\\begin{solution}\n\\textbf{Step 1: Isolate the term with $x$}\n\nSubtract $3$ from both sides:\n\n\\[\n2x = 4.\n\\]\n\n\\textbf{Step 2: Divide to find $x$}\n\nDivide by $2$: $x = \\frac{4}{2}$, so $x = \\boxed{2}$.\n\\end{solution}\n\\end{document}\n',
+    );
+  });
+
+  it('writes nothing when the problem is gone from the document', async () => {
+    const editor = vscode.window.activeTextEditor!;
+    const doc = editor.document;
+    const at = doc.getText().indexOf('Find $x$');
+    const edit = new vscode.WorkspaceEdit();
+    edit.delete(doc.uri, new vscode.Range(doc.positionAt(at), doc.positionAt(at + 'Find $x$ if $2x + 3 = 7$.'.length)));
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const before = doc.getText();
+    assert.equal(await vscode.commands.executeCommand('reasonflux.insertSolution'), 'gone');
+    assert.equal(doc.getText(), before);
+  });
+
+  it('cancels mid-stream', async () => {
+    slow = true;
+    try {
+      const editor = await writeFixture('cancel.md', 'Find $x$ if $2x + 3 = 7$.\n');
+      select(editor, 'Find $x$ if $2x + 3 = 7$.');
+      const running = vscode.commands.executeCommand('reasonflux.solve');
+      await waitFor('the first step to stream', probe, (p) => p.state.status === 'running' && (p.state.steps[0]?.text.length ?? 0) > 0, 60_000);
+      await vscode.commands.executeCommand('reasonflux.cancel');
+      await running;
+      const { state } = await probe();
+      assert.equal(state.status, 'cancelled');
+      assert.ok(state.steps[0]!.text.length < STEP1.repeat(40).length, 'the step stopped before its end');
+      assert.equal(state.final, undefined);
+      const requests = server.chatRequests.length;
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(server.chatRequests.length, requests, 'no request after cancelling');
+    } finally {
+      slow = false;
+    }
+  });
+
+  it('hint mode shows the plan first and spends tokens only on opened steps', async () => {
+    const editor = await writeFixture('hint.md', 'Find $x$ if $2x + 3 = 7$.\n');
+    select(editor, 'Find $x$ if $2x + 3 = 7$.');
+    const before = server.chatRequests.length;
+    await vscode.commands.executeCommand('reasonflux.hint');
+    let { state } = await probe();
+    assert.equal(state.mode, 'hint');
+    assert.equal(state.status, 'paused');
+    assert.equal(state.plan?.steps.length, 2);
+    assert.ok(state.steps.every((s) => !s.started), 'no step instantiated yet');
+    assert.equal(server.chatRequests.length - before, 1, 'only the plan was requested');
+
+    await action({ type: 'next-hint' });
+    ({ state } = await probe());
+    assert.equal(state.hintsRevealed, 1);
+    assert.equal(state.steps[0]!.text, STEP1);
+    assert.equal(state.steps[1]!.started, false);
+    assert.equal(state.status, 'paused');
+    assert.equal(server.chatRequests.length - before, 2, 'one more request for the opened step');
+
+    await action({ type: 'next-hint' });
+    ({ state } = await probe());
+    assert.equal(state.hintsRevealed, 2);
+    assert.equal(state.status, 'solved');
+    assert.equal(state.final?.answer, '2');
+    assert.equal(state.solutionRevealed, false, 'the final answer stays hidden until asked');
+  });
+
+  it('explain mode streams the analysis without solving', async () => {
+    const editor = await writeFixture('explain.md', 'Find $x$ if $2x + 3 = 7$.\n');
+    select(editor, 'Find $x$ if $2x + 3 = 7$.');
+    await vscode.commands.executeCommand('reasonflux.explain');
+    const { state } = await probe();
+    assert.equal(state.mode, 'explain');
+    assert.match(state.analysis, /linear equation/);
+    assert.equal(state.final?.answer ?? null, null);
+    assert.ok(state.steps.every((s) => !s.text), 'no step was solved');
+  });
+
+  it('accepts a ProblemRef argument (code lens / hover link)', async () => {
+    const editor = await writeFixture('ref.md', 'Intro.\n\nFind $x$ if $2x + 3 = 7$.\n');
+    const ref = {
+      uri: editor.document.uri.toString(),
+      range: { start: { line: 2, character: 0 }, end: { line: 2, character: 25 } },
+      text: 'Find $x$ if $2x + 3 = 7$.',
+      kind: 'problem',
+      solved: false,
+    };
+    await vscode.commands.executeCommand('reasonflux.solve', ref);
+    const { state } = await probe();
+    assert.equal(state.problem, 'Find $x$ if $2x + 3 = 7$.');
+    assert.equal(state.status, 'solved');
+  });
+
+  it('ignores panel messages outside the contract', async () => {
+    await assert.rejects(Promise.resolve(action({ type: 'run', command: 'workbench.action.terminal.new' })));
+    await assert.rejects(Promise.resolve(action({ type: 'open-link', href: 'javascript:alert(1)' })));
+  });
+});
+
+describe('editor: untrusted workspaces (config getter level)', () => {
+  it('takes the endpoint from user settings only', async () => {
+    const cfg = () => vscode.workspace.getConfiguration('reasonflux');
+    await cfg().update('endpoint.baseUrl', 'http://127.0.0.1:1/user', vscode.ConfigurationTarget.Global);
+    await cfg().update('endpoint.baseUrl', 'http://127.0.0.1:2/workspace', vscode.ConfigurationTarget.Workspace);
+    try {
+      assert.equal(readSettings(undefined, true).endpointBaseUrl, 'http://127.0.0.1:2/workspace');
+      assert.equal(readSettings(undefined, false).endpointBaseUrl, 'http://127.0.0.1:1/user');
+    } finally {
+      await cfg().update('endpoint.baseUrl', undefined, vscode.ConfigurationTarget.Workspace);
+      await cfg().update('endpoint.baseUrl', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+});

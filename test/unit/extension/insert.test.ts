@@ -1,0 +1,129 @@
+// Insertion: Markdown → LaTeX (exact outputs), solution environment discovery, re-finding a problem
+// after edits, and the exact text inserted into .tex and .md documents.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { latexProblemEnd, planLatexInsertion, planMarkdownInsertion } from '../../../src/extension/insert/compose.js';
+import { findSolutionEnvironment } from '../../../src/extension/insert/envs.js';
+import { escapeLatexText, markdownToLatex } from '../../../src/extension/insert/latex.js';
+import { relocate } from '../../../src/extension/insert/locate.js';
+
+function apply(doc: string, plan: { offset: number; text: string }): string {
+  return doc.slice(0, plan.offset) + plan.text + doc.slice(plan.offset);
+}
+
+describe('markdownToLatex', () => {
+  it('escapes text specials and keeps math untouched', () => {
+    assert.equal(markdownToLatex('50% of #1_a & {b} ~ ^ \\ is $x_1^2 \\% {}$'), '50\\% of \\#1\\_a \\& \\{b\\} \\textasciitilde{} \\textasciicircum{} \\textbackslash{} is $x_1^2 \\% {}$');
+    assert.equal(escapeLatexText('<a>'), '\\textless{}a\\textgreater{}');
+  });
+  it('converts emphasis, strong and code', () => {
+    assert.equal(markdownToLatex('*so* **hence** `f_x`'), '\\emph{so} \\textbf{hence} \\texttt{f\\_x}');
+  });
+  it('converts display math to \\[ \\] and keeps \\( \\)', () => {
+    assert.equal(markdownToLatex('Then\n\n$$\nx^2 = 4\n$$\n\nand \\(x>0\\).'), 'Then\n\n\\[\nx^2 = 4\n\\]\n\nand \\(x>0\\).');
+    assert.equal(markdownToLatex('so \\[ a+b \\] done'), 'so\n\\[ a+b \\]\ndone');
+  });
+  it('converts ordered, bullet and nested lists', () => {
+    assert.equal(
+      markdownToLatex('1. first $a$\n2. second\n   - nested *e*\n   - more\n3. third'),
+      '\\begin{enumerate}\n\\item first $a$\n\\item second\n  \\begin{itemize}\n  \\item nested \\emph{e}\n  \\item more\n  \\end{itemize}\n\\item third\n\\end{enumerate}',
+    );
+  });
+  it('turns headings into \\paragraph and links into text with the URL', () => {
+    assert.equal(markdownToLatex('## Step 1\n\nsee [the notes](https://example.org/a_b)'), '\\paragraph{Step 1}\n\nsee the notes (\\texttt{https://example.org/a\\_b})');
+  });
+  it('keeps raw HTML as escaped text', () => {
+    assert.equal(markdownToLatex('a <b>x</b>'), 'a \\textless{}b\\textgreater{}x\\textless{}/b\\textgreater{}');
+  });
+  it('keeps the boxed answer', () => {
+    assert.equal(markdownToLatex('**Answer.** $\\boxed{42}$'), '\\textbf{Answer.} $\\boxed{42}$');
+  });
+});
+
+describe('findSolutionEnvironment', () => {
+  it('prefers the setting, with its argument', () => {
+    assert.deepEqual(findSolutionEnvironment('\\begin{solution}x\\end{solution}', 'answer'), { name: 'answer', argument: '', source: 'setting' });
+    assert.deepEqual(findSolutionEnvironment('', 'proof[Lösung]'), { name: 'proof', argument: '[Lösung]', source: 'setting' });
+  });
+  it('uses what the document already uses', () => {
+    const doc = '\\begin{sol}a\\end{sol}\n\\begin{sol}b\\end{sol}\n\\begin{solution}c\\end{solution}';
+    assert.deepEqual(findSolutionEnvironment(doc), { name: 'sol', argument: '', source: 'usage' });
+    assert.deepEqual(findSolutionEnvironment('\\begin{proof}[Solution] x \\end{proof}'), { name: 'proof', argument: '[Solution]', source: 'usage' });
+  });
+  it('ignores plain proofs and comments', () => {
+    assert.deepEqual(findSolutionEnvironment('\\begin{proof} x \\end{proof}\n% \\begin{solution}'), { name: 'proof', argument: '[Solution]', source: 'default' });
+  });
+  it('reads declarations and the exam class', () => {
+    assert.deepEqual(findSolutionEnvironment('\\newtheorem*{solution}{Solution}\n\\begin{document}'), { name: 'solution', argument: '', source: 'declaration' });
+    assert.deepEqual(findSolutionEnvironment('\\documentclass[answers]{exam}\n\\begin{document}'), { name: 'solution', argument: '', source: 'exam-class' });
+  });
+});
+
+describe('relocate', () => {
+  const doc = 'Intro.\n\nProblem 1. Find $x$ if $2x=4$.\n\nProblem 2. Other.';
+  const original = 'Problem 1. Find $x$ if $2x=4$.';
+  const at = { start: doc.indexOf(original), end: doc.indexOf(original) + original.length };
+  it('keeps the old place when unchanged', () => {
+    assert.deepEqual(relocate(doc, original, at), at);
+  });
+  it('finds the problem after text was added above it', () => {
+    const edited = 'New first line.\n' + doc;
+    assert.deepEqual(relocate(edited, original, at), { start: at.start + 16, end: at.end + 16 });
+  });
+  it('finds it when only whitespace changed', () => {
+    const edited = doc.replace('Find $x$ if', 'Find $x$\n   if');
+    const span = relocate(edited, original, at)!;
+    assert.equal(edited.slice(span.start, span.end), 'Problem 1. Find $x$\n   if $2x=4$.');
+  });
+  it('picks the occurrence nearest the old place', () => {
+    const twice = `${original}\n\n${doc}`;
+    const was = { start: twice.lastIndexOf(original), end: twice.lastIndexOf(original) + original.length };
+    assert.deepEqual(relocate(twice, original, { start: was.start - 3, end: was.end - 3 }), was);
+  });
+  it('reports a deleted problem as gone', () => {
+    assert.equal(relocate(doc.replace(original, ''), original, at), undefined);
+    assert.equal(relocate(doc.replace('2x=4', '3x=4'), original, at), undefined);
+  });
+});
+
+describe('planned insertions (exact text)', () => {
+  const body = 'We have $2x=4$, so $x=\\boxed{2}$.';
+  it('LaTeX: after \\end{problem}, in the document\'s environment', () => {
+    const doc = '\\begin{problem}\nFind $x$ if $2x=4$.\n\\end{problem}\n\nNext.\n';
+    const stmt = 'Find $x$ if $2x=4$.';
+    const span = { start: doc.indexOf(stmt), end: doc.indexOf(stmt) + stmt.length };
+    assert.equal(latexProblemEnd(doc, span), doc.indexOf('\\end{problem}') + '\\end{problem}'.length);
+    const env = findSolutionEnvironment(doc);
+    assert.equal(
+      apply(doc, planLatexInsertion(doc, span, env, body)),
+      '\\begin{problem}\nFind $x$ if $2x=4$.\n\\end{problem}\n\\begin{proof}[Solution]\nWe have $2x=4$, so $x=\\boxed{2}$.\n\\end{proof}\n\nNext.\n',
+    );
+  });
+  it('LaTeX: exam class question, solution environment', () => {
+    const doc = '\\documentclass{exam}\n\\begin{document}\n\\begin{questions}\n\\question Find $x$ if $2x=4$.\n\\question Next.\n\\end{questions}\n';
+    const stmt = 'Find $x$ if $2x=4$.';
+    const span = { start: doc.indexOf(stmt), end: doc.indexOf(stmt) + stmt.length };
+    assert.equal(
+      apply(doc, planLatexInsertion(doc, span, findSolutionEnvironment(doc), body)),
+      '\\documentclass{exam}\n\\begin{document}\n\\begin{questions}\n\\question Find $x$ if $2x=4$.\n\\begin{solution}\nWe have $2x=4$, so $x=\\boxed{2}$.\n\\end{solution}\n\\question Next.\n\\end{questions}\n',
+    );
+  });
+  it('LaTeX: text after the statement on the same line is kept after the inserted block', () => {
+    const doc = 'Find $x$. More text';
+    const span = { start: 0, end: 9 };
+    assert.equal(apply(doc, planLatexInsertion(doc, span, findSolutionEnvironment(doc), 'S')), 'Find $x$.\n\\begin{proof}[Solution]\nS\n\\end{proof}\n More text');
+  });
+  it('Markdown: a collapsible block after the problem', () => {
+    const doc = '## Problem 1\nFind $x$ if $2x=4$.\n## Problem 2\nOther.\n';
+    const stmt = 'Find $x$ if $2x=4$.';
+    const span = { start: doc.indexOf(stmt), end: doc.indexOf(stmt) + stmt.length };
+    assert.equal(
+      apply(doc, planMarkdownInsertion(doc, span, body, 'Solution <ReasonFlux>')),
+      '## Problem 1\nFind $x$ if $2x=4$.\n\n<details>\n<summary>Solution &lt;ReasonFlux&gt;</summary>\n\nWe have $2x=4$, so $x=\\boxed{2}$.\n\n</details>\n\n## Problem 2\nOther.\n',
+    );
+  });
+  it('Markdown: at the end of the file', () => {
+    const doc = 'Find $x$.';
+    assert.equal(apply(doc, planMarkdownInsertion(doc, { start: 0, end: 9 }, 'S', 'Solution')), 'Find $x$.\n\n<details>\n<summary>Solution</summary>\n\nS\n\n</details>');
+  });
+});
