@@ -52,6 +52,8 @@ async function main(): Promise<void> {
     cell.set(key, c);
   };
   const misses: string[] = [];
+  // For each subject: templates most often in the top-1 of its missed problems (candidates for a second subject).
+  const missTop = new Map<string, Map<string, number>>();
   let empty = 0;
   for (const r of rows) {
     const res = index.search(r.problem, { top });
@@ -61,6 +63,11 @@ async function main(): Promise<void> {
     add(`s:${r.subject}`, hit);
     add(`l:${r.level}`, hit);
     add(`s:${r.subject}|l:${r.level}`, hit);
+    if (!hit && res[0]) {
+      const m = missTop.get(r.subject) ?? new Map<string, number>();
+      m.set(res[0].template.id, (m.get(res[0].template.id) ?? 0) + 1);
+      missTop.set(r.subject, m);
+    }
     if (!hit && misses.length < nMisses) {
       misses.push(`  [${r.subject} L${r.level}] ${r.problem.replace(/\s+/g, ' ').slice(0, 110)}\n      → ${res.map((m) => `${m.template.id} (${m.template.subjects.join('/')})`).join(', ')}`);
     }
@@ -86,6 +93,13 @@ async function main(): Promise<void> {
     for (const m of index.search(r.problem, { top: 3 })) {
       console.log(`    ${m.score.toFixed(2).padStart(6)}  ${m.template.name} (${m.template.id}; ${m.template.subjects.join(', ')}) via ${m.matchedTerms.slice(0, 6).join(' ')}`);
     }
+  }
+  console.log('\ntemplates most often ranked first for problems of a subject they do not list (subject: id ×count):');
+  for (const s of MATH_SUBJECTS) {
+    const m = missTop.get(s);
+    if (!m) continue;
+    const list = [...m].sort((a, b) => b[1] - a[1]).slice(0, 8);
+    console.log(`  ${s}: ${list.map(([id, c]) => `${id} ×${c}`).join(', ')}`);
   }
   if (misses.length) console.log(`\nfirst ${misses.length} misses:\n${misses.join('\n')}`);
 

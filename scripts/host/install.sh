@@ -19,7 +19,7 @@ CODE_SERVER_VERSION=4.100.3
 RG_CACHE_DIR_NAME=vscode-ripgrep-cache-1.15.11
 RG_ARCHIVE_NAME=ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz
 
-CACHE_ROOT="${REASONFLUX_HOST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/reasonflux-tutor}"
+CACHE_ROOT="${REASONFLUX_HOST_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/reasonflux-tutor}"
 PREFIX="$CACHE_ROOT/code-server-$CODE_SERVER_VERSION"
 BIN="$PREFIX/node_modules/.bin/code-server"
 STAMP="$PREFIX/.reasonflux-installed"

@@ -170,9 +170,11 @@ export function onProcessExit(fn: () => void): () => void {
 function baseEnv(dir: string, extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return {
     ...process.env,
-    // code-server writes a default config and logs under these; keep them inside the run's dir.
+    // code-server writes a default config, logs and a device id under these; keep them in the run's dir.
     XDG_CONFIG_HOME: join(dir, 'xdg-config'),
     XDG_DATA_HOME: join(dir, 'xdg-data'),
+    // VS Code's server writes a device id under the cache dir.
+    XDG_CACHE_HOME: join(dir, 'xdg-cache'),
     // The workbench must not pick up a password or a proxy from the caller's shell.
     PASSWORD: '',
     HASHED_PASSWORD: '',
@@ -335,12 +337,20 @@ export interface HeadlessBrowser {
 export async function launchBrowser(opts: { viewport?: { width: number; height: number } } = {}): Promise<HeadlessBrowser> {
   assertHostInstalled();
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    // playwright gives each launch a fresh temporary profile and deletes it on close.
-  });
+  // playwright gives each launch a fresh temporary profile and deletes it on close. Chromium's
+  // crash handler and caches still write under HOME / XDG dirs: give it a scratch home of its own.
+  const home = mkdtempSync(join(tmpdir(), 'reasonflux-chromium-'));
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  Object.assign(env, { HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_CACHE_HOME: join(home, 'cache') });
+  let browser: Browser;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, env });
+  } catch (err) {
+    rmSync(home, { recursive: true, force: true });
+    throw err;
+  }
+  const removeHome = onProcessExit(() => rmSync(home, { recursive: true, force: true }));
   const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1440, height: 900 } });
   const page = await context.newPage();
   // playwright kills the browsers it launched when this process exits or gets SIGINT/SIGTERM/SIGHUP.
@@ -353,6 +363,8 @@ export async function launchBrowser(opts: { viewport?: { width: number; height: 
       if (closed) return;
       closed = true;
       await browser.close().catch(() => undefined);
+      removeHome();
+      rmSync(home, { recursive: true, force: true });
     },
   };
 }

@@ -81,12 +81,21 @@ export function checkVsixEntries(entries: readonly string[]): string[] {
   return problems;
 }
 
-function run(cmd: string, args: string[]): void {
-  const r = spawnSync(cmd, args, { cwd: REPO_ROOT, stdio: 'inherit', env: { ...process.env, CI: process.env.CI ?? 'true' } });
-  if (r.status !== 0) throw new PackageError(`${[cmd, ...args].join(' ')} failed with exit code ${r.status ?? r.signal}`);
+function run(cmd: string, args: string[], quiet = false): void {
+  const r = spawnSync(cmd, args, {
+    cwd: REPO_ROOT,
+    stdio: quiet ? 'pipe' : 'inherit',
+    encoding: 'utf8',
+    env: { ...process.env, CI: process.env.CI ?? 'true' },
+  });
+  if (r.status !== 0) {
+    if (quiet) process.stderr.write(`${r.stdout ?? ''}${r.stderr ?? ''}`);
+    throw new PackageError(`${[cmd, ...args].join(' ')} failed with exit code ${r.status ?? r.signal}`);
+  }
 }
 
-export function packageExtension(opts: { build?: boolean; out?: string } = {}): string {
+/** Builds (unless build: false) and packages the extension; returns the .vsix path. quiet: no vsce listing. */
+export function packageExtension(opts: { build?: boolean; out?: string; quiet?: boolean } = {}): string {
   const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
     name: string;
     version: string;
@@ -104,7 +113,7 @@ export function packageExtension(opts: { build?: boolean; out?: string } = {}): 
   // GitHub/GitLab, so give it the base URLs of any other host.
   const repo = (typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url ?? '').replace(/^git\+/, '').replace(/\.git$/, '');
   const base = /^https?:\/\//.test(repo) && !/github\.com|gitlab\.com/.test(repo) ? ['--baseContentUrl', `${repo}/blob/HEAD/`, '--baseImagesUrl', `${repo}/raw/HEAD/`] : [];
-  run(process.execPath, [vsce, 'package', '--no-dependencies', '--no-update-package-json', ...base, '--out', out]);
+  run(process.execPath, [vsce, 'package', '--no-dependencies', '--no-update-package-json', ...base, '--out', out], opts.quiet);
   const entries = zipEntries(out);
   const problems = checkVsixEntries(entries);
   if (problems.length > 0) throw new PackageError(`${relative(REPO_ROOT, out)} holds the wrong files:\n  ${problems.join('\n  ')}`);

@@ -7,7 +7,7 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { descendantsMemoryMiB, launchBrowser, startCodeServer, type CodeServer, type HeadlessBrowser } from './lib';
+import { descendantsMemoryMiB, launchBrowser, onProcessExit, startCodeServer, type CodeServer, type HeadlessBrowser } from './lib';
 
 interface ShimArgs {
   developmentPaths: string[];
@@ -52,6 +52,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const timeoutS = Number(process.env.REASONFLUX_HOST_TIMEOUT_S || 600);
   const scratch = mkdtempSync(join(tmpdir(), 'reasonflux-shim-'));
+  const unhookScratch = onProcessExit(() => rmSync(scratch, { recursive: true, force: true }));
   // The web workbench honours only one extensionDevelopmentPath: several become a folder of links.
   let devPath = args.developmentPaths[0]!;
   if (args.developmentPaths.length > 1) {
@@ -122,6 +123,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   } finally {
     await browser?.close();
     await server?.stop();
+    unhookScratch();
     rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { REPO_ROOT, assertHostInstalled } from './lib';
+import { REPO_ROOT, assertHostInstalled, onProcessExit } from './lib';
 import { packageExtension } from './package';
 
 const OUT = join(REPO_ROOT, 'out', 'test');
@@ -71,6 +71,7 @@ async function runIntegration(): Promise<SuiteResult> {
   console.log(`\n=== integration (${tests.length} suite files: ${tests.join(', ')})`);
   // A private copy of the fixtures: the suite changes workspace settings (.vscode/settings.json).
   const scratch = mkdtempSync(join(tmpdir(), 'reasonflux-integration-'));
+  const unhook = onProcessExit(() => rmSync(scratch, { recursive: true, force: true }));
   const workspace = join(scratch, 'workspace');
   cpSync(INTEGRATION_WORKSPACE, workspace, { recursive: true });
   const report = join(scratch, 'report.json');
@@ -109,6 +110,7 @@ async function runIntegration(): Promise<SuiteResult> {
     ok = false;
     line = `integration: no result (${failedToRun || 'the suite did not report'}) after ${seconds} s`;
   }
+  unhook();
   rmSync(scratch, { recursive: true, force: true });
   return { name: 'integration', ok, line };
 }
@@ -118,8 +120,9 @@ function runE2e(): SuiteResult {
   const files = walk(join(REPO_ROOT, 'test', 'e2e'), (p) => p.endsWith('.test.ts'), (p) => /[/\\](out|fixtures|node_modules)$/.test(p));
   console.log(`\n=== e2e (${files.length} files: ${files.map((f) => relative(REPO_ROOT, f)).join(', ')})`);
   if (files.length === 0) return { name: 'e2e', ok: false, line: 'e2e: no test files found' };
-  const vsix = packageExtension({ build: false });
+  const vsix = packageExtension({ build: false, quiet: true });
   const scratch = mkdtempSync(join(tmpdir(), 'reasonflux-e2e-'));
+  const unhook = onProcessExit(() => rmSync(scratch, { recursive: true, force: true }));
   const tap = join(scratch, 'e2e.tap');
   // One file at a time: each starts its own code-server and Chromium (~0.5 GB).
   const r = spawnSync(
@@ -130,6 +133,7 @@ function runE2e(): SuiteResult {
   const seconds = ((Date.now() - t0) / 1000).toFixed(1);
   const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
   const count = (k: string) => Number(new RegExp(`^# ${k} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+  unhook();
   rmSync(scratch, { recursive: true, force: true });
   const ok = r.status === 0;
   return { name: 'e2e', ok, line: `e2e: ${count('pass')} passed, ${count('fail')} failed, ${count('skipped')} skipped in ${seconds} s` };

@@ -315,7 +315,8 @@ function renderFinal(): void {
     view.final.append(el('h2', undefined, strings.finalAnswer));
     const box = el('div', 'answer-box');
     box.id = 'final-answer';
-    setMarkdown(box, f.answer !== null ? `$$\\boxed{${f.answer}}$$` : f.text);
+    // The box is drawn by CSS, so a \\boxed{} answer is not boxed twice.
+    setMarkdown(box, f.answer !== null ? `$$${f.answer}$$` : f.text);
     view.final.append(box);
   }
   const st = state.stats;

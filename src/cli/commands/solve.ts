@@ -115,7 +115,7 @@ class HumanView {
         const s = e.stats;
         const secs = (ms: number) => (ms / 1000).toFixed(1);
         this.line(
-          `${s.calls} calls (${s.navigatorCalls} navigator, ${s.solverCalls} solver) · ${s.totalTokens} tokens (${s.promptTokens} in, ${s.completionTokens} out) · ${secs(s.ms)} s (model ${secs(s.modelMs)} s) · rounds ${s.rounds}/${s.roundBudget}`,
+          `${s.calls} calls (${s.navigatorCalls} navigator, ${s.solverCalls} solver) · ${s.totalTokens} tokens (${s.promptTokens} in, ${s.completionTokens} out) · ${secs(s.ms)} s (model ${secs(s.modelMs)} s)${s.roundBudget ? ` · rounds ${s.rounds}/${s.roundBudget}` : ''}`,
         );
         break;
       }

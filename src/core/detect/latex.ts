@@ -26,7 +26,7 @@ export interface EnvNode {
   end: number;
   closed: boolean;
   children: LNode[];
-  cache?: { text: string; language?: string };
+  cache?: { text: string; language?: string; label?: string };
 }
 export interface Mark {
   t: 'mark';
@@ -35,6 +35,8 @@ export interface Mark {
   end: number;
   level?: number;
   title?: string;
+  /** Item text facts, derived once (valid while the segment is reused). */
+  cache?: { end: number; text: string; task: boolean; language?: string };
 }
 export interface Decl {
   t: 'decl';
@@ -597,6 +599,17 @@ export function cleanLatex(src: string): string {
   return tidyStatement(s);
 }
 
+let cleanCache = new Map<string, string>();
+/** cleanLatex with a cache (statements spanning several records are re-sliced on every run). */
+function cleanLatexCached(src: string): string {
+  const hit = cleanCache.get(src);
+  if (hit !== undefined) return hit;
+  const v = detach(cleanLatex(src));
+  if (cleanCache.size > 20000) cleanCache = new Map();
+  cleanCache.set(src, v);
+  return v;
+}
+
 const TITLE_KIND = (title: string): ProblemKind | 'skip' | undefined => {
   const t = title.replace(/\\[a-zA-Z]+\*?|[{}[\]]/g, ' ').trim();
   const label = matchProblemLabel(t);
@@ -680,17 +693,19 @@ function emitEnvProblem(ctx: Ctx, node: EnvNode, kind: ProblemKind): DetectedPro
     text: node.cache.text,
     solved,
   };
-  const label = /^\s*\[([^\]]{1,60})\]/.exec(ctx.text.slice(ctx.segStart + node.start + node.name.length + 8, ctx.segStart + node.headEnd));
-  if (label) p.label = label[1]!.trim();
+  if (node.cache.label === undefined) {
+    const m = /^\s*\[([^\]]{1,60})\]/.exec(ctx.text.slice(ctx.segStart + node.start + node.name.length + 8, ctx.segStart + node.headEnd));
+    node.cache.label = m ? detach(m[1]!.trim()) : '';
+  }
+  if (node.cache.label) p.label = node.cache.label;
   if (node.cache.language) p.language = node.cache.language;
   return p;
 }
 
-function emitSpan(ctx: Ctx, start: number, stmtStart: number, end: number, kind: ProblemKind, text: string): DetectedProblem {
+function emitSpan(ctx: Ctx, start: number, stmtStart: number, end: number, kind: ProblemKind, text: string, language: string | undefined): DetectedProblem {
   void stmtStart;
   let e = end;
   while (e > start && /\s/.test(ctx.text[ctx.segStart + e - 1]!)) e--;
-  const language = guessLanguage(text);
   const p: DetectedProblem = {
     startLine: lineOf(ctx, start),
     endLine: lineOf(ctx, Math.max(start, e - 1)),
@@ -698,7 +713,7 @@ function emitSpan(ctx: Ctx, start: number, stmtStart: number, end: number, kind:
     endOffset: ctx.segStart + e,
     blockEndOffset: ctx.segStart + e,
     kind,
-    text: detach(text),
+    text,
     solved: false,
   };
   if (language) p.language = language;
@@ -780,11 +795,15 @@ function handleItems(ctx: Ctx, node: EnvNode, container: boolean, marker: 'item'
     if (ctx.out.length >= ctx.max) return;
     const m = marks[k]!;
     const end = k + 1 < marks.length ? marks[k + 1]!.start : listEnd;
-    const raw = ctx.text.slice(ctx.segStart + m.end, ctx.segStart + Math.min(end, m.end + 6000));
-    const text = cleanLatex(raw.replace(/^\s*\[[^\]]*\]/, ''));
+    if (!m.cache || m.cache.end !== end) {
+      const raw = ctx.text.slice(ctx.segStart + m.end, ctx.segStart + Math.min(end, m.end + 6000));
+      const text = detach(cleanLatex(raw.replace(/^\s*\[[^\]]*\]/, '')));
+      m.cache = { end, text, task: !!text && statesTask(text), language: guessLanguage(text) };
+    }
+    const { text, task } = m.cache;
     if (!text) continue;
-    if (!(container || marker === 'question') && !statesTask(text)) continue;
-    const p = emitSpan(ctx, m.start, m.end, end, marker === 'question' ? 'question' : 'item', text);
+    if (!(container || marker === 'question') && !task) continue;
+    const p = emitSpan(ctx, m.start, m.end, end, marker === 'question' ? 'question' : 'item', text, m.cache.language);
     // A solution inside the item (exam class \begin{solution}) marks it solved.
     for (const c of node.children) {
       if (c.t === 'env' && c.start > m.start && c.start < end && (SOLUTION_ENV.test(c.name) || (SOLUTION_BOX.test(c.name) && hasContent(ctx, c)))) {
@@ -810,7 +829,7 @@ export function latexProblems(
   const out: DetectedProblem[] = [];
   const max = options.maxProblems ?? 20000;
   // Heading context across segments.
-  type Section = { level: number; role: 'container' | 'example' | 'solution' | 'problem' | 'plain'; problem?: DetectedProblem; inner: number; title: string };
+  type Section = { level: number; role: 'container' | 'example' | 'solution' | 'problem' | 'plain'; problem?: DetectedProblem; inner: number; title: string; hasBody?: boolean };
   const sections: Section[] = [];
   let lastTop: DetectedProblem | undefined;
   let prevProse: { ctx: Ctx; p: Prose } | undefined;
@@ -836,8 +855,8 @@ export function latexProblems(
   const pendingEnds: { s: Section; stmtStart: number }[] = [];
   const finalizeText = (s: Section, stmtStart: number): void => {
     if (!s.problem) return;
-    const t = cleanLatex(text.slice(stmtStart, Math.min(s.problem.endOffset, stmtStart + 6000)));
-    s.problem.text = detach(t);
+    const t = cleanLatexCached(text.slice(stmtStart, Math.min(s.problem.endOffset, stmtStart + 6000)));
+    s.problem.text = t;
     const lang = guessLanguage(t);
     if (lang) s.problem.language = lang;
   };
@@ -849,6 +868,7 @@ export function latexProblems(
       if (r.t === 'decl') continue;
       if (r.t === 'prose') {
         proseFacts(text, ctx.segStart, r);
+        for (const s of sections) if (s.role === 'problem' && s.problem && !s.problem.endOffset) s.hasBody = true;
         if (lastTop && r.sol) lastTop.solved = true;
         else if (r.long) lastTop = undefined;
         prevProse = { ctx, p: r };
@@ -911,7 +931,15 @@ export function latexProblems(
       }
       const before = out.length;
       const res = handleEnv(ctx, r, container, prevProse ? { p: prevProse.p, segStart: prevProse.ctx.segStart } : undefined, lastTop);
-      if (out.length > before) for (const s of sections) if (s.role === 'problem') s.inner = -1;
+      if (out.length > before) {
+        for (const s of sections) {
+          if (s.role !== 'problem' || !s.problem || s.problem.endOffset) continue;
+          // Problems under a "Problem 3" heading: with a statement of its own the heading problem ends here,
+          // without one the heading was only a title over them.
+          if (s.hasBody) closeSection(s, ctx, r.start);
+          else s.inner = -1;
+        }
+      }
       lastTop = res;
       prevProse = undefined;
     }
@@ -926,13 +954,13 @@ export function latexProblems(
     max,
   };
   while (sections.length) closeSection(sections.pop()!, endCtx, 0);
-  // Heading problems whose section held other problems were removed; the rest get their text.
+  // Heading problems whose section held other problems are dropped; the rest get their text.
+  const dropped = new Set<DetectedProblem>();
   for (const pe of pendingEnds) {
     const p = pe.s.problem;
     if (!p) continue;
     if (pe.s.inner === -1) {
-      const at = out.indexOf(p);
-      if (at >= 0) out.splice(at, 1);
+      dropped.add(p);
       continue;
     }
     if (!p.endOffset) {
@@ -941,10 +969,12 @@ export function latexProblems(
       p.endLine = lineAt(Math.max(p.startOffset, text.length - 1));
     }
     finalizeText(pe.s, pe.stmtStart);
-    if (!p.text) {
-      const at = out.indexOf(p);
-      if (at >= 0) out.splice(at, 1);
-    }
+    if (!p.text) dropped.add(p);
+  }
+  if (dropped.size) {
+    const kept = out.filter((p) => !dropped.has(p));
+    out.length = 0;
+    out.push(...kept);
   }
   out.sort((a, b) => a.startOffset - b.startOffset);
   return out;

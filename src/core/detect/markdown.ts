@@ -326,6 +326,38 @@ const DIRECTIVE_KIND: Record<string, ProblemKind> = {
 };
 const SOLUTION_DIRECTIVE = /^(?:solution|answer|proof|solution-start|loesung|lösung|solucion|solución|reponse|réponse)$/;
 
+type TextEntry = { recs: readonly object[]; text: string; language?: string; task?: boolean };
+const textCache = new WeakMap<object, TextEntry[]>();
+/** Statement text of the records `recs`, computed once per distinct list of (immutable) records. */
+function cachedText(recs: readonly object[], build: () => string): TextEntry {
+  const key = recs[0]!;
+  const list = textCache.get(key);
+  if (list) {
+    for (const e of list) if (e.recs.length === recs.length && e.recs.every((r, i) => r === recs[i])) return e;
+  }
+  const text = detach(tidyStatement(build()));
+  const entry: TextEntry = { recs: recs.slice(), text };
+  const lang = guessLanguage(text);
+  if (lang) entry.language = lang;
+  const l = list ?? [];
+  l.unshift(entry);
+  if (l.length > 4) l.length = 4;
+  textCache.set(key, l);
+  return entry;
+}
+const factCache = new WeakMap<object, Map<string, unknown>>();
+/** A fact derived from one immutable record, computed once. */
+function once<T>(rec: object, key: string, fn: () => T): T {
+  let m = factCache.get(rec);
+  if (!m) factCache.set(rec, (m = new Map()));
+  if (m.has(key)) return m.get(key) as T;
+  const v = fn();
+  m.set(key, v);
+  return v;
+}
+const HEADING_TAG = {};
+const LABEL_TAG = {};
+
 export interface MarkdownRuleOptions {
   maxProblems?: number;
 }
@@ -345,9 +377,9 @@ export function markdownProblems(
 ): DetectedProblem[] {
   const max = options.maxProblems ?? 20000;
   const out: DetectedProblem[] = [];
-  type Section = { level: number; role: 'container' | 'example' | 'solution' | 'problem' | 'plain'; problem?: DetectedProblem; inner: boolean; needsTask: boolean; open: boolean; parts: string[]; body: number };
+  type Section = { level: number; role: 'container' | 'example' | 'solution' | 'problem' | 'plain'; problem?: DetectedProblem; inner: boolean; needsTask: boolean; open: boolean; parts: string[]; recs: object[]; body: number };
   const sections: Section[] = [];
-  let open: { p: DetectedProblem; parts: string[] } | undefined;
+  let open: { p: DetectedProblem; parts: string[]; recs: object[] } | undefined;
   let last: DetectedProblem | undefined;
   let prevPara = '';
   const inRole = (role: Section['role']): boolean => sections.some((s) => s.role === role);
@@ -355,8 +387,8 @@ export function markdownProblems(
     for (let k = sections.length - 1; k >= 0; k--) if (sections[k]!.role === 'problem' && sections[k]!.open) return sections[k];
     return undefined;
   };
-  const make = (pos: Pos, line: number, end: number, kind: ProblemKind, body: string, label?: string): DetectedProblem => {
-    const textOut = tidyStatement(body);
+  const make = (pos: Pos, line: number, end: number, kind: ProblemKind, recs: readonly object[], build: () => string, label?: string): DetectedProblem => {
+    const t = cachedText(recs, build);
     const p: DetectedProblem = {
       startLine: pos.base + line,
       endLine: pos.base + Math.max(line, end - 1),
@@ -364,12 +396,11 @@ export function markdownProblems(
       endOffset: pos.endOff(end),
       blockEndOffset: pos.endOff(end),
       kind,
-      text: textOut,
+      text: t.text,
       solved: false,
     };
     if (label) p.label = label;
-    const lang = guessLanguage(textOut);
-    if (lang) p.language = lang;
+    if (t.language) p.language = t.language;
     return p;
   };
   const extend = (p: DetectedProblem, pos: Pos, end: number): void => {
@@ -379,24 +410,27 @@ export function markdownProblems(
   };
   const finishOpen = (): void => {
     if (!open) return;
-    open.p.text = detach(tidyStatement(open.parts.join('\n\n')));
-    const lang = guessLanguage(open.p.text);
-    if (lang) open.p.language = lang;
+    const o = open;
+    const t = cachedText(o.recs, () => o.parts.join('\n\n'));
+    o.p.text = t.text;
+    if (t.language) o.p.language = t.language;
+    else delete o.p.language;
     open = undefined;
   };
   const finishSection = (s: Section): void => {
     if (s.role !== 'problem' || !s.problem) return;
     const p = s.problem;
-    const body = s.parts.join('\n\n');
-    const keep = !s.inner && (!s.needsTask || statesTask(body));
+    const t = cachedText(s.recs, () => s.parts.join('\n\n') || p.label || '');
+    if (t.task === undefined) t.task = statesTask(t.text);
+    const keep = !s.inner && (!s.needsTask || t.task) && !!t.text;
     if (!keep) {
       const at = out.lastIndexOf(p);
       if (at >= 0) out.splice(at, 1);
       return;
     }
-    p.text = detach(tidyStatement(body || p.label || ''));
-    const lang = guessLanguage(p.text);
-    if (lang) p.language = lang;
+    p.text = t.text;
+    if (t.language) p.language = t.language;
+    else delete p.language;
   };
   /** A new explicit problem inside an open heading-problem section: an empty section was only a title
    *  over problems (not a problem itself); otherwise the section's statement ends here. */
@@ -430,9 +464,15 @@ export function markdownProblems(
           finishOpen();
           while (sections.length && sections[sections.length - 1]!.level >= r.level) finishSection(sections.pop()!);
           const title = r.title.trim();
-          const solution = isSolutionLabel(title);
-          const label = matchProblemLabel(title);
-          const explicit = !!label && label.numbered && !isContainerHeading(title);
+          const h = once(r, 'heading', () => ({
+            solution: isSolutionLabel(title),
+            label: matchProblemLabel(title),
+            container: isContainerHeading(title),
+            example: isExampleLabel(title),
+            numberOnly: isNumberOnlyLabel(title),
+          }));
+          const { solution, label } = h;
+          const explicit = !!label && label.numbered && !h.container;
           if (explicit && openSection()) claimSections();
           const enclosing = openSection();
           if (enclosing && solution) {
@@ -440,25 +480,26 @@ export function markdownProblems(
             enclosing.problem!.solved = true;
           } else if (enclosing && enclosing.open) {
             enclosing.parts.push(title);
+            enclosing.recs.push(r);
             enclosing.body++;
             extend(enclosing.problem!, pos, r.end);
           }
           if (solution && last) last.solved = true;
-          const section: Section = { level: r.level, role: 'plain', inner: false, needsTask: false, open: false, parts: [], body: 0 };
+          const section: Section = { level: r.level, role: 'plain', inner: false, needsTask: false, open: false, parts: [], recs: [r], body: 0 };
           if (solution) section.role = 'solution';
-          else if (isExampleLabel(title)) section.role = 'example';
+          else if (h.example) section.role = 'example';
           else if (enclosing) section.role = 'plain';
-          else if (label && (label.numbered || !label.rest) && !isContainerHeading(title) && !inRole('example') && !inRole('solution')) {
+          else if (label && (label.numbered || !label.rest) && !h.container && !inRole('example') && !inRole('solution')) {
             section.role = 'problem';
             section.open = true;
             if (label.rest) section.parts.push(label.rest);
-            section.problem = make(pos, r.line, r.end, label.kind, label.rest, label.label);
-          } else if (isNumberOnlyLabel(title) && !inRole('example') && !inRole('solution')) {
+            section.problem = make(pos, r.line, r.end, label.kind, [r, HEADING_TAG], () => label.rest, label.label);
+          } else if (h.numberOnly && !inRole('example') && !inRole('solution')) {
             section.role = 'problem';
             section.open = true;
             section.needsTask = true;
-            section.problem = make(pos, r.line, r.end, 'problem', '', title.replace(/[.:)]\s*$/, ''));
-          } else if (isContainerHeading(title)) section.role = 'container';
+            section.problem = make(pos, r.line, r.end, 'problem', [r, HEADING_TAG], () => '', title.replace(/[.:)]\s*$/, ''));
+          } else if (h.container) section.role = 'container';
           if (section.problem) {
             out.push(section.problem);
             last = section.problem;
@@ -468,8 +509,11 @@ export function markdownProblems(
           break;
         }
         case 'para': {
-          const label = matchProblemLabel(r.lead);
-          const solution = isSolutionLabel(r.bold ? r.lead : r.text.slice(0, 40));
+          const { label, solution, numberOnly } = once(r, 'para', () => ({
+            label: matchProblemLabel(r.lead),
+            solution: isSolutionLabel(r.bold ? r.lead : r.text.slice(0, 40)),
+            numberOnly: r.bold && isNumberOnlyLabel(r.lead),
+          }));
           if (solution) {
             if (open) open.p.solved = true;
             else if (sec) {
@@ -483,58 +527,58 @@ export function markdownProblems(
           if (inRole('example') || inRole('solution')) break;
           if (label && (r.bold || label.numbered) && !(r.bold && sec && !label.numbered)) {
             finishOpen();
-            const body = r.bold
-              ? r.text.replace(/^\s*(?:\*\*|__)[\s\S]*?(?:\*\*|__)\s*/, '').trim()
-              : r.text.slice(r.text.indexOf(label.label) + label.label.length).replace(/^[\s.:：)*_]+/, '').trim();
-            const p = make(pos, r.line, r.end, label.kind, body, label.label);
-            if (sec) {
-              // "**Problem 2.**" paragraphs under a heading: the heading was only a title.
-              claimSections();
-            }
+            const body = once(r, 'body', () =>
+              r.bold
+                ? r.text.replace(/^\s*(?:\*\*|__)[\s\S]*?(?:\*\*|__)\s*/, '').trim()
+                : r.text.slice(r.text.indexOf(label.label) + label.label.length).replace(/^[\s.:：)*_]+/, '').trim(),
+            );
+            const p = make(pos, r.line, r.end, label.kind, [r], () => body, label.label);
+            // "**Problem 2.**" paragraphs under a heading: the heading was only a title (or its statement ends).
+            if (sec) claimSections();
             out.push(p);
             last = p;
-            open = { p, parts: [body] };
+            open = { p, parts: [body], recs: [r] };
             break;
           }
-          if (r.bold && isNumberOnlyLabel(r.lead) && inRole('container') && !open && !sec) {
-            const body = r.text.replace(/^\s*\*\*[^*]*\*\*\s*/, '').trim();
-            const p = make(pos, r.line, r.end, 'problem', body, r.lead.replace(/[.:)]\s*$/, ''));
+          if (numberOnly && inRole('container') && !open && !sec) {
+            const body = once(r, 'body', () => r.text.replace(/^\s*\*\*[^*]*\*\*\s*/, '').trim());
+            const p = make(pos, r.line, r.end, 'problem', [r, LABEL_TAG], () => body, r.lead.replace(/[.:)]\s*$/, ''));
             out.push(p);
             last = p;
-            open = { p, parts: [body] };
+            open = { p, parts: [body], recs: [r, LABEL_TAG] };
             break;
           }
           if (open) {
             extend(open.p, pos, r.end);
             open.parts.push(r.text);
+            open.recs.push(r);
           } else if (sec) {
             extend(sec.problem!, pos, r.end);
             sec.body++;
             sec.parts.push(r.text);
-          } else if (r.text.trim().length > 30) last = undefined;
+            sec.recs.push(r);
+          } else if (r.text.length > 30 && r.text.trim().length > 30) last = undefined;
           prevPara = r.text;
           break;
         }
         case 'list': {
-          if (open) {
-            extend(open.p, pos, r.end);
-            open.parts.push(r.items.map((i) => i.text).join('\n'));
-            break;
-          }
-          if (sec) {
-            extend(sec.problem!, pos, r.end);
-            sec.body++;
-            sec.parts.push(r.items.map((i) => i.text).join('\n'));
+          if (open || sec) {
+            const joined = once(r, 'joined', () => r.items.map((i) => i.text).join('\n'));
+            const target = open ?? sec!;
+            extend(open ? open.p : sec!.problem!, pos, r.end);
+            if (!open) sec!.body++;
+            target.parts.push(joined);
+            target.recs.push(r);
             break;
           }
           if (inRole('example') || inRole('solution')) break;
-          const container = inRole('container') || introducesProblems(prevPara);
+          const container = inRole('container') || (prevPara !== '' && introducesProblems(prevPara));
           for (const it of r.items) {
-            const body = it.text.replace(/^\s*(?:\d+[.)]|[-*+])\s*/, '');
-            if (!body.trim()) continue;
-            const task = container || (r.ordered && (startsWithTask(body) || asksQuestion(body.split('\n', 1)[0] ?? '')));
+            const body = once(it, 'body', () => it.text.replace(/^\s*(?:\d+[.)]|[-*+])\s*/, ''));
+            if (!once(it, 'nonEmpty', () => body.trim() !== '')) continue;
+            const task = container || (r.ordered && once(it, 'task', () => startsWithTask(body) || asksQuestion(body.split('\n', 1)[0] ?? '')));
             if (!task) continue;
-            const p = make(pos, it.line, it.end, 'item', body);
+            const p = make(pos, it.line, it.end, 'item', [it], () => body);
             out.push(p);
             last = p;
           }
@@ -542,27 +586,27 @@ export function markdownProblems(
           break;
         }
         case 'quote': {
-          if (open) {
-            extend(open.p, pos, r.end);
-            open.parts.push(r.text);
-            break;
-          }
-          if (sec) {
-            extend(sec.problem!, pos, r.end);
-            sec.body++;
-            sec.parts.push(r.text);
+          if (open || sec) {
+            const target = open ?? sec!;
+            extend(open ? open.p : sec!.problem!, pos, r.end);
+            if (!open) sec!.body++;
+            target.parts.push(r.text);
+            target.recs.push(r);
             break;
           }
           if (inRole('example') || inRole('solution')) break;
-          const plain = r.text.replace(/\$\$[\s\S]*?\$\$|\$[^$\n]*\$/g, ' ').trim();
-          if (plain.replace(/[\s\p{P}]/gu, '').length < 8) break;
-          const label = matchProblemLabel(r.lead);
-          let kind: ProblemKind | undefined;
-          if (label && label.numbered) kind = label.kind;
-          else if (asksQuestion(plain)) kind = 'question';
-          else if (startsWithTask(plain)) kind = 'problem';
-          if (!kind) break;
-          const p = make(pos, r.line, r.end, kind, r.text, label?.label);
+          const q = once(r, 'quote', () => {
+            const plain = r.text.replace(/\$\$[\s\S]*?\$\$|\$[^$\n]*\$/g, ' ').trim();
+            if (plain.replace(/[\s\p{P}]/gu, '').length < 8) return undefined;
+            const label = matchProblemLabel(r.lead);
+            let kind: ProblemKind | undefined;
+            if (label && label.numbered) kind = label.kind;
+            else if (asksQuestion(plain)) kind = 'question';
+            else if (startsWithTask(plain)) kind = 'problem';
+            return kind ? { kind, label: label?.label } : undefined;
+          });
+          if (!q) break;
+          const p = make(pos, r.line, r.end, q.kind, [r], () => r.text, q.label);
           out.push(p);
           last = p;
           break;
@@ -574,7 +618,7 @@ export function markdownProblems(
             finishOpen();
             claimSections();
             if (sec) sec.open = false;
-            const p = make(pos, r.line, r.end, kind, r.text);
+            const p = make(pos, r.line, r.end, kind, [r], () => r.text);
             out.push(p);
             last = p;
             break;

@@ -84,7 +84,11 @@ export function sanitizeJson(src: string): string {
 /** Balanced `{...}` spans in text (string-aware), in order of their start. */
 function objectSpans(text: string, limit = 20): string[] {
   const spans: string[] = [];
+  const objectStart = /\{\s*["}]/y;
   for (let start = text.indexOf('{'); start >= 0 && spans.length < limit; start = text.indexOf('{', start + 1)) {
+    // Only `{"…` (or `{}`) can open a JSON object; this skips LaTeX groups such as \frac{a}{b}.
+    objectStart.lastIndex = start;
+    if (!objectStart.test(text)) continue;
     let depth = 0;
     let inString = false;
     let end = -1;

@@ -1,5 +1,5 @@
 // The template retrieval index: BM25F with field boosts over a template library (see bm25.ts, tokenize.ts).
-import { Bm25Index, type FieldSpec } from './bm25.js';
+import { Bm25Index, type Bm25Hit, type FieldSpec } from './bm25.js';
 import { analyze } from './tokenize.js';
 import type { SearchOptions, TemplateIndex, TemplateMatch, ThoughtTemplate } from './types.js';
 
@@ -20,14 +20,17 @@ export interface IndexOptions {
   fields?: readonly FieldSpec[];
   k1?: number;
   /**
-   * Weight of the subject prior (default 0.6; 0 turns it off). Retrieval is two-level: the query is also
-   * scored against one document per subject (all its templates' text), and a template's score is
-   * multiplied by 1 + subjectPrior · (its best subject's score / the best subject's score).
+   * Subject diversification (0 turns it off; default DEFAULT_DIVERSITY). Results are picked greedily from
+   * the best BM25 candidates; a candidate whose subjects are all already represented among the picked
+   * results competes with its score scaled by (1 - diversity). Near-ties then show methods from another
+   * subject instead of a third variant of the same one; a clearly better match still wins.
    */
-  subjectPrior?: number;
-  /** How many BM25 candidates the subject prior re-ranks (default 40). */
-  rerankDepth?: number;
+  diversity?: number;
 }
+
+export const DEFAULT_DIVERSITY = 0.3;
+/** BM25 term-frequency saturation, chosen on MATH-500 (bench/retrieval-quality.bench.ts): 1.2-2 are within 1-2 points. */
+export const DEFAULT_K1 = 1.6;
 
 function fieldText(t: ThoughtTemplate, field: string): string {
   switch (field) {
@@ -61,44 +64,16 @@ class Bm25TemplateIndex implements TemplateIndex {
   private readonly byId = new Map<string, ThoughtTemplate>();
   private readonly bm25: Bm25Index;
   private readonly subjectKeys: ReadonlyArray<ReadonlySet<string>>;
-  private readonly subjectIndex: Bm25Index | undefined;
-  private readonly subjectNames: readonly string[];
-  /** Per template: indexes into subjectNames. */
-  private readonly templateSubjects: ReadonlyArray<readonly number[]>;
-  private readonly subjectPrior: number;
-  private readonly rerankDepth: number;
+  private readonly diversity: number;
 
   constructor(templates: readonly ThoughtTemplate[], options: IndexOptions) {
     this.templates = templates;
     for (const t of templates) this.byId.set(t.id, t);
     const fields = options.fields ?? DEFAULT_FIELDS;
-    const docs = templates.map((t) => fields.map((f) => analyzeCached(fieldText(t, f.name))));
-    this.bm25 = new Bm25Index(docs, fields, { k1: options.k1 });
+    const docs = templates.map((t) => fields.map((f) => analyze(fieldText(t, f.name))));
+    this.bm25 = new Bm25Index(docs, fields, { k1: options.k1 ?? DEFAULT_K1 });
     this.subjectKeys = templates.map((t) => new Set(t.subjects.map(subjectKey)));
-    this.subjectPrior = options.subjectPrior ?? 0.6;
-    this.rerankDepth = options.rerankDepth ?? 40;
-    // Subject documents: the concatenated terms of every template serving the subject.
-    const names = new Map<string, number>();
-    const groupTerms: string[][] = [];
-    this.templateSubjects = templates.map((t, d) =>
-      t.subjects.map((s) => {
-        const key = subjectKey(s);
-        let g = names.get(key);
-        if (g === undefined) {
-          g = names.size;
-          names.set(key, g);
-          groupTerms.push([]);
-        }
-        const bucket = groupTerms[g]!;
-        for (const field of docs[d]!) for (const term of field) bucket.push(term);
-        return g;
-      }),
-    );
-    this.subjectNames = [...names.keys()];
-    this.subjectIndex =
-      this.subjectPrior > 0 && groupTerms.length > 1
-        ? new Bm25Index(groupTerms.map((g) => [g]), [{ name: 'subject', boost: 1, b: 0.75 }], { k1: 1.2 })
-        : undefined;
+    this.diversity = Math.min(1, Math.max(0, options.diversity ?? DEFAULT_DIVERSITY));
   }
 
   get size(): number {
@@ -119,27 +94,39 @@ class Bm25TemplateIndex implements TemplateIndex {
       accept = (d) => wanted.some((w) => this.subjectKeys[d]!.has(w));
     }
     const fields = this.bm25.fields;
-    let hits = this.bm25.search(terms, this.subjectIndex ? Math.max(top, this.rerankDepth) : top, accept);
-    if (this.subjectIndex && hits.length > 1) {
-      const groups = this.subjectIndex.search(terms, this.subjectNames.length);
-      const best = groups[0]?.score ?? 0;
-      if (best > 0) {
-        const rel = new Float64Array(this.subjectNames.length);
-        for (const g of groups) rel[g.doc] = g.score / best;
-        for (const h of hits) {
-          let m = 0;
-          for (const g of this.templateSubjects[h.doc]!) if (rel[g]! > m) m = rel[g]!;
-          h.score *= 1 + this.subjectPrior * m;
-        }
-        hits = hits.sort((a, b) => b.score - a.score || a.doc - b.doc).slice(0, top);
-      }
-    }
-    return hits.slice(0, top).map((h) => ({
+    const candidates = this.bm25.search(terms, this.diversity > 0 ? Math.max(top * 4, 12) : top, accept);
+    return this.diversify(candidates, top).map((h) => ({
       template: this.templates[h.doc]!,
       score: Math.round(h.score * 1000) / 1000,
       matchedFields: fields.filter((_f, i) => (h.fieldMask & (1 << i)) !== 0).map((f) => f.name),
       matchedTerms: h.terms,
     }));
+  }
+
+  /** Greedy subject-diverse selection of `top` hits from candidates sorted by score (see IndexOptions). */
+  private diversify(candidates: Bm25Hit[], top: number): Bm25Hit[] {
+    if (this.diversity === 0 || candidates.length <= 1) return candidates.slice(0, top);
+    const picked: Bm25Hit[] = [];
+    const covered = new Set<string>();
+    const left = [...candidates];
+    while (picked.length < top && left.length > 0) {
+      let bestI = 0;
+      let bestV = -Infinity;
+      for (let i = 0; i < left.length; i++) {
+        const h = left[i]!;
+        let fresh = false;
+        for (const s of this.subjectKeys[h.doc]!) if (!covered.has(s)) fresh = true;
+        const v = fresh ? h.score : h.score * (1 - this.diversity);
+        if (v > bestV) {
+          bestV = v;
+          bestI = i;
+        }
+      }
+      const h = left.splice(bestI, 1)[0]!;
+      for (const s of this.subjectKeys[h.doc]!) covered.add(s);
+      picked.push(h);
+    }
+    return picked;
   }
 
   get(id: string): ThoughtTemplate | undefined {
@@ -149,25 +136,6 @@ class Bm25TemplateIndex implements TemplateIndex {
   all(): readonly ThoughtTemplate[] {
     return this.templates;
   }
-}
-
-// Field texts repeat across rebuilds (a user edits one file, the built-in library is re-indexed):
-// their analysis is kept, bounded, so a reload costs only the new texts.
-const analysisCache = new Map<string, readonly string[]>();
-const ANALYSIS_CACHE_MAX = 50000;
-
-/** Forgets cached field analyses (for benchmarks that measure a cold build). */
-export function clearAnalysisCache(): void {
-  analysisCache.clear();
-}
-
-function analyzeCached(text: string): readonly string[] {
-  const hit = analysisCache.get(text);
-  if (hit) return hit;
-  const terms = analyze(text);
-  if (analysisCache.size >= ANALYSIS_CACHE_MAX) analysisCache.clear();
-  analysisCache.set(text, terms);
-  return terms;
 }
 
 function subjectKey(s: string): string {

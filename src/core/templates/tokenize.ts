@@ -11,11 +11,13 @@ const STOP_WORDS = new Set(
     'will shall may might must do does did done has have had having not no yes all any each every some both either ' +
     'neither other another more most less least much many few one ones own same too s t let lets suppose given ' +
     'find compute calculate determine evaluate express enter answer write show prove value values number numbers ' +
-    'simplify form following true false about after before above below between through during without within ' +
+    'form following true false about after before above below between through during without within ' +
     'over under again further once out up down off per via use using used get gets got make makes made take takes ' +
     'need needs know known say says said like way e g ie eg etc whether while because since until' +
     ' decide decided give gives given found want wants wanted tell told call called put ask asked got going goes went' +
     ' person people friend friends day days year years today name named time times' +
+    ' equal equals enough consist consisting exactly possible actually certain particular much still ever never' +
+    ' common notation simplest nearest hundredth tenth whole keep kept'+
     ' mathrm text textbf textit mbox displaystyle left right big bigg bigl bigr quad qquad begin end array ' +
     'vdots ddots hspace vspace mathbf mathit operatorname emph tfrac dfrac limits nolimits'
   ).split(/\s+/),
@@ -45,6 +47,7 @@ const LATEX_WORDS: Record<string, string> = {
   cap: 'intersection set', emptyset: 'set empty', varnothing: 'set empty', setminus: 'set',
   forall: '', exists: '', implies: '', iff: '', to: '', rightarrow: '', approx: 'approximation',
   overset: '', underset: '', max: 'maximum', min: 'minimum', arg: 'argument complex', re: 'real', im: 'imaginary',
+  hat: '', widehat: '', tilde: '', widetilde: '', check: '', dot: '', ddot: '', breve: '', acute: '', grave: '',
   bar: 'conjugate', prime: 'derivative', dots: 'sequence', ldots: 'sequence', cdots: 'sequence', dotsm: 'product sequence', dotsb: 'sequence', text: '', mbox: '',
   '%': 'percent', '$': 'dollar',
 };

@@ -54,18 +54,20 @@ describe('editor: the trajectory panel in the workbench', () => {
   async function solveSelection(): Promise<void> {
     await wb.openFile('series.md');
     await wb.editorLine('Find $S$').click();
-    await wb.page.keyboard.press('Home');
-    await wb.page.keyboard.press('Shift+End');
-    await wb.runCommand('Solve with ReasonFlux');
+    await wb.page.keyboard.press('Control+L'); // select the whole (wrapped) line
+    // The editor keybinding (the palette's Escape would clear the selection).
+    await wb.page.keyboard.press('Control+Alt+R');
   }
 
   it('solves a selection and renders plan, templates, steps and the boxed answer with KaTeX', async () => {
     await solveSelection();
     const view = wb.webview();
     await view.locator('#final-answer .katex').first().waitFor({ timeout: 90_000 });
+    await wb.screenshot('editor-01-panel-solved');
     const steps = view.locator('li.step');
     assert.equal(await steps.count(), 2);
-    assert.ok((await view.locator('.work .katex').count()) >= 5, 'step math rendered by KaTeX');
+    const workMath = await view.locator('.work .katex').count();
+    assert.ok(workMath >= 4, `step math rendered by KaTeX (${workMath}): ${await view.locator('.work').first().innerText()}`);
     assert.equal(await view.locator('.math-source').count(), 0, 'no formula fell back to source');
     assert.match(await view.locator('.problem').innerText(), /Find/);
     assert.match(await steps.first().locator('.trajectory').innerText(), /partial fractions/i);
@@ -73,32 +75,43 @@ describe('editor: the trajectory panel in the workbench', () => {
     // KaTeX layout is applied (the CSP blocks style attributes; the panel applies them through the CSSOM).
     const strutHeight = await view.locator('.work .katex .strut').first().evaluate((e) => (e as HTMLElement).style.height);
     assert.match(strutHeight, /em$/);
-    await wb.screenshot('editor-01-panel-solved');
   });
 
-  it('stacks the columns in a narrow window', async () => {
-    await wb.page.setViewportSize({ width: 900, height: 900 });
+  it('puts the trajectory beside the work in a wide panel and stacks them in a narrow one', async () => {
     const view = wb.webview();
-    const traj = await view.locator('li.step .trajectory').first().boundingBox();
-    const work = await view.locator('li.step .work').first().boundingBox();
-    assert.ok(traj && work);
+    const boxes = async () => {
+      const traj = await view.locator('li.step .trajectory').first().boundingBox();
+      const work = await view.locator('li.step .work').first().boundingBox();
+      assert.ok(traj && work);
+      return { traj, work };
+    };
+    await wb.page.setViewportSize({ width: 2400, height: 1000 });
+    await wb.page.waitForTimeout(500); // let the workbench re-lay out (not an assertion)
+    const wide = await boxes();
+    await wb.screenshot('editor-02-panel-wide');
+    assert.ok(wide.work.x >= wide.traj.x + wide.traj.width - 1, 'side by side in a wide panel');
+    await wb.page.setViewportSize({ width: 900, height: 900 });
+    await wb.page.waitForTimeout(500);
+    const narrow = await boxes();
     await wb.screenshot('editor-02-panel-narrow');
-    await wb.page.setViewportSize({ width: 1600, height: 1000 });
-    // Either side by side (wide panel) or stacked (narrow panel): never overlapping.
-    assert.ok(work.y >= traj.y + traj.height - 1 || work.x >= traj.x + traj.width - 1, 'columns do not overlap');
+    assert.ok(narrow.work.y >= narrow.traj.y + narrow.traj.height - 1, 'stacked in a narrow panel');
+    await wb.page.setViewportSize({ width: 1440, height: 900 });
   });
 
   it('renders hostile model output inert, with the math still shown', async () => {
     hostile = true;
     await solveSelection();
     const view = wb.webview();
+    await view.locator('li.step .work', { hasText: 'Careful' }).first().waitFor({ timeout: 90_000 });
     await view.locator('#final-answer .katex').first().waitFor({ timeout: 90_000 });
-    assert.equal(await view.locator('img, script:not([nonce]), iframe, a[href]').count(), 0);
+    await wb.screenshot('editor-03-panel-hostile');
+    // (VS Code's own #_vscodeApiScript is injected by the host, not by the content.)
+    const active = view.locator('img, script:not([nonce]):not(#_vscodeApiScript), iframe, a[href], style:not([nonce]):not(#_defaultStyles)');
+    assert.deepEqual(await active.evaluateAll((els) => els.map((e) => e.outerHTML.slice(0, 200))), []);
     const title = await view.locator('body').evaluate(() => document.title);
     assert.notEqual(title, 'pwned');
     assert.match(await view.locator('li.step').nth(1).innerText(), /<script>/, 'the tag is shown as text');
     assert.ok((await view.locator('li.step').nth(1).locator('.math-source').count()) >= 1, 'the macro bomb shows as source');
     assert.ok((await view.locator('li.step').nth(1).locator('.katex').count()) >= 3, 'the other formulas render');
-    await wb.screenshot('editor-03-panel-hostile');
   });
 });

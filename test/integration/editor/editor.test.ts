@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { readSettings } from '../../../src/extension/config';
 import type { PanelState } from '../../../src/webview/state';
 import { startScriptedOpenAiServer, type ScriptedOpenAiServer, type ScriptedReply } from '../../support/scripted-openai-server';
-import { activate, waitFor, workspaceRoot } from '../support/host';
+import { activate, fixtureUri, hoverText, waitFor, workspaceRoot } from '../support/host';
 
 interface PanelProbe {
   state: PanelState;
@@ -228,6 +228,48 @@ describe('editor: solving in the editor', function () {
   it('ignores panel messages outside the contract', async () => {
     await assert.rejects(Promise.resolve(action({ type: 'run', command: 'workbench.action.terminal.new' })));
     await assert.rejects(Promise.resolve(action({ type: 'open-link', href: 'javascript:alert(1)' })));
+  });
+});
+
+describe('editor: hover-to-explain over a selection', function () {
+  this.timeout(60_000);
+  const hoversAt = (uri: vscode.Uri, pos: vscode.Position) => vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, pos);
+  const ours = (hs: vscode.Hover[] | undefined) => (hs ?? []).filter((h) => /what it asks/.test(hoverText(h)));
+
+  it('explains a highlighted span the detector did not flag, with links trusted for explain/hint/solve only', async () => {
+    await activate();
+    const text = 'Some notes. The integral $\\int_0^1 x^2\\,dx$ equals one third, as computed in class.';
+    const editor = await writeFixture('hover.md', `${text}\n`);
+    const pos = new vscode.Position(0, 20);
+    assert.deepEqual(ours(await hoversAt(editor.document.uri, pos)), [], 'no hover without a selection');
+    editor.selection = new vscode.Selection(0, 12, 0, text.length);
+    const hs = ours(await hoversAt(editor.document.uri, pos));
+    assert.equal(hs.length, 1);
+    const md = hs[0]!.contents[0] as vscode.MarkdownString;
+    assert.match(md.value, /\]\(command:reasonflux\.explain\?/);
+    assert.match(md.value, /\]\(command:reasonflux\.hint\?/);
+    assert.match(md.value, /\]\(command:reasonflux\.solve\?/);
+    assert.deepEqual(md.isTrusted, { enabledCommands: ['reasonflux.explain', 'reasonflux.hint', 'reasonflux.solve'] });
+    assert.equal(md.supportHtml, false);
+    // The link's argument is a ProblemRef for the selection.
+    const arg = JSON.parse(decodeURIComponent(/command:reasonflux\.explain\?([^)]+)\)/.exec(md.value)![1]!)) as Array<{ text: string; uri: string }>;
+    assert.equal(arg[0]!.text, text.slice(12));
+    assert.equal(arg[0]!.uri, editor.document.uri.toString());
+  });
+
+  it('stays silent where the language server already explains a detected problem (never two hovers)', async () => {
+    const uri = fixtureUri('problems.md');
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: false });
+    const line = editor.document.getText().split('\n').findIndex((l) => l.includes('Problem 1.'));
+    assert.ok(line >= 0);
+    const pos = new vscode.Position(line, 20);
+    // Wait until the server's hover is there, then select the problem and hover inside the selection.
+    await waitFor('the server hover on Problem 1', () => hoversAt(uri, pos), (h) => (h ?? []).some((x) => /Explain/.test(hoverText(x))), 30_000);
+    editor.selection = new vscode.Selection(line, 0, line, editor.document.lineAt(line).text.length);
+    const hs = (await hoversAt(uri, pos)) ?? [];
+    assert.deepEqual(ours(hs), []);
+    assert.equal(hs.filter((h) => /Explain/.test(hoverText(h))).length, 1, 'exactly one hover with the tutoring links');
+    editor.selection = new vscode.Selection(line, 0, line, 0);
   });
 });
 

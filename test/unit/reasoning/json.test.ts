@@ -94,3 +94,8 @@ test('hostile inputs of our own never throw', () => {
   }
   assert.ok(existsSync(__filename));
 });
+
+test('many LaTeX groups before the JSON do not hide it', () => {
+  const prose = 'We compute ' + '$\\frac{a}{b} + x^{2}$ '.repeat(50) + '\nSo: {"verdict": "accept", "feedback": "fine"}';
+  assert.deepEqual(extractJsonObject(prose), { verdict: 'accept', feedback: 'fine' });
+});
