@@ -59,6 +59,8 @@ async function main(): Promise<void> {
     const res = index.search(r.problem, { top });
     if (res.length === 0) empty++;
     const hit = res.some((m) => m.template.subjects.includes(r.subject));
+    add(`top1:${r.subject}`, !!res[0]?.template.subjects.includes(r.subject));
+    add('top1', !!res[0]?.template.subjects.includes(r.subject));
     add('all', hit);
     add(`s:${r.subject}`, hit);
     add(`l:${r.level}`, hit);
@@ -85,6 +87,7 @@ async function main(): Promise<void> {
   console.log(`${'(all subjects)'.padEnd(24)} ${pct('all')}  ${[1, 2, 3, 4, 5].map((l) => pct(`l:${l}`)).join(' ')}  ${String(n('all')).padStart(4)}`);
   const worst = MATH_SUBJECTS.map((s) => ({ s, c: cell.get(`s:${s}`) })).filter((x) => x.c).sort((a, b) => a.c!.hit / a.c!.n - b.c!.hit / b.c!.n)[0];
   if (worst) console.log(`lowest subject: ${worst.s} ${pct(`s:${worst.s}`).trim()}`);
+  console.log(`stricter, the first result alone serves the subject: overall ${pct('top1').trim()}; ` + MATH_SUBJECTS.map((s) => `${s} ${pct(`top1:${s}`).trim()}`).join(', '));
 
   if (nSamples > 0) console.log(`\n${nSamples} sample retrievals (every ${Math.floor(rows.length / nSamples)}th problem):`);
   for (let k = 0; k < nSamples; k++) {

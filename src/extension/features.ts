@@ -54,10 +54,12 @@ export function registerFeatures(deps: FeatureDeps): void {
       rejectedMessages: panel.rejectedMessages,
       openMs: panel.lastOpenMs,
     })),
-    vscode.commands.registerCommand(PANEL_ACTION_COMMAND, async (raw: unknown) => {
+    vscode.commands.registerCommand(PANEL_ACTION_COMMAND, async (raw: unknown, answer?: unknown) => {
       const msg = parseFromWebview(raw);
       if (!msg) throw new Error('not a panel message');
       if (msg.type === 'insert') return session?.insert();
+      // "Check my answer" with the answer given (instead of typed into the input box).
+      if (msg.type === 'check' && typeof answer === 'string') return session?.check(answer);
       return session?.handle(msg);
     }),
   );

@@ -139,7 +139,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         message: p.solved
           ? `${what} (already solved): ${summary(p.text, 90)}`
           : `${what}: ${summary(p.text, 90)} — ReasonFlux can solve it, give a hint or explain it.`,
-        data: refOf(state.doc.uri, state.doc, p),
+        // Small on purpose (a large document has thousands); code actions rebuild the full ProblemRef.
+        data: p.label ? { kind: p.kind, solved: p.solved, label: p.label } : { kind: p.kind, solved: p.solved },
       };
       return d;
     });

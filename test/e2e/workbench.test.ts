@@ -81,4 +81,19 @@ describe('workbench: a Markdown problem set', () => {
     await wb.page.locator('.tabs-container .tab', { hasText: 'ReasonFlux' }).first().waitFor({ timeout: 15_000 });
     await wb.screenshot('04-palette-show-panel');
   });
+
+  it('marks the problems of a LaTeX problem set too', async () => {
+    await wb.openFile('problems.tex');
+    const { page } = wb;
+    await page.locator('.tabs-container .tab.active[aria-label*="problems.tex"]').waitFor({ timeout: 15_000 });
+    // Two unsolved problems (Information squiggles) in the LaTeX editor (the active group).
+    await page.waitForFunction(
+      () => document.querySelectorAll('.editor-group-container.active .monaco-editor .squiggly-info').length >= 2,
+      undefined,
+      { timeout: 30_000 },
+    );
+    await page.locator('.editor-group-container.active .monaco-editor .codelens-decoration', { hasText: /Solve/ }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.editor-group-container.active .monaco-editor .view-line', { hasText: 'begin{problem}' }).first().waitFor({ timeout: 15_000 });
+    await wb.screenshot('05-latex-problem-set');
+  });
 });

@@ -33,7 +33,7 @@ test('didOpen publishes one diagnostic per stated problem', async () => {
   assert.deepEqual(p.diagnostics.map((d) => d.range.start.line), [3, 9, 14]);
   for (const d of p.diagnostics) {
     assert.equal(d.source, 'ReasonFlux');
-    assert.ok(d.message.length > 0);
+    assert.ok(typeof d.message === 'string' && d.message.length > 0);
   }
   const [a, b] = p.diagnostics;
   assert.equal(a!.code, 'problem.unsolved');

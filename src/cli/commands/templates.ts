@@ -152,9 +152,12 @@ async function importCommand(argv: string[]): Promise<number> {
     const out = stringFlag(args, 'out') ?? join(DEFAULT_WORKSPACE, basename(file).replace(/\.json$/i, '') + '.imported.json');
     const target = resolve(out);
     mkdirSync(dirname(target), { recursive: true });
+    // VS Code already validates .reasonflux/templates/*.json and *.rftemplates.json (package.json
+    // jsonValidation); elsewhere point "$schema" at the shipped schema.
     const schemaPath = join(defaultBuiltinDir(), 'template.schema.json');
+    const covered = /[\\/]\.reasonflux[\\/]templates[\\/][^\\/]+\.json$/.test(target) || target.endsWith('.rftemplates.json');
     const body = {
-      $schema: existsSync(schemaPath) ? relative(dirname(target), schemaPath).split('\\').join('/') : undefined,
+      $schema: !covered && existsSync(schemaPath) ? relative(dirname(target), schemaPath).split('\\').join('/') : undefined,
       templates: result.templates.map(({ origin: _o, file: _f, ...t }) => t),
     };
     writeFileSync(target, JSON.stringify(body, null, 2) + '\n');

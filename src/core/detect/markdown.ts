@@ -327,13 +327,24 @@ const DIRECTIVE_KIND: Record<string, ProblemKind> = {
 const SOLUTION_DIRECTIVE = /^(?:solution|answer|proof|solution-start|loesung|lösung|solucion|solución|reponse|réponse)$/;
 
 type TextEntry = { recs: readonly object[]; text: string; language?: string; task?: boolean };
-const textCache = new WeakMap<object, TextEntry[]>();
-/** Statement text of the records `recs`, computed once per distinct list of (immutable) records. */
+/** Derived data kept on our own (immutable while their segment is reused) record objects. */
+type Cached = { __t?: TextEntry[]; __f?: Record<string, unknown> };
+/** Statement text of the records `recs`, computed once per distinct list of records. */
 function cachedText(recs: readonly object[], build: () => string): TextEntry {
-  const key = recs[0]!;
-  const list = textCache.get(key);
+  const key = recs[0] as Cached;
+  const list = key.__t;
   if (list) {
-    for (const e of list) if (e.recs.length === recs.length && e.recs.every((r, i) => r === recs[i])) return e;
+    for (const e of list) {
+      if (e.recs.length !== recs.length) continue;
+      let same = true;
+      for (let i = 1; i < recs.length; i++) {
+        if (e.recs[i] !== recs[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return e;
+    }
   }
   const text = detach(tidyStatement(build()));
   const entry: TextEntry = { recs: recs.slice(), text };
@@ -342,17 +353,16 @@ function cachedText(recs: readonly object[], build: () => string): TextEntry {
   const l = list ?? [];
   l.unshift(entry);
   if (l.length > 4) l.length = 4;
-  textCache.set(key, l);
+  key.__t = l;
   return entry;
 }
-const factCache = new WeakMap<object, Map<string, unknown>>();
-/** A fact derived from one immutable record, computed once. */
+/** A fact derived from one record, computed once. */
 function once<T>(rec: object, key: string, fn: () => T): T {
-  let m = factCache.get(rec);
-  if (!m) factCache.set(rec, (m = new Map()));
-  if (m.has(key)) return m.get(key) as T;
+  const r = rec as Cached;
+  const f = r.__f ?? (r.__f = {});
+  if (key in f) return f[key] as T;
   const v = fn();
-  m.set(key, v);
+  f[key] = v;
   return v;
 }
 const HEADING_TAG = {};

@@ -124,7 +124,8 @@ class Bm25TemplateIndex implements TemplateIndex {
       }
       const h = left.splice(bestI, 1)[0]!;
       for (const s of this.subjectKeys[h.doc]!) covered.add(s);
-      picked.push(h);
+      // Report the score the pick competed with, so results stay sorted by score.
+      picked.push({ ...h, score: bestV });
     }
     return picked;
   }

@@ -33,7 +33,7 @@ const LATEX_WORDS: Record<string, string> = {
   csc: 'cosecant trig', arcsin: 'arcsine inverse trig', arccos: 'arccosine inverse trig',
   arctan: 'arctangent inverse trig', sinh: 'hyperbolic', cosh: 'hyperbolic', tanh: 'hyperbolic',
   log: 'logarithm', ln: 'logarithm natural', lg: 'logarithm', exp: 'exponential',
-  sqrt: 'root radical', sum: 'summation series', prod: 'product', int: 'integral', iint: 'integral double',
+  sqrt: 'radical', sum: 'summation series', prod: 'product', int: 'integral', iint: 'integral double',
   oint: 'integral', lim: 'limit', infty: 'infinity', partial: 'partial derivative', nabla: 'gradient',
   equiv: 'congruence modular', pmod: 'modular', bmod: 'modular', mod: 'modular',
   gcd: 'gcd divisor', lcm: 'lcm multiple', mid: 'divides divisibility', nmid: 'divisibility',
@@ -52,6 +52,10 @@ const LATEX_WORDS: Record<string, string> = {
   '%': 'percent', '$': 'dollar',
 };
 
+function latexWord(cmd: string): string | undefined {
+  return Object.prototype.hasOwnProperty.call(LATEX_WORDS, cmd) ? LATEX_WORDS[cmd] : undefined;
+}
+
 /** Concept map: a (stemmed) word or phrase adds concept terms, so "remainder" meets "modular". */
 const CONCEPTS: ReadonlyArray<readonly [string, string]> = [
   // number theory
@@ -62,7 +66,7 @@ const CONCEPTS: ReadonlyArray<readonly [string, string]> = [
   ['perfect square', 'square'],
   ['relatively prime', 'gcd coprime'], ['coprime', 'gcd'],
   // counting and probability
-  ['how many', 'counting'], ['number of ways', 'counting'], ['in how many', 'counting'], ['ways', 'counting'],
+  ['how many', 'counting'], ['number of ways', 'counting'],
   ['arrange', 'permutation counting'], ['arrangement', 'permutation counting'], ['permutation', 'counting'],
   ['committee', 'combination counting'], ['choose', 'combination counting'],
   ['select', 'combination counting'], ['combination', 'counting'], ['distinct', 'counting'],
@@ -76,7 +80,7 @@ const CONCEPTS: ReadonlyArray<readonly [string, string]> = [
   ['vertex', 'quadratic'], ['discriminant', 'quadratic'], ['zero', 'root'],
   ['coefficient', 'polynomial'], 
   ['domain', 'function domain'], ['range', 'function range'],
-  ['exponent', 'power'], ['power', 'exponent'], ['radical', 'root'],
+  ['exponent', 'power'], ['power', 'exponent'], ['square root', 'radical'], ['cube root', 'radical'], ['roots of', 'polynomial'], ['root of', 'polynomial'],
   ['maximum', 'extremum optimization'],
   ['minimum', 'extremum optimization'], ['largest', 'extremum'], ['smallest', 'extremum'], ['greatest', 'extremum'],
   ['least', 'extremum'], ['arithmetic sequence', 'sequence arithmetic'], ['geometric sequence', 'sequence geometric'],
@@ -208,7 +212,7 @@ function charClass(c: number): number {
 }
 
 const SYMBOL_WORDS: Record<string, string> = {
-  '√': ' root ', 'π': ' pi ', '∫': ' integral ', '∑': ' summation ', '≡': ' modular ', '≤': ' inequality ',
+  '√': ' radical ', 'π': ' pi ', '∫': ' integral ', '∑': ' summation ', '≡': ' modular ', '≤': ' inequality ',
   '≥': ' inequality ', '∠': ' angle ', '△': ' triangle ', '°': ' degree ', '%': ' percent ', $: ' ',
 };
 
@@ -243,17 +247,17 @@ export function latexToWords(text: string): string {
     // Environments: \begin{pmatrix} → matrix; then commands.
     t = t.replace(/\\(?:(?:begin|end)\s*\{\s*([a-z*]+)\s*\}|([a-zA-Z]+)|([%$]))/g, (_m, env?: string, cmd?: string, sym?: string) => {
       if (env !== undefined) {
-        const w = LATEX_WORDS[env.replace('*', '')];
+        const w = latexWord(env.replace('*', ''));
         return w ? ` ${w} ` : ' ';
       }
       const key = cmd ?? sym!;
-      const w = LATEX_WORDS[key];
+      const w = latexWord(key);
       return w !== undefined ? ` ${w} ` : ` ${key} `;
     });
   }
   // Absolute values |x + 5| (after \left| became "left |").
   if (t.includes('|')) t = t.replace(/\|[^|]{1,40}\|/g, (m) => ` absolute value ${m.slice(1, -1)} `);
-  return t.replace(/[√π∫∑≡≤≥∠△°%$]/g, (c) => SYMBOL_WORDS[c] ?? ' ');
+  return t.replace(/[√π∫∑≡≤≥∠△°%$]/g, (c) => (Object.prototype.hasOwnProperty.call(SYMBOL_WORDS, c) ? SYMBOL_WORDS[c]! : ' '));
 }
 
 interface WordAnalysis {

@@ -229,10 +229,10 @@ export class SessionManager {
   }
 
   /** "Check my answer": grades the student's answer against the solved one without revealing it. */
-  async check(): Promise<void> {
+  async check(answer?: string): Promise<void> {
     const s = this.d.panel.state;
     if (!s.problem) return;
-    const typed = await vscode.window.showInputBox({
+    const typed = answer ?? await vscode.window.showInputBox({
       title: vscode.l10n.t('Check my answer'),
       prompt: vscode.l10n.t('Your final answer (e.g. 12, \\frac{3}{4}, (1,2), x = 3)'),
       ignoreFocusOut: true,

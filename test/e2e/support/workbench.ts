@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { Frame, FrameLocator, Locator, Page } from 'playwright-core';
-import { REPO_ROOT, descendantsMemoryMiB, launchBrowser, startCodeServer, type CodeServer, type HeadlessBrowser } from '../../../scripts/host/lib';
+import { REPO_ROOT, descendantsMemoryMiB, launchBrowser, onProcessExit, startCodeServer, type CodeServer, type HeadlessBrowser } from '../../../scripts/host/lib';
 
 export const E2E_OUT = join(REPO_ROOT, 'test', 'e2e', 'out');
 /** The problem sets the e2e suites open by default (shared with the integration suite). */
@@ -57,6 +57,7 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
   const source = resolve(opts.workspace ?? DEFAULT_WORKSPACE);
   const workspace = join(scratch, basename(source));
   cpSync(source, workspace, { recursive: true });
+  const unhook = onProcessExit(() => rmSync(scratch, { recursive: true, force: true }));
 
   let server: CodeServer | undefined;
   let browser: HeadlessBrowser | undefined;
@@ -134,6 +135,7 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
       async close() {
         await br.close();
         await srv.stop();
+        unhook();
         rmSync(scratch, { recursive: true, force: true });
       },
     };
@@ -144,6 +146,7 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
       console.error(`--- code-server log (last lines)\n${server.logTail(20)}`);
       await server.stop();
     }
+    unhook();
     rmSync(scratch, { recursive: true, force: true });
     throw err;
   }

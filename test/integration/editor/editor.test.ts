@@ -3,6 +3,7 @@
 // test-only command reasonflux.test.panelState (the panel's state and what the webview reports it
 // rendered), never through timing; waitFor only bounds a hang.
 import * as assert from 'node:assert/strict';
+import * as net from 'node:net';
 import * as vscode from 'vscode';
 import { readSettings } from '../../../src/extension/config';
 import type { PanelState } from '../../../src/webview/state';
@@ -19,7 +20,7 @@ interface PanelProbe {
 }
 
 const probe = () => vscode.commands.executeCommand<PanelProbe>('reasonflux.test.panelState');
-const action = (msg: unknown) => vscode.commands.executeCommand('reasonflux.test.panelAction', msg);
+const action = (msg: unknown, answer?: string) => vscode.commands.executeCommand('reasonflux.test.panelAction', msg, answer);
 
 const PLAN = {
   analysis: 'We need the value of $x$ in a linear equation $2x + 3 = 7$.',
@@ -106,6 +107,7 @@ describe('editor: solving in the editor', function () {
     assert.ok(shown.rendered!.math >= 4, `math rendered by KaTeX (${shown.rendered!.math})`);
     assert.equal(shown.rendered!.mathSource, 0, 'no formula fell back to source');
     assert.equal(shown.rejectedMessages, 0);
+    if (shown.openMs !== undefined) console.log(`      panel open (create → webview ready): ${shown.openMs} ms`);
   });
 
   it('inserts the solution into a Markdown document as a collapsible block (one undo step)', async () => {
@@ -197,6 +199,16 @@ describe('editor: solving in the editor', function () {
     assert.equal(state.status, 'solved');
     assert.equal(state.final?.answer, '2');
     assert.equal(state.solutionRevealed, false, 'the final answer stays hidden until asked');
+
+    // "Check my answer" grades against the solved answer with the project's grader, without revealing it.
+    await action({ type: 'check' }, '3');
+    ({ state } = await probe());
+    assert.equal(state.check?.verdict, 'not-yet');
+    assert.doesNotMatch(state.check!.message, /\b2\b/, 'the solution is not revealed');
+    await action({ type: 'check' }, '\\frac{4}{2}');
+    ({ state } = await probe());
+    assert.equal(state.check?.verdict, 'right');
+    assert.equal(state.solutionRevealed, false);
   });
 
   it('explain mode streams the analysis without solving', async () => {
@@ -223,6 +235,29 @@ describe('editor: solving in the editor', function () {
     const { state } = await probe();
     assert.equal(state.problem, 'Find $x$ if $2x + 3 = 7$.');
     assert.equal(state.status, 'solved');
+  });
+
+  it('reports an unreachable model as a failed run with a clear error (no crash)', async () => {
+    const editor = await writeFixture('down.md', 'Find $x$ if $2x + 3 = 7$.\n');
+    select(editor, 'Find $x$ if $2x + 3 = 7$.');
+    // A port nobody listens on (opened and closed again): the connection is refused.
+    const port = await new Promise<number>((resolve) => {
+      const srv = net.createServer().listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as net.AddressInfo).port;
+        srv.close(() => resolve(p));
+      });
+    });
+    await setUser('endpoint.baseUrl', `http://127.0.0.1:${port}/v1`);
+    try {
+      await vscode.commands.executeCommand('reasonflux.solve');
+      const { state } = await probe();
+      const seen = JSON.stringify({ status: state.status, error: state.error, problem: state.problem });
+      assert.equal(state.status, 'failed', seen);
+      assert.equal(state.error?.kind, 'unreachable', seen);
+      assert.match(state.error!.message, new RegExp(`127\\.0\\.0\\.1:${port}`));
+    } finally {
+      await setUser('endpoint.baseUrl', server.baseUrl);
+    }
   });
 
   it('ignores panel messages outside the contract', async () => {

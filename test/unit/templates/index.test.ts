@@ -26,7 +26,7 @@ test('LaTeX commands become words', () => {
   has('$\\binom{7}{3}$', 'binomial', 'choose');
   has('$\\sin x + \\cos x$', 'sine', 'cosine', 'trig');
   has('$\\log_2 8$', 'logarithm');
-  has('$\\sqrt{2}$', 'root', 'radical');
+  has('$\\sqrt{2}$', 'radical');
   has('$\\sum_{k=1}^n k$', 'summation');
   has('$\\int_0^1 x\\,dx$', 'integral');
   has('$\\lim_{x\\to 0}$', 'limit');
@@ -37,7 +37,7 @@ test('LaTeX commands become words', () => {
   has('$1011_2$ in base ten', 'base', 'digit');
   has('$5!$', 'factorial');
   has('$\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}$', 'matrix');
-  has('x ≤ 3 and √5', 'inequality', 'root');
+  has('x ≤ 3 and √5', 'inequality', 'radical');
   // markup and numbers vanish
   assert.deepEqual(analyze('\\left( \\text{ } 123 \\right) \\quad 42'), []);
   assert.equal(latexToWords('\\%').trim(), 'percent');
@@ -125,4 +125,22 @@ test('Bm25Index: rarer terms and shorter fields score higher; ties keep document
   assert.equal(pear[0]!.fieldMask, 1);
   assert.deepEqual(bm.search(['apple'], 2, (d) => d !== 1).map((h) => h.doc), [0, 2]);
   assert.deepEqual(bm.search(['nothing'], 3), []);
+});
+
+test('subject diversification: near-ties show another subject; scores stay sorted; 0 turns it off', () => {
+  const base = lib.templates.find((t) => t.id === 'fx.ia.vieta')!;
+  const mk = (id: string, subjects: string[], tags: string[]) => ({ ...base, id, name: `Template ${id}`, subjects, tags, description: 'x', whenToUse: ['y'], steps: ['a', 'b'], example: { ...base.example, problem: 'p' } });
+  const ts = [
+    mk('a', ['Algebra'], ['walrus', 'pelican', 'heron']),
+    mk('b', ['Algebra'], ['walrus', 'pelican', 'heron', 'ibis']),
+    mk('c', ['Geometry'], ['walrus', 'pelican', 'ibis', 'crane', 'stork']),
+  ];
+  const plain = createTemplateIndex(ts, { diversity: 0 }).search('walrus pelican', { top: 3 });
+  assert.deepEqual(plain.map((m) => m.template.id), ['a', 'b', 'c']);
+  const diverse = createTemplateIndex(ts, { diversity: 0.5 }).search('walrus pelican', { top: 3 });
+  assert.deepEqual(diverse.map((m) => m.template.id), ['a', 'c', 'b']);
+  for (let i = 1; i < diverse.length; i++) assert.ok(diverse[i - 1]!.score >= diverse[i]!.score);
+  // with a small penalty, a better same-subject match still comes before a weaker other-subject one
+  const strong = createTemplateIndex(ts, { diversity: 0.02 }).search('walrus pelican', { top: 3 });
+  assert.deepEqual(strong.map((m) => m.template.id), ['a', 'b', 'c']);
 });
