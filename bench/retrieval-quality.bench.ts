@@ -20,6 +20,25 @@ const top = Number(opt('top') ?? 3);
 const nSamples = Number(opt('samples') ?? 10);
 const nMisses = Number(opt('misses') ?? 0);
 
+/** Problems written here in Korean, Chinese and Japanese, with the subject a fitting template serves. */
+const CJK_PROBES: ReadonlyArray<readonly [string, string]> = [
+  ['2의 100제곱을 7로 나눈 나머지를 구하시오.', 'Number Theory'],
+  ['서로 다른 공 5개 중에서 3개를 뽑는 경우의 수를 구하시오.', 'Counting & Probability'],
+  ['이차방정식 x^2-5x+6=0의 두 근의 합과 곱을 구하시오.', 'Algebra'],
+  ['세 변의 길이가 3, 4, 5인 삼각형의 넓이를 구하시오.', 'Geometry'],
+  ['주사위 두 개를 던질 때 눈의 합이 7일 확률을 구하시오.', 'Counting & Probability'],
+  ['求 3 的 100 次方除以 7 的余数。', 'Number Theory'],
+  ['从 10 名学生中选出 3 人组成小组，有多少种选法？', 'Counting & Probability'],
+  ['已知等差数列的首项为 2，公差为 3，求前 10 项和。', 'Algebra'],
+  ['求函数 y = sin x + cos x 的最大值。', 'Precalculus'],
+  ['在三角形 ABC 中，已知两边及其夹角，求面积。', 'Geometry'],
+  ['7 の 50 乗を 5 で割った余りを求めよ。', 'Number Theory'],
+  ['10 人の中から 4 人を選ぶ組み合わせは何通りあるか。', 'Counting & Probability'],
+  ['2 次方程式 x^2 + 3x - 4 = 0 の解と係数の関係を用いよ。', 'Intermediate Algebra'],
+  ['円に内接する四角形の対角の和を求めよ。', 'Geometry'],
+  ['三角関数の加法定理を用いて sin 75° を求めよ。', 'Precalculus'],
+];
+
 interface Row {
   problem: string;
   subject: string;
@@ -33,6 +52,17 @@ async function main(): Promise<void> {
   for (const t of templates) for (const s of t.subjects) bySubject.set(s, (bySubject.get(s) ?? 0) + 1);
   console.log(`library ${builtinDir}: ${templates.length} templates (${errors.length} load errors)`);
   console.log('  templates per MATH subject: ' + MATH_SUBJECTS.map((s) => `${s} ${bySubject.get(s) ?? 0}`).join(', '));
+
+  let cjkHits = 0;
+  const cjkLines: string[] = [];
+  for (const [q, subject] of CJK_PROBES) {
+    const res = index.search(q, { top: 3 });
+    const hit = res.some((m) => m.template.subjects.includes(subject));
+    if (hit) cjkHits++;
+    cjkLines.push(`  ${hit ? 'ok  ' : 'MISS'} [${subject}] ${q}\n         → ${res.map((m) => m.template.id).join(', ') || '(nothing)'}`);
+  }
+  console.log(`\nCJK probes (written here; top-3 serves the subject): ${cjkHits}/${CJK_PROBES.length}`);
+  console.log(cjkLines.join('\n'));
 
   const file = shared ? join(shared, 'math500.jsonl') : undefined;
   if (!file || !existsSync(file)) {

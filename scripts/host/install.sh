@@ -28,6 +28,7 @@ started=$(date +%s)
 log() { printf '[host-install] %s\n' "$*"; }
 die() { printf '[host-install] error: %s\n' "$*" >&2; exit 1; }
 
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || die "node and npm (Node 20) must be on PATH"
 mkdir -p "$CACHE_ROOT"
 # One installer at a time per machine (parallel CI steps, two engineers).
 exec 9>"$CACHE_ROOT/.install.lock"
@@ -38,7 +39,6 @@ pkgs=(chromium libkrb5-dev ripgrep neovim)
 command -v make >/dev/null 2>&1 || pkgs+=(make)
 command -v g++ >/dev/null 2>&1 || pkgs+=(g++)
 command -v python3 >/dev/null 2>&1 || pkgs+=(python3)
-command -v curl >/dev/null 2>&1 || true
 
 missing=()
 for p in "${pkgs[@]}"; do

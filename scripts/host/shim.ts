@@ -71,7 +71,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   const t0 = Date.now();
   try {
     server = await startCodeServer(folder);
+    const tServer = Date.now();
     browser = await launchBrowser();
+    const tBrowser = Date.now();
     const { page } = browser;
     const srv = server;
     let settle!: (code: number) => void;
@@ -93,7 +95,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       ['extensionDevelopmentPath', srv.remoteUri(devPath)],
       ['extensionTestsPath', srv.remoteUri(args.testsPath)],
     ]);
-    console.log(`code-shim: code-server ${srv.origin} (pid ${srv.pid}), workspace ${folder}`);
+    console.log(
+      `code-shim: code-server ${srv.origin} (pid ${srv.pid}) ready in ${((tServer - t0) / 1000).toFixed(1)} s, ` +
+        `Chromium in ${((tBrowser - tServer) / 1000).toFixed(1)} s; workspace ${folder}`,
+    );
     await page.goto(url, { waitUntil: 'domcontentloaded' });
     let timer: NodeJS.Timeout | undefined;
     const code = await Promise.race([

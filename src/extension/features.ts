@@ -42,7 +42,9 @@ export function registerFeatures(deps: FeatureDeps): void {
     ...registerCommands({ output, session, panel, keys, history, templates }),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: unknown) {
-        panel.restore(webviewPanel, state);
+        const latest = history.list()[0];
+        panel.restore(webviewPanel, state, latest?.state);
+        if (latest?.uri && panel.state.runId === latest.state.runId) session?.adoptRestored(latest.state, latest.uri);
       },
     }),
     registerSelectionHover(templates),

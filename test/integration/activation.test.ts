@@ -1,7 +1,7 @@
 // Activation, the language client and the command list, inside the real extension host.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { TRUSTED_HOVER_COMMANDS, documentSelectorFor, trustHoverCommands } from '../../src/extension/client';
+import { LanguageClientController, TRUSTED_HOVER_COMMANDS, documentSelectorFor, trustHoverCommands } from '../../src/extension/client';
 import { activate, extension, manifest, openFixture, waitFor } from './support/host';
 
 describe('activation', () => {
@@ -48,5 +48,31 @@ describe('language client helpers (in the host)', () => {
       { scheme: 'untitled', language: 'markdown' },
     ]);
     assert.equal(documentSelectorFor([]).length, 6, 'an empty list falls back to markdown, latex, tex');
+  });
+});
+
+describe('language client start failure (in the host)', () => {
+  it('logs and shows a failed start once, returns no client, and does not throw', async () => {
+    const output = vscode.window.createOutputChannel('ReasonFlux test', { log: true });
+    const context = { asAbsolutePath: (p: string) => `/nonexistent-reasonflux/${p}` } as unknown as vscode.ExtensionContext;
+    const shown: string[] = [];
+    const win = vscode.window as { showErrorMessage: (...args: unknown[]) => Thenable<unknown> };
+    const original = win.showErrorMessage;
+    win.showErrorMessage = (message: unknown) => {
+      shown.push(String(message));
+      return Promise.resolve(undefined);
+    };
+    try {
+      const lsp = new LanguageClientController(context, output);
+      assert.equal(await lsp.start(), undefined);
+      assert.equal(lsp.state, 'failed');
+      assert.equal(await lsp.start(), undefined, 'a second attempt fails the same way');
+      assert.equal(shown.length, 1, `shown once: ${JSON.stringify(shown)}`);
+      assert.match(shown[0]!, /dist\/server\.js is missing/);
+      await lsp.stop();
+    } finally {
+      win.showErrorMessage = original;
+      output.dispose();
+    }
   });
 });

@@ -6,6 +6,8 @@
 import type { DetectedProblem, ProblemKind } from './types.js';
 import { countBelow, DetectCancelledError, detach, newlinesIn, type Segment } from './segments.js';
 import {
+  asksQuestion,
+  startsWithTask,
   guessLanguage,
   introducesProblems,
   isContainerHeading,
@@ -798,7 +800,7 @@ function handleItems(ctx: Ctx, node: EnvNode, container: boolean, marker: 'item'
     if (!m.cache || m.cache.end !== end) {
       const raw = ctx.text.slice(ctx.segStart + m.end, ctx.segStart + Math.min(end, m.end + 6000));
       const text = detach(cleanLatex(raw.replace(/^\s*\[[^\]]*\]/, '')));
-      m.cache = { end, text, task: !!text && statesTask(text), language: guessLanguage(text) };
+      m.cache = { end, text, task: !!text && (startsWithTask(text) || asksQuestion(text.slice(0, 300))), language: guessLanguage(text) };
     }
     const { text, task } = m.cache;
     if (!text) continue;

@@ -114,7 +114,7 @@ const RU_VERBS =
   'найдите|найти|найди|докажите|доказать|докажи|вычислите|вычислить|вычисли|покажите|показать|решите|решить|реши|определите|определить|упростите|упростить|сколько|объясните|объяснить|проверьте|исследуйте|постройте|выразите|оцените|чему равно|чему равен|чему равна|при каких|какие|каков|какова';
 
 const LATIN_TASK = new RegExp(
-  `(?:^|[.!?;:]\\s+|\\n\\s*|\\(\\s*[a-z0-9]{1,3}\\s*\\)\\s*|\\b(?:and|then|also|hence|now|und|dann|puis|et|y|luego|и)\\s+|[⌨✍]\\s*)(?:${EN_VERBS}|${DE_VERBS}|${FR_VERBS}|${ES_VERBS}|${RU_VERBS})(?![\\p{L}])`,
+  `(?:^|[.!?;:]\\s+|\\n[ \\t]*\\n\\s*|\\n[ \\t]*(?:[-•*]|\\d+[.)])\\s+|\\(\\s*[a-z0-9]{1,3}\\s*\\)\\s*|\\b(?:and|then|also|hence|now|und|dann|puis|et|y|luego|и)\\s+|[⌨✍]\\s*)(?:${EN_VERBS}|${DE_VERBS}|${FR_VERBS}|${ES_VERBS}|${RU_VERBS})(?![\\p{L}])`,
   'iu',
 );
 // "Show that", "prove that", "is it true that" anywhere in a clause (not only sentence-initial).
@@ -146,6 +146,17 @@ function asksQuestionRaw(text: string): boolean {
     }
   }
   return /[吗嗎か][?？。]?\s*$/u.test(t);
+}
+
+/** The text's last sentence is a question (a blockquote that poses a question). */
+export function endsWithQuestion(text: string): boolean {
+  const t = text.replace(/\s+$/u, '');
+  return /[?？]$/u.test(t) && asksQuestion(t);
+}
+
+/** Mathematical notation in a text: TeX math delimiters or formula-like symbols. */
+export function hasMath(text: string): boolean {
+  return /\$[^$\n]+\$|\$\$|\\\(|\\\[|\\begin\{(?:equation|align)|[=≤≥≠∑∫√π^]|\d\s*[-+*/×÷]\s*\d/u.test(text);
 }
 
 /** Text starts with an imperative task verb (used for list items and blockquotes). */

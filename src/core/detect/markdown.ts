@@ -5,6 +5,8 @@ import type { DetectedProblem, ProblemKind } from './types.js';
 import { DetectCancelledError, detach, newlinesIn, type Segment } from './segments.js';
 import {
   asksQuestion,
+  endsWithQuestion,
+  hasMath,
   guessLanguage,
   introducesProblems,
   isContainerHeading,
@@ -30,6 +32,8 @@ export type MRecord =
 
 export interface MarkdownSegData {
   records: MRecord[];
+  /** The segment holds mathematical notation. */
+  math: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -123,8 +127,9 @@ export function scanMarkdown(
   let segStart = from;
   let count = 0;
   const finish = (at: number, frontMatter = false): void => {
-    const records = frontMatter ? [] : analyse(text.slice(segStart, at));
-    segs.push({ length: at - segStart, nl: newlinesIn(text, segStart, at), data: { records } });
+    const src = frontMatter ? '' : text.slice(segStart, at);
+    const records = frontMatter ? [] : analyse(src);
+    segs.push({ length: at - segStart, nl: newlinesIn(text, segStart, at), data: { records, math: !frontMatter && hasMath(src) } });
     segStart = at;
     if (cancel && ++count % 16 === 0 && cancel()) throw new DetectCancelledError();
   };
@@ -393,6 +398,9 @@ export function markdownProblems(
   let last: DetectedProblem | undefined;
   let prevPara = '';
   const inRole = (role: Section['role']): boolean => sections.some((s) => s.role === role);
+  let mathSeen: boolean | undefined;
+  /** Whether the document uses math notation anywhere (numbered task lists in a non-math README are steps, not problems). */
+  const docMath = (): boolean => (mathSeen ??= segs.some((g) => g.data.math));
   const openSection = (): Section | undefined => {
     for (let k = sections.length - 1; k >= 0; k--) if (sections[k]!.role === 'problem' && sections[k]!.open) return sections[k];
     return undefined;
@@ -586,7 +594,11 @@ export function markdownProblems(
           for (const it of r.items) {
             const body = once(it, 'body', () => it.text.replace(/^\s*(?:\d+[.)]|[-*+])\s*/, ''));
             if (!once(it, 'nonEmpty', () => body.trim() !== '')) continue;
-            const task = container || (r.ordered && once(it, 'task', () => startsWithTask(body) || asksQuestion(body.split('\n', 1)[0] ?? '')));
+            const task =
+              container ||
+              (r.ordered &&
+                once(it, 'task', () => startsWithTask(body) || asksQuestion(body.split('\n', 1)[0] ?? '')) &&
+                (docMath() || once(it, 'math', () => hasMath(body))));
             if (!task) continue;
             const p = make(pos, it.line, it.end, 'item', [it], () => body);
             out.push(p);
@@ -611,8 +623,8 @@ export function markdownProblems(
             const label = matchProblemLabel(r.lead);
             let kind: ProblemKind | undefined;
             if (label && label.numbered) kind = label.kind;
-            else if (asksQuestion(plain)) kind = 'question';
-            else if (startsWithTask(plain)) kind = 'problem';
+            else if (endsWithQuestion(plain)) kind = 'question';
+            else if (startsWithTask(plain) && hasMath(r.text)) kind = 'problem';
             return kind ? { kind, label: label?.label } : undefined;
           });
           if (!q) break;

@@ -210,11 +210,49 @@ function describeZod(err: z.ZodError): string {
     .join('; ');
 }
 
+const isText = (v: unknown): v is string | number => typeof v === 'string' || typeof v === 'number';
+
+/**
+ * The common case of a well-formed plan (every field of the expected type, complexity a finite number),
+ * read without the schema: the same result planReplySchema gives, at a fraction of the cost. Anything
+ * else returns undefined and goes through the schema (coercions, defaults, error messages).
+ */
+function plainPlan(obj: Record<string, unknown>): z.output<typeof planReplySchema> | undefined {
+  const { analysis, complexity, steps } = obj;
+  if (analysis !== undefined && !isText(analysis)) return undefined;
+  if (complexity !== undefined && !(typeof complexity === 'number' && Number.isFinite(complexity))) return undefined;
+  if (!Array.isArray(steps) || steps.length === 0) return undefined;
+  const out: { goal: string; method: string; query: string }[] = [];
+  for (const raw of steps) {
+    const st: unknown = typeof raw === 'string' ? { goal: raw } : raw;
+    if (!st || typeof st !== 'object' || Array.isArray(st)) return undefined;
+    const { goal, method, query } = st as Record<string, unknown>;
+    if (!isText(goal) || (method !== undefined && !isText(method)) || (query !== undefined && !isText(query))) return undefined;
+    const g = String(goal).trim();
+    if (!g) return undefined;
+    out.push({ goal: g, method: method === undefined ? '' : String(method), query: query === undefined ? '' : String(query) });
+  }
+  return {
+    analysis: analysis === undefined ? '' : String(analysis),
+    complexity: complexity === undefined ? 5 : Math.min(10, Math.max(1, Math.round(complexity))),
+    steps: out,
+  };
+}
+
 /** Parses and validates a plan reply; `error` says what was wrong, for the repair prompt. */
 export function parsePlan(reply: string): Parsed<Plan> {
   const obj = extractJsonObject(reply);
   if (!obj) return { ok: false, error: 'it contains no JSON object' };
-  const r = planReplySchema.safeParse(obj);
+  return planFromObject(obj);
+}
+
+/**
+ * Validates a plan object already extracted from a reply. `schemaOnly` skips the fast path for
+ * well-formed objects (the result is the same either way; the tests compare the two).
+ */
+export function planFromObject(obj: Record<string, unknown>, options: { schemaOnly?: boolean } = {}): Parsed<Plan> {
+  const plain = options.schemaOnly ? undefined : plainPlan(obj);
+  const r = plain ? { success: true as const, data: plain } : planReplySchema.safeParse(obj);
   if (!r.success) return { ok: false, error: `the JSON does not match the plan format (${describeZod(r.error)})` };
   const steps = r.data.steps.slice(0, MAX_PLAN_STEPS).map((s) => ({
     goal: s.goal.trim(),
@@ -224,9 +262,32 @@ export function parsePlan(reply: string): Parsed<Plan> {
   return { ok: true, value: { analysis: r.data.analysis.trim(), complexity: r.data.complexity, steps } };
 }
 
+const VERDICTS: ReadonlySet<string> = new Set(['accept', 'revise', 'replan', 'finish']);
+
+/** The common case of a well-formed evaluation, read without the schema (same result); else undefined. */
+function plainEvaluation(obj: Record<string, unknown>): EvaluationReply | undefined {
+  const { verdict, feedback, progress } = obj;
+  if (typeof verdict !== 'string') return undefined;
+  const v = verdict.trim().toLowerCase();
+  if (!VERDICTS.has(v)) return undefined;
+  if (feedback !== undefined && !isText(feedback)) return undefined;
+  const out: EvaluationReply = { verdict: v as EvaluationReply['verdict'], feedback: feedback === undefined ? '' : String(feedback) };
+  if (progress === undefined) return out;
+  if (typeof progress !== 'number' || !Number.isFinite(progress) || progress < 0 || progress > 1) return undefined;
+  out.progress = progress;
+  return out;
+}
+
 export function parseEvaluation(reply: string): Parsed<EvaluationReply> {
   const obj = extractJsonObject(reply);
   if (!obj) return { ok: false, error: 'it contains no JSON object' };
+  return evaluationFromObject(obj);
+}
+
+/** Validates an evaluation object; `schemaOnly` as for planFromObject. */
+export function evaluationFromObject(obj: Record<string, unknown>, options: { schemaOnly?: boolean } = {}): Parsed<EvaluationReply> {
+  const plain = options.schemaOnly ? undefined : plainEvaluation(obj);
+  if (plain) return { ok: true, value: plain };
   const r = evaluationReplySchema.safeParse(obj);
   if (!r.success) return { ok: false, error: `the JSON does not match the evaluation format (${describeZod(r.error)})` };
   return { ok: true, value: r.data };

@@ -295,34 +295,47 @@ class Engine {
     };
   }
 
-  private readonly prefetched = new Map<string, ReturnType<Engine['retrieve']>>();
+  /** Prefetched retrievals by step key: the result, or the pending immediate that will compute it. */
+  private readonly prefetched = new Map<string, { result?: ReturnType<Engine['retrieve']>; pending?: NodeJS.Immediate }>();
 
   private static retrievalKey(step: PlanStep, k: number): string {
     return `${k}\u0000${step.method}\u0000${step.query}\u0000${step.goal}`;
   }
 
   /**
-   * Retrieval for an upcoming step, done while the current model call waits on the network (a timer
-   * runs it when the event loop is idle), so it adds nothing to the user's wait. Wasted if re-planned.
+   * Retrieval for an upcoming step, done while the current model call waits on the network (an immediate
+   * runs it as soon as the event loop waits for I/O), so it adds nothing to the user's wait. When the step
+   * comes before that happened (an instant model), the step computes it itself and the immediate is
+   * cancelled, so the work is never done twice. Wasted only if the step is re-planned away.
    */
   prefetch(step: PlanStep | undefined, k: number): void {
     if (!step) return;
     const key = Engine.retrievalKey(step, k);
     if (this.prefetched.has(key)) return;
-    setTimeout(() => {
-      if (!this.prefetched.has(key) && !this.signal?.aborted) this.prefetched.set(key, this.retrieve(step, k));
-    }, 0);
+    const entry: { result?: ReturnType<Engine['retrieve']>; pending?: NodeJS.Immediate } = {};
+    entry.pending = setImmediate(() => {
+      entry.pending = undefined;
+      if (this.prefetched.get(key) === entry && !this.signal?.aborted) entry.result = this.retrieve(step, k);
+    });
+    this.prefetched.set(key, entry);
   }
 
   /** Retrieval for a step: the prefetched result when there is one. */
   retrieveForStep(step: PlanStep, k: number): ReturnType<Engine['retrieve']> {
     const key = Engine.retrievalKey(step, k);
-    const hit = this.prefetched.get(key);
-    if (hit) {
+    const entry = this.prefetched.get(key);
+    if (entry) {
       this.prefetched.delete(key);
-      return hit;
+      if (entry.pending) clearImmediate(entry.pending);
+      if (entry.result) return entry.result;
     }
     return this.retrieve(step, k);
+  }
+
+  /** Drops prefetches that have not run yet (the run is over). */
+  cancelPrefetches(): void {
+    for (const entry of this.prefetched.values()) if (entry.pending) clearImmediate(entry.pending);
+    this.prefetched.clear();
   }
 
   noteTemplate(id: string | undefined): void {
@@ -555,6 +568,8 @@ export async function* solveProblem(problem: string, options: OrchestratorOption
     const stats = e.finishStats();
     yield { type: 'done', status, stats };
     return { status, answer: null, text: mode === 'explain' ? explanation : joinText(steps, extra), plan, steps, stats };
+  } finally {
+    e.cancelPrefetches();
   }
 }
 

@@ -176,7 +176,7 @@ export interface StepTemplateContext {
   why?: string;
 }
 
-function templateBlock(t: ThoughtTemplate, full: boolean): string {
+function renderTemplateBlock(t: ThoughtTemplate, full: boolean): string {
   const lines = [`Template ${t.id} — ${t.name} (${t.chapter} / ${t.section})`, t.description];
   lines.push('Steps:', ...t.steps.map((s, i) => `  ${i + 1}. ${s}`));
   if (full) {
@@ -184,6 +184,18 @@ function templateBlock(t: ThoughtTemplate, full: boolean): string {
     lines.push(`Worked example — problem: ${t.example.problem}`, ...t.example.solution.map((s) => `  ${s}`), `  Answer: ${t.example.answer}`);
   }
   return lines.join('\n');
+}
+
+/**
+ * Renderings per template object (short and full): a template is rendered again for every step it is a
+ * candidate for, and templates are not changed after loading (a reload makes new objects, so a new entry).
+ */
+const renderings = new WeakMap<ThoughtTemplate, { short?: string; full?: string }>();
+
+export function templateBlock(t: ThoughtTemplate, full: boolean): string {
+  let r = renderings.get(t);
+  if (!r) renderings.set(t, (r = {}));
+  return full ? (r.full ??= renderTemplateBlock(t, true)) : (r.short ??= renderTemplateBlock(t, false));
 }
 
 /** Solver: carry out one step with its templates and the work so far (streamed prose). */

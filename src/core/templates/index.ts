@@ -70,7 +70,18 @@ class Bm25TemplateIndex implements TemplateIndex {
     this.templates = templates;
     for (const t of templates) this.byId.set(t.id, t);
     const fields = options.fields ?? DEFAULT_FIELDS;
-    const docs = templates.map((t) => fields.map((f) => analyze(fieldText(t, f.name))));
+    // Chapters, sections and subjects repeat across templates: analyse each distinct short text once.
+    const seen = new Map<string, string[]>();
+    const analyzeField = (text: string): string[] => {
+      if (text.length > 80) return analyze(text);
+      let terms = seen.get(text);
+      if (!terms) {
+        terms = analyze(text);
+        seen.set(text, terms);
+      }
+      return terms;
+    };
+    const docs = templates.map((t) => fields.map((f) => analyzeField(fieldText(t, f.name))));
     this.bm25 = new Bm25Index(docs, fields, { k1: options.k1 ?? DEFAULT_K1 });
     this.subjectKeys = templates.map((t) => new Set(t.subjects.map(subjectKey)));
     this.diversity = Math.min(1, Math.max(0, options.diversity ?? DEFAULT_DIVERSITY));
@@ -85,7 +96,8 @@ class Bm25TemplateIndex implements TemplateIndex {
   }
 
   search(query: string, options: SearchOptions = {}): TemplateMatch[] {
-    const top = Math.max(0, Math.floor(options.top ?? 5));
+    const requested = Number.isFinite(options.top) ? Math.floor(options.top!) : 5;
+    const top = Math.max(0, Math.min(requested, this.templates.length));
     if (top === 0 || typeof query !== 'string' || query.trim() === '') return [];
     const terms = analyze(query.length > 20000 ? query.slice(0, 20000) : query);
     let accept: ((doc: number) => boolean) | undefined;

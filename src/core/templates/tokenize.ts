@@ -77,7 +77,7 @@ const CONCEPTS: ReadonlyArray<readonly [string, string]> = [
   // algebra
   ['solve', 'equation'], ['system', 'equation system'], ['slope', 'line linear'],
   ['intercept', 'line linear'], ['quadratic', 'quadratic polynomial'], ['parabola', 'quadratic conic'],
-  ['vertex', 'quadratic'], ['discriminant', 'quadratic'], ['zero', 'root'],
+  ['vertex', 'quadratic'], ['discriminant', 'quadratic'],
   ['coefficient', 'polynomial'], 
   ['domain', 'function domain'], ['range', 'function range'],
   ['exponent', 'power'], ['power', 'exponent'], ['square root', 'radical'], ['cube root', 'radical'], ['roots of', 'polynomial'], ['root of', 'polynomial'],
@@ -127,6 +127,11 @@ const CONCEPTS: ReadonlyArray<readonly [string, string]> = [
   ['不等式', 'inequality'], ['부등식', 'inequality'], ['函数', 'function'], ['関数', 'function'], ['함수', 'function'],
   ['素数', 'prime'], ['소수', 'prime'], ['导数', 'derivative calculus'], ['微分', 'derivative calculus'], ['미분', 'derivative calculus'],
   ['积分', 'integral calculus'], ['積分', 'integral calculus'], ['적분', 'integral calculus'],
+  ['多少种', 'counting'], ['选法', 'combination counting'], ['选出', 'combination counting'], ['何通り', 'counting'],
+  ['組み合わせ', 'combination counting'], ['뽑는', 'combination counting'], ['최댓값', 'maximum extremum'],
+  ['最大值', 'maximum extremum'], ['最大値', 'maximum extremum'], ['最小值', 'minimum extremum'], ['最小値', 'minimum extremum'],
+  ['面积', 'area geometry'], ['面積', 'area geometry'], ['넓이', 'area geometry'], ['等差数列', 'sequence arithmetic'],
+  ['等比数列', 'sequence geometric'], ['등차수열', 'sequence arithmetic'], ['등비수열', 'sequence geometric'],
 ];
 
 /** A light English stemmer: plural, -ing/-ed, -ly, and common derivational endings folded together. */

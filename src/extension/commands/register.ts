@@ -1,13 +1,12 @@
 // The editor commands. Titles and categories live in package.json (localised through package.nls*.json).
 import * as vscode from 'vscode';
 import type { SolveMode } from '../../core/reasoning/events.js';
-import { describeEndpoint } from '../../core/llm/openai.js';
 import { readSettings } from '../config.js';
 import type { SolveHistory } from '../history/history.js';
 import { describeError } from '../log.js';
-import { selectModel, validateBaseUrl } from '../models/select.js';
 import type { TrajectoryPanel } from '../panel/panel.js';
-import type { ApiKeyStore } from '../secrets/keys.js';
+import { endpointLabel, type ApiKeyStore } from '../secrets/keys.js';
+import { validateBaseUrl } from '../models/validate.js';
 import { resolveProblem } from './problem.js';
 import type { SessionManager } from './session.js';
 import { reloadTemplatesCommand, searchTemplatesCommand, type TemplateService } from './templates.js';
@@ -24,7 +23,7 @@ export interface CommandDeps {
 /** Asks for a key and stores it for `baseUrl`; true when one was stored. */
 export async function promptForKey(keys: ApiKeyStore, baseUrl: string): Promise<boolean> {
   const key = await vscode.window.showInputBox({
-    title: vscode.l10n.t('API key for {0}', describeEndpoint(baseUrl)),
+    title: vscode.l10n.t('API key for {0}', endpointLabel(baseUrl)),
     prompt: vscode.l10n.t('Stored in VS Code\'s secret storage, never in settings.'),
     password: true,
     ignoreFocusOut: true,
@@ -83,7 +82,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       const e = pick.entry;
       d.session.reopen(e.state, e.uri ? { text: e.state.problem, document: { uri: e.uri, languageId: '', start: 0, end: 0, original: e.state.problem } } : undefined);
     }),
-    reg('reasonflux.selectModel', () => selectModel(d.keys, (url) => promptForKey(d.keys, url))),
+    reg('reasonflux.selectModel', async () => (await import('../models/select.js')).selectModel(d.keys, (url) => promptForKey(d.keys, url))),
     reg('reasonflux.setApiKey', async () => {
       let baseUrl = readSettings().endpointBaseUrl;
       if (!baseUrl) {
@@ -97,7 +96,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       }
       if (!baseUrl.trim()) return;
       if (await promptForKey(d.keys, baseUrl)) {
-        void vscode.window.showInformationMessage(vscode.l10n.t('API key stored for {0}.', describeEndpoint(baseUrl)));
+        void vscode.window.showInformationMessage(vscode.l10n.t('API key stored for {0}.', endpointLabel(baseUrl)));
       }
     }),
     reg('reasonflux.searchTemplates', () => searchTemplatesCommand(d.templates)),

@@ -4,15 +4,14 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { LlmError } from '../../core/llm/types.js';
-import { HintSession, solveProblem } from '../../core/reasoning/orchestrator.js';
+import type { HintSession } from '../../core/reasoning/orchestrator.js';
 import type { SolveEvent, SolveMode } from '../../core/reasoning/events.js';
 import type { FromWebview } from '../../webview/protocol.js';
 import { isSafeExternalLink } from '../../webview/protocol.js';
 import type { PanelState } from '../../webview/state.js';
 import { emptyState, reduce, stateToMarkdown } from '../../webview/state.js';
 import type { SolveHistory } from '../history/history.js';
-import { insertSolution, type InsertOutcome } from '../insert/insert.js';
-import { markdownToLatex } from '../insert/latex.js';
+import type { InsertOutcome } from '../insert/insert.js';
 import { describeError } from '../log.js';
 import { NoModelError, resolveModels, type ResolvedModels } from '../models/resolve.js';
 import { extractMacros } from '../panel/macros.js';
@@ -80,6 +79,8 @@ export class SessionManager {
       throw err;
     }
     const index = await this.d.templates.index();
+    // Loaded on first use, not at activation (keeps the extension's start-up light).
+    const { HintSession, solveProblem } = await import('../../core/reasoning/orchestrator.js');
     const runId = randomUUID();
     const run: Run = { runId, mode, source, abort: new AbortController() };
     this.run = run;
@@ -277,6 +278,7 @@ export class SessionManager {
       return null;
     }
     const index = await this.d.templates.index();
+    const { solveProblem } = await import('../../core/reasoning/orchestrator.js');
     let hidden: PanelState = emptyState({ mode: 'solve', problem: run.source.text });
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('ReasonFlux: solving to check your answer…'), cancellable: true },
@@ -300,11 +302,13 @@ export class SessionManager {
   async copy(format: 'latex' | 'markdown'): Promise<void> {
     const s = this.d.panel.state;
     const md = stateToMarkdown(s);
+    const { markdownToLatex } = await import('../insert/latex.js');
     await vscode.env.clipboard.writeText(format === 'latex' ? markdownToLatex(md) : md);
     this.d.panel.notice('info', format === 'latex' ? vscode.l10n.t('Copied as LaTeX.') : vscode.l10n.t('Copied as Markdown.'));
   }
 
   async insert(): Promise<InsertOutcome> {
+    const { insertSolution } = await import('../insert/insert.js');
     const outcome = await insertSolution(this.run?.source ?? this.restoredSource, this.d.panel.state);
     if (outcome === 'inserted') this.d.panel.notice('info', vscode.l10n.t('Inserted into the document.'));
     return outcome;
@@ -312,6 +316,11 @@ export class SessionManager {
 
   /** Source of a run reopened from history (its document, when it had one). */
   restoredSource: ProblemSource | undefined;
+
+  /** After a reload: lets "Insert into document" find the restored run's problem again by its text. */
+  adoptRestored(state: PanelState, uri: string): void {
+    this.restoredSource = { text: state.problem, document: { uri, languageId: '', start: 0, end: 0, original: state.problem } };
+  }
 
   /** Shows a history entry in the panel (no model call). */
   reopen(state: PanelState, source?: ProblemSource): void {

@@ -2,7 +2,7 @@
 // user file), reloaded on request. Search and reload commands.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { loadTemplateIndex, type LibraryResult } from '../../core/templates/library.js';
+import type { LibraryResult } from '../../core/templates/library.js';
 import type { TemplateIndex } from '../../core/templates/types.js';
 import { readSettings } from '../config.js';
 
@@ -39,7 +39,7 @@ export class TemplateService {
 
   async library(): Promise<LibraryResult> {
     if (this.loaded) return this.loaded;
-    this.loading ??= loadTemplateIndex(this.options()).then((r) => {
+    this.loading ??= import('../../core/templates/library.js').then(({ loadTemplateIndex }) => loadTemplateIndex(this.options())).then((r) => {
       this.loaded = r;
       for (const e of r.errors.slice(0, 20)) this.output.warn(`templates: ${e}`);
       this.output.info(`templates: ${r.templates.length} loaded`);

@@ -2,7 +2,6 @@
 // the untrusted-workspace rule) and the key in SecretStorage. A solver setting "vscode-lm:<id>" selects
 // a model from VS Code's Language Model API instead of an HTTP endpoint.
 import * as vscode from 'vscode';
-import { createOpenAiModel } from '../../core/llm/openai.js';
 import type { ChatModel } from '../../core/llm/types.js';
 import { readSettings } from '../config.js';
 import type { ApiKeyStore } from '../secrets/keys.js';
@@ -30,6 +29,7 @@ async function build(name: string, baseUrl: string, keys: ApiKeyStore, timeoutMs
     return createLmModel(found[0]);
   }
   if (!baseUrl) throw new NoModelError(vscode.l10n.t('No model endpoint is set.'));
+  const { createOpenAiModel } = await import('../../core/llm/openai.js');
   return createOpenAiModel({ baseUrl, model: name, apiKey: await keys.get(baseUrl), timeoutMs });
 }
 

@@ -5,6 +5,7 @@ import { describeEndpoint, listModels } from '../../core/llm/openai.js';
 import { LlmError } from '../../core/llm/types.js';
 import { SECTION, readSettings } from '../config.js';
 import type { ApiKeyStore } from '../secrets/keys.js';
+import { validateBaseUrl } from './validate.js';
 import { listLmModels, lmModelSetting } from './vscodeLm.js';
 
 export const PRESETS: ReadonlyArray<{ label: string; baseUrl: string; needsKey: boolean }> = [
@@ -15,18 +16,6 @@ export const PRESETS: ReadonlyArray<{ label: string; baseUrl: string; needsKey: 
 ];
 
 type EndpointPick = vscode.QuickPickItem & { baseUrl?: string; needsKey?: boolean; kind2: 'preset' | 'custom' | 'lm' };
-
-/** Validates a base URL typed by the user; returns an error message or undefined. */
-export function validateBaseUrl(value: string): string | undefined {
-  try {
-    const u = new URL(value.trim());
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') return vscode.l10n.t('Use an http:// or https:// URL.');
-    if (u.username || u.password) return vscode.l10n.t('Do not put credentials in the URL; use "ReasonFlux: Set API Key".');
-    return undefined;
-  } catch {
-    return vscode.l10n.t('Not a URL, e.g. http://localhost:11434/v1');
-  }
-}
 
 async function setUser(key: string, value: string): Promise<void> {
   await vscode.workspace.getConfiguration(SECTION).update(key, value, vscode.ConfigurationTarget.Global);

@@ -70,9 +70,16 @@ export class TrajectoryPanel implements vscode.Disposable {
   }
 
   /** Takes over a panel restored by VS Code after a reload. */
-  restore(panel: vscode.WebviewPanel, saved: unknown): void {
-    const s = (saved as { panel?: unknown } | undefined)?.panel;
-    if (isPanelState(s)) {
+  /**
+   * Takes over a panel restored by VS Code after a reload. `latest` (the newest history entry) wins over
+   * the webview's saved state when it is newer: the workbench may have persisted that state before the
+   * last run finished.
+   */
+  restore(panel: vscode.WebviewPanel, saved: unknown, latest?: PanelState): void {
+    const fromWebview = (saved as { panel?: unknown } | undefined)?.panel;
+    let s: PanelState | undefined = isPanelState(fromWebview) ? fromWebview : undefined;
+    if (latest && (!s || (latest.startedAt ?? 0) > (s.startedAt ?? 0))) s = latest;
+    if (s) {
       this._state = s.status === 'running' || s.status === 'paused' ? { ...s, status: 'cancelled', phase: 'done' } : s;
     }
     panel.webview.options = this.webviewOptions();

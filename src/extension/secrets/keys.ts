@@ -1,10 +1,19 @@
 // API keys in VS Code's SecretStorage, one per endpoint. Never in settings, logs, events or the webview.
 import type * as vscode from 'vscode';
-import { describeEndpoint } from '../../core/llm/openai.js';
+
+/** An endpoint as shown to users and used to name its secret: scheme, host, path (no credentials, query). */
+export function endpointLabel(baseUrl: string): string {
+  try {
+    const u = new URL(baseUrl.trim());
+    return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return baseUrl.trim().replace(/\/\/[^/@]*@/, '//').replace(/[?#].*$/, '');
+  }
+}
 
 /** Secret name for an endpoint: its scheme, host and path (credentials and query stripped). */
 export function secretKeyFor(baseUrl: string): string {
-  return `reasonflux.apiKey:${describeEndpoint(baseUrl.trim()).toLowerCase()}`;
+  return `reasonflux.apiKey:${endpointLabel(baseUrl).toLowerCase()}`;
 }
 
 export class ApiKeyStore {

@@ -104,6 +104,7 @@ describe('editor: the trajectory panel in the workbench', () => {
     const view = wb.webview();
     await view.locator('li.step .work', { hasText: 'Careful' }).first().waitFor({ timeout: 90_000 });
     await view.locator('#final-answer .katex').first().waitFor({ timeout: 90_000 });
+    await view.locator('li.step').nth(1).locator('.work').scrollIntoViewIfNeeded();
     await wb.screenshot('editor-03-panel-hostile');
     // (VS Code's own #_vscodeApiScript is injected by the host, not by the content.)
     const active = view.locator('img, script:not([nonce]):not(#_vscodeApiScript), iframe, a[href], style:not([nonce]):not(#_defaultStyles)');
@@ -113,5 +114,15 @@ describe('editor: the trajectory panel in the workbench', () => {
     assert.match(await view.locator('li.step').nth(1).innerText(), /<script>/, 'the tag is shown as text');
     assert.ok((await view.locator('li.step').nth(1).locator('.math-source').count()) >= 1, 'the macro bomb shows as source');
     assert.ok((await view.locator('li.step').nth(1).locator('.katex').count()) >= 3, 'the other formulas render');
+  });
+
+  it('survives a window reload (webview state + panel serializer)', async () => {
+    await wb.page.reload({ waitUntil: 'domcontentloaded' });
+    await wb.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    const view = wb.webview();
+    await view.locator('#final-answer .katex').first().waitFor({ timeout: 60_000 });
+    assert.equal(await view.locator('li.step').count(), 2);
+    assert.match(await view.locator('li.step').nth(1).innerText(), /Careful/);
+    await wb.screenshot('editor-04-panel-restored');
   });
 });

@@ -65,3 +65,19 @@ test('theorems, definitions, proofs and worked examples are not problems', () =>
   const md = '## Example 1\n\nFind $1+1$.\n\n1. Compute $2+2$.\n\n## Solution\n\nIt is 2.\n\n```python\n# Problem 1. Find x\n```\n';
   assert.deepEqual(detectProblems(md, 'markdown'), []);
 });
+
+test('false-positive guards: install steps, quoted remarks, wrapped prose in lists', () => {
+  const readme = '# Setup\n\n1. Install the package with npm.\n2. Use the command line to build it.\n3. Check that it works.\n';
+  assert.deepEqual(detectProblems(readme, 'markdown'), []);
+  const quote = '# Notes\n\nThe sum $1+2$ is $3$.\n\n> Why does this work? Because addition is associative, as we saw.\n';
+  assert.deepEqual(detectProblems(quote, 'markdown'), []);
+  const tex = '\\begin{itemize}\n\\item The map is continuous, and in the next section we\nshow that it is open.\n\\item It is a bijection.\n\\end{itemize}\n';
+  assert.deepEqual(detectProblems(tex, 'latex'), []);
+});
+
+test('items under an Exercises heading count even without a task verb', () => {
+  const md = '## Exercises\n\n- $\\int_0^1 x^2\\,dx$\n- $\\lim_{x\\to 0} \\frac{\\sin x}{x}$\n\n## Notes\n\n- a remark\n';
+  assert.deepEqual(detectProblems(md, 'markdown').map((p) => [p.startLine, p.kind]), [[2, 'item'], [3, 'item']]);
+  const tex = '\\section*{Übungen}\n\\begin{enumerate}\n\\item $2^{10}$\n\\item $\\sqrt{144}$\n\\end{enumerate}\n';
+  assert.deepEqual(detectProblems(tex, 'latex').map((p) => p.startLine), [2, 3]);
+});
