@@ -1,6 +1,9 @@
 // Builds the four entry points into dist/. `vscode` stays external (provided by the host).
 import * as esbuild from 'esbuild';
-import { chmodSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -50,5 +53,24 @@ if (watch) {
     for (const [file, info] of Object.entries(r.metafile.outputs)) {
       if (file.endsWith('.js')) console.log(`built ${file} ${(info.bytes / 1024).toFixed(0)} KiB`);
     }
+  }
+  buildLibrary();
+}
+
+/**
+ * dist/library.json: the built-in templates validated and analysed once (scripts/build-library.ts), so the
+ * extension, server and CLI start retrieval without parsing, validating and tokenising 500+ templates.
+ */
+function buildLibrary() {
+  const tmp = mkdtempSync(join(tmpdir(), 'reasonflux-build-library-'));
+  try {
+    const script = join(tmp, 'build-library.cjs');
+    esbuild.buildSync({
+      entryPoints: ['scripts/build-library.ts'], outfile: script, bundle: true, platform: 'node', format: 'cjs',
+      target: 'node20', logLevel: 'warning',
+    });
+    execFileSync(process.execPath, [script, 'templates', 'dist/library.json'], { stdio: 'inherit' });
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
   }
 }

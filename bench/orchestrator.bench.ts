@@ -3,12 +3,15 @@
 //  (b) the scripted OpenAI-compatible HTTP server with the real SDK (model time = the HTTP calls). The
 //      server runs in a worker thread, like a real model server runs elsewhere: in the same thread its
 //      own work (writing and closing responses) would land between calls and be counted as overhead.
-// Overhead = run wall time (measured here, around the whole generator, every event consumed) − model time
-// (request start → last chunk, summed over the run's calls). The share is overhead / wall per run; p50
-// and mean over the runs are printed, after warm-up runs. The breakdown shows where the overhead sits
-// (before the first call, in the gaps between calls, after the last one). A stricter figure also counts
-// the orchestrator's per-chunk work during a call as overhead (only time inside the model's iterator is
-// model time). Prints numbers; asserts nothing.
+// Overhead = run wall time − model time, both measured here, outside the orchestrator (its own stats are
+// not trusted for this): wall = solveProblem() called → its generator returned, every event consumed;
+// model time = request start → last chunk of each call, summed (a wrapper around the models records it).
+// The share is overhead / wall per run; p50 and mean over the runs are printed, after warm-up runs. The
+// goal applies to (b); (a)'s model is free, so its share only says the orchestrator is the whole cost.
+// The breakdown shows where the overhead sits: before the first call, in each gap between calls (in call
+// order: plan → step 1, step 1 → its evaluation, evaluation → step 2, …), after the last call. A stricter
+// figure also counts the orchestrator's per-chunk work during a call as overhead (then only the time
+// spent inside the model's iterator is model time). Prints numbers; asserts nothing.
 import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import type { ChatModel, ChatRequest } from '../src/core/llm/types.js';
 import { createOpenAiModel } from '../src/core/llm/openai.js';
@@ -117,10 +120,11 @@ function timed(model: ChatModel, clock: CallClock): ChatModel {
 
 interface RunSample {
   wall: number; // measured here: solveProblem() called → its generator returned, every event consumed
-  model: number; // the orchestrator's stats.modelMs: request start → last chunk, summed over calls
+  model: number; // request start → last chunk, summed over calls
   inside: number; // time inside the models' iterators only
   before: number; // run start → first request
   between: number; // summed gaps: last chunk of one call → start of the next request
+  gaps: number[]; // each gap, in call order
   after: number; // last chunk of the last call → run end
 }
 
@@ -146,14 +150,17 @@ async function measure(label: string, runs: number, warmup: number, make: () => 
     if (i < warmup) continue;
     const s = r.value.stats;
     const sp = clock.spans;
-    let between = 0;
-    for (let j = 1; j < sp.length; j++) between += sp[j]![0] - sp[j - 1]![1];
+    const gaps: number[] = [];
+    for (let j = 1; j < sp.length; j++) gaps.push(sp[j]![0] - sp[j - 1]![1]);
+    const between = gaps.reduce((a, b) => a + b, 0);
+    if (sp.length !== s.calls) throw new Error(`bench: ${sp.length} timed calls but the run reports ${s.calls}`);
     samples.push({
       wall: t1 - t0,
-      model: s.modelMs,
+      model: sp.reduce((a, [from, to]) => a + to - from, 0),
       inside: clock.insideModel,
       before: sp.length ? sp[0]![0] - t0 : 0,
       between,
+      gaps,
       after: sp.length ? t1 - sp[sp.length - 1]![1] : 0,
     });
     calls += s.calls;
@@ -174,6 +181,7 @@ async function measure(label: string, runs: number, warmup: number, make: () => 
       row('OVERHEAD = wall − model time', oh),
       row('  of which before the first call', samples.map((x) => x.before)),
       row('  between calls (all gaps)', samples.map((x) => x.between)),
+      `    each gap in call order (p50, µs)    ${samples[0]!.gaps.map((_, j) => (1000 * pct(samples.map((x) => x.gaps[j] ?? 0), 50)).toFixed(0)).join(' ')}`,
       row('  after the last call', samples.map((x) => x.after)),
       row('OVERHEAD SHARE of wall', share, 2, '% '),
       row('strict overhead (wall − inside model)', ohStrict),

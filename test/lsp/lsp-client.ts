@@ -53,11 +53,13 @@ export interface StartOptions {
   capabilities?: ClientCapabilities;
   /** Answer for workspace/configuration (when the client advertises the capability). */
   configuration?: unknown;
+  /** Node options for the server process, e.g. ['--expose-gc'] for the memory benchmark. */
+  execArgv?: string[];
 }
 
 export async function startSession(opts: StartOptions = {}): Promise<LspSession> {
   ensureBuilt();
-  const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(opts.execArgv ?? []), SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (b: Buffer) => {
     err += b.toString();

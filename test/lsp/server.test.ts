@@ -17,12 +17,13 @@ import { ROOT, startSession, uriOf, type LspSession } from './lsp-client.js';
 
 const fixture = (name: string) => readFileSync(join(ROOT, 'test', 'fixtures', 'detect', name), 'utf8');
 let s: LspSession;
+let closed = false;
 
 before(async () => {
   s = await startSession();
 });
 after(async () => {
-  await s?.close();
+  if (s && !closed) await s.close();
 });
 
 test('didOpen publishes one diagnostic per stated problem', async () => {
@@ -177,4 +178,10 @@ test('custom stats request reports memory', async () => {
   const stats = await s.conn.sendRequest<{ heapUsed: number; rss: number; documents: number }>('reasonflux/stats', {});
   assert.ok(stats.heapUsed > 0 && stats.rss >= stats.heapUsed);
   assert.ok(stats.documents >= 1);
+});
+
+test('shutdown then exit ends the server with code 0', async () => {
+  closed = true;
+  assert.equal(await s.close(), 0);
+  assert.equal(s.stderr().includes('Error'), false, s.stderr());
 });

@@ -7,7 +7,7 @@ import type { DetectedProblem, ProblemKind } from './types.js';
 import { countBelow, DetectCancelledError, detach, newlinesIn, type Segment } from './segments.js';
 import {
   asksQuestion,
-  startsWithTask,
+  hasImperative,
   guessLanguage,
   introducesProblems,
   isContainerHeading,
@@ -797,21 +797,33 @@ function handleItems(ctx: Ctx, node: EnvNode, container: boolean, marker: 'item'
     if (ctx.out.length >= ctx.max) return;
     const m = marks[k]!;
     const end = k + 1 < marks.length ? marks[k + 1]!.start : listEnd;
-    if (!m.cache || m.cache.end !== end) {
-      const raw = ctx.text.slice(ctx.segStart + m.end, ctx.segStart + Math.min(end, m.end + 6000));
+    // A solution inside the item (exam class \begin{solution}) ends the statement and marks it solved.
+    let stmtEnd = end;
+    let solved = false;
+    for (const c of node.children) {
+      if (c.t !== 'env' || c.start <= m.start || c.start >= end) continue;
+      if (SOLUTION_ENV.test(c.name)) {
+        solved = true;
+        stmtEnd = c.start;
+        break;
+      }
+      if (SOLUTION_BOX.test(c.name) && hasContent(ctx, c)) {
+        solved = true;
+        break;
+      }
+    }
+    if (!m.cache || m.cache.end !== stmtEnd) {
+      const raw = ctx.text.slice(ctx.segStart + m.end, ctx.segStart + Math.min(stmtEnd, m.end + 6000));
       const text = detach(cleanLatex(raw.replace(/^\s*\[[^\]]*\]/, '')));
-      m.cache = { end, text, task: !!text && (startsWithTask(text) || asksQuestion(text.slice(0, 300))), language: guessLanguage(text) };
+      m.cache = { end: stmtEnd, text, task: !!text && (hasImperative(text) || asksQuestion(text.slice(0, 300))), language: guessLanguage(text) };
     }
     const { text, task } = m.cache;
     if (!text) continue;
     if (!(container || marker === 'question') && !task) continue;
-    const p = emitSpan(ctx, m.start, m.end, end, marker === 'question' ? 'question' : 'item', text, m.cache.language);
-    // A solution inside the item (exam class \begin{solution}) marks it solved.
-    for (const c of node.children) {
-      if (c.t === 'env' && c.start > m.start && c.start < end && (SOLUTION_ENV.test(c.name) || (SOLUTION_BOX.test(c.name) && hasContent(ctx, c)))) {
-        p.solved = true;
-        break;
-      }
+    const p = emitSpan(ctx, m.start, m.end, stmtEnd, marker === 'question' ? 'question' : 'item', text, m.cache.language);
+    if (solved) {
+      p.solved = true;
+      p.blockEndOffset = ctx.segStart + end;
     }
     ctx.out.push(p);
   }

@@ -83,6 +83,19 @@ const GENERIC_STEPS: PlanStep[] = [
   { goal: 'Check the result and state the final answer', method: '', query: '' },
 ];
 
+/**
+ * Runs `fn` once the event loop is idle (Node: an immediate, which runs as soon as the loop waits for
+ * I/O; elsewhere a zero timer). Returns a function that cancels it.
+ */
+function whenIdle(fn: () => void): () => void {
+  if (typeof setImmediate === 'function') {
+    const h = setImmediate(fn);
+    return () => clearImmediate(h);
+  }
+  const t = setTimeout(fn, 0);
+  return () => clearTimeout(t);
+}
+
 /** Shared machinery: model calls with accounting, retrieval, cancellation. */
 class Engine {
   readonly stats: SolveStats = {
@@ -295,8 +308,8 @@ class Engine {
     };
   }
 
-  /** Prefetched retrievals by step key: the result, or the pending immediate that will compute it. */
-  private readonly prefetched = new Map<string, { result?: ReturnType<Engine['retrieve']>; pending?: NodeJS.Immediate }>();
+  /** Prefetched retrievals by step key: the result, or how to cancel the pending task that will compute it. */
+  private readonly prefetched = new Map<string, { result?: ReturnType<Engine['retrieve']>; cancel?: () => void }>();
 
   private static retrievalKey(step: PlanStep, k: number): string {
     return `${k}\u0000${step.method}\u0000${step.query}\u0000${step.goal}`;
@@ -312,9 +325,9 @@ class Engine {
     if (!step) return;
     const key = Engine.retrievalKey(step, k);
     if (this.prefetched.has(key)) return;
-    const entry: { result?: ReturnType<Engine['retrieve']>; pending?: NodeJS.Immediate } = {};
-    entry.pending = setImmediate(() => {
-      entry.pending = undefined;
+    const entry: { result?: ReturnType<Engine['retrieve']>; cancel?: () => void } = {};
+    entry.cancel = whenIdle(() => {
+      entry.cancel = undefined;
       if (this.prefetched.get(key) === entry && !this.signal?.aborted) entry.result = this.retrieve(step, k);
     });
     this.prefetched.set(key, entry);
@@ -326,7 +339,7 @@ class Engine {
     const entry = this.prefetched.get(key);
     if (entry) {
       this.prefetched.delete(key);
-      if (entry.pending) clearImmediate(entry.pending);
+      entry.cancel?.();
       if (entry.result) return entry.result;
     }
     return this.retrieve(step, k);
@@ -334,7 +347,7 @@ class Engine {
 
   /** Drops prefetches that have not run yet (the run is over). */
   cancelPrefetches(): void {
-    for (const entry of this.prefetched.values()) if (entry.pending) clearImmediate(entry.pending);
+    for (const entry of this.prefetched.values()) entry.cancel?.();
     this.prefetched.clear();
   }
 

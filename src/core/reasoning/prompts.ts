@@ -82,12 +82,44 @@ export const EVALUATION_FORMAT = `{
   "progress": 0.0-1.0
 }`;
 
-function work(done: readonly { goal: string; text: string }[]): string {
-  if (done.length === 0) return '(nothing yet)';
-  const parts = done.map((s, i) => `### Step ${i + 1}: ${s.goal}\n${s.text.trim()}`);
+type WorkItem = { goal: string; text: string };
+
+/**
+ * Renderings of the work so far, per list of steps. The orchestrator appends to one list as steps are
+ * accepted and quotes it in every later prompt (twice per step): each step is rendered once, and the
+ * whole text is rebuilt only when the list changed. Steps are compared by identity, and by goal and text
+ * (so a list changed in place is rendered afresh, never served stale).
+ */
+const workCache = new WeakMap<readonly WorkItem[], { items: WorkItem[]; goals: string[]; texts: string[]; parts: string[]; out: string }>();
+
+function renderWork(parts: readonly string[]): string {
   let out = parts.join('\n\n');
   if (out.length > MAX_WORK_CHARS) out = '[earlier work elided]\n…' + out.slice(out.length - MAX_WORK_CHARS);
   return out;
+}
+
+function work(done: readonly WorkItem[]): string {
+  if (done.length === 0) return '(nothing yet)';
+  let c = workCache.get(done);
+  if (!c) workCache.set(done, (c = { items: [], goals: [], texts: [], parts: [], out: '' }));
+  let same = c.items.length === done.length;
+  // Keep the longest unchanged prefix; render the rest.
+  let n = 0;
+  while (n < done.length && n < c.items.length && c.items[n] === done[n] && c.goals[n] === done[n]!.goal && c.texts[n] === done[n]!.text) n++;
+  if (n < c.items.length) {
+    c.items.length = c.goals.length = c.texts.length = c.parts.length = n;
+    same = false;
+  }
+  for (let i = n; i < done.length; i++) {
+    const s = done[i]!;
+    c.items.push(s);
+    c.goals.push(s.goal);
+    c.texts.push(s.text);
+    c.parts.push(`### Step ${i + 1}: ${s.goal}\n${s.text.trim()}`);
+    same = false;
+  }
+  if (!same || !c.out) c.out = renderWork(c.parts);
+  return c.out;
 }
 
 function planText(plan: Plan): string {

@@ -27,30 +27,126 @@ export interface Bm25Hit {
 /** A document is one list of (already analysed) terms per field, in the order of the field specs. */
 export type Bm25Document = ReadonlyArray<readonly string[]>;
 
+/** Documents whose terms are already interned: field f of document d lists indexes into `termNames`. */
+export interface InternedDocuments {
+  /** Distinct terms; may include terms no document uses. */
+  termNames: readonly string[];
+  docs: ReadonlyArray<ReadonlyArray<ArrayLike<number>>>;
+}
+
+/** The query-ready postings of a built index (see Bm25Index.postings), e.g. to store it precomputed. */
+export interface Bm25Postings {
+  /** Term of each id. */
+  termNames: readonly string[];
+  docCount: number;
+  k1: number;
+  /** Postings of term t: [offsets[t], offsets[t+1]) of docs / weights / masks, documents ascending. */
+  offsets: Uint32Array;
+  docs: Uint32Array;
+  weights: Float32Array;
+  masks: Uint16Array;
+}
+
 export class Bm25Index {
   readonly fields: readonly FieldSpec[];
-  readonly docCount: number;
+  private nDocs: number;
+  readonly k1: number;
   private readonly termIds = new Map<string, number>();
   // Postings of term t live in [offsets[t], offsets[t+1]) of docs / weights / masks (docs ascending).
-  private offsets!: Uint32Array;
-  private docs!: Uint32Array;
-  private weights!: Float32Array;
-  private masks!: Uint16Array;
-  private readonly scores: Float64Array;
-  private readonly touchedMask: Uint16Array;
-  private readonly touched: Uint32Array;
+  private offsets: Uint32Array = new Uint32Array(1);
+  private docs: Uint32Array = new Uint32Array(0);
+  private weights: Float32Array = new Float32Array(0);
+  private masks: Uint16Array = new Uint16Array(0);
+  private scores: Float64Array;
+  private touchedMask: Uint16Array;
+  private touched: Uint32Array;
 
-  constructor(documents: readonly Bm25Document[], fields: readonly FieldSpec[], options: Bm25Options = {}) {
+  /**
+   * `documents`: per document, the analysed terms of each field (in the order of `fields`); or documents
+   * already interned (`InternedDocuments`), which gives exactly the same index for the same terms.
+   */
+  constructor(documents: readonly Bm25Document[] | InternedDocuments, fields: readonly FieldSpec[], options: Bm25Options = {}) {
     if (fields.length > 16) throw new RangeError('Bm25Index supports at most 16 fields');
     this.fields = fields;
-    this.docCount = documents.length;
-    this.scores = new Float64Array(documents.length);
-    this.touchedMask = new Uint16Array(documents.length);
-    this.touched = new Uint32Array(documents.length);
-    this.build(documents, options.k1 ?? 1.2);
+    this.k1 = options.k1 ?? 1.2;
+    let idDocs: ReadonlyArray<ReadonlyArray<ArrayLike<number>>>;
+    if (Array.isArray(documents)) {
+      // Intern terms to integer ids (first occurrence order), then build from ids.
+      const strDocs = documents as readonly Bm25Document[];
+      const out: number[][][] = new Array(strDocs.length);
+      for (let d = 0; d < strDocs.length; d++) {
+        const doc = strDocs[d]!;
+        const fieldIds: number[][] = new Array(fields.length);
+        for (let f = 0; f < fields.length; f++) {
+          const terms = doc[f] ?? [];
+          const ids: number[] = new Array(terms.length);
+          for (let i = 0; i < terms.length; i++) ids[i] = this.intern(terms[i]!);
+          fieldIds[f] = ids;
+        }
+        out[d] = fieldIds;
+      }
+      idDocs = out;
+    } else {
+      const { termNames, docs } = documents as InternedDocuments;
+      for (let t = 0; t < termNames.length; t++) this.termIds.set(termNames[t]!, t);
+      if (this.termIds.size !== termNames.length) throw new RangeError('Bm25Index: duplicate term names');
+      idDocs = docs;
+    }
+    this.nDocs = idDocs.length;
+    this.scores = new Float64Array(idDocs.length);
+    this.touchedMask = new Uint16Array(idDocs.length);
+    this.touched = new Uint32Array(idDocs.length);
+    this.build(idDocs, this.termIds.size, this.k1);
   }
 
-  private build(documents: readonly Bm25Document[], k1: number): void {
+  /**
+   * An index from postings saved earlier (`postings`) for the same fields. Checks the arrays' shapes and
+   * ranges (throws RangeError when they do not fit), so a corrupt file cannot make queries misbehave.
+   */
+  static fromPostings(p: Bm25Postings, fields: readonly FieldSpec[]): Bm25Index {
+    const nTerms = p.termNames.length;
+    const total = p.docs.length;
+    const ok =
+      p.offsets.length === nTerms + 1 && p.offsets[0] === 0 && p.offsets[nTerms] === total &&
+      p.weights.length === total && p.masks.length === total && Number.isInteger(p.docCount) && p.docCount >= 0;
+    if (!ok) throw new RangeError('Bm25Index.fromPostings: inconsistent postings');
+    for (let t = 0; t < nTerms; t++) if (p.offsets[t]! > p.offsets[t + 1]!) throw new RangeError('Bm25Index.fromPostings: offsets not ascending');
+    for (let i = 0; i < total; i++) if (p.docs[i]! >= p.docCount) throw new RangeError('Bm25Index.fromPostings: document out of range');
+    const index = new Bm25Index({ termNames: p.termNames, docs: [] }, fields, { k1: p.k1 });
+    index.nDocs = p.docCount;
+    index.scores = new Float64Array(p.docCount);
+    index.touchedMask = new Uint16Array(p.docCount);
+    index.touched = new Uint32Array(p.docCount);
+    index.offsets = p.offsets;
+    index.docs = p.docs;
+    index.weights = p.weights;
+    index.masks = p.masks;
+    return index;
+  }
+
+  /** The built postings (shared, not copied: do not modify). */
+  postings(): Bm25Postings {
+    return {
+      termNames: [...this.termIds.keys()],
+      docCount: this.nDocs,
+      k1: this.k1,
+      offsets: this.offsets,
+      docs: this.docs,
+      weights: this.weights,
+      masks: this.masks,
+    };
+  }
+
+  private intern(term: string): number {
+    let id = this.termIds.get(term);
+    if (id === undefined) {
+      id = this.termIds.size;
+      this.termIds.set(term, id);
+    }
+    return id;
+  }
+
+  private build(documents: ReadonlyArray<ReadonlyArray<ArrayLike<number>>>, nTerms: number, k1: number): void {
     const nf = this.fields.length;
     const avgLen = new Float64Array(nf);
     for (const d of documents) for (let f = 0; f < nf; f++) avgLen[f]! += d[f]?.length ?? 0;
@@ -58,9 +154,9 @@ export class Bm25Index {
 
     // Pass 1, per document: term → pseudo-frequency (sum over fields of boost·tf / length norm) and field
     // mask, accumulated in scratch arrays indexed by term id, then appended to flat per-document lists.
-    let tfAcc = new Float64Array(1024);
-    let maskAcc = new Uint16Array(1024);
-    const df: number[] = [];
+    const tfAcc = new Float64Array(nTerms);
+    const maskAcc = new Uint16Array(nTerms);
+    const df = new Uint32Array(nTerms);
     const docStart: number[] = [0];
     const flatTerm: number[] = [];
     const flatTf: number[] = [];
@@ -69,26 +165,14 @@ export class Bm25Index {
     for (const d of documents) {
       seen.length = 0;
       for (let f = 0; f < nf; f++) {
-        const terms = d[f] ?? [];
-        if (terms.length === 0) continue;
+        const terms = d[f];
+        if (!terms || terms.length === 0) continue;
         const spec = this.fields[f]!;
         const add = spec.boost / (1 - spec.b + (spec.b * terms.length) / avgLen[f]!);
         const bit = 1 << f;
-        for (const term of terms) {
-          let id = this.termIds.get(term);
-          if (id === undefined) {
-            id = this.termIds.size;
-            this.termIds.set(term, id);
-            df.push(0);
-            if (id >= tfAcc.length) {
-              const t2 = new Float64Array(tfAcc.length * 2);
-              t2.set(tfAcc);
-              tfAcc = t2;
-              const m2 = new Uint16Array(maskAcc.length * 2);
-              m2.set(maskAcc);
-              maskAcc = m2;
-            }
-          }
+        for (let i = 0; i < terms.length; i++) {
+          const id = terms[i]!;
+          if (!(id >= 0 && id < nTerms)) throw new RangeError(`Bm25Index: term id ${id} out of range`);
           if (maskAcc[id] === 0) seen.push(id);
           tfAcc[id]! += add;
           maskAcc[id]! |= bit;
@@ -106,7 +190,6 @@ export class Bm25Index {
     }
 
     // Pass 2: postings grouped by term, documents ascending, with the query-independent BM25 weight.
-    const nTerms = this.termIds.size;
     const offsets = new Uint32Array(nTerms + 1);
     for (let t = 0; t < nTerms; t++) offsets[t + 1] = offsets[t]! + df[t]!;
     const total = offsets[nTerms]!;
@@ -131,6 +214,10 @@ export class Bm25Index {
     this.docs = docs;
     this.weights = weights;
     this.masks = masks;
+  }
+
+  get docCount(): number {
+    return this.nDocs;
   }
 
   get termCount(): number {

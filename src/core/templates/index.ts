@@ -1,5 +1,5 @@
 // The template retrieval index: BM25F with field boosts over a template library (see bm25.ts, tokenize.ts).
-import { Bm25Index, type Bm25Hit, type FieldSpec } from './bm25.js';
+import { Bm25Index, type Bm25Hit, type Bm25Postings, type FieldSpec, type InternedDocuments } from './bm25.js';
 import { analyze } from './tokenize.js';
 import type { SearchOptions, TemplateIndex, TemplateMatch, ThoughtTemplate } from './types.js';
 
@@ -26,6 +26,27 @@ export interface IndexOptions {
    * subject instead of a third variant of the same one; a clearly better match still wins.
    */
   diversity?: number;
+  /**
+   * Templates analysed ahead of time (e.g. the built-in library precomputed at build time, see
+   * precomputed.ts). Used only when `fields` match; other templates are analysed here. Results are the
+   * same as analysing everything here.
+   */
+  preAnalyzed?: PreAnalyzed;
+}
+
+/** Templates analysed ahead of time, with their term ids per indexed field (indexes into `termNames`). */
+export interface PreAnalyzed {
+  /** The fields, in order, the analysis was made for. */
+  fields: readonly FieldSpec[];
+  termNames: readonly string[];
+  /** Term ids of each field of a template analysed ahead of time (by object identity), else undefined. */
+  docOf(t: ThoughtTemplate): ReadonlyArray<ArrayLike<number>> | undefined;
+  /**
+   * Optional: the postings built over exactly `templates` (same objects, same order) with these fields and
+   * `postings.k1`. Used as they are when the index is built over that same list.
+   */
+  templates?: readonly ThoughtTemplate[];
+  postings?: Bm25Postings;
 }
 
 export const DEFAULT_DIVERSITY = 0.3;
@@ -70,19 +91,13 @@ class Bm25TemplateIndex implements TemplateIndex {
     this.templates = templates;
     for (const t of templates) this.byId.set(t.id, t);
     const fields = options.fields ?? DEFAULT_FIELDS;
-    // Chapters, sections and subjects repeat across templates: analyse each distinct short text once.
-    const seen = new Map<string, string[]>();
-    const analyzeField = (text: string): string[] => {
-      if (text.length > 80) return analyze(text);
-      let terms = seen.get(text);
-      if (!terms) {
-        terms = analyze(text);
-        seen.set(text, terms);
-      }
-      return terms;
-    };
-    const docs = templates.map((t) => fields.map((f) => analyzeField(fieldText(t, f.name))));
-    this.bm25 = new Bm25Index(docs, fields, { k1: options.k1 ?? DEFAULT_K1 });
+    const k1 = options.k1 ?? DEFAULT_K1;
+    const pre = options.preAnalyzed && sameFields(options.preAnalyzed.fields, fields) ? options.preAnalyzed : undefined;
+    if (pre?.postings && pre.templates && pre.postings.k1 === k1 && sameList(pre.templates, templates)) {
+      this.bm25 = Bm25Index.fromPostings(pre.postings, fields);
+    } else {
+      this.bm25 = new Bm25Index(analyzeTemplates(templates, fields, pre), fields, { k1 });
+    }
     this.subjectKeys = templates.map((t) => new Set(t.subjects.map(subjectKey)));
     this.diversity = Math.min(1, Math.max(0, options.diversity ?? DEFAULT_DIVERSITY));
   }
@@ -149,6 +164,67 @@ class Bm25TemplateIndex implements TemplateIndex {
   all(): readonly ThoughtTemplate[] {
     return this.templates;
   }
+}
+
+function sameFields(a: readonly FieldSpec[], b: readonly FieldSpec[]): boolean {
+  return a.length === b.length && b.every((f, i) => f.name === a[i]!.name && f.boost === a[i]!.boost && f.b === a[i]!.b);
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Analyses the indexed fields of templates and interns their terms (ids in first-occurrence order after
+ * those of `pre`). Templates found in `pre.docs` reuse that analysis.
+ */
+export function analyzeTemplates(
+  templates: readonly ThoughtTemplate[],
+  fields: readonly FieldSpec[] = DEFAULT_FIELDS,
+  pre?: PreAnalyzed,
+): InternedDocuments & { docs: Array<ReadonlyArray<ArrayLike<number>>> } {
+  const termNames: string[] = pre ? [...pre.termNames] : [];
+  let ids: Map<string, number> | undefined;
+  const termIds = (): Map<string, number> => {
+    if (!ids) {
+      ids = new Map();
+      for (let t = 0; t < termNames.length; t++) ids.set(termNames[t]!, t);
+    }
+    return ids;
+  };
+  // Chapters, sections and subjects repeat across templates: analyse and intern each distinct short text once.
+  const seen = new Map<string, number[]>();
+  const internText = (text: string): number[] => {
+    const short = text.length <= 80;
+    if (short) {
+      const hit = seen.get(text);
+      if (hit) return hit;
+    }
+    const map = termIds();
+    const terms = analyze(text);
+    const out: number[] = new Array(terms.length);
+    for (let i = 0; i < terms.length; i++) {
+      const term = terms[i]!;
+      let id = map.get(term);
+      if (id === undefined) {
+        id = termNames.length;
+        termNames.push(term);
+        map.set(term, id);
+      }
+      out[i] = id;
+    }
+    if (short) seen.set(text, out);
+    return out;
+  };
+  const docs: Array<ReadonlyArray<ArrayLike<number>>> = new Array(templates.length);
+  for (let d = 0; d < templates.length; d++) {
+    const t = templates[d]!;
+    const known = pre?.docOf(t);
+    docs[d] = known ?? fields.map((f) => internText(fieldText(t, f.name)));
+  }
+  return { termNames, docs };
 }
 
 function subjectKey(s: string): string {

@@ -2,8 +2,9 @@
 // (a workspace folder and a single file); user entries win by id. Plus a watcher that reloads on change.
 import { existsSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
-import { createTemplateIndex } from './index.js';
+import { createTemplateIndex, type PreAnalyzed } from './index.js';
 import { loadTemplateDir, loadTemplateDirSync, loadTemplateFile, loadTemplateFileSync, type LoadResult } from './loader.js';
+import { loadPrecomputed, loadPrecomputedSync, type PrecomputedLibrary } from './precomputed.js';
 import type { TemplateIndex, ThoughtTemplate } from './types.js';
 
 export interface LibraryOptions {
@@ -13,6 +14,23 @@ export interface LibraryOptions {
   workspaceDir?: string;
   /** One user-chosen template file. */
   userFile?: string;
+  /**
+   * The built-in library precomputed at build time (validated templates and their analysed index fields,
+   * see precomputed.ts). Default: `library.json` beside the bundle (dist/), written by `npm run build`.
+   * It is used only when it matches the built-in folder's files byte for byte; `false` never uses it.
+   */
+  precomputed?: string | false;
+}
+
+/** `library.json` beside the running bundle (dist/library.json); from source there is none by default. */
+export function defaultPrecomputedFile(): string | undefined {
+  return typeof __dirname === 'string' ? resolve(__dirname, 'library.json') : undefined;
+}
+
+function precomputedFile(options: LibraryOptions): string | undefined {
+  if (options.precomputed === false) return undefined;
+  const file = options.precomputed ?? defaultPrecomputedFile();
+  return file && existsSync(file) ? file : undefined;
 }
 
 export interface LibraryResult {
@@ -52,27 +70,31 @@ export function mergeLayers(layers: readonly LoadResult[]): { templates: Thought
   return { templates: [...byId.values()], errors };
 }
 
-function finish(layers: LoadResult[]): LibraryResult {
+function finish(layers: LoadResult[], preAnalyzed?: PreAnalyzed): LibraryResult {
   const { templates, errors } = mergeLayers(layers);
-  return { index: createTemplateIndex(templates), templates, errors };
+  return { index: createTemplateIndex(templates, { preAnalyzed }), templates, errors };
 }
 
 /** Loads and merges the library and builds the retrieval index. Never throws for bad files. */
 export async function loadTemplateIndex(options: LibraryOptions = {}): Promise<LibraryResult> {
   const builtinDir = options.builtinDir ?? defaultBuiltinDir();
-  const layers = [await loadTemplateDir(builtinDir, 'builtin')];
+  const preFile = precomputedFile(options);
+  const pre: PrecomputedLibrary | undefined = preFile ? await loadPrecomputed(preFile, builtinDir) : undefined;
+  const layers = [pre ? pre.layer : await loadTemplateDir(builtinDir, 'builtin')];
   if (options.workspaceDir) layers.push(await loadTemplateDir(options.workspaceDir, 'workspace', true));
   if (options.userFile) layers.push(await loadTemplateFile(options.userFile, 'user-file'));
-  return finish(layers);
+  return finish(layers, pre?.preAnalyzed);
 }
 
 /** Synchronous variant (e.g. for the language server's start-up). */
 export function loadTemplateIndexSync(options: LibraryOptions = {}): LibraryResult {
   const builtinDir = options.builtinDir ?? defaultBuiltinDir();
-  const layers = [loadTemplateDirSync(builtinDir, 'builtin')];
+  const preFile = precomputedFile(options);
+  const pre = preFile ? loadPrecomputedSync(preFile, builtinDir) : undefined;
+  const layers = [pre ? pre.layer : loadTemplateDirSync(builtinDir, 'builtin')];
   if (options.workspaceDir) layers.push(loadTemplateDirSync(options.workspaceDir, 'workspace', true));
   if (options.userFile) layers.push(loadTemplateFileSync(options.userFile, 'user-file'));
-  return finish(layers);
+  return finish(layers, pre?.preAnalyzed);
 }
 
 export interface WatchOptions extends LibraryOptions {

@@ -391,3 +391,39 @@ function isAscii(s: string): boolean {
   // eslint-disable-next-line no-control-regex
   return !/[^\x00-\x7f]/.test(s);
 }
+
+/** Text exercising every rule of the analyser (LaTeX, phrases, concepts, stemming, CJK), for analyzerSignature. */
+const SIGNATURE_PROBE =
+  "Find the remainder when $3^{100} + 513^2 - 487^2$ is divided by 7; in how many ways can the committees be arranged? " +
+  'Let $f(g(x)) = \\frac{1}{2}\\sqrt{x}$, $1011_2$, $5!$, $|x-3| \\le 4$, $\\binom{7}{3}$, $30^\\circ$, $3x + 2 = 17$, $2+3i$, ' +
+  "$f^{-1}$, \\begin{pmatrix} 1 \\end{pmatrix}, 50\\% discount, √2 π ≤ °, greatest common divisor of the students' numbers, " +
+  'probabilities, counting, quickly, divided, organization, ＡＢＣ 余数 三角形的面积 確率 組み合わせ 나머지 경우의 수 확률.';
+
+let signature: string | undefined;
+
+/**
+ * A short fingerprint of the analyser: its tables and its output on a probe text. A precomputed index
+ * (precomputed.ts) is used only when it was analysed by an analyser with the same signature.
+ */
+export function analyzerSignature(): string {
+  if (signature !== undefined) return signature;
+  const text = JSON.stringify([
+    [...STOP_WORDS],
+    LATEX_WORDS,
+    CONCEPTS,
+    SYMBOL_WORDS,
+    DERIVATIONAL,
+    analyze(SIGNATURE_PROBE),
+    analyze(SIGNATURE_PROBE, { concepts: false }),
+  ]);
+  // Two 32-bit FNV-1a hashes with different offsets → 64 bits, plenty to tell analyser versions apart.
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x01000193) ^ (h2 >>> 15);
+  }
+  signature = `${(h1 >>> 0).toString(16).padStart(8, '0')}${(h2 >>> 0).toString(16).padStart(8, '0')}-${text.length}`;
+  return signature;
+}

@@ -78,14 +78,12 @@ export class SessionManager {
       }
       throw err;
     }
-    const index = await this.d.templates.index();
-    // Loaded on first use, not at activation (keeps the extension's start-up light).
-    const { HintSession, solveProblem } = await import('../../core/reasoning/orchestrator.js');
     const runId = randomUUID();
     const run: Run = { runId, mode, source, abort: new AbortController() };
     this.run = run;
     this.modelMessageShown = false;
 
+    // The panel opens at once; the template library and the engine load behind it.
     this.d.panel.reset(
       emptyState({
         runId,
@@ -102,6 +100,22 @@ export class SessionManager {
     this.d.panel.show(true);
     this.d.status.update(this.d.panel.state);
 
+    let loaded: [Awaited<ReturnType<TemplateService['index']>>, typeof import('../../core/reasoning/orchestrator.js')];
+    try {
+      loaded = await Promise.all([
+        this.d.templates.index(),
+        // Loaded on first use, not at activation (keeps the extension's start-up light).
+        import('../../core/reasoning/orchestrator.js'),
+      ]);
+    } catch (err) {
+      this.d.output.error(`loading the template library: ${describeError(err)}`);
+      if (this.run === run) this.d.panel.event(runId, { type: 'error', kind: 'internal', fatal: true, message: describeError(err) });
+      await this.finish(run);
+      return;
+    }
+    if (this.run !== run) return; // superseded while loading
+    if (run.abort.signal.aborted) return this.finish(run); // cancelled while loading
+    const [index, { HintSession, solveProblem }] = loaded;
     const options = { navigator: models.navigator, solver: models.solver, index, maxRounds: models.maxRounds, mode, signal: run.abort.signal, runId };
     if (mode === 'hint') {
       run.hint = new HintSession(source.text, options);

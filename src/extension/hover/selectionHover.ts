@@ -7,21 +7,10 @@ import type { ProblemRef } from '../../core/detect/types.js';
 import { problemAt } from '../commands/problem.js';
 import type { TemplateService } from '../commands/templates.js';
 import { featureFlags } from '../config.js';
+import { whatItAsks } from './asks.js';
 
 export const HOVER_COMMANDS = ['reasonflux.explain', 'reasonflux.hint', 'reasonflux.solve'] as const;
 const MAX_SELECTION = 4000;
-
-const TASK = /^(find|compute|calculate|determine|evaluate|prove|show|solve|simplify|how many|what|which|let|suppose|구하|증명|계산|求|证明|计算)/i;
-
-/** The sentence that states the task (a question, or an imperative), else the start of the text. */
-export function whatItAsks(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  const sentences = flat.match(/[^.?!。？！]+[.?!。？！]?/g) ?? [flat];
-  const question = sentences.find((s) => /[?？]/.test(s));
-  const task = [...sentences].reverse().find((s) => TASK.test(s.trim()));
-  const pick = (question ?? task ?? sentences[0] ?? flat).trim();
-  return pick.length > 300 ? `${pick.slice(0, 297)}…` : pick;
-}
 
 export function commandLink(command: (typeof HOVER_COMMANDS)[number], ref: ProblemRef): string {
   return `command:${command}?${encodeURIComponent(JSON.stringify([ref]))}`;

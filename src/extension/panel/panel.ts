@@ -78,7 +78,8 @@ export class TrajectoryPanel implements vscode.Disposable {
   restore(panel: vscode.WebviewPanel, saved: unknown, latest?: PanelState): void {
     const fromWebview = (saved as { panel?: unknown } | undefined)?.panel;
     let s: PanelState | undefined = isPanelState(fromWebview) ? fromWebview : undefined;
-    if (latest && (!s || (latest.startedAt ?? 0) > (s.startedAt ?? 0))) s = latest;
+    const savedMidRun = !!s && (s.status === 'running' || s.status === 'paused');
+    if (latest && (!s || (latest.startedAt ?? 0) > (s.startedAt ?? 0) || (latest.runId === s.runId && savedMidRun))) s = latest;
     if (s) {
       this._state = s.status === 'running' || s.status === 'paused' ? { ...s, status: 'cancelled', phase: 'done' } : s;
     }

@@ -51,17 +51,23 @@ describe('editor: the trajectory panel in the workbench', () => {
     await server?.close();
   });
 
-  async function solveSelection(): Promise<void> {
+  /** Returns the time of the keypress that starts the run. */
+  async function solveSelection(): Promise<number> {
     await wb.openFile('series.md');
     await wb.editorLine('Find $S$').click();
     await wb.page.keyboard.press('Control+L'); // select the whole (wrapped) line
     // The editor keybinding (the palette's Escape would clear the selection).
+    const t0 = Date.now();
     await wb.page.keyboard.press('Control+Alt+R');
+    return t0;
   }
 
   it('solves a selection and renders plan, templates, steps and the boxed answer with KaTeX', async () => {
-    await solveSelection();
+    const t0 = await solveSelection();
     const view = wb.webview();
+    // A number for the closing note (printed, not asserted): keypress → panel open with the problem rendered.
+    await view.locator('.problem .katex').first().waitFor({ timeout: 60_000 });
+    console.log(`panel open (keypress → problem rendered in the new panel): ${Date.now() - t0} ms`);
     await view.locator('#final-answer .katex').first().waitFor({ timeout: 90_000 });
     await wb.screenshot('editor-01-panel-solved');
     const steps = view.locator('li.step');
@@ -120,7 +126,12 @@ describe('editor: the trajectory panel in the workbench', () => {
     await wb.page.reload({ waitUntil: 'domcontentloaded' });
     await wb.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
     const view = wb.webview();
-    await view.locator('#final-answer .katex').first().waitFor({ timeout: 60_000 });
+    try {
+      await view.locator('#final-answer .katex').first().waitFor({ timeout: 60_000 });
+    } catch (err) {
+      await wb.screenshot('editor-04-panel-restore-failed');
+      throw err;
+    }
     assert.equal(await view.locator('li.step').count(), 2);
     assert.match(await view.locator('li.step').nth(1).innerText(), /Careful/);
     await wb.screenshot('editor-04-panel-restored');

@@ -31,7 +31,7 @@ test('human output lists problems; bad files get a clear error each, others stil
   const r = cli(join(fx, 'exam-class.tex'), bin, join(dir, 'missing.md'), join(dir, 'notes.txt'));
   assert.equal(r.status, 1);
   assert.match(r.stdout, /exam-class\.tex: 3 problems/);
-  assert.match(r.stdout, /^\s+10-13\s+question\s+solved/m);
+  assert.match(r.stdout, /^\s+10\s+question\s+solved\s+Prove that/m);
   assert.match(r.stderr, /x\.tex: looks like a binary file/);
   assert.match(r.stderr, /missing\.md: cannot read: ENOENT/);
   assert.match(r.stderr, /notes\.txt: not a LaTeX or Markdown file/);
