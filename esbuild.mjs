@@ -36,7 +36,12 @@ const builds = [
 ];
 
 mkdirSync('dist', { recursive: true });
+// One id per build, shared by the bundles and dist/library.json (src/core/templates/precomputed.ts).
+// Not in watch mode: there the bundles change without library.json being rewritten.
+const buildId = watch ? undefined : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+const define = buildId ? { __REASONFLUX_BUILD_ID__: JSON.stringify(buildId) } : {};
 const common = {
+  define,
   bundle: true, outdir: 'dist', sourcemap: true, minify: production, logLevel: 'warning',
   legalComments: 'linked', metafile: true,
 };
@@ -67,7 +72,7 @@ function buildLibrary() {
     const script = join(tmp, 'build-library.cjs');
     esbuild.buildSync({
       entryPoints: ['scripts/build-library.ts'], outfile: script, bundle: true, platform: 'node', format: 'cjs',
-      target: 'node20', logLevel: 'warning',
+      target: 'node20', logLevel: 'warning', define,
     });
     execFileSync(process.execPath, [script, 'templates', 'dist/library.json'], { stdio: 'inherit' });
   } finally {

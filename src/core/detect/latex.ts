@@ -38,7 +38,7 @@ export interface Mark {
   level?: number;
   title?: string;
   /** Item text facts, derived once (valid while the segment is reused). */
-  cache?: { end: number; text: string; task: boolean; language?: string };
+  cache?: { end: number; text: string; task: boolean; language?: string; title?: string };
 }
 export interface Decl {
   t: 'decl';
@@ -586,15 +586,20 @@ export interface LatexRuleOptions {
   maxProblems?: number;
 }
 
+const SOLUTION_BLOCK =
+  /\\begin\{(solutions?|sol|soln|proof|answers?|ans|loesung|lösung|solucion|solución|reponse|réponse|corrige|corrigé|beweis|preuve)(\*?)\}(?:[\s\S]*?\\end\{\1\2\}|[\s\S]*$)/gi;
+
 /** Plain-ish text of a LaTeX fragment: comments, labels and layout commands removed, math kept. */
 export function cleanLatex(src: string): string {
   let s = src.length > 6000 ? src.slice(0, 6000) : src;
   s = s.replace(/(^|[^\\])%[^\n]*/g, '$1');
   s = s.replace(/\\(?:label|ollabel|index|vspace|hspace|addpoints|droppoints)\*?(?:\[[^\]]*\])?\{[^{}]*\}/g, '');
   s = s.replace(/\\(?:noindent|medskip|bigskip|smallskip|newpage|clearpage|pagebreak|par|centering|fullwidth|newline)\b/g, ' ');
-  s = s.replace(/\\begin\{(?:enumerate|itemize|description|parts|subparts|choices|checkboxes|center|compactenum)\*?\}(?:\[[^\]]*\])?/g, '');
-  s = s.replace(/\\end\{(?:enumerate|itemize|description|parts|subparts|choices|checkboxes|center|compactenum)\*?\}/g, '');
-  s = s.replace(/\\begin\{(\w+or(?:box|lines))\}(?:\[[^\]]*\])?[\s\S]*?\\end\{\1\}/g, '');
+  s = s.replace(/\\begin\{(?:enumerate|itemize|description|parts|subparts|subsubparts|choices|checkboxes|oneparchoices|oneparcheckboxes|center|compactenum|compactitem)\*?\}(?:\[[^\]]*\])?/g, '');
+  s = s.replace(/\\end\{(?:enumerate|itemize|description|parts|subparts|subsubparts|choices|checkboxes|oneparchoices|oneparcheckboxes|center|compactenum|compactitem)\*?\}/g, '');
+  s = s.replace(/\\begin\{(\w+or(?:box|lines|emptybox|dottedlines|grid))\}(?:\[[^\]]*\])?[\s\S]*?\\end\{\1\}/g, '');
+  // Solutions given inside the statement (e.g. under a sub-part) are not part of what is asked.
+  s = s.replace(SOLUTION_BLOCK, '');
   s = s.replace(/\\(?:item|part|subpart|choice|CorrectChoice)\b(?:\[([^\]]*)\])?/g, (_m, l: string | undefined) => `\n${l ? l + ' ' : '- '}`);
   for (let k = 0; k < 2; k++) s = s.replace(/\\(?:textbf|textit|emph|underline|textrm|textsf|texttt|textsc|mbox)\{([^{}]*)\}/g, '$1');
   s = s.replace(/\\\\(?:\[[^\]]*\])?/g, '\n').replace(/~/g, ' ').replace(/``|''/g, '"');
@@ -628,7 +633,7 @@ function declaredKinds(decls: Decl[], extra: readonly string[]): Map<string, Pro
     if (/[\\{]/.test(d.title) || d.title.length > 60) {
       // \newenvironment body: look for a problem word printed by the begin code.
       const words = d.title.replace(/\\[a-zA-Z@]+\*?/g, ' ').replace(/[{}[\]#0-9]/g, ' ');
-      const w = /\b(problem|exercise|question|aufgabe|übung|exercice|ejercicio|problema|задача|упражнение)\b|(問題|문제|习题|练习|練習)/iu.exec(words);
+      const w = /\b(problem|exercise|question|aufgabe|übung|exercice|ejercicio|problema|задача|упражнение)\b|(問題|问题|문제|习题|练习|練習)/iu.exec(words);
       if (w) kind = /exerc|übung|ejerc|упраж|练习|練習/iu.test(w[0]) ? 'exercise' : /quest/i.test(w[0]) ? 'question' : 'problem';
       else if (SKIP_TITLE.test(words.trim())) kind = 'skip';
       else if (/\b(?:theorem|lemma|definition|proof|solution|example|satz|beispiel|remark)\b/i.test(words)) kind = 'skip';
@@ -789,6 +794,16 @@ function holdsProblemEnv(node: EnvNode, kinds: Map<string, ProblemKind | 'skip'>
   return false;
 }
 
+/** A solution environment somewhere inside `node` (e.g. under a question's \\part). */
+function holdsSolution(node: EnvNode, depth = 0): boolean {
+  if (depth > 50) return false;
+  for (const c of node.children) {
+    if (c.t !== 'env') continue;
+    if (SOLUTION_ENV.test(c.name) || holdsSolution(c, depth + 1)) return true;
+  }
+  return false;
+}
+
 function handleItems(ctx: Ctx, node: EnvNode, container: boolean, marker: 'item' | 'question'): void {
   const marks: Mark[] = [];
   for (const c of node.children) if (c.t === 'mark' && (c.cmd === marker || (marker === 'question' && c.cmd === 'question'))) marks.push(c);
@@ -811,16 +826,28 @@ function handleItems(ctx: Ctx, node: EnvNode, container: boolean, marker: 'item'
         solved = true;
         break;
       }
+      // A solution given inside the question's parts (exam class \part ... \begin{solution}).
+      if (!solved && holdsSolution(c)) solved = true;
     }
     if (!m.cache || m.cache.end !== stmtEnd) {
-      const raw = ctx.text.slice(ctx.segStart + m.end, ctx.segStart + Math.min(stmtEnd, m.end + 6000));
+      let raw = ctx.text.slice(ctx.segStart + m.end, ctx.segStart + Math.min(stmtEnd, m.end + 6000));
+      let title: string | undefined;
+      if (marker === 'question' && raw.charCodeAt(0) === 123) {
+        // \titledquestion{Title}[points]
+        const e = groupEnd(raw, 0, 200);
+        if (e > 0) {
+          title = detach(raw.slice(1, e - 1).replace(/\\[a-zA-Z]+\*?|[{}]/g, ' ').replace(/\s+/g, ' ').trim()) || undefined;
+          raw = raw.slice(e);
+        }
+      }
       const text = detach(cleanLatex(raw.replace(/^\s*\[[^\]]*\]/, '')));
-      m.cache = { end: stmtEnd, text, task: !!text && (hasImperative(text) || asksQuestion(text.slice(0, 300))), language: guessLanguage(text) };
+      m.cache = { end: stmtEnd, text, task: !!text && (hasImperative(text) || asksQuestion(text.slice(0, 300))), language: guessLanguage(text), title };
     }
     const { text, task } = m.cache;
     if (!text) continue;
     if (!(container || marker === 'question') && !task) continue;
     const p = emitSpan(ctx, m.start, m.end, stmtEnd, marker === 'question' ? 'question' : 'item', text, m.cache.language);
+    if (m.cache.title) p.label = m.cache.title;
     if (solved) {
       p.solved = true;
       p.blockEndOffset = ctx.segStart + end;

@@ -17,7 +17,7 @@ function memo<T>(fn: (s: string) => T, cap = 30000): (s: string) => T {
 
 // Singular labels that name one problem ("Problem 3", "Aufgabe 2", "問題1").
 const PROBLEM_WORDS =
-  'problem|prob\\.?|aufgabe|aufgabenstellung|problème|probleme|problema|задача|задание|問題|문제|题目|題目|习题|習題|homework problem|hw';
+  'problem|prob\\.?|aufgabe|aufgabenstellung|problème|probleme|problema|задача|задание|問題|问题|문제|题目|題目|习题|習題|试题|試題|homework problem|hw';
 const EXERCISE_WORDS =
   'exercise|exer\\.?|ex\\.|übung|uebung|übungsaufgabe|exercice|ejercicio|exercício|esercizio|упражнение|練習|练习|연습|연습문제|演習|challenge';
 const QUESTION_WORDS = 'question|q|frage|pregunta|questão|вопрос|질문|设问|問い|問';
@@ -36,7 +36,7 @@ const SINGLE_LABEL = new RegExp(
 
 /** Heading words naming a collection of problems ("Exercises", "Übungen", "練習問題"). */
 const CONTAINER_HEADING =
-  /^(?:[\d.\s]*)(?:(?:additional|more|practice|review|homework|supplementary|further|introductory|main|extension|challenge|warm-?up)\s+)?(?:problems|exercises|questions|problem set|exercise set|homework|aufgaben|übungen|übungsaufgaben|exercices|problèmes|ejercicios|problemas|задачи|упражнения|вопросы|練習問題|演習問題|問題|연습\s*문제|문제|习题|練習|练习|課題|tasks|übungsblatt|aufgabenblatt|feuille d'exercices|hoja de ejercicios|домашнее задание|задания|作业|宿題|과제)(?!\p{L})/iu;
+  /^(?:[\d.\s]*)(?:(?:additional|more|practice|review|homework|supplementary|further|introductory|main|extension|challenge|warm-?up)\s+)?(?:problems|exercises|questions|problem set|exercise set|homework|aufgaben|übungen|übungsaufgaben|exercices|problèmes|ejercicios|problemas|задачи|упражнения|вопросы|練習問題|演習問題|問題|问题|练习题|연습\s*문제|문제|习题|練習|练习|課題|tasks|übungsblatt|aufgabenblatt|feuille d'exercices|hoja de ejercicios|домашнее задание|задания|作业|宿題|과제)(?!\p{L})/iu;
 
 export type LabelMatch = { kind: ProblemKind; label: string; number?: string; rest: string; numbered: boolean };
 

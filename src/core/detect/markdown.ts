@@ -608,7 +608,18 @@ export function markdownProblems(
           break;
         }
         case 'quote': {
-          if (open || sec) {
+          // "> **Problem 5.** ..." is a problem of its own even right after another problem or section.
+          const quoted = once(r, 'qlabel', () => {
+            const l = matchProblemLabel(r.lead);
+            return !!l && l.numbered && !isContainerHeading(r.lead);
+          });
+          if (quoted && (open || sec) && !inRole('example') && !inRole('solution')) {
+            finishOpen();
+            if (sec) {
+              claimSections();
+              sec.open = false;
+            }
+          } else if (open || sec) {
             const target = open ?? sec!;
             extend(open ? open.p : sec!.problem!, pos, r.end);
             if (!open) sec!.body++;
@@ -628,7 +639,8 @@ export function markdownProblems(
             return kind ? { kind, label: label?.label } : undefined;
           });
           if (!q) break;
-          const p = make(pos, r.line, r.end, q.kind, [r], () => r.text, q.label);
+          const body = once(r, 'body', () => (q.label ? r.text.replace(/^\s*(?:\*\*|__)[^\n]*?(?:\*\*|__)\s*/, '').trim() || r.text : r.text));
+          const p = make(pos, r.line, r.end, q.kind, [r], () => body, q.label);
           out.push(p);
           last = p;
           break;

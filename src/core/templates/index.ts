@@ -93,11 +93,23 @@ class Bm25TemplateIndex implements TemplateIndex {
     const fields = options.fields ?? DEFAULT_FIELDS;
     const k1 = options.k1 ?? DEFAULT_K1;
     const pre = options.preAnalyzed && sameFields(options.preAnalyzed.fields, fields) ? options.preAnalyzed : undefined;
+    let bm25: Bm25Index | undefined;
     if (pre?.postings && pre.templates && pre.postings.k1 === k1 && sameList(pre.templates, templates)) {
-      this.bm25 = Bm25Index.fromPostings(pre.postings, fields);
-    } else {
-      this.bm25 = new Bm25Index(analyzeTemplates(templates, fields, pre), fields, { k1 });
+      try {
+        bm25 = Bm25Index.fromPostings(pre.postings, fields);
+      } catch {
+        bm25 = undefined; // inconsistent saved postings: build them below
+      }
     }
+    if (!bm25) {
+      try {
+        bm25 = new Bm25Index(analyzeTemplates(templates, fields, pre), fields, { k1 });
+      } catch (err) {
+        if (!pre) throw err;
+        bm25 = new Bm25Index(analyzeTemplates(templates, fields), fields, { k1 }); // bad saved analysis: redo it all
+      }
+    }
+    this.bm25 = bm25;
     this.subjectKeys = templates.map((t) => new Set(t.subjects.map(subjectKey)));
     this.diversity = Math.min(1, Math.max(0, options.diversity ?? DEFAULT_DIVERSITY));
   }

@@ -2,14 +2,18 @@
 // templates plus their analysed, interned index fields. Loading it skips JSON-per-file parsing, zod
 // validation and text analysis — the slow part of starting retrieval. It is used only when it provably
 // matches what building from templates/ would give: the same template files (names and SHA-1 of their
-// bytes), the same indexed fields and the same analyser (a signature of its tables and of its output on a
-// probe text). Anything else — missing, stale, corrupt — falls back to loading templates/ (library.ts).
+// bytes), the same indexed fields and BM25 parameters, and the same analyser (the same build of the bundle,
+// or else a signature of the analyser's tables and of its output on a probe text). Anything else — missing,
+// stale, corrupt — falls back to loading templates/ (library.ts). With only built-in templates the saved
+// postings are used as they are; with user templates, the built-ins' saved analysis is reused and only the
+// user's templates are analysed.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
-import { analyzeTemplates, DEFAULT_FIELDS, type PreAnalyzed } from './index.js';
+import { Bm25Index, type FieldSpec } from './bm25.js';
+import { analyzeTemplates, DEFAULT_FIELDS, DEFAULT_K1, type PreAnalyzed } from './index.js';
 import { isTemplateFileName, loadTemplateDirSync, type LoadResult } from './loader.js';
 import { analyzerSignature } from './tokenize.js';
 import type { ThoughtTemplate } from './types.js';
@@ -17,13 +21,24 @@ import type { ThoughtTemplate } from './types.js';
 /** Bump when the layout of the file changes. */
 export const PRECOMPUTED_FORMAT = 1;
 
-/** The file's JSON layout. Integer arrays are little-endian Uint32 in base64 (compact and fast to decode). */
+// Set by esbuild.mjs (`define`) to one id per build: the bundles and dist/library.json of the same build
+// share it, so a bundle can trust its own build's analysis without recomputing the analyser signature.
+declare const __REASONFLUX_BUILD_ID__: string | undefined;
+const BUILD_ID: string | undefined = typeof __REASONFLUX_BUILD_ID__ === 'string' ? __REASONFLUX_BUILD_ID__ : undefined;
+
+/**
+ * The file's JSON layout. Integer arrays are little-endian typed arrays in base64 (compact and fast to
+ * decode); "uint" arrays are Uint16 when every value fits, else Uint32.
+ */
 export interface PrecomputedFile {
   format: number;
   /** analyzerSignature() when written. */
   analyzer: string;
-  /** Indexed field names, in order. */
-  fields: string[];
+  /** The build that wrote the file (see BUILD_ID), when built by esbuild.mjs. */
+  build?: string;
+  /** Indexed fields, in order, and BM25 k1 of the saved postings. */
+  fields: FieldSpec[];
+  k1: number;
   /** Template files of the built-in folder (sorted) with the SHA-1 of their bytes. */
   files: Array<{ name: string; sha1: string }>;
   /** Validated templates (zod output) without `origin` and `file`. */
@@ -31,10 +46,12 @@ export interface PrecomputedFile {
   /** Index into `files` of each template's file. */
   fileOf: number[];
   termNames: string[];
-  /** base64 Uint32: templates·fields + 1 offsets into `termIds` (field f of template d starts at bounds[d·F+f]). */
-  bounds: string;
-  /** base64 Uint32: term ids of every analysed field, concatenated. */
-  termIds: string;
+  /** templates·fields + 1 offsets into `termIds` (field f of template d starts at bounds[d·F+f]). */
+  bounds: EncodedUints;
+  /** Term ids of every analysed field, concatenated. */
+  termIds: EncodedUints;
+  /** The built postings over `templates` (weights: base64 Float32, masks: base64 Uint16). */
+  postings: { offsets: EncodedUints; docs: EncodedUints; weights: string; masks: string };
 }
 
 /** The built-in layer and its analysis, ready for mergeLayers and createTemplateIndex({ preAnalyzed }). */
@@ -47,16 +64,33 @@ function sha1(bytes: Uint8Array): string {
   return createHash('sha1').update(bytes).digest('hex');
 }
 
-function encodeU32(values: ArrayLike<number>): string {
-  const a = Uint32Array.from(values);
+/** Unsigned integers: base64 of little-endian Uint16 (`u16`) or Uint32 (`u32`). */
+export type EncodedUints = { u16: string } | { u32: string };
+
+function encodeUints(values: ArrayLike<number>): EncodedUints {
+  let max = 0;
+  for (let i = 0; i < values.length; i++) if (values[i]! > max) max = values[i]!;
+  return max <= 0xffff ? { u16: encode(Uint16Array.from(values)) } : { u32: encode(Uint32Array.from(values)) };
+}
+
+function decodeUints(e: unknown): Uint32Array | undefined {
+  if (!e || typeof e !== 'object') return undefined;
+  if ('u32' in e) return decode((e as { u32: unknown }).u32, Uint32Array);
+  const u16 = 'u16' in e ? decode((e as { u16: unknown }).u16, Uint16Array) : undefined;
+  return u16 ? Uint32Array.from(u16) : undefined;
+}
+
+type TypedArrayOf<T> = { new (n: number): T; BYTES_PER_ELEMENT: number };
+
+function encode(a: Uint32Array | Float32Array | Uint16Array): string {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 }
 
-function decodeU32(b64: unknown): Uint32Array | undefined {
+function decode<T extends Uint32Array | Float32Array | Uint16Array>(b64: unknown, Type: TypedArrayOf<T>): T | undefined {
   if (typeof b64 !== 'string') return undefined;
   const buf = Buffer.from(b64, 'base64');
-  if (buf.byteLength % 4 !== 0) return undefined;
-  const out = new Uint32Array(buf.byteLength / 4);
+  if (buf.byteLength % Type.BYTES_PER_ELEMENT !== 0) return undefined;
+  const out = new Type(buf.byteLength / Type.BYTES_PER_ELEMENT);
   new Uint8Array(out.buffer).set(buf); // copy: the decoded Buffer may be unaligned (pooled)
   return out;
 }
@@ -85,16 +119,20 @@ export function buildPrecomputed(dir: string): { file?: PrecomputedFile; errors:
       bounds.push(termIds.length);
     }
   }
+  const postings = new Bm25Index(analysed, DEFAULT_FIELDS, { k1: DEFAULT_K1 }).postings();
   const file: PrecomputedFile = {
     format: PRECOMPUTED_FORMAT,
     analyzer: analyzerSignature(),
-    fields: DEFAULT_FIELDS.map((f) => f.name),
+    ...(BUILD_ID ? { build: BUILD_ID } : {}),
+    fields: DEFAULT_FIELDS.map((f) => ({ ...f })),
+    k1: DEFAULT_K1,
     files,
     templates: loaded.templates.map(({ origin: _o, file: _f, ...rest }) => rest),
     fileOf: loaded.templates.map((t) => fileIndex.get(t.file ?? '') ?? -1),
     termNames: [...analysed.termNames],
-    bounds: encodeU32(bounds),
-    termIds: encodeU32(termIds),
+    bounds: encodeUints(bounds),
+    termIds: encodeUints(termIds),
+    postings: { offsets: encodeUints(postings.offsets), docs: encodeUints(postings.docs), weights: encode(postings.weights), masks: encode(postings.masks) },
   };
   return { file, errors: [] };
 }
@@ -122,43 +160,64 @@ export function decodePrecomputed(
 ): PrecomputedLibrary | undefined {
   if (endianness() !== 'LE' || !data || typeof data !== 'object') return undefined;
   const p = data as Partial<PrecomputedFile>;
-  if (p.format !== PRECOMPUTED_FORMAT || p.analyzer !== analyzerSignature()) return undefined;
-  const fields = DEFAULT_FIELDS.map((f) => f.name);
-  if (!Array.isArray(p.fields) || p.fields.length !== fields.length || p.fields.some((f, i) => f !== fields[i])) return undefined;
+  if (p.format !== PRECOMPUTED_FORMAT) return undefined;
+  if (!(BUILD_ID !== undefined && p.build === BUILD_ID) && p.analyzer !== analyzerSignature()) return undefined;
+  const fields = DEFAULT_FIELDS;
+  const sameFields =
+    Array.isArray(p.fields) && p.fields.length === fields.length &&
+    fields.every((f, i) => p.fields![i]?.name === f.name && p.fields![i]?.boost === f.boost && p.fields![i]?.b === f.b);
+  if (!sameFields || typeof p.k1 !== 'number') return undefined;
   if (!Array.isArray(p.files) || !Array.isArray(p.templates) || !Array.isArray(p.fileOf) || !Array.isArray(p.termNames)) return undefined;
   if (p.files.length !== names.length || p.fileOf.length !== p.templates.length) return undefined;
   for (let i = 0; i < names.length; i++) {
     const f = p.files[i];
     if (!f || f.name !== names[i] || f.sha1 !== sha1(bytesOf(names[i]!))) return undefined;
   }
-  const bounds = decodeU32(p.bounds);
-  const termIds = decodeU32(p.termIds);
   const nf = fields.length;
   const n = p.templates.length;
-  if (!bounds || !termIds || bounds.length !== n * nf + 1 || bounds[n * nf] !== termIds.length) return undefined;
-  const nTerms = p.termNames.length;
-  for (let i = 0; i < termIds.length; i++) if (termIds[i]! >= nTerms) return undefined;
   const paths = names.map((name) => join(dir, name));
   const templates: ThoughtTemplate[] = new Array(n);
-  const docs = new Map<ThoughtTemplate, ReadonlyArray<ArrayLike<number>>>();
+  const position = new Map<ThoughtTemplate, number>();
   for (let d = 0; d < n; d++) {
     const path = paths[p.fileOf[d]!];
     const raw = p.templates[d];
     if (path === undefined || !raw || typeof raw !== 'object') return undefined;
     const t: ThoughtTemplate = { ...raw, origin: 'builtin', file: path };
-    const fieldIds: Uint32Array[] = new Array(nf);
-    for (let f = 0; f < nf; f++) {
-      const a = bounds[d * nf + f]!;
-      const b = bounds[d * nf + f + 1]!;
-      if (b < a) return undefined;
-      fieldIds[f] = termIds.subarray(a, b);
-    }
     templates[d] = t;
-    docs.set(t, fieldIds);
+    position.set(t, d);
   }
+  // The per-template analysis is needed only with user templates: decoded on first use. Term ids are
+  // range-checked by Bm25Index when it is used; bad bounds make it unusable (undefined: analyse instead).
+  let analysis: { bounds: Uint32Array; termIds: Uint32Array } | null | undefined;
+  const analysed = () => {
+    if (analysis !== undefined) return analysis;
+    const bounds = decodeUints(p.bounds);
+    const termIds = decodeUints(p.termIds);
+    let ok = !!bounds && !!termIds && bounds.length === n * nf + 1 && bounds[0] === 0 && bounds[n * nf] === termIds.length;
+    for (let i = 0; ok && i < n * nf; i++) if (bounds![i]! > bounds![i + 1]!) ok = false;
+    analysis = ok ? { bounds: bounds!, termIds: termIds! } : null;
+    return analysis;
+  };
+  const docOf = (t: ThoughtTemplate): Uint32Array[] | undefined => {
+    const d = position.get(t);
+    const a = d === undefined ? undefined : analysed();
+    if (d === undefined || !a) return undefined;
+    const { bounds, termIds } = a;
+    const out: Uint32Array[] = new Array(nf);
+    for (let f = 0; f < nf; f++) out[f] = termIds.subarray(bounds[d * nf + f]!, bounds[d * nf + f + 1]!);
+    return out;
+  };
+  const pp = p.postings;
+  const offsets = decodeUints(pp?.offsets);
+  const docs = decodeUints(pp?.docs);
+  const weights = decode(pp?.weights, Float32Array);
+  const masks = decode(pp?.masks, Uint16Array);
+  if (!offsets || !docs || !weights || !masks) return undefined;
+  // Shapes and ranges are checked by Bm25Index.fromPostings (the index falls back to analysing on failure).
+  const postings = { termNames: p.termNames, docCount: n, k1: p.k1, offsets, docs, weights, masks };
   return {
     layer: { templates, errors: [], files: paths },
-    preAnalyzed: { fields, termNames: p.termNames, docs },
+    preAnalyzed: { fields, termNames: p.termNames, docOf, templates, postings },
   };
 }
 
