@@ -1,7 +1,11 @@
 // Retrieval speed: library load, index build, and top-5 query latency with whole MATH-500 problems as
 // queries (exact text). Prints numbers; asserts nothing. Goals: query p50 ≤ 0.5 ms over 500+ templates,
-// load + build ≤ 30 ms.
-import { existsSync, readFileSync } from 'node:fs';
+// load + build ≤ 30 ms. Load is measured both from templates/ (parse, validate, analyse) and from the
+// precomputed dist/library.json that `npm run build` writes (what the extension, server and CLI use).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as esbuild from 'esbuild';
 import { join, resolve } from 'node:path';
 import { createTemplateIndex } from '../src/core/templates/index.js';
 import { importReasonFluxV1Text } from '../src/core/templates/importer.js';
@@ -11,6 +15,8 @@ import type { ThoughtTemplate } from '../src/core/templates/types.js';
 
 const shared = [process.env.REASONFLUX_SHARED_DATA, resolve(__dirname, '..', '..', 'shared', 'data')].find((p) => p && existsSync(p));
 const builtinDir = resolve(__dirname, '..', 'templates');
+const precomputedFile = resolve(__dirname, '..', 'dist', 'library.json');
+const RUNS = 30;
 
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -22,6 +28,33 @@ const cpu = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
+
+/**
+ * A script timing one load in a fresh Node process, bundled like dist/*.js (esbuild, with the build id of
+ * dist/library.json, as `npm run build` gives the bundles).
+ */
+function coldScript(dir: string): string {
+  const buildId = existsSync(precomputedFile) ? (JSON.parse(readFileSync(precomputedFile, 'utf8')) as { build?: string }).build : undefined;
+  const file = join(dir, 'cold-load.cjs');
+  esbuild.buildSync({
+    stdin: {
+      contents:
+        `import { loadTemplateIndex } from './src/core/templates/library';\n` +
+        `const [builtinDir, pre] = process.argv.slice(2);\n` +
+        `const t0 = performance.now();\n` +
+        `loadTemplateIndex({ builtinDir, precomputed: pre === '-' ? false : pre }).then(() => process.stdout.write(String(performance.now() - t0)));\n`,
+      resolveDir: resolve(__dirname, '..'),
+      loader: 'ts',
+    },
+    outfile: file, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning',
+    define: buildId ? { __REASONFLUX_BUILD_ID__: JSON.stringify(buildId) } : {},
+  });
+  return file;
+}
+
+function coldLoad(script: string, precomputed: string | false): number {
+  return Number(execFileSync(process.execPath, [script, builtinDir, precomputed || '-'], { encoding: 'utf8' }));
+}
 
 function timeQueries(label: string, templates: readonly ThoughtTemplate[], queries: string[]): void {
   const builds: number[] = [];
@@ -52,24 +85,35 @@ function timeQueries(label: string, templates: readonly ThoughtTemplate[], queri
 }
 
 async function main(): Promise<void> {
-  // Library load + index build, as the extension does it (cold: first call in this process).
-  let t0 = performance.now();
-  const lib = await loadTemplateIndex({ builtinDir });
-  const cold = performance.now() - t0;
-  const loads: number[] = [];
-  const loadCpu: number[] = [];
-  for (let i = 0; i < 10; i++) {
-    const c0 = cpu();
-    t0 = performance.now();
-    await loadTemplateIndex({ builtinDir });
-    loads.push(performance.now() - t0);
-    loadCpu.push(cpu() - c0);
+  // Library load + index build, as the extension does it: in a fresh process (cold: first call, nothing
+  // compiled yet) and repeated in this process (warm).
+  const variants: Array<[string, string | false]> = [['from templates/', false]];
+  if (existsSync(precomputedFile)) variants.push(['precomputed dist/library.json', precomputedFile]);
+  else console.log('precomputed library: skipped (dist/library.json is missing: run `npm run build`)');
+  let lib = await loadTemplateIndex({ builtinDir, precomputed: false });
+  const tmp = mkdtempSync(join(tmpdir(), 'rf-retrieval-bench-'));
+  const script = coldScript(tmp);
+  for (const [label, precomputed] of variants) {
+    const cold: number[] = [];
+    for (let i = 0; i < RUNS; i++) cold.push(coldLoad(script, precomputed));
+    const loads: number[] = [];
+    const loadCpu: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const c0 = cpu();
+      const t0 = performance.now();
+      lib = await loadTemplateIndex({ builtinDir, precomputed });
+      loads.push(performance.now() - t0);
+      loadCpu.push(cpu() - c0);
+    }
+    console.log(
+      `library load + index build, ${label} (${lib.templates.length} built-in templates, ${lib.errors.length} errors): ` +
+        `cold process p50 ${ms(pct(cold, 50))}, min ${ms(Math.min(...cold))}; warm p50 ${ms(pct(loads, 50))}, min ${ms(Math.min(...loads))}, ` +
+        `CPU p50 ${ms(pct(loadCpu, 50))} (${RUNS} runs each)`,
+    );
   }
+  rmSync(tmp, { recursive: true, force: true });
   const files = (await loadTemplateDir(builtinDir, 'builtin')).files.length;
-  console.log(
-    `library load + index build (${lib.templates.length} built-in templates in ${files} files, ${lib.errors.length} errors): ` +
-      `first in process ${ms(cold)}, then p50 ${ms(pct(loads, 50))}, min ${ms(Math.min(...loads))}, CPU p50 ${ms(pct(loadCpu, 50))}`,
-  );
+  console.log(`(${files} template files)`);
 
   const mathFile = shared ? join(shared, 'math500.jsonl') : undefined;
   if (!mathFile || !existsSync(mathFile)) {

@@ -23,15 +23,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<Reason
   const lsp = new LanguageClientController(context, output);
   controller = lsp;
   context.subscriptions.push(lsp);
-  const client = await lsp.start();
+  // The server starts while the commands are registered: a command that triggered the activation runs
+  // as soon as it is registered, without waiting for the language server.
+  const starting = lsp.start();
 
   try {
-    registerFeatures({ context, output, client });
+    registerFeatures({ context, output });
   } catch (err) {
     // A broken feature must not take the language server (detection, hovers) down with it.
     output.error(`registering the editor features failed: ${describeError(err)}`);
     void vscode.window.showErrorMessage(`ReasonFlux: some commands could not be registered: ${describeError(err)}`);
   }
+
+  await starting;
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -12,12 +12,16 @@ import { PANEL_VIEW_TYPE, TrajectoryPanel } from './panel/panel.js';
 import { ApiKeyStore } from './secrets/keys.js';
 import { parseFromWebview } from '../webview/protocol.js';
 import { SolveStatusBar } from './status/statusBar.js';
+import { logTiming } from './timing.js';
 
 export interface FeatureDeps {
   context: vscode.ExtensionContext;
   output: vscode.LogOutputChannel;
-  /** The running language client, or undefined when it failed to start. */
-  client: LanguageClient | undefined;
+  /**
+   * The running language client, or undefined when it failed to start or is still starting (the
+   * features are registered before the language server answers, so commands work at once).
+   */
+  client?: LanguageClient | undefined;
 }
 
 /** Test-only command returning what the panel holds and shows (not in the manifest, not in the palette). */
@@ -25,9 +29,20 @@ export const PANEL_STATE_COMMAND = 'reasonflux.test.panelState';
 /** Test-only command: performs a panel action (same validation and handler as the webview's buttons). */
 export const PANEL_ACTION_COMMAND = 'reasonflux.test.panelAction';
 
+/** Test-only: (baseUrl, candidate) → whether the stored API key equals candidate. */
+export const API_KEY_MATCHES_COMMAND = 'reasonflux.test.apiKeyMatches';
+/** Test-only: the extension's log folder (context.logUri). */
+export const LOG_DIR_COMMAND = 'reasonflux.test.logDir';
+
+/** Delay after activation before the template library starts loading in the background. */
+// (The load keeps the extension host busy for about a second; starting it at once would delay a
+// command given right after the window opened.)
+const TEMPLATE_WARMUP_DELAY_MS = 3000;
+
 /** Registers commands, the panel serializer, hover and insertion; everything goes to context.subscriptions. */
 export function registerFeatures(deps: FeatureDeps): void {
   const { context, output } = deps;
+  logTiming(output, 'registering the editor features (activation)');
   const keys = new ApiKeyStore(context.secrets);
   const history = new SolveHistory(context.globalState);
   const status = new SolveStatusBar();
@@ -36,7 +51,11 @@ export function registerFeatures(deps: FeatureDeps): void {
   const panel = new TrajectoryPanel(context, output, (msg) => session?.handle(msg));
   session = new SessionManager({ extensionPath: context.extensionPath, output, panel, keys, history, status, templates });
 
+  // The template library loads once, shared by runs, hovers and the search command. Loading starts in the
+  // background shortly after activation, off the path of a first "Solve" (which opens its panel first).
+  const warmUp = setTimeout(() => templates.peek(), TEMPLATE_WARMUP_DELAY_MS);
   context.subscriptions.push(
+    { dispose: () => clearTimeout(warmUp) },
     status,
     panel,
     ...registerCommands({ output, session, panel, keys, history, templates }),
@@ -55,7 +74,14 @@ export function registerFeatures(deps: FeatureDeps): void {
       rendered: panel.lastRender,
       rejectedMessages: panel.rejectedMessages,
       openMs: panel.lastOpenMs,
+      statusBar: status.text,
     })),
+    // Test-only: whether the stored key for an endpoint equals `candidate` (the key itself never leaves).
+    vscode.commands.registerCommand(API_KEY_MATCHES_COMMAND, async (baseUrl: unknown, candidate: unknown) =>
+      typeof baseUrl === 'string' && typeof candidate === 'string' && (await keys.get(baseUrl)) === candidate,
+    ),
+    // Test-only: the extension's log folder (the host writes the output channel's file next to it).
+    vscode.commands.registerCommand(LOG_DIR_COMMAND, () => context.logUri.fsPath),
     vscode.commands.registerCommand(PANEL_ACTION_COMMAND, async (raw: unknown, answer?: unknown) => {
       const msg = parseFromWebview(raw);
       if (!msg) throw new Error('not a panel message');

@@ -58,6 +58,8 @@ interface DocState {
   /** Version the published problems belong to. */
   detectedVersion: number;
   truncated: boolean;
+  /** Diagnostics last sent for this document (a re-detection that changes nothing sends nothing). */
+  published?: Diagnostic[];
 }
 
 const KIND_TITLE: Record<string, string> = { problem: 'Problem', exercise: 'Exercise', question: 'Question', item: 'Task' };
@@ -65,6 +67,39 @@ const KIND_TITLE: Record<string, string> = { problem: 'Problem', exercise: 'Exer
 function summary(text: string, max: number): string {
   const t = text.replace(/\s+/g, ' ').trim();
   return t.length > max ? t.slice(0, max - 1).trimEnd() + '…' : t;
+}
+
+// Statement strings are reused by the detector across edits, so their summaries are looked up, not rebuilt.
+let summaryCache = new Map<string, string>();
+function cachedSummary(text: string, max: number): string {
+  const key = max === 90 ? text : `${max}\u0000${text}`;
+  let v = summaryCache.get(key);
+  if (v === undefined) {
+    v = summary(text, max);
+    if (summaryCache.size > 20000) summaryCache = new Map();
+    summaryCache.set(key, v);
+  }
+  return v;
+}
+
+function sameDiagnostics(a: readonly Diagnostic[], b: readonly Diagnostic[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (
+      x.range.start.line !== y.range.start.line ||
+      x.range.start.character !== y.range.start.character ||
+      x.range.end.line !== y.range.end.line ||
+      x.range.end.character !== y.range.end.character ||
+      x.severity !== y.severity ||
+      x.code !== y.code ||
+      x.message !== y.message
+    ) {
+      return false;
+    }
+  }
+  return true;
 }
 
 async function defaultTemplates(settings: ServerSettings, rootPath: string | undefined): Promise<TemplateIndex | undefined> {
@@ -121,9 +156,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const firstLineRange = (doc: TextDocument, p: DetectedProblem): Range => {
     const start = doc.positionAt(p.startOffset);
     const lineEnd = doc.offsetAt({ line: start.line + 1, character: 0 });
-    let endOff = Math.min(p.endOffset, lineEnd);
-    const text = doc.getText({ start, end: doc.positionAt(endOff) });
-    endOff = p.startOffset + text.replace(/\s+$/, '').length;
+    const text = doc.getText();
+    let endOff = Math.min(p.endOffset, lineEnd, text.length);
+    while (endOff > p.startOffset) {
+      const c = text.charCodeAt(endOff - 1);
+      if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11 || c === 0xa0 || c === 0x3000) endOff--;
+      else break;
+    }
     return { start, end: doc.positionAt(Math.max(endOff, p.startOffset)) };
   };
 
@@ -137,8 +176,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         source: SOURCE,
         code: p.solved ? 'problem.solved' : 'problem.unsolved',
         message: p.solved
-          ? `${what} (already solved): ${summary(p.text, 90)}`
-          : `${what}: ${summary(p.text, 90)} — ReasonFlux can solve it, give a hint or explain it.`,
+          ? `${what} (already solved): ${cachedSummary(p.text, 90)}`
+          : `${what}: ${cachedSummary(p.text, 90)} — ReasonFlux can solve it, give a hint or explain it.`,
         // Small on purpose (a large document has thousands); code actions rebuild the full ProblemRef.
         data: p.label ? { kind: p.kind, solved: p.solved, label: p.label } : { kind: p.kind, solved: p.solved },
       };
@@ -147,7 +186,32 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   };
 
   const publish = (state: DocState): void => {
-    void connection.sendDiagnostics({ uri: state.doc.uri, version: state.doc.version, diagnostics: diagnosticsOf(state) });
+    const diagnostics = diagnosticsOf(state);
+    // Unchanged diagnostics (the usual case while typing inside a statement far from others) are not re-sent.
+    if (state.published && sameDiagnostics(state.published, diagnostics)) return;
+    state.published = diagnostics;
+    void connection.sendDiagnostics({ uri: state.doc.uri, version: state.doc.version, diagnostics });
+  };
+
+  /** The template index, loaded once in the background (hover needs it; diagnostics never wait for it). */
+  const templateIndex = (): Promise<TemplateIndex | undefined> => {
+    if (!templates) {
+      templates = loadTemplates(settings, rootPath).catch((err) => {
+        logError('loading thought templates', err);
+        return undefined;
+      });
+    }
+    return templates;
+  };
+  let warmTimer: NodeJS.Timeout | undefined;
+  const warmTemplates = (): void => {
+    if (warmTimer) clearTimeout(warmTimer);
+    // A little later than the first didOpen, so the first diagnostics are not slowed by it.
+    warmTimer = setTimeout(() => {
+      warmTimer = undefined;
+      if (settings.features.hover) void templateIndex();
+    }, 300);
+    warmTimer.unref?.();
   };
 
   const detectNow = (state: DocState): void => {
@@ -218,6 +282,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }
     templates = undefined;
     reopenAll();
+    warmTemplates();
   };
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -244,6 +309,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   });
 
   connection.onInitialized(() => {
+    warmTemplates();
     if (canPullConfig) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'reasonflux' }).catch(() => undefined);
       void refreshSettings();
@@ -399,11 +465,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     lines.push(`**${escapeMd(title)}** · ${p.kind} · ${p.solved ? 'solved (a solution follows)' : 'unsolved'}${p.language ? ` · ${p.language}` : ''}`);
     lines.push('', `What it asks: ${escapeMd(summary(p.text, 280)) || '(no statement text)'}`);
     try {
-      if (!templates) templates = loadTemplates(settings, rootPath).catch((err) => {
-        logError('loading thought templates', err);
-        return undefined;
-      });
-      const index = await Promise.race([templates, new Promise<undefined>((r) => setTimeout(() => r(undefined), 3000))]);
+      const index = await Promise.race([templateIndex(), new Promise<undefined>((r) => setTimeout(() => r(undefined), 3000))]);
       if (token.isCancellationRequested) return null;
       const matches = index && p.text ? index.search(p.text, { top: 3 }) : [];
       if (matches.length > 0) {
@@ -441,6 +503,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   });
 
   connection.onShutdown(() => {
+    if (warmTimer) clearTimeout(warmTimer);
     for (const s of docs.values()) if (s.timer) clearTimeout(s.timer);
     docs.clear();
   });

@@ -3,7 +3,7 @@
 // and re-renders only what changed: a streaming step re-renders its last Markdown block, so closed
 // math appears as soon as its delimiter arrives and nothing else flickers.
 import type { FromWebview, ToWebview, UiStrings } from './protocol.js';
-import { UI_STRING_KEYS, parseToWebview } from './protocol.js';
+import { INITIAL_MESSAGE_ID, UI_STRING_KEYS, parseToWebview } from './protocol.js';
 import type { PanelState, StepView } from './state.js';
 import { emptyState, reduce } from './state.js';
 import { isPanelState } from './protocol.js';
@@ -383,8 +383,9 @@ function resetView(): void {
 // ---------------------------------------------------------------------------------------------
 // Messages from the extension
 
-window.addEventListener('message', (e: MessageEvent) => {
-  const msg: ToWebview | undefined = parseToWebview(e.data);
+window.addEventListener('message', (e: MessageEvent) => apply(parseToWebview(e.data)));
+
+function apply(msg: ToWebview | undefined): void {
   if (!msg) return; // not part of the contract: ignored
   switch (msg.type) {
     case 'reset': {
@@ -421,7 +422,20 @@ window.addEventListener('message', (e: MessageEvent) => {
       scheduleRender();
       break;
   }
-});
+}
+
+/** The first message, embedded in the HTML by the extension (the problem shows without a round trip). */
+function initialMessage(): ToWebview | undefined {
+  const node = document.getElementById(INITIAL_MESSAGE_ID);
+  const text = node?.textContent;
+  node?.remove(); // read once; the state lives in `state` (and getState) from here on
+  if (!text) return undefined;
+  try {
+    return parseToWebview(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Links (opened by the extension after confirmation) and copying math as LaTeX
@@ -475,5 +489,7 @@ document.addEventListener('copy', (e: ClipboardEvent) => {
 });
 
 // Render whatever was restored, then ask the extension for the authoritative state.
+const initial = initialMessage();
+if (initial?.type === 'reset') apply(initial);
 renderAll();
 post({ type: 'ready' });

@@ -210,3 +210,6 @@ export function parseFromWebview(v: unknown): FromWebview | undefined {
       return undefined;
   }
 }
+
+/** Element id of the first message embedded in the panel's HTML (inert JSON; validated like any message). */
+export const INITIAL_MESSAGE_ID = 'reasonflux-initial';

@@ -16,6 +16,7 @@ const GOOD = [
   'extension/dist/server.js',
   'extension/dist/webview.js',
   'extension/dist/grade.js',
+  'extension/dist/library.json',
   'extension/media/icon.png',
   'extension/media/katex/fonts/KaTeX_Main-Regular.woff2',
   'extension/templates/template.schema.json',

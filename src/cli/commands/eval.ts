@@ -1,14 +1,13 @@
 // `reasonflux eval --dataset FILE --base-url URL --model M --mode reasonflux|direct …`
 import { basename, resolve } from 'node:path';
-import { createOpenAiModel, describeEndpoint } from '../../core/llm/openai.js';
-import { LlmError } from '../../core/llm/types.js';
-import type { ChatModel } from '../../core/llm/types.js';
+import { describeEndpoint } from '../../core/llm/openai.js';
 import { loadTemplateIndex } from '../../core/templates/library.js';
 import { DatasetError, loadDataset } from '../../core/eval/dataset.js';
 import { EvalError, runEval } from '../../core/eval/harness.js';
 import type { EvalMode } from '../../core/eval/results.js';
 import type { ProgressStream } from '../../core/eval/progress.js';
 import { CliError, checkFlags, intFlag, parseArgs, stringFlag } from '../util.js';
+import { createModels, readModelSettings } from '../models.js';
 
 export const summary = 'evaluate a model on MATH-500 / AIME / AMC';
 
@@ -36,7 +35,7 @@ Options:
 Writes DIR/results.jsonl (one line per problem, appended as each finishes), DIR/summary.md and
 DIR/summary.json. Ctrl-C stops cleanly and keeps the finished results (resume with --resume).`;
 
-const FLAGS = ['dataset', 'base-url', 'model', 'navigator-model', 'api-key-env', 'mode', 'limit', 'concurrency', 'out', 'resume', 'max-rounds', 'timeout', 'templates', 'help'];
+const FLAGS = ['dataset', 'base-url', 'model', 'navigator-model', 'navigator-base-url', 'api-key-env', 'mode', 'limit', 'concurrency', 'out', 'resume', 'max-rounds', 'timeout', 'templates', 'help'];
 
 type Out = ProgressStream;
 
@@ -54,31 +53,14 @@ export async function run(
   const env: Record<string, string | undefined> = Object.fromEntries(Object.entries(io.env).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const datasetFile = stringFlag(args, 'dataset');
   if (!datasetFile) throw new CliError('no dataset', 'pass --dataset FILE (e.g. ../shared/data/math500.jsonl)');
-  const baseUrl = stringFlag(args, 'base-url') ?? env.OPENAI_BASE_URL;
-  if (!baseUrl) throw new CliError('no model endpoint', 'pass --base-url URL or set OPENAI_BASE_URL (e.g. http://localhost:11434/v1 for Ollama)');
-  const model = stringFlag(args, 'model') ?? env.REASONFLUX_MODEL ?? env.OPENAI_MODEL;
-  if (!model) throw new CliError('no model name', 'pass --model M or set REASONFLUX_MODEL');
-  const navModel = stringFlag(args, 'navigator-model') ?? model;
+  const settings = readModelSettings(args, env);
+  const { baseUrl, model, maxRounds } = settings;
   const modeFlag = stringFlag(args, 'mode') ?? 'reasonflux';
   if (modeFlag !== 'reasonflux' && modeFlag !== 'direct') throw new CliError(`--mode must be reasonflux or direct, got "${modeFlag}"`);
   const mode: EvalMode = modeFlag;
-  const keyVar = stringFlag(args, 'api-key-env');
-  let apiKey: string | undefined;
-  if (keyVar) {
-    apiKey = env[keyVar];
-    if (!apiKey) throw new CliError(`environment variable ${keyVar} (named by --api-key-env) is not set or empty`, `export ${keyVar}=... first`);
-  } else apiKey = env.OPENAI_API_KEY;
   const limit = intFlag(args, 'limit', 1);
   const concurrency = intFlag(args, 'concurrency', 1) ?? 1;
   if (concurrency > 64) throw new CliError(`--concurrency must be at most 64, got ${concurrency}`);
-  const maxRounds = intFlag(args, 'max-rounds', 1);
-  const timeoutSec = stringFlag(args, 'timeout');
-  let timeoutMs: number | undefined;
-  if (timeoutSec !== undefined) {
-    const n = Number(timeoutSec);
-    if (!Number.isFinite(n) || n <= 0) throw new CliError(`--timeout must be a positive number of seconds, got "${timeoutSec}"`);
-    timeoutMs = n * 1000;
-  }
 
   let dataset;
   try {
@@ -89,16 +71,7 @@ export async function run(
   }
   const outDir = resolve(stringFlag(args, 'out') ?? `eval-out/${basename(datasetFile).replace(/\.jsonl?$/i, '')}-${mode}`);
 
-  let solver: ChatModel;
-  let navigator: ChatModel;
-  try {
-    const common = { baseUrl, ...(apiKey ? { apiKey } : {}), ...(timeoutMs ? { timeoutMs } : {}) };
-    solver = createOpenAiModel({ ...common, model });
-    navigator = navModel === model ? solver : createOpenAiModel({ ...common, model: navModel });
-  } catch (err) {
-    if (err instanceof LlmError) throw new CliError(err.message);
-    throw err;
-  }
+  const { solver, navigator } = createModels(settings);
 
   let index;
   if (mode === 'reasonflux') {

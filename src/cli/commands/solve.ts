@@ -1,13 +1,13 @@
 // `reasonflux solve "PROBLEM"`: runs the ReasonFlux orchestrator against an OpenAI-compatible endpoint,
 // with live progress (or one JSON event per line with --json). Ctrl-C cancels cleanly.
 import { readFile } from 'node:fs/promises';
-import { createOpenAiModel, describeEndpoint } from '../../core/llm/openai.js';
-import { LlmError } from '../../core/llm/types.js';
+import { describeEndpoint } from '../../core/llm/openai.js';
 import { createInterface } from 'node:readline/promises';
 import { HintSession, solveProblem, type OrchestratorOptions } from '../../core/reasoning/orchestrator.js';
 import type { SolveEvent, SolveMode } from '../../core/reasoning/events.js';
 import { loadTemplateIndex } from '../../core/templates/library.js';
-import { CliError, checkFlags, intFlag, parseArgs, stringFlag } from '../util.js';
+import { CliError, checkFlags, parseArgs, stringFlag } from '../util.js';
+import { createModels, readModelSettings } from '../models.js';
 
 export const summary = 'solve a problem with the ReasonFlux orchestrator';
 
@@ -151,37 +151,12 @@ export async function run(argv: string[], io: { out: Out; err: Out; env: NodeJS.
   problem = problem.trim();
   if (!problem) throw new CliError('no problem given', 'usage: reasonflux solve "PROBLEM" --base-url URL --model M (see --help)');
 
-  const baseUrl = stringFlag(args, 'base-url') ?? env.OPENAI_BASE_URL;
-  if (!baseUrl) throw new CliError('no model endpoint', 'pass --base-url URL or set OPENAI_BASE_URL (e.g. http://localhost:11434/v1 for Ollama)');
-  const model = stringFlag(args, 'model') ?? env.REASONFLUX_MODEL ?? env.OPENAI_MODEL;
-  if (!model) throw new CliError('no model name', 'pass --model M or set REASONFLUX_MODEL');
-  const navModel = stringFlag(args, 'navigator-model') ?? env.REASONFLUX_NAVIGATOR_MODEL ?? model;
-  const navBaseUrl = stringFlag(args, 'navigator-base-url') ?? baseUrl;
-  const keyVar = stringFlag(args, 'api-key-env');
-  let apiKey: string | undefined;
-  if (keyVar) {
-    apiKey = env[keyVar];
-    if (!apiKey) throw new CliError(`environment variable ${keyVar} (named by --api-key-env) is not set or empty`, `export ${keyVar}=... first`);
-  } else apiKey = env.OPENAI_API_KEY;
-  const maxRounds = intFlag(args, 'max-rounds', 1);
-  const timeoutSec = stringFlag(args, 'timeout');
-  let timeoutMs: number | undefined;
-  if (timeoutSec !== undefined) {
-    const n = Number(timeoutSec);
-    if (!Number.isFinite(n) || n <= 0) throw new CliError(`--timeout must be a positive number of seconds, got "${timeoutSec}"`);
-    timeoutMs = n * 1000;
-  }
+  const settings = readModelSettings(args, env);
+  const { baseUrl, model, maxRounds } = settings;
   const mode = resolveMode(stringFlag(args, 'mode'));
   const json = args.flags.json === true;
 
-  let solver, navigator;
-  try {
-    solver = createOpenAiModel({ baseUrl, model, ...(apiKey ? { apiKey } : {}), ...(timeoutMs ? { timeoutMs } : {}) });
-    navigator = navModel === model && navBaseUrl === baseUrl ? solver : createOpenAiModel({ baseUrl: navBaseUrl, model: navModel, ...(apiKey ? { apiKey } : {}), ...(timeoutMs ? { timeoutMs } : {}) });
-  } catch (err) {
-    if (err instanceof LlmError) throw new CliError(err.message);
-    throw err;
-  }
+  const { solver, navigator } = createModels(settings);
 
   const templatesDir = stringFlag(args, 'templates');
   const lib = await loadTemplateIndex(templatesDir ? { workspaceDir: templatesDir } : {});

@@ -39,6 +39,10 @@ export interface Mark {
   title?: string;
   /** Item text facts, derived once (valid while the segment is reused). */
   cache?: { end: number; text: string; task: boolean; language?: string; title?: string };
+  /** Statement text of a heading problem that ends inside the heading's own segment, keyed by its relative end. */
+  stmt?: { end: number; text: string; language?: string };
+  /** Facts about a heading's title, derived once. */
+  facts?: { title: string; solution: boolean; label: ReturnType<typeof matchProblemLabel>; example: boolean; container: boolean };
 }
 export interface Decl {
   t: 'decl';
@@ -625,6 +629,17 @@ const TITLE_KIND = (title: string): ProblemKind | 'skip' | undefined => {
   return undefined;
 };
 
+let lastKinds: { sig: string; map: Map<string, ProblemKind | 'skip'> } | undefined;
+/** declaredKinds, the same Map while the declarations are the same (memos hang off its identity). */
+function declaredKindsCached(decls: Decl[], extra: readonly string[]): Map<string, ProblemKind | 'skip'> {
+  let sig = extra.join('\u0001');
+  for (const d of decls) sig += `\u0002${d.name}\u0001${d.title}`;
+  if (lastKinds && lastKinds.sig === sig) return lastKinds.map;
+  const map = declaredKinds(decls, extra);
+  lastKinds = { sig, map };
+  return map;
+}
+
 /** Declared environment names → what they hold. */
 function declaredKinds(decls: Decl[], extra: readonly string[]): Map<string, ProblemKind | 'skip'> {
   const map = new Map<string, ProblemKind | 'skip'>();
@@ -644,6 +659,17 @@ function declaredKinds(decls: Decl[], extra: readonly string[]): Map<string, Pro
   return map;
 }
 
+const baseMemo = new Map<string, string>();
+/** Lower-cased environment name without a trailing star (memoised). */
+function baseName(name: string): string {
+  let v = baseMemo.get(name);
+  if (v === undefined) {
+    v = name.replace(/\*$/, '').toLowerCase();
+    if (baseMemo.size < 5000) baseMemo.set(name, v);
+  }
+  return v;
+}
+
 interface Ctx {
   text: string;
   segStart: number;
@@ -658,7 +684,29 @@ function lineOf(ctx: Ctx, rel: number): number {
   return ctx.segLine + countBelow(ctx.nl, rel);
 }
 
+// Per kinds-map memo of envKind (the map is kept while the document's declarations do not change).
+const envKindMemo = new WeakMap<Map<string, ProblemKind | 'skip'>, Map<string, ProblemKind | 'skip' | undefined>>();
 function envKind(name: string, kinds: Map<string, ProblemKind | 'skip'>): ProblemKind | 'skip' | undefined {
+  let memo = envKindMemo.get(kinds);
+  if (!memo) envKindMemo.set(kinds, (memo = new Map()));
+  if (memo.has(name)) return memo.get(name);
+  const v = envKindRaw(name, kinds);
+  if (memo.size < 5000) memo.set(name, v);
+  return v;
+}
+
+/** 1: a solution environment (solution, proof, …); 2: an exam-class answer box; 0: neither. Memoised per name. */
+const solMemo = new Map<string, 0 | 1 | 2>();
+function solutionType(name: string): 0 | 1 | 2 {
+  let v = solMemo.get(name);
+  if (v === undefined) {
+    v = SOLUTION_ENV.test(name) ? 1 : SOLUTION_BOX.test(name) ? 2 : 0;
+    if (solMemo.size < 5000) solMemo.set(name, v);
+  }
+  return v;
+}
+
+function envKindRaw(name: string, kinds: Map<string, ProblemKind | 'skip'>): ProblemKind | 'skip' | undefined {
   const declared = kinds.get(name);
   if (declared) return declared;
   const base = name.replace(/\*$/, '').toLowerCase();
@@ -678,9 +726,10 @@ function emitEnvProblem(ctx: Ctx, node: EnvNode, kind: ProblemKind): DetectedPro
   let solved = false;
   for (const c of node.children) {
     if (c.t !== 'env') continue;
-    if (SOLUTION_ENV.test(c.name) || (SOLUTION_BOX.test(c.name) && hasContent(ctx, c))) {
+    const st = solutionType(c.name);
+    if (st === 1 || (st === 2 && hasContent(ctx, c))) {
       solved = true;
-      if (SOLUTION_ENV.test(c.name)) stmtEnd = Math.min(stmtEnd, c.start);
+      if (st === 1) stmtEnd = Math.min(stmtEnd, c.start);
       break;
     }
   }
@@ -752,8 +801,9 @@ function walk(ctx: Ctx, nodes: readonly LRecord[], container: boolean, outerIntr
 }
 
 function handleEnv(ctx: Ctx, node: EnvNode, container: boolean, intro: IntroRef, last: DetectedProblem | undefined): DetectedProblem | undefined {
-  const base = node.name.replace(/\*$/, '').toLowerCase();
-  if (last && (SOLUTION_ENV.test(base) || (SOLUTION_BOX.test(base) && hasContent(ctx, node)))) {
+  const base = baseName(node.name);
+  const st = solutionType(base);
+  if (last && (st === 1 || (st === 2 && hasContent(ctx, node)))) {
     last.solved = true;
     last.blockEndOffset = ctx.segStart + node.end;
     return undefined;
@@ -799,7 +849,7 @@ function holdsSolution(node: EnvNode, depth = 0): boolean {
   if (depth > 50) return false;
   for (const c of node.children) {
     if (c.t !== 'env') continue;
-    if (SOLUTION_ENV.test(c.name) || holdsSolution(c, depth + 1)) return true;
+    if (solutionType(c.name) === 1 || holdsSolution(c, depth + 1)) return true;
   }
   return false;
 }
@@ -817,12 +867,13 @@ function handleItems(ctx: Ctx, node: EnvNode, container: boolean, marker: 'item'
     let solved = false;
     for (const c of node.children) {
       if (c.t !== 'env' || c.start <= m.start || c.start >= end) continue;
-      if (SOLUTION_ENV.test(c.name)) {
+      const st = solutionType(c.name);
+      if (st === 1) {
         solved = true;
         stmtEnd = c.start;
         break;
       }
-      if (SOLUTION_BOX.test(c.name) && hasContent(ctx, c)) {
+      if (st === 2 && hasContent(ctx, c)) {
         solved = true;
         break;
       }
@@ -866,7 +917,7 @@ export function latexProblems(
 ): DetectedProblem[] {
   const decls: Decl[] = [];
   for (const s of segs) for (const r of s.data.records) if (r.t === 'decl') decls.push(r);
-  const kinds = declaredKinds(decls, options.extraEnvironments ?? []);
+  const kinds = declaredKindsCached(decls, options.extraEnvironments ?? []);
   const out: DetectedProblem[] = [];
   const max = options.maxProblems ?? 20000;
   // Heading context across segments.
@@ -893,13 +944,27 @@ export function latexProblems(
       p.endLine = lineAt(Math.max(p.startOffset, k - 1));
     }
   };
-  const pendingEnds: { s: Section; stmtStart: number }[] = [];
-  const finalizeText = (s: Section, stmtStart: number): void => {
-    if (!s.problem) return;
-    const t = cleanLatexCached(text.slice(stmtStart, Math.min(s.problem.endOffset, stmtStart + 6000)));
-    s.problem.text = t;
-    const lang = guessLanguage(t);
-    if (lang) s.problem.language = lang;
+  const pendingEnds: { s: Section; stmtStart: number; mark: Mark; segStart: number; segEnd: number }[] = [];
+  const finalizeText = (pe: (typeof pendingEnds)[number]): void => {
+    const p = pe.s.problem;
+    if (!p) return;
+    const stmtStart = pe.stmtStart;
+    const endAbs = Math.min(p.endOffset, stmtStart + 6000);
+    // Within the heading's own segment the text cannot have changed while the segment is reused.
+    const local = endAbs <= pe.segEnd;
+    const rel = endAbs - pe.segStart;
+    let t: string;
+    let lang: string | undefined;
+    if (local && pe.mark.stmt && pe.mark.stmt.end === rel) {
+      t = pe.mark.stmt.text;
+      lang = pe.mark.stmt.language;
+    } else {
+      t = local ? detach(cleanLatex(text.slice(stmtStart, endAbs))) : cleanLatexCached(text.slice(stmtStart, endAbs));
+      lang = guessLanguage(t);
+      if (local) pe.mark.stmt = { end: rel, text: t, language: lang };
+    }
+    p.text = t;
+    if (lang) p.language = lang;
   };
 
   for (let si = 0; si < segs.length && out.length < max; si++) {
@@ -918,8 +983,13 @@ export function latexProblems(
       if (r.t === 'mark') {
         if (r.cmd !== 'heading') continue;
         const level = r.level ?? 1;
-        const title = (r.title ?? '').replace(/\\[a-zA-Z]+\*?|[{}]/g, ' ').trim();
-        const solutionHeading = isSolutionLabel(title);
+        if (!r.facts) {
+          const t = (r.title ?? '').replace(/\\[a-zA-Z]+\*?|[{}]/g, ' ').trim();
+          r.facts = { title: t, solution: isSolutionLabel(t), label: matchProblemLabel(t), example: isExampleLabel(t), container: isContainerHeading(t) };
+        }
+        const facts = r.facts;
+        const title = facts.title;
+        const solutionHeading = facts.solution;
         while (sections.length && sections[sections.length - 1]!.level >= level) {
           const s = sections.pop()!;
           closeSection(s, ctx, r.start);
@@ -934,12 +1004,12 @@ export function latexProblems(
         if (solutionHeading && lastTop) lastTop.solved = true;
         lastTop = undefined;
         prevProse = undefined;
-        const label = matchProblemLabel(title);
+        const label = facts.label;
         let role: Section['role'] = 'plain';
         let problem: DetectedProblem | undefined;
         if (solutionHeading) role = 'solution';
-        else if (isExampleLabel(title)) role = 'example';
-        else if (isContainerHeading(title)) role = 'container';
+        else if (facts.example) role = 'example';
+        else if (facts.container) role = 'container';
         else if (label && !inRole('example')) {
           role = 'problem';
           problem = {
@@ -954,7 +1024,7 @@ export function latexProblems(
             label: label.label,
           };
           out.push(problem);
-          pendingEnds.push({ s: { level, role, problem, inner: out.length - 1, title }, stmtStart: ctx.segStart + r.end });
+          pendingEnds.push({ s: { level, role, problem, inner: out.length - 1, title }, stmtStart: ctx.segStart + r.end, mark: r, segStart: ctx.segStart, segEnd: ctx.segStart + seg.length });
         }
         const sec: Section = { level, role, inner: out.length - 1, title };
         if (problem) {
@@ -1009,7 +1079,7 @@ export function latexProblems(
       p.blockEndOffset = text.length;
       p.endLine = lineAt(Math.max(p.startOffset, text.length - 1));
     }
-    finalizeText(pe.s, pe.stmtStart);
+    finalizeText(pe);
     if (!p.text) dropped.add(p);
   }
   if (dropped.size) {

@@ -377,10 +377,28 @@ export interface MarkdownRuleOptions {
   maxProblems?: number;
 }
 
-interface Pos {
-  off: (rel: number) => number;
-  endOff: (relEnd: number) => number;
-  base: number;
+/** Positions inside one segment (a class, not per-segment closures: the assembly pass runs on every edit). */
+class Pos {
+  constructor(
+    private readonly text: string,
+    private readonly segStart: number,
+    private readonly nl: readonly number[],
+    private readonly segLength: number,
+    readonly base: number,
+  ) {}
+  /** Offset of the start of relative line `rel`. */
+  off(rel: number): number {
+    const nl = this.nl;
+    return this.segStart + (rel <= 0 ? 0 : rel - 1 < nl.length ? nl[rel - 1]! + 1 : this.segLength);
+  }
+  /** Offset of the end (before the newline / CR) of relative line `relEnd - 1`. */
+  endOff(relEnd: number): number {
+    const lineIdx = relEnd - 1;
+    const nl = this.nl;
+    let e = this.segStart + (lineIdx < nl.length ? nl[lineIdx]! : this.segLength);
+    if (e > this.segStart && this.text.charCodeAt(e - 1) === 13) e--;
+    return e;
+  }
 }
 
 export function markdownProblems(
@@ -464,16 +482,7 @@ export function markdownProblems(
     const seg = segs[si]!;
     const segStart = starts[si]!;
     const nl = seg.nl;
-    const pos: Pos = {
-      base: lines[si]!,
-      off: (rel) => segStart + (rel <= 0 ? 0 : rel - 1 < nl.length ? nl[rel - 1]! + 1 : seg.length),
-      endOff: (relEnd) => {
-        const lineIdx = relEnd - 1;
-        let e = segStart + (lineIdx < nl.length ? nl[lineIdx]! : seg.length);
-        if (e > segStart && text.charCodeAt(e - 1) === 13) e--;
-        return e;
-      },
-    };
+    const pos = new Pos(text, segStart, nl, seg.length, lines[si]!);
     for (const r of seg.data.records) {
       if (out.length >= max) break;
       const sec = openSection();

@@ -110,7 +110,13 @@ class Bm25TemplateIndex implements TemplateIndex {
       }
     }
     this.bm25 = bm25;
-    this.subjectKeys = templates.map((t) => new Set(t.subjects.map(subjectKey)));
+    const keys = new Map<string, string>(); // few distinct subjects: normalise each once
+    const key = (subject: string): string => {
+      let k = keys.get(subject);
+      if (k === undefined) keys.set(subject, (k = subjectKey(subject)));
+      return k;
+    };
+    this.subjectKeys = templates.map((t) => new Set(t.subjects.map(key)));
     this.diversity = Math.min(1, Math.max(0, options.diversity ?? DEFAULT_DIVERSITY));
   }
 

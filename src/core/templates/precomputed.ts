@@ -7,6 +7,7 @@
 // stale, corrupt — falls back to loading templates/ (library.ts). With only built-in templates the saved
 // postings are used as they are; with user templates, the built-ins' saved analysis is reused and only the
 // user's templates are analysed.
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
@@ -144,7 +145,9 @@ export function writePrecomputed(dir: string, out: string): { count: number; err
     if (existsSync(out)) rmSync(out);
     return { count: 0, errors };
   }
-  writeFileSync(out, JSON.stringify(file));
+  // Pure ASCII (non-ASCII characters as \u escapes): read back as a one-byte string with no UTF-8
+  // decoding, which parses faster too.
+  writeFileSync(out, JSON.stringify(file).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
   return { count: file.templates.length, errors: [] };
 }
 
@@ -181,8 +184,11 @@ export function decodePrecomputed(
   for (let d = 0; d < n; d++) {
     const path = paths[p.fileOf[d]!];
     const raw = p.templates[d];
-    if (path === undefined || !raw || typeof raw !== 'object') return undefined;
-    const t: ThoughtTemplate = { ...raw, origin: 'builtin', file: path };
+    if (path === undefined || !looksLikeTemplate(raw)) return undefined;
+    // The parsed objects are ours: complete them in place (same key order as the loader gives).
+    const t = raw as ThoughtTemplate;
+    t.origin = 'builtin';
+    t.file = path;
     templates[d] = t;
     position.set(t, d);
   }
@@ -221,6 +227,32 @@ export function decodePrecomputed(
   };
 }
 
+const isStr = (v: unknown): v is string => typeof v === 'string';
+const isStrs = (v: unknown): boolean => Array.isArray(v) && v.every(isStr);
+
+/**
+ * A cheap structural check of a saved template (they were validated with zod when the file was written;
+ * this only guards against a damaged file, so nothing downstream meets a missing field).
+ */
+function looksLikeTemplate(raw: unknown): boolean {
+  if (!raw || typeof raw !== 'object') return false;
+  const t = raw as Record<string, unknown>;
+  const ex = t.example as Record<string, unknown> | null | undefined;
+  const dif = t.difficulty as Record<string, unknown> | null | undefined;
+  return (
+    isStr(t.id) && isStr(t.name) && isStr(t.chapter) && isStr(t.section) && isStr(t.description) &&
+    isStrs(t.subjects) && isStrs(t.tags) && isStrs(t.whenToUse) && isStrs(t.steps) && isStrs(t.pitfalls) &&
+    !!dif && typeof dif === 'object' && typeof dif.min === 'number' && typeof dif.max === 'number' &&
+    !!ex && typeof ex === 'object' && isStr(ex.problem) && isStrs(ex.solution) && isStr(ex.answer) &&
+    (t.kind === undefined || isStr(t.kind))
+  );
+}
+
+/** The file's text: ASCII (as written) decodes as a one-byte string, much faster than UTF-8 decoding. */
+function bufferText(buf: Buffer): string {
+  return isAscii(buf) ? buf.toString('latin1') : buf.toString('utf8');
+}
+
 function parse(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -232,7 +264,8 @@ function parse(text: string): unknown {
 /** Loads `file` when it matches the folder `dir` (see decodePrecomputed); never throws. */
 export async function loadPrecomputed(file: string, dir: string): Promise<PrecomputedLibrary | undefined> {
   try {
-    const [text, listing] = await Promise.all([readFile(file, 'utf8'), readdir(dir)]);
+    const [buf, listing] = await Promise.all([readFile(file), readdir(dir)]);
+    const text = bufferText(buf);
     const names = templateFileNames(listing);
     const bytes = await Promise.all(names.map((n) => readFile(join(dir, n))));
     const byName = new Map(names.map((n, i) => [n, bytes[i]!]));
@@ -245,7 +278,7 @@ export async function loadPrecomputed(file: string, dir: string): Promise<Precom
 /** Synchronous variant of loadPrecomputed. */
 export function loadPrecomputedSync(file: string, dir: string): PrecomputedLibrary | undefined {
   try {
-    const text = readFileSync(file, 'utf8');
+    const text = bufferText(readFileSync(file));
     const names = templateFileNames(readdirSync(dir));
     return decodePrecomputed(parse(text), dir, names, (n) => readFileSync(join(dir, n)));
   } catch {

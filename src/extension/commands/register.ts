@@ -1,5 +1,6 @@
 // The editor commands. Titles and categories live in package.json (localised through package.nls*.json).
 import * as vscode from 'vscode';
+import { logTiming } from '../timing.js';
 import type { SolveMode } from '../../core/reasoning/events.js';
 import { readSettings } from '../config.js';
 import type { SolveHistory } from '../history/history.js';
@@ -48,6 +49,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
 
   const runMode = (mode: SolveMode, title: string) =>
     guard(`reasonflux.${mode}`, async (arg?: unknown) => {
+      logTiming(d.output, `command reasonflux.${mode} started`);
       const source = await resolveProblem(arg, title);
       if (!source) return;
       await d.session.start(mode, source);
@@ -62,13 +64,15 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     reg('reasonflux.cancel', () => d.session.cancel()),
     reg('reasonflux.showPanel', () => d.panel.show(false)),
     reg('reasonflux.insertSolution', () => d.session.insert()),
-    reg('reasonflux.showHistory', async () => {
+    reg('reasonflux.showHistory', async (runId?: unknown) => {
       const entries = d.history.list();
       if (!entries.length) {
         void vscode.window.showInformationMessage(vscode.l10n.t('No ReasonFlux runs yet.'));
         return;
       }
-      const pick = await vscode.window.showQuickPick(
+      // A run id as argument (automation, tests) reopens that run without the quick pick.
+      const direct = typeof runId === 'string' ? entries.find((e) => e.state.runId === runId) : undefined;
+      const pick = direct ? { entry: direct } : await vscode.window.showQuickPick(
         entries.map((e) => ({
           label: e.state.problem.replace(/\s+/g, ' ').slice(0, 80),
           description: `${e.state.mode} · ${e.state.status}${e.state.final?.answer ? ` · ${e.state.final.answer}` : ''}`,
@@ -82,8 +86,18 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       const e = pick.entry;
       d.session.reopen(e.state, e.uri ? { text: e.state.problem, document: { uri: e.uri, languageId: '', start: 0, end: 0, original: e.state.problem } } : undefined);
     }),
-    reg('reasonflux.selectModel', async () => (await import('../models/select.js')).selectModel(d.keys, (url) => promptForKey(d.keys, url))),
-    reg('reasonflux.setApiKey', async () => {
+    reg('reasonflux.selectModel', async (answers?: unknown) => {
+      const { parseSelectModelAnswers, selectModel } = await import('../models/select.js');
+      return selectModel(d.keys, (url) => promptForKey(d.keys, url), parseSelectModelAnswers(answers));
+    }),
+    // Optional argument { baseUrl?, key? } (automation, tests): what the input boxes would ask.
+    reg('reasonflux.setApiKey', async (arg?: unknown) => {
+      const given = arg && typeof arg === 'object' ? (arg as { baseUrl?: unknown; key?: unknown }) : {};
+      if (typeof given.baseUrl === 'string' && typeof given.key === 'string' && given.key.trim() && validateBaseUrl(given.baseUrl) === undefined) {
+        await d.keys.set(given.baseUrl, given.key.trim());
+        d.output.info(`API key stored for ${endpointLabel(given.baseUrl)}`);
+        return true;
+      }
       let baseUrl = readSettings().endpointBaseUrl;
       if (!baseUrl) {
         baseUrl =
@@ -96,8 +110,11 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       }
       if (!baseUrl.trim()) return;
       if (await promptForKey(d.keys, baseUrl)) {
+        d.output.info(`API key stored for ${endpointLabel(baseUrl)}`);
         void vscode.window.showInformationMessage(vscode.l10n.t('API key stored for {0}.', endpointLabel(baseUrl)));
+        return true;
       }
+      return false;
     }),
     reg('reasonflux.searchTemplates', () => searchTemplatesCommand(d.templates)),
     reg('reasonflux.reloadTemplates', () => reloadTemplatesCommand(d.templates)),

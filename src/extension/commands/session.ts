@@ -3,6 +3,7 @@
 // keeps history. Nothing is sent to a model except from an explicit user action (a command or a button).
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
+import { logTiming } from '../timing.js';
 import { LlmError } from '../../core/llm/types.js';
 import type { HintSession } from '../../core/reasoning/orchestrator.js';
 import type { SolveEvent, SolveMode } from '../../core/reasoning/events.js';
@@ -18,6 +19,7 @@ import { extractMacros } from '../panel/macros.js';
 import type { TrajectoryPanel } from '../panel/panel.js';
 import type { ApiKeyStore } from '../secrets/keys.js';
 import type { SolveStatusBar } from '../status/statusBar.js';
+import { readSettings } from '../config.js';
 import { loadGrader } from './grading.js';
 import type { ProblemSource } from './problem.js';
 import type { TemplateService } from './templates.js';
@@ -68,29 +70,25 @@ export class SessionManager {
   /** Starts a run. The returned promise settles when it ends (hint mode: when the plan is shown). */
   async start(mode: SolveMode, source: ProblemSource): Promise<void> {
     this.cancel();
-    let models: ResolvedModels;
-    try {
-      models = await resolveModels(this.d.keys, source.document ? vscode.Uri.parse(source.document.uri) : undefined);
-    } catch (err) {
-      if (err instanceof NoModelError || err instanceof LlmError) {
-        this.offerModelSetup(err.message);
-        return;
-      }
-      throw err;
+    const scope = source.document ? vscode.Uri.parse(source.document.uri) : undefined;
+    // Only the settings are read before the panel opens (synchronous): the secret store, the model
+    // provider, the engine and the template library all load behind the open panel.
+    if (!readSettings(scope).solverModel) {
+      this.offerModelSetup(vscode.l10n.t('No solver model is selected.'));
+      return;
     }
     const runId = randomUUID();
     const run: Run = { runId, mode, source, abort: new AbortController() };
     this.run = run;
     this.modelMessageShown = false;
 
-    // The panel opens at once; the template library and the engine load behind it.
     this.d.panel.reset(
       emptyState({
         runId,
         mode,
         problem: source.text,
         ...(source.language ? { language: source.language } : {}),
-        macros: await this.macrosFor(source),
+        macros: this.macrosFor(source),
         status: 'running',
         phase: 'planning',
         startedAt: Date.now(),
@@ -100,19 +98,28 @@ export class SessionManager {
     this.d.panel.show(true);
     this.d.status.update(this.d.panel.state);
 
+    let models: ResolvedModels;
     let loaded: [Awaited<ReturnType<TemplateService['index']>>, typeof import('../../core/reasoning/orchestrator.js')];
     try {
-      loaded = await Promise.all([
+      [models, ...loaded] = await Promise.all([
+        resolveModels(this.d.keys, scope),
         this.d.templates.index(),
         // Loaded on first use, not at activation (keeps the extension's start-up light).
         import('../../core/reasoning/orchestrator.js'),
       ]);
     } catch (err) {
-      this.d.output.error(`loading the template library: ${describeError(err)}`);
-      if (this.run === run) this.d.panel.event(runId, { type: 'error', kind: 'internal', fatal: true, message: describeError(err) });
+      if (this.run !== run) return;
+      if (err instanceof NoModelError || err instanceof LlmError) {
+        this.d.panel.event(runId, { type: 'error', kind: err instanceof LlmError ? err.kind : 'not-found', fatal: true, message: err.message });
+        this.offerModelSetup(err.message);
+      } else {
+        this.d.output.error(`loading the template library: ${describeError(err)}`);
+        this.d.panel.event(runId, { type: 'error', kind: 'internal', fatal: true, message: describeError(err) });
+      }
       await this.finish(run);
       return;
     }
+    logTiming(this.d.output, 'models, engine and templates ready');
     if (this.run !== run) return; // superseded while loading
     if (run.abort.signal.aborted) return this.finish(run); // cancelled while loading
     const [index, { HintSession, solveProblem }] = loaded;
@@ -126,11 +133,13 @@ export class SessionManager {
     await run.work;
   }
 
-  private async macrosFor(source: ProblemSource): Promise<Record<string, string>> {
+  /** The document's macros, from the already open document (synchronous: nothing to wait for). */
+  private macrosFor(source: ProblemSource): Record<string, string> {
     const setting = vscode.workspace.getConfiguration('markdown.math').get<unknown>('macros');
-    if (!source.document) return extractMacros('', 'markdown', setting);
+    const uri = source.document?.uri;
+    const doc = uri ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri) : undefined;
+    if (!doc) return extractMacros('', 'markdown', setting);
     try {
-      const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(source.document.uri));
       return extractMacros(doc.getText(), doc.languageId, setting);
     } catch {
       return extractMacros('', 'markdown', setting);

@@ -44,6 +44,9 @@ export class TemplateService {
       for (const e of r.errors.slice(0, 20)) this.output.warn(`templates: ${e}`);
       this.output.info(`templates: ${r.templates.length} loaded`);
       return r;
+    }, (err: unknown) => {
+      this.loading = undefined; // a later use tries again
+      throw err;
     });
     return this.loading;
   }

@@ -5,7 +5,8 @@ import type { PanelState } from '../../webview/state.js';
 import { stateToMarkdown } from '../../webview/state.js';
 import type { ProblemSource } from '../commands/problem.js';
 import { latexSolutionEnvironment } from '../config.js';
-import { planLatexInsertion, planMarkdownInsertion, type InsertPlan } from './compose.js';
+import { detectProblems } from '../../core/detect/index.js';
+import { blockEnd, planLatexInsertion, planMarkdownInsertion, type InsertPlan } from './compose.js';
 import { findSolutionEnvironment } from './envs.js';
 import { markdownToLatex } from './latex.js';
 import { relocate } from './locate.js';
@@ -22,11 +23,19 @@ export function planInsertion(doc: vscode.TextDocument, source: NonNullable<Prob
   const span = relocate(text, source.original, { start: source.start, end: source.end });
   if (!span) return undefined;
   const markdown = stateToMarkdown(state);
-  if (isLatexDocument(doc)) {
-    const env = findSolutionEnvironment(text, latexSolutionEnvironment(doc.uri));
-    return planLatexInsertion(text, span, env, markdownToLatex(markdown));
+  const latex = isLatexDocument(doc);
+  // A solution already below the problem: the new one goes after it (the detector knows the block).
+  let after: number | undefined;
+  try {
+    after = blockEnd(text, span, detectProblems(text, latex ? 'latex' : 'markdown'));
+  } catch {
+    after = undefined; // detection is a refinement; without it the solution goes right after the statement
   }
-  return planMarkdownInsertion(text, span, markdown, vscode.l10n.t('Solution (ReasonFlux)'));
+  if (latex) {
+    const env = findSolutionEnvironment(text, latexSolutionEnvironment(doc.uri));
+    return planLatexInsertion(text, span, env, markdownToLatex(markdown), after);
+  }
+  return planMarkdownInsertion(text, span, markdown, vscode.l10n.t('Solution (ReasonFlux)'), after);
 }
 
 export async function insertSolution(source: ProblemSource | undefined, state: PanelState): Promise<InsertOutcome> {

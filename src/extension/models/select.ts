@@ -21,8 +21,32 @@ async function setUser(key: string, value: string): Promise<void> {
   await vscode.workspace.getConfiguration(SECTION).update(key, value, vscode.ConfigurationTarget.Global);
 }
 
-export async function selectModel(keys: ApiKeyStore, promptForKey: (baseUrl: string) => Promise<boolean>): Promise<boolean> {
+/**
+ * Answers given up front instead of through the quick picks (automation and the host tests; command
+ * arguments come from code, never from documents). Whatever is missing is asked as usual.
+ */
+export interface SelectModelAnswers {
+  /** Base URL of an OpenAI-compatible server (skips the endpoint pick). */
+  baseUrl?: string;
+  solver?: string;
+  /** Navigator model; '' = same as the solver. */
+  navigator?: string;
+}
+
+/** Validates a command argument as SelectModelAnswers (undefined when it is not one). */
+export function parseSelectModelAnswers(v: unknown): SelectModelAnswers | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const o = v as Record<string, unknown>;
+  const out: SelectModelAnswers = {};
+  if (typeof o.baseUrl === 'string' && validateBaseUrl(o.baseUrl) === undefined) out.baseUrl = o.baseUrl.trim().replace(/\/+$/, '');
+  if (typeof o.solver === 'string' && o.solver.trim() && o.solver.length <= 200) out.solver = o.solver.trim();
+  if (typeof o.navigator === 'string' && o.navigator.length <= 200) out.navigator = o.navigator.trim();
+  return out;
+}
+
+export async function selectModel(keys: ApiKeyStore, promptForKey: (baseUrl: string) => Promise<boolean>, answers: SelectModelAnswers = {}): Promise<boolean> {
   const current = readSettings().endpointBaseUrl;
+  if (answers.baseUrl) return pickModels(keys, promptForKey, answers.baseUrl, PRESETS.find((p) => p.baseUrl === answers.baseUrl)?.needsKey ?? false, answers);
   const items: EndpointPick[] = PRESETS.map((p) => ({
     label: p.label,
     description: p.baseUrl,
@@ -66,7 +90,18 @@ export async function selectModel(keys: ApiKeyStore, promptForKey: (baseUrl: str
     baseUrl = baseUrl.trim().replace(/\/+$/, '');
   }
   if (!baseUrl) return false;
-  if (pick.needsKey && !(await keys.get(baseUrl))) {
+  return pickModels(keys, promptForKey, baseUrl, !!pick.needsKey, answers);
+}
+
+/** Lists the endpoint's models (GET /models) and asks for the solver and the navigator. */
+async function pickModels(
+  keys: ApiKeyStore,
+  promptForKey: (baseUrl: string) => Promise<boolean>,
+  baseUrl: string,
+  needsKey: boolean,
+  answers: SelectModelAnswers,
+): Promise<boolean> {
+  if (needsKey && !(await keys.get(baseUrl))) {
     if (!(await promptForKey(baseUrl))) return false;
   }
 
@@ -99,13 +134,15 @@ export async function selectModel(keys: ApiKeyStore, promptForKey: (baseUrl: str
       return false;
     }
   }
-  const solver = names.length === 1 ? names[0]! : (await vscode.window.showQuickPick(names, { title: vscode.l10n.t('Solver model (carries out each step)'), ignoreFocusOut: true }));
+  const given = answers.solver && names.includes(answers.solver) ? answers.solver : undefined;
+  const solver = given ?? (names.length === 1 ? names[0]! : (await vscode.window.showQuickPick(names, { title: vscode.l10n.t('Solver model (carries out each step)'), ignoreFocusOut: true })));
   if (!solver) return false;
   const same = vscode.l10n.t('Same as the solver');
-  const nav = names.length === 1 ? same : await vscode.window.showQuickPick([same, ...names.filter((n) => n !== solver)], {
+  const givenNav = answers.navigator === '' ? same : answers.navigator && names.includes(answers.navigator) ? answers.navigator : undefined;
+  const nav = givenNav ?? (names.length === 1 ? same : await vscode.window.showQuickPick([same, ...names.filter((n) => n !== solver)], {
     title: vscode.l10n.t('Navigator model (plans and checks) — optional'),
     ignoreFocusOut: true,
-  });
+  }));
   if (nav === undefined) return false;
   await setUser('endpoint.baseUrl', baseUrl);
   await setUser('solver.model', solver);

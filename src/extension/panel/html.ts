@@ -1,6 +1,7 @@
 // The panel's HTML shell: a strict CSP with a fresh nonce per render, local resources only.
 // Pure (no vscode import) so the CSP can be unit-tested.
 import { randomBytes } from 'node:crypto';
+import { INITIAL_MESSAGE_ID } from '../../webview/protocol.js';
 
 export interface PanelHtmlInput {
   /** webview.cspSource */
@@ -13,6 +14,21 @@ export interface PanelHtmlInput {
   lang: string;
   title: string;
   nonce?: string;
+  /**
+   * The first message for the panel (a `reset`), embedded as inert JSON so the problem shows as soon as
+   * the script runs, without waiting for the ready → reset round trip. Validated by the webview like any
+   * message.
+   */
+  initial?: unknown;
+}
+
+
+/**
+ * JSON that is safe inside a <script type="application/json"> element: no `<`, `>` or `&` (so no
+ * `</script>` or `<!--`), and no U+2028/U+2029.
+ */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** 128 bits, base64 (CSP nonces must be unguessable and fresh per render). */
@@ -53,7 +69,7 @@ export function panelHtml(input: PanelHtmlInput): string {
 </head>
 <body>
 <main id="app"></main>
-<script nonce="${nonce}" src="${attr(input.scriptUri)}"></script>
+${input.initial === undefined ? '' : `<script type="application/json" id="${INITIAL_MESSAGE_ID}">${jsonForScript(input.initial)}</script>\n`}<script nonce="${nonce}" src="${attr(input.scriptUri)}"></script>
 </body>
 </html>`;
 }

@@ -2,6 +2,7 @@
 // The extension keeps the authoritative PanelState (same reducer as the webview); the webview gets a
 // full `reset` whenever it (re)loads and incremental `event`s while it is visible.
 import * as vscode from 'vscode';
+import { logTiming } from '../timing.js';
 import type { SolveEvent } from '../../core/reasoning/events.js';
 import type { FromWebview, ToWebview } from '../../webview/protocol.js';
 import { isPanelState, parseFromWebview } from '../../webview/protocol.js';
@@ -66,10 +67,10 @@ export class TrajectoryPanel implements vscode.Disposable {
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus },
       this.webviewOptions(),
     );
+    logTiming(this.output, 'panel created');
     this.attach(panel);
   }
 
-  /** Takes over a panel restored by VS Code after a reload. */
   /**
    * Takes over a panel restored by VS Code after a reload. `latest` (the newest history entry) wins over
    * the webview's saved state when it is newer: the workbench may have persisted that state before the
@@ -113,6 +114,8 @@ export class TrajectoryPanel implements vscode.Disposable {
       panelCssUri: uri('media', 'panel.css'),
       lang: vscode.env.language,
       title: 'ReasonFlux',
+      // The current state rides along in the HTML: the problem shows as soon as the script has run.
+      ...(this._state.problem ? { initial: this.resetMessage() } : {}),
     });
     this.disposables.push(
       webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
@@ -143,7 +146,9 @@ export class TrajectoryPanel implements vscode.Disposable {
     if (msg.type === 'ready') {
       if (this.lastOpenMs === undefined || !this.ready) this.lastOpenMs = Date.now() - this.openedAt;
       this.ready = true;
+      logTiming(this.output, `panel webview ready (${Date.now() - this.openedAt} ms after the webview html was set)`);
       this.postReset();
+      logTiming(this.output, `panel state posted (problem ${this._state.problem ? 'included' : 'empty'})`);
       for (const l of this.readyListeners.splice(0)) l();
     }
     try {
@@ -158,8 +163,12 @@ export class TrajectoryPanel implements vscode.Disposable {
     void this.panel.webview.postMessage(message);
   }
 
+  private resetMessage(): ToWebview {
+    return { type: 'reset', state: this._state, strings: uiStrings(), canInsert: this._canInsert };
+  }
+
   private postReset(): void {
-    this.post({ type: 'reset', state: this._state, strings: uiStrings(), canInsert: this._canInsert });
+    this.post(this.resetMessage());
   }
 
   /** Replaces the whole state (new run, history entry, hint pause …). */

@@ -24,15 +24,24 @@ export class SolveStatusBar implements vscode.Disposable {
     return undefined;
   }
 
+  private shown: string | undefined;
+
+  /** The item's text while it is shown, else undefined (for the test-only state command). */
+  get text(): string | undefined {
+    return this.shown;
+  }
+
   update(s: PanelState): void {
     const text = SolveStatusBar.describe(s);
     if (!text) {
+      this.shown = undefined;
       this.item.hide();
       return;
     }
     this.item.text = `${s.status === 'running' ? '$(loading~spin)' : '$(lightbulb)'} ${text}`;
     this.item.tooltip = vscode.l10n.t('Show the ReasonFlux panel');
     this.item.show();
+    this.shown = this.item.text;
   }
 
   dispose(): void {

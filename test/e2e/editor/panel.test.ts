@@ -2,6 +2,7 @@
 // problem, select it, run "Solve with ReasonFlux" from the palette, look at the panel. The model is the
 // scripted OpenAI-compatible server (a test double on 127.0.0.1). Screenshots: test/e2e/out/editor-*.png.
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startScriptedOpenAiServer, type ScriptedOpenAiServer, type ScriptedReply } from '../../support/scripted-openai-server';
@@ -24,6 +25,27 @@ const HOSTILE =
   '[click](javascript:document.title=1) $\\href{javascript:alert(1)}{x}$ and $\\def\\a{\\a\\a}\\a$ but $\\frac{1}{2}$ stays.\n\n' + STEP2;
 
 let hostile = false;
+
+/** The extension's log (the "ReasonFlux" LogOutputChannel as written by the host), or '' if not found. */
+function extensionLog(root: string): string {
+  const found: string[] = [];
+  const walk = (dir: string, depth: number): void => {
+    if (depth > 8) return;
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p, depth + 1);
+      else if (/ReasonFlux/i.test(e.name) && e.name.endsWith('.log')) found.push(p);
+    }
+  };
+  walk(root, 0);
+  return found.map((f) => readFileSync(f, 'utf8')).join('\n');
+}
 function reply(body: { messages?: Array<{ content: string }> }): ScriptedReply {
   const text = (body.messages ?? []).map((m) => m.content).join('\n');
   if (/Plan the (solution|remaining)/.test(text)) return { content: JSON.stringify(PLAN) };
@@ -67,7 +89,13 @@ describe('editor: the trajectory panel in the workbench', () => {
     const view = wb.webview();
     // A number for the closing note (printed, not asserted): keypress → panel open with the problem rendered.
     await view.locator('.problem .katex').first().waitFor({ timeout: 60_000 });
-    console.log(`panel open (keypress → problem rendered in the new panel): ${Date.now() - t0} ms`);
+    const t1 = Date.now();
+    console.log(`panel open (keypress → problem rendered in the new panel): ${t1 - t0} ms`);
+    // Where the time went: the extension's own timestamps (activation, command, panel, webview ready, …).
+    console.log(`keypress at ${new Date(t0).toISOString()}, problem rendered at ${new Date(t1).toISOString()}`);
+    for (const line of extensionLog(wb.server.dir).split('\n')) {
+      if (/activat|timing:|templates:/.test(line)) console.log(`  log: ${line.trim()}`);
+    }
     await view.locator('#final-answer .katex').first().waitFor({ timeout: 90_000 });
     await wb.screenshot('editor-01-panel-solved');
     const steps = view.locator('li.step');

@@ -3,7 +3,9 @@
 // test-only command reasonflux.test.panelState (the panel's state and what the webview reports it
 // rendered), never through timing; waitFor only bounds a hang.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readSettings } from '../../../src/extension/config';
 import type { PanelState } from '../../../src/webview/state';
@@ -17,6 +19,7 @@ interface PanelProbe {
   rendered?: { runId: string; status: string; steps: number; math: number; mathSource: number; finalShown: boolean };
   rejectedMessages: number;
   openMs?: number;
+  statusBar?: string;
 }
 
 const probe = () => vscode.commands.executeCommand<PanelProbe>('reasonflux.test.panelState');
@@ -263,6 +266,122 @@ describe('editor: solving in the editor', function () {
   it('ignores panel messages outside the contract', async () => {
     await assert.rejects(Promise.resolve(action({ type: 'run', command: 'workbench.action.terminal.new' })));
     await assert.rejects(Promise.resolve(action({ type: 'open-link', href: 'javascript:alert(1)' })));
+  });
+
+  it('inserts into a .tex problem that already has a solution after that solution, never before or over it', async () => {
+    const head = '\\documentclass{article}\n\\newtheorem{problem}{Problem}\n\\newtheorem*{solution}{Solution}\n\\begin{document}\n';
+    const block = '\\begin{problem}\nFind $x$ if $2x + 3 = 7$.\n\\end{problem}\n\\begin{solution}\nA first attempt by the student.\n\\end{solution}\n';
+    const editor = await writeFixture('solved.tex', `${head}${block}\nAfter.\n\\end{document}\n`);
+    select(editor, 'Find $x$ if $2x + 3 = 7$.');
+    await vscode.commands.executeCommand('reasonflux.solve');
+    assert.equal((await probe()).state.status, 'solved');
+    assert.equal(await vscode.commands.executeCommand('reasonflux.insertSolution'), 'inserted');
+    assert.equal(
+      editor.document.getText(),
+      `${head}${block}` +
+        '\\begin{solution}\n\\textbf{Step 1: Isolate the term with $x$}\n\nSubtract $3$ from both sides:\n\n\\[\n2x = 4.\n\\]\n\n\\textbf{Step 2: Divide to find $x$}\n\nDivide by $2$: $x = \\frac{4}{2}$, so $x = \\boxed{2}$.\n\\end{solution}\n' +
+        '\nAfter.\n\\end{document}\n',
+    );
+  });
+
+  it('shows the run\'s progress in the status bar while solving', async () => {
+    slow = true;
+    try {
+      const editor = await writeFixture('status.md', 'Find $x$ if $2x + 3 = 7$.\n');
+      select(editor, 'Find $x$ if $2x + 3 = 7$.');
+      const running = vscode.commands.executeCommand('reasonflux.solve');
+      const p = await waitFor('step 1 to stream', probe, (x) => x.state.status === 'running' && (x.state.steps[0]?.text.length ?? 0) > 0, 60_000);
+      assert.match(p.statusBar ?? '', /ReasonFlux: step 1 of 2/, `status bar: ${p.statusBar}`);
+      await vscode.commands.executeCommand('reasonflux.cancel');
+      await running;
+      const done = await probe();
+      assert.equal(done.state.status, 'cancelled');
+      assert.equal(done.statusBar, undefined, 'the item hides when the run ends');
+    } finally {
+      slow = false;
+    }
+  });
+
+  it('reopens a past run from "Show History" in the panel without calling the model', async () => {
+    const editor = await writeFixture('history.md', 'Find $x$ if $2x + 3 = 7$.\n');
+    select(editor, 'Find $x$ if $2x + 3 = 7$.');
+    await vscode.commands.executeCommand('reasonflux.solve');
+    const solved = (await probe()).state;
+    assert.equal(solved.status, 'solved');
+    // Another run replaces it in the panel.
+    await vscode.commands.executeCommand('reasonflux.explain', 'What is $1+1$?');
+    assert.notEqual((await probe()).state.runId, solved.runId);
+    const calls = server.chatRequests.length;
+    await vscode.commands.executeCommand('reasonflux.showHistory', solved.runId);
+    const p = await probe();
+    assert.equal(p.open, true);
+    assert.equal(p.state.runId, solved.runId);
+    assert.equal(p.state.status, 'solved');
+    assert.equal(p.state.final?.answer, '2');
+    assert.deepEqual(p.state.steps.map((x) => x.text), [STEP1, STEP2]);
+    assert.equal(server.chatRequests.length, calls, 'no model call');
+    const shown = await waitFor('the panel to render the reopened run', probe, (x) => x.rendered?.runId === solved.runId && !!x.rendered?.finalShown, 60_000);
+    assert.equal(shown.rendered!.steps, 2);
+    // And it can be inserted again (found by its text).
+    assert.equal(await vscode.commands.executeCommand('reasonflux.insertSolution'), 'inserted');
+    assert.match(editor.document.getText(), /<details>[\s\S]*x = \\boxed\{2\}/);
+  });
+});
+
+describe('editor: connecting a model', function () {
+  this.timeout(60_000);
+  const KEY = 'sk-test-RFLUX-0123456789abcdef';
+  let srv: ScriptedOpenAiServer;
+  const cfg = () => vscode.workspace.getConfiguration('reasonflux');
+  const keys = ['endpoint.baseUrl', 'solver.model', 'navigator.model', 'navigator.baseUrl'];
+
+  before(async () => {
+    await activate();
+    srv = await startScriptedOpenAiServer(() => ({ content: 'OK' }), { models: ['solver-a', 'navigator-b'] });
+  });
+  after(async () => {
+    for (const k of keys) await cfg().update(k, undefined, vscode.ConfigurationTarget.Global);
+    await srv?.close();
+  });
+
+  it('Set API Key stores the key in SecretStorage, never in settings or the output channel', async () => {
+    assert.equal(await vscode.commands.executeCommand('reasonflux.setApiKey', { baseUrl: srv.baseUrl, key: KEY }), true);
+    assert.equal(await vscode.commands.executeCommand('reasonflux.test.apiKeyMatches', srv.baseUrl, KEY), true);
+    assert.equal(await vscode.commands.executeCommand('reasonflux.test.apiKeyMatches', srv.baseUrl, 'something else'), false);
+    assert.equal(await vscode.commands.executeCommand('reasonflux.test.apiKeyMatches', 'http://127.0.0.1:1/v1', KEY), false, 'per endpoint');
+    const settings = JSON.stringify(Object.fromEntries(['endpoint', 'solver', 'navigator', 'request', 'templates'].map((k) => [k, cfg().inspect(k)])));
+    assert.ok(!settings.includes(KEY), 'not in settings');
+  });
+
+  it('Select Model lists the server\'s /models (with the stored key) and writes the settings', async () => {
+    const before = srv.requests.length;
+    const ok = await vscode.commands.executeCommand('reasonflux.selectModel', { baseUrl: srv.baseUrl, solver: 'solver-a', navigator: 'navigator-b' });
+    assert.equal(ok, true);
+    const listed = srv.requests.slice(before).filter((r) => r.method === 'GET' && /\/models\/?$/.test(r.path));
+    assert.equal(listed.length, 1, 'GET /models was requested once');
+    assert.equal(String(listed[0]!.headers.authorization ?? ''), `Bearer ${KEY}`, 'the stored key was sent to its endpoint');
+    assert.equal(cfg().inspect<string>('endpoint.baseUrl')?.globalValue, srv.baseUrl);
+    assert.equal(cfg().inspect<string>('solver.model')?.globalValue, 'solver-a');
+    assert.equal(cfg().inspect<string>('navigator.model')?.globalValue, 'navigator-b');
+    assert.equal(readSettings().solverModel, 'solver-a');
+  });
+
+  it('never writes the key to the ReasonFlux output channel', async () => {
+    const logDir = await vscode.commands.executeCommand<string>('reasonflux.test.logDir');
+    // The host writes output channels under output_logging_* next to the extension's log folder.
+    const walk = (dir: string, depth: number, files: string[] = []): string[] => {
+      if (depth > 4 || !fs.existsSync(dir)) return files;
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p, depth + 1, files);
+        else if (/ReasonFlux/i.test(e.name) && e.name.endsWith('.log')) files.push(p);
+      }
+      return files;
+    };
+    const read = () => walk(path.dirname(logDir), 0).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+    const log = await waitFor('the output channel to be written', read, (t) => /API key stored/.test(t), 20_000);
+    assert.match(log, /API key stored for http:\/\/127\.0\.0\.1/);
+    assert.ok(!log.includes(KEY), 'the key is not in the log');
   });
 });
 

@@ -2,7 +2,8 @@
 // after edits, and the exact text inserted into .tex and .md documents.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { latexProblemEnd, planLatexInsertion, planMarkdownInsertion } from '../../../src/extension/insert/compose.js';
+import { blockEnd, latexProblemEnd, planLatexInsertion, planMarkdownInsertion } from '../../../src/extension/insert/compose.js';
+import { detectProblems } from '../../../src/core/detect/index.js';
 import { findSolutionEnvironment } from '../../../src/extension/insert/envs.js';
 import { escapeLatexText, markdownToLatex } from '../../../src/extension/insert/latex.js';
 import { relocate } from '../../../src/extension/insert/locate.js';
@@ -121,6 +122,33 @@ describe('planned insertions (exact text)', () => {
       apply(doc, planMarkdownInsertion(doc, span, body, 'Solution <ReasonFlux>')),
       '## Problem 1\nFind $x$ if $2x=4$.\n\n<details>\n<summary>Solution &lt;ReasonFlux&gt;</summary>\n\nWe have $2x=4$, so $x=\\boxed{2}$.\n\n</details>\n\n## Problem 2\nOther.\n',
     );
+  });
+  it('LaTeX: a problem that already has a solution gets the new one after it, never before or over it', () => {
+    const doc =
+      '\\documentclass{article}\n\\begin{document}\n\\begin{problem}\nFind $x$ if $2x=4$.\n\\end{problem}\n' +
+      '\\begin{solution}\nDivide by $2$.\n\\end{solution}\n\nNext.\n\\end{document}\n';
+    const stmt = 'Find $x$ if $2x=4$.';
+    const span = { start: doc.indexOf(stmt), end: doc.indexOf(stmt) + stmt.length };
+    const detected = detectProblems(doc, 'latex');
+    const after = blockEnd(doc, span, detected);
+    assert.equal(after, doc.indexOf('\\end{solution}') + '\\end{solution}'.length, 'the block ends after the existing solution');
+    assert.equal(
+      apply(doc, planLatexInsertion(doc, span, findSolutionEnvironment(doc), body, after)),
+      '\\documentclass{article}\n\\begin{document}\n\\begin{problem}\nFind $x$ if $2x=4$.\n\\end{problem}\n' +
+        '\\begin{solution}\nDivide by $2$.\n\\end{solution}\n' +
+        '\\begin{solution}\nWe have $2x=4$, so $x=\\boxed{2}$.\n\\end{solution}\n\nNext.\n\\end{document}\n',
+    );
+  });
+  it('blockEnd: picks the detected problem that overlaps the span, none when nothing overlaps', () => {
+    const doc = 'aaaa bbbb cccc';
+    const detected = [
+      { startOffset: 0, endOffset: 4, blockEndOffset: 9 },
+      { startOffset: 10, endOffset: 14, blockEndOffset: 14 },
+    ];
+    assert.equal(blockEnd(doc, { start: 1, end: 3 }, detected), 9);
+    assert.equal(blockEnd(doc, { start: 10, end: 14 }, detected), 14);
+    assert.equal(blockEnd(doc, { start: 5, end: 9 }, detected), undefined);
+    assert.equal(blockEnd(doc, { start: 0, end: 4 }, [{ startOffset: 0, endOffset: 4, blockEndOffset: 99 }]), undefined, 'out of range is ignored');
   });
   it('Markdown: at the end of the file', () => {
     const doc = 'Find $x$.';

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { contentSecurityPolicy, panelHtml } from '../../../src/extension/panel/html.js';
+import { contentSecurityPolicy, jsonForScript, panelHtml } from '../../../src/extension/panel/html.js';
+import { INITIAL_MESSAGE_ID, UI_STRING_KEYS, parseToWebview } from '../../../src/webview/protocol.js';
+import { emptyState } from '../../../src/webview/state.js';
 import { extractMacros } from '../../../src/extension/panel/macros.js';
 
 const root = join(__dirname, '..', '..', '..');
@@ -28,6 +30,21 @@ describe('panel HTML', () => {
     assert.match(html, /<html lang="ko">/);
     for (const m of html.matchAll(/(?:src|href)="([^"]+)"/g)) assert.match(m[1]!, /^https:\/\/r\//);
   });
+  it('embeds the first state as inert JSON that hostile text cannot break out of', () => {
+    const problem = 'Evil </script><script>alert(1)</script> <!-- x --> & \u2028 $\\frac{1}{2}$';
+    const msg = { type: 'reset', state: emptyState({ runId: 'r1', problem, status: 'running', phase: 'planning' }), strings: Object.fromEntries(UI_STRING_KEYS.map((k) => [k, k])), canInsert: true };
+    const html = panelHtml({ ...input, initial: msg });
+    const m = new RegExp(`<script type="application/json" id="${INITIAL_MESSAGE_ID}">([^<]*)</script>`).exec(html);
+    assert.ok(m, 'the JSON element is present and contains no "<"');
+    assert.equal((html.match(/<script/g) ?? []).length, 2, 'only the data block and the nonce\'d bundle');
+    assert.doesNotMatch(m[1]!, /[<>&\u2028\u2029]/);
+    const parsed = parseToWebview(JSON.parse(m[1]!));
+    assert.equal(parsed?.type, 'reset');
+    assert.equal(parsed?.type === 'reset' ? parsed.state.problem : '', problem, 'round-trips exactly');
+    assert.equal(jsonForScript('a<b'), '"a\\u003cb"');
+    assert.doesNotMatch(panelHtml(input), new RegExp(INITIAL_MESSAGE_ID), 'no data block without a state');
+  });
+
   it('ships KaTeX CSS and fonts in media/ (no CDN)', () => {
     const css = readFileSync(join(root, 'media', 'katex', 'katex.min.css'), 'utf8');
     const fonts = new Set(readdirSync(join(root, 'media', 'katex', 'fonts')));

@@ -1,0 +1,66 @@
+// Model endpoint options shared by `solve` and `eval`: flags first, then the environment.
+import { createOpenAiModel } from '../core/llm/openai.js';
+import { LlmError, type ChatModel } from '../core/llm/types.js';
+import { CliError, intFlag, stringFlag, type ParsedArgs } from './util.js';
+
+/** Flags every model-using command accepts. */
+export const MODEL_FLAGS = ['base-url', 'model', 'navigator-model', 'navigator-base-url', 'api-key-env', 'max-rounds', 'timeout'] as const;
+
+export interface ModelSettings {
+  baseUrl: string;
+  model: string;
+  navigatorBaseUrl: string;
+  navigatorModel: string;
+  apiKey?: string;
+  timeoutMs?: number;
+  maxRounds?: number;
+}
+
+/** Reads --base-url, --model, --navigator-model, --navigator-base-url, --api-key-env, --timeout and --max-rounds, falling back to
+ *  OPENAI_BASE_URL, REASONFLUX_MODEL / OPENAI_MODEL, REASONFLUX_NAVIGATOR_MODEL and OPENAI_API_KEY.
+ *  `env` holds only non-empty variables. */
+export function readModelSettings(args: ParsedArgs, env: Record<string, string | undefined>): ModelSettings {
+  const baseUrl = stringFlag(args, 'base-url') ?? env.OPENAI_BASE_URL;
+  if (!baseUrl) throw new CliError('no model endpoint', 'pass --base-url URL or set OPENAI_BASE_URL (e.g. http://localhost:11434/v1 for Ollama)');
+  const model = stringFlag(args, 'model') ?? env.REASONFLUX_MODEL ?? env.OPENAI_MODEL;
+  if (!model) throw new CliError('no model name', 'pass --model M or set REASONFLUX_MODEL');
+  const keyVar = stringFlag(args, 'api-key-env');
+  let apiKey: string | undefined;
+  if (keyVar) {
+    apiKey = env[keyVar];
+    if (!apiKey) throw new CliError(`environment variable ${keyVar} (named by --api-key-env) is not set or empty`, `export ${keyVar}=... first`);
+  } else apiKey = env.OPENAI_API_KEY;
+  const timeoutSec = stringFlag(args, 'timeout');
+  let timeoutMs: number | undefined;
+  if (timeoutSec !== undefined) {
+    const n = Number(timeoutSec);
+    if (!Number.isFinite(n) || n <= 0) throw new CliError(`--timeout must be a positive number of seconds, got "${timeoutSec}"`);
+    timeoutMs = n * 1000;
+  }
+  const maxRounds = intFlag(args, 'max-rounds', 1);
+  return {
+    baseUrl,
+    model,
+    navigatorBaseUrl: stringFlag(args, 'navigator-base-url') ?? baseUrl,
+    navigatorModel: stringFlag(args, 'navigator-model') ?? env.REASONFLUX_NAVIGATOR_MODEL ?? model,
+    ...(apiKey ? { apiKey } : {}),
+    ...(timeoutMs ? { timeoutMs } : {}),
+    ...(maxRounds ? { maxRounds } : {}),
+  };
+}
+
+/** The solver and navigator models (one object when both are the same endpoint and model). */
+export function createModels(s: ModelSettings): { solver: ChatModel; navigator: ChatModel } {
+  const common = { ...(s.apiKey ? { apiKey: s.apiKey } : {}), ...(s.timeoutMs ? { timeoutMs: s.timeoutMs } : {}) };
+  try {
+    const solver = createOpenAiModel({ ...common, baseUrl: s.baseUrl, model: s.model });
+    const navigator =
+      s.navigatorModel === s.model && s.navigatorBaseUrl === s.baseUrl
+        ? solver
+        : createOpenAiModel({ ...common, baseUrl: s.navigatorBaseUrl, model: s.navigatorModel });
+    return { solver, navigator };
+  } catch (err) {
+    if (err instanceof LlmError) throw new CliError(err.message);
+    throw err;
+  }
+}
