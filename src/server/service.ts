@@ -26,6 +26,8 @@ import type { TemplateIndex } from '../core/templates/types.js';
 import { DEFAULT_SETTINGS, parseSettings, type ServerSettings } from './settings.js';
 
 export const SOURCE = 'ReasonFlux';
+/** The template index (~0.3 s of work) is loaded after this long without document events. */
+const WARM_IDLE_MS = 1500;
 export const COMMANDS = {
   solve: 'reasonflux.solve',
   hint: 'reasonflux.hint',
@@ -204,14 +206,21 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return templates;
   };
   let warmTimer: NodeJS.Timeout | undefined;
+  let warmPending = false;
+  /** Loads the index once the server has been idle for a moment (document events postpone it), so the
+   *  first diagnostics of the documents opened at start-up never wait behind it. */
   const warmTemplates = (): void => {
+    warmPending = true;
     if (warmTimer) clearTimeout(warmTimer);
-    // A little later than the first didOpen, so the first diagnostics are not slowed by it.
     warmTimer = setTimeout(() => {
       warmTimer = undefined;
+      warmPending = false;
       if (settings.features.hover) void templateIndex();
-    }, 300);
+    }, WARM_IDLE_MS);
     warmTimer.unref?.();
+  };
+  const postponeWarm = (): void => {
+    if (warmPending && !templates) warmTemplates();
   };
 
   const detectNow = (state: DocState): void => {
@@ -322,6 +331,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   });
 
   connection.onDidOpenTextDocument((params) => {
+    postponeWarm();
     try {
       const { uri, languageId, version, text } = params.textDocument;
       const doc = TextDocument.create(uri, languageId, version, text);
@@ -346,6 +356,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   });
 
   connection.onDidChangeTextDocument((params) => {
+    postponeWarm();
     const state = docs.get(params.textDocument.uri);
     if (!state) return;
     try {
@@ -438,7 +449,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       n++;
       const range = { start: state.doc.positionAt(p.startOffset), end: state.doc.positionAt(Math.max(p.startOffset, p.endOffset)) };
       return {
-        name: `${p.label ?? `${KIND_TITLE[p.kind] ?? 'Problem'} ${n}`}: ${summary(p.text, 60) || '(empty)'}`,
+        name: `${p.label ?? `${KIND_TITLE[p.kind] ?? 'Problem'} ${n}`}: ${cachedSummary(p.text, 60) || '(empty)'}`,
         detail: p.solved ? 'solved' : 'unsolved',
         kind: SymbolKind.Event,
         range,

@@ -489,7 +489,9 @@ document.addEventListener('copy', (e: ClipboardEvent) => {
 });
 
 // Render whatever was restored, then ask the extension for the authoritative state.
+// The HTML is written once per panel: when the webview reloads (hidden and shown again) its saved state of
+// the same run is newer than the embedded one, so the embedded one is used only for a new panel or run.
 const initial = initialMessage();
-if (initial?.type === 'reset') apply(initial);
+if (initial?.type === 'reset' && !(saved && isPanelState(saved.panel) && saved.panel.runId === initial.state.runId)) apply(initial);
 renderAll();
 post({ type: 'ready' });

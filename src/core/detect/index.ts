@@ -3,7 +3,7 @@
 import type { DetectedProblem, DocumentFormat } from './types.js';
 import { DetectCancelledError, SegmentedText, type Segment } from './segments.js';
 import { latexProblems, scanLatex, type LatexSegData } from './latex.js';
-import { markdownProblems, scanMarkdown, type MarkdownSegData } from './markdown.js';
+import { markdownProblems, scanMarkdown, type MarkdownReuse, type MarkdownSegData } from './markdown.js';
 
 export type { DetectedProblem, DocumentFormat, ProblemKind, ProblemRef } from './types.js';
 export { DetectCancelledError } from './segments.js';
@@ -50,6 +50,8 @@ export class ProblemDetector {
   private problems: DetectedProblem[] = [];
   private truncated = false;
   private fullLength = 0;
+  /** What the Markdown rules keep between runs to resume after the edited segments. */
+  private mdReuse: MarkdownReuse = {};
 
   constructor(
     readonly format: DocumentFormat,
@@ -70,6 +72,7 @@ export class ProblemDetector {
 
   setOptions(options: DetectOptions): void {
     this.options = options;
+    this.mdReuse = {};
   }
 
   /** Full (re)scan of a new text. */
@@ -78,6 +81,7 @@ export class ProblemDetector {
     const limit = this.options.maxChars ?? DEFAULT_MAX_CHARS;
     this.truncated = text.length > limit;
     const body = looksBinary(text) ? '' : this.truncated ? text.slice(0, limit) : text;
+    this.mdReuse = {};
     this.doc.reset(body, isCancelled ?? this.options.isCancelled);
     return this.assemble();
   }
@@ -129,7 +133,7 @@ export class ProblemDetector {
             extraEnvironments: this.options.extraEnvironments ?? [],
             maxProblems,
           })
-        : markdownProblems(this.doc.text, segs as Segment<MarkdownSegData>[], starts, lines, { maxProblems });
+        : markdownProblems(this.doc.text, segs as Segment<MarkdownSegData>[], starts, lines, { maxProblems, reuse: this.mdReuse });
     if (this.problems.length > maxProblems) this.problems.length = maxProblems;
     return this.problems;
   }

@@ -375,6 +375,40 @@ const LABEL_TAG = {};
 
 export interface MarkdownRuleOptions {
   maxProblems?: number;
+  /**
+   * Carried from one run to the next by the incremental detector: where the previous run's output could
+   * be resumed. A segment that starts with a (non-solution) heading closing every open problem section
+   * makes everything after it depend only on the enclosing sections' levels and roles, so when it and all
+   * later segments are unchanged, the previous run's problems from there on are reused (shifted).
+   */
+  reuse?: MarkdownReuse;
+}
+
+export interface MarkdownReuse {
+  prev?: {
+    segs: readonly Segment<MarkdownSegData>[];
+    out: readonly DetectedProblem[];
+    math: boolean;
+    capped: boolean;
+    points: Map<Segment<MarkdownSegData>, ResumePoint>;
+  };
+}
+interface ResumePoint {
+  /** Index in that run's (sorted, final) output of the first problem from this segment on. */
+  idx: number;
+  sig: string;
+  start: number;
+  line: number;
+}
+
+function shifted(p: DetectedProblem, dOff: number, dLine: number): DetectedProblem {
+  const q: DetectedProblem = { ...p };
+  q.startOffset += dOff;
+  q.endOffset += dOff;
+  q.blockEndOffset += dOff;
+  q.startLine += dLine;
+  q.endLine += dLine;
+  return q;
 }
 
 /** Positions inside one segment (a class, not per-segment closures: the assembly pass runs on every edit). */
@@ -478,10 +512,51 @@ export function markdownProblems(
     }
   };
 
+  const reuse = options.reuse;
+  const prev = reuse?.prev;
+  const math = docMath();
+  const points = new Map<Segment<MarkdownSegData>, ResumePoint>();
+  // Segments from `sameFrom` on are the very objects of the previous run (an edit keeps the tail).
+  let sameFrom = segs.length;
+  if (prev && prev.math === math && !prev.capped) {
+    let a = segs.length - 1;
+    let b = prev.segs.length - 1;
+    while (a >= 0 && b >= 0 && segs[a] === prev.segs[b]) {
+      a--;
+      b--;
+    }
+    sameFrom = a + 1;
+  }
+  let tail: DetectedProblem[] | undefined;
+
   for (let si = 0; si < segs.length && out.length < max; si++) {
     const seg = segs[si]!;
     const segStart = starts[si]!;
     const nl = seg.nl;
+    const first = seg.data.records[0];
+    if (reuse && first && first.t === 'heading' && !once(first, 'solutionHeading', () => isSolutionLabel(first.title.trim()))) {
+      // What the heading does first anyway: end the open statement and the sections it closes.
+      finishOpen();
+      while (sections.length && sections[sections.length - 1]!.level >= first.level) finishSection(sections.pop()!);
+      if (sections.every((x) => x.role !== 'problem')) {
+        let sig = '';
+        for (const x of sections) sig += `${x.level}:${x.role},`;
+        const here: ResumePoint = { idx: out.length, sig, start: segStart, line: lines[si]! };
+        const old = si >= sameFrom ? prev!.points.get(seg) : undefined;
+        if (old && old.sig === sig && out.length + (prev!.out.length - old.idx) < max) {
+          const dOff = segStart - old.start;
+          const dLine = lines[si]! - old.line;
+          tail = [];
+          for (let k = old.idx; k < prev!.out.length; k++) tail.push(dOff === 0 && dLine === 0 ? prev!.out[k]! : shifted(prev!.out[k]!, dOff, dLine));
+          for (let k = si; k < segs.length; k++) {
+            const pt = prev!.points.get(segs[k]!);
+            if (pt) points.set(segs[k]!, { idx: pt.idx - old.idx + here.idx, sig: pt.sig, start: pt.start + dOff, line: pt.line + dLine });
+          }
+          break;
+        }
+        points.set(seg, here);
+      }
+    }
     const pos = new Pos(text, segStart, nl, seg.length, lines[si]!);
     for (const r of seg.data.records) {
       if (out.length >= max) break;
@@ -490,14 +565,18 @@ export function markdownProblems(
         case 'heading': {
           finishOpen();
           while (sections.length && sections[sections.length - 1]!.level >= r.level) finishSection(sections.pop()!);
-          const title = r.title.trim();
-          const h = once(r, 'heading', () => ({
-            solution: isSolutionLabel(title),
-            label: matchProblemLabel(title),
-            container: isContainerHeading(title),
-            example: isExampleLabel(title),
-            numberOnly: isNumberOnlyLabel(title),
-          }));
+          const h = once(r, 'heading', () => {
+            const title = r.title.trim();
+            return {
+              title,
+              solution: isSolutionLabel(title),
+              label: matchProblemLabel(title),
+              container: isContainerHeading(title),
+              example: isExampleLabel(title),
+              numberOnly: isNumberOnlyLabel(title),
+            };
+          });
+          const title = h.title;
           const { solution, label } = h;
           const explicit = !!label && label.numbered && !h.container;
           if (explicit && openSection()) claimSections();
@@ -655,7 +734,7 @@ export function markdownProblems(
           break;
         }
         case 'directive': {
-          const name = r.name.toLowerCase().replace(/^(?:prf|exercise|sphinx-exercise):(?=\w)/, '').replace(/-start$/, '');
+          const name = once(r, 'name', () => r.name.toLowerCase().replace(/^(?:prf|exercise|sphinx-exercise):(?=\w)/, '').replace(/-start$/, ''));
           const kind = Object.hasOwn(DIRECTIVE_KIND, name) ? DIRECTIVE_KIND[name] : undefined;
           if (kind) {
             finishOpen();
@@ -696,5 +775,7 @@ export function markdownProblems(
   finishOpen();
   while (sections.length) finishSection(sections.pop()!);
   out.sort((a, b) => a.startOffset - b.startOffset);
+  if (tail) for (const p of tail) out.push(p);
+  if (reuse) reuse.prev = { segs: segs.slice(), out: out.slice(), math, capped: out.length >= max, points };
   return out;
 }

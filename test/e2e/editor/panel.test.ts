@@ -97,6 +97,7 @@ describe('editor: the trajectory panel in the workbench', () => {
       if (/activat|timing:|templates:/.test(line)) console.log(`  log: ${line.trim()}`);
     }
     await view.locator('#final-answer .katex').first().waitFor({ timeout: 90_000 });
+    for (const line of extensionLog(wb.server.dir).split('\n')) if (/webview ready|state posted/.test(line)) console.log(`  log: ${line.trim()}`);
     await wb.screenshot('editor-01-panel-solved');
     const steps = view.locator('li.step');
     assert.equal(await steps.count(), 2);
@@ -130,6 +131,28 @@ describe('editor: the trajectory panel in the workbench', () => {
     await wb.screenshot('editor-02-panel-narrow');
     assert.ok(narrow.work.y >= narrow.traj.y + narrow.traj.height - 1, 'stacked in a narrow panel');
     await wb.page.setViewportSize({ width: 1440, height: 900 });
+  });
+
+  it('opens a new panel with the problem when the extension is already running (number printed)', async () => {
+    await wb.runCommand('View: Close All Editors');
+    await wb.page.locator('.webview').first().waitFor({ state: 'detached', timeout: 15_000 }).catch(() => undefined);
+    const t0 = await solveSelection();
+    const view = wb.webview();
+    await view.locator('.problem .katex').first().waitFor({ timeout: 60_000 });
+    const t1 = Date.now();
+    console.log(`panel open, extension already active (keypress → problem rendered in a new panel): ${t1 - t0} ms`);
+    // Inside the webview document: when it started, how long its resources took (printed, not asserted).
+    const timings = await view.locator('body').evaluate(() => ({
+      sinceDocumentStart: Math.round(performance.now()),
+      resources: performance.getEntriesByType('resource').map((r) => `${r.name.split('/').pop()?.slice(0, 40)} ${Math.round(r.startTime)}+${Math.round(r.duration)} ms`),
+    }));
+    console.log(`webview document: now ${timings.sinceDocumentStart} ms after its start; resources: ${timings.resources.join(', ')}`);
+    console.log(`keypress at ${new Date(t0).toISOString()}, problem rendered at ${new Date(t1).toISOString()}`);
+    assert.match(await view.locator('.problem').innerText(), /Find/);
+    await view.locator('#final-answer .katex').first().waitFor({ timeout: 90_000 });
+    for (const line of extensionLog(wb.server.dir).split('\n')) {
+      if (/timing:/.test(line) && line.slice(0, 23) >= new Date(t0).toISOString().replace('T', ' ').slice(0, 23)) console.log(`  log: ${line.trim()}`);
+    }
   });
 
   it('renders hostile model output inert, with the math still shown', async () => {

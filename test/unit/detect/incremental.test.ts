@@ -20,7 +20,7 @@ function rng(seed: number): () => number {
 
 const PIECES = {
   latex: ['\n', '\n\n', '{', '}', '\\', '%', 'a', ' ', '\\begin{problem}\nFind $x$.\n', '\\end{problem}\n', '\\begin{enumerate}\n\\item Prove it.\n', '\\end{enumerate}', '\\section*{Problem 9}\n', '\\begin{verbatim}\n', '\\end{verbatim}\n', '\\begin{solution}ok\\end{solution}\n', '\\newtheorem{qq}{Question}\n', '\\begin{qq}Why?\\end{qq}\n'],
-  markdown: ['\n', '\n\n', '#', '## Problem 4\n\nFind $y$.\n', '**Problem 5.** Show it.\n\n', '```\n', '```{exercise}\nSolve.\n```\n', '::::challenge\nFind z.\n::::\n', '> Is it true?\n', '1. Compute $2+2$.\n', '---\n', '<!--', '-->', 'x', ' ', '**Solution.** Done.\n\n', '## Exercises\n\n'],
+  markdown: ['\n', '\n\n', '#', '# ', '### Solution\n\n', '#### Example 2\n\nFind it.\n', '## Problem 4\n\nFind $y$.\n', '**Problem 5.** Show it.\n\n', '```\n', '```{exercise}\nSolve.\n```\n', '::::challenge\nFind z.\n::::\n', '> Is it true?\n', '1. Compute $2+2$.\n', '---\n', '<!--', '-->', 'x', ' ', '**Solution.** Done.\n\n', '## Exercises\n\n'],
 };
 
 function sources(): { name: string; text: string }[] {
@@ -30,7 +30,18 @@ function sources(): { name: string; text: string }[] {
   const dev = sharedDataDir ? join(sharedDataDir, 'detect-dev', 'docs') : undefined;
   if (dev && existsSync(dev)) for (const f of readdirSync(dev)) out.push({ name: f, text: readFileSync(join(dev, f), 'utf8') });
   // Long documents: many segments, so edits really are incremental.
-  for (const s of out.slice(0, 4)) out.push({ name: `${s.name} ×12`, text: Array(12).fill(s.text).join('\n') });
+  const fixtures = out.filter((s) => !s.name.includes('/') && existsSync(join(fx, s.name)));
+  for (const s of fixtures) out.push({ name: `${s.name} ×12`, text: Array(12).fill(s.text).join('\n') });
+  // A long Markdown problem set with nested sections, where the detector resumes after the edited
+  // segments from the previous run's results (headings of every level, solutions, containers).
+  const chunks: string[] = ['# Problems', ''];
+  for (let i = 0; i < 160; i++) {
+    if (i % 4 === 0) chunks.push(`### Problem ${i}`, '', `Find all $x$ with $x^2 = ${i}$.`, '');
+    else if (i % 4 === 1) chunks.push(`**Problem ${i}.** Show that $${i}$ is an integer.`, '', '**Solution.** Omitted.', '');
+    else if (i % 4 === 2) chunks.push('```{exercise}', `:label: ex-${i}`, '', `Compute $${i} + 1$.`, '```', '');
+    else chunks.push(`## Exercises ${i}`, '', `1. Evaluate $${i}^2$ and explain.`, '', i % 8 === 3 ? '## Solution\n\nIt is easy.\n' : '');
+  }
+  out.push({ name: 'generated-sections.md', text: chunks.join('\n') });
   return out;
 }
 
