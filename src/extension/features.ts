@@ -56,6 +56,7 @@ export function registerFeatures(deps: FeatureDeps): void {
   const warmUp = setTimeout(() => templates.peek(), TEMPLATE_WARMUP_DELAY_MS);
   context.subscriptions.push(
     { dispose: () => clearTimeout(warmUp) },
+    templates.watch(),
     status,
     panel,
     ...registerCommands({ output, session, panel, keys, history, templates }),

@@ -210,7 +210,36 @@ function guessLanguageRaw(text: string): string | undefined {
 
 /** Collapses whitespace and trims a statement to a readable length. */
 export function tidyStatement(text: string, max = 2000): string {
-  let t = text.replace(/[ \t]*\n[ \t]*/g, '\n').replace(/\n{3,}/g, '\n\n').replace(/[ \t]{2,}/g, ' ').trim();
+  // One pass over the characters (it runs on every statement): spaces and tabs around line breaks are
+  // dropped, runs of 3+ line breaks become 2, runs of 2+ spaces/tabs become one space; then trimmed.
+  const n = text.length;
+  let out = '';
+  let copied = 0;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 10) {
+      i++;
+      continue;
+    }
+    let j = i;
+    let breaks = 0;
+    while (j < n) {
+      const d = text.charCodeAt(j);
+      if (d === 10) breaks++;
+      else if (d !== 32 && d !== 9) break;
+      j++;
+    }
+    let rep: string | undefined;
+    if (breaks > 0) rep = breaks >= 2 ? '\n\n' : '\n';
+    else if (j - i >= 2) rep = ' ';
+    if (rep !== undefined) {
+      out += text.slice(copied, i) + rep;
+      copied = j;
+    }
+    i = j;
+  }
+  let t = (copied === 0 ? text : out + text.slice(copied)).trim();
   if (t.length > max) t = t.slice(0, max - 1).trimEnd() + '…';
   return t;
 }

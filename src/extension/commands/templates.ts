@@ -56,6 +56,54 @@ export class TemplateService {
     this.loading = undefined;
     return this.library();
   }
+
+  /** Reloads the library when the user's templates change: files in the workspace templates folder, the
+   *  user file, or the reasonflux.templates.* settings. Validation errors go to the output channel. */
+  watch(debounceMs = 300): vscode.Disposable {
+    let watchers: vscode.Disposable[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    const schedule = (why: string) => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => {
+        timer = undefined;
+        // Only reload what was loaded; an unused library stays unloaded.
+        if (!this.loaded && !this.loading) return;
+        this.output.info(`templates: reloading (${why})`);
+        this.reload().then(
+          (r) => {
+            if (r.errors.length) void vscode.window.showWarningMessage(vscode.l10n.t('ReasonFlux: {0} problems in your thought templates (see the ReasonFlux output).', r.errors.length));
+          },
+          (err: unknown) => this.output.error(`templates: reload failed: ${err instanceof Error ? err.message : String(err)}`),
+        );
+      }, debounceMs);
+    };
+    const rewatch = () => {
+      for (const w of watchers) w.dispose();
+      watchers = [];
+      const o = this.options();
+      const patterns: vscode.RelativePattern[] = [];
+      if (o.workspaceDir) patterns.push(new vscode.RelativePattern(vscode.Uri.file(o.workspaceDir), '**/*.json'));
+      if (o.userFile) patterns.push(new vscode.RelativePattern(vscode.Uri.file(path.dirname(o.userFile)), path.basename(o.userFile)));
+      for (const pattern of patterns) {
+        const w = vscode.workspace.createFileSystemWatcher(pattern);
+        const on = (uri: vscode.Uri) => schedule(vscode.workspace.asRelativePath(uri));
+        watchers.push(w, w.onDidCreate(on), w.onDidChange(on), w.onDidDelete(on));
+      }
+    };
+    rewatch();
+    const config = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('reasonflux.templates')) return;
+      rewatch();
+      schedule('settings changed');
+    });
+    return {
+      dispose: () => {
+        if (timer) clearTimeout(timer);
+        config.dispose();
+        for (const w of watchers) w.dispose();
+      },
+    };
+  }
 }
 
 export async function searchTemplatesCommand(templates: TemplateService): Promise<void> {

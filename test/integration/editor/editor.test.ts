@@ -427,6 +427,51 @@ describe('editor: hover-to-explain over a selection', function () {
   });
 });
 
+describe('editor: user thought templates', function () {
+  this.timeout(90_000);
+  const template = (name: string) => ({
+    templates: [
+      {
+        id: 'user.zorblax-widgets',
+        name,
+        chapter: 'My Library',
+        section: 'Widgets',
+        subjects: ['Counting & Probability'],
+        tags: ['zorblax', 'widget'],
+        description: 'Count zorblax widgets by pairing each widget with its twin.',
+        whenToUse: ['zorblax widgets are counted'],
+        steps: ['Pair each zorblax widget with its twin.', 'Count the pairs and double.'],
+        pitfalls: [],
+        difficulty: { min: 1, max: 2 },
+        example: { problem: 'How many zorblax widgets form 3 pairs?', solution: ['3 pairs give 6 widgets.'], answer: '6' },
+      },
+    ],
+  });
+
+  it('picks up templates from .reasonflux/templates and reloads them when the file changes', async () => {
+    await activate();
+    const file = vscode.Uri.joinPath(workspaceRoot(), '.reasonflux', 'templates', 'mine.json');
+    const write = (name: string) => vscode.workspace.fs.writeFile(file, new TextEncoder().encode(JSON.stringify(template(name), null, 2)));
+    await write('Zorblax pairing');
+    try {
+      const text = 'How many zorblax widgets can be paired in the lab?';
+      const editor = await writeFixture('zorblax.md', `Notes.\n\n${text}\n`);
+      editor.selection = new vscode.Selection(2, 0, 2, text.length);
+      const pos = new vscode.Position(2, 10);
+      const hoverOf = async () =>
+        ((await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, pos)) ?? []).map(hoverText).join('\n').replace(/&nbsp;/g, ' ');
+      // Load the library (a reload picks the file up too, whichever comes first), then edit the file.
+      await vscode.commands.executeCommand('reasonflux.reloadTemplates');
+      await waitFor('the user template in the selection hover', hoverOf, (t) => t.includes('Zorblax pairing'), 30_000);
+      await write('Zorblax twin matching');
+      const after = await waitFor('the renamed template after the file changed', hoverOf, (t) => t.includes('Zorblax twin matching'), 30_000);
+      assert.ok(!after.includes('Zorblax pairing'), 'the old name is gone');
+    } finally {
+      await vscode.workspace.fs.delete(vscode.Uri.joinPath(workspaceRoot(), '.reasonflux'), { recursive: true });
+    }
+  });
+});
+
 describe('editor: untrusted workspaces (config getter level)', () => {
   it('takes the endpoint from user settings only', async () => {
     const cfg = () => vscode.workspace.getConfiguration('reasonflux');
