@@ -596,17 +596,30 @@ const SOLUTION_BLOCK =
 /** Plain-ish text of a LaTeX fragment: comments, labels and layout commands removed, math kept. */
 export function cleanLatex(src: string): string {
   let s = src.length > 6000 ? src.slice(0, 6000) : src;
-  s = s.replace(/(^|[^\\])%[^\n]*/g, '$1');
-  s = s.replace(/\\(?:label|ollabel|index|vspace|hspace|addpoints|droppoints)\*?(?:\[[^\]]*\])?\{[^{}]*\}/g, '');
-  s = s.replace(/\\(?:noindent|medskip|bigskip|smallskip|newpage|clearpage|pagebreak|par|centering|fullwidth|newline)\b/g, ' ');
-  s = s.replace(/\\begin\{(?:enumerate|itemize|description|parts|subparts|subsubparts|choices|checkboxes|oneparchoices|oneparcheckboxes|center|compactenum|compactitem)\*?\}(?:\[[^\]]*\])?/g, '');
-  s = s.replace(/\\end\{(?:enumerate|itemize|description|parts|subparts|subsubparts|choices|checkboxes|oneparchoices|oneparcheckboxes|center|compactenum|compactitem)\*?\}/g, '');
-  s = s.replace(/\\begin\{(\w+or(?:box|lines|emptybox|dottedlines|grid))\}(?:\[[^\]]*\])?[\s\S]*?\\end\{\1\}/g, '');
-  // Solutions given inside the statement (e.g. under a sub-part) are not part of what is asked.
-  s = s.replace(SOLUTION_BLOCK, '');
-  s = s.replace(/\\(?:item|part|subpart|choice|CorrectChoice)\b(?:\[([^\]]*)\])?/g, (_m, l: string | undefined) => `\n${l ? l + ' ' : '- '}`);
-  for (let k = 0; k < 2; k++) s = s.replace(/\\(?:textbf|textit|emph|underline|textrm|textsf|texttt|textsc|mbox)\{([^{}]*)\}/g, '$1');
-  s = s.replace(/\\\\(?:\[[^\]]*\])?/g, '\n').replace(/~/g, ' ').replace(/``|''/g, '"');
+  // Each rewrite only runs when its trigger text occurs (this runs on every statement of the document).
+  if (s.includes('%')) s = s.replace(/(^|[^\\])%[^\n]*/g, '$1');
+  if (s.includes('\\')) {
+    s = s.replace(/\\(?:label|ollabel|index|vspace|hspace|addpoints|droppoints)\*?(?:\[[^\]]*\])?\{[^{}]*\}/g, '');
+    s = s.replace(/\\(?:noindent|medskip|bigskip|smallskip|newpage|clearpage|pagebreak|par|centering|fullwidth|newline)\b/g, ' ');
+    if (s.includes('\\begin')) {
+      s = s.replace(/\\begin\{(?:enumerate|itemize|description|parts|subparts|subsubparts|choices|checkboxes|oneparchoices|oneparcheckboxes|center|compactenum|compactitem)\*?\}(?:\[[^\]]*\])?/g, '');
+      s = s.replace(/\\begin\{(\w+or(?:box|lines|emptybox|dottedlines|grid))\}(?:\[[^\]]*\])?[\s\S]*?\\end\{\1\}/g, '');
+      // Solutions given inside the statement (e.g. under a sub-part) are not part of what is asked.
+      s = s.replace(SOLUTION_BLOCK, '');
+    }
+    if (s.includes('\\end')) {
+      s = s.replace(/\\end\{(?:enumerate|itemize|description|parts|subparts|subsubparts|choices|checkboxes|oneparchoices|oneparcheckboxes|center|compactenum|compactitem)\*?\}/g, '');
+    }
+    if (/\\(?:item|part|subpart|choice|CorrectChoice)/.test(s)) {
+      s = s.replace(/\\(?:item|part|subpart|choice|CorrectChoice)\b(?:\[([^\]]*)\])?/g, (_m, l: string | undefined) => `\n${l ? l + ' ' : '- '}`);
+    }
+    if (/\\(?:text|emph|underline|mbox)/.test(s)) {
+      for (let k = 0; k < 2; k++) s = s.replace(/\\(?:textbf|textit|emph|underline|textrm|textsf|texttt|textsc|mbox)\{([^{}]*)\}/g, '$1');
+    }
+    if (s.includes('\\\\')) s = s.replace(/\\\\(?:\[[^\]]*\])?/g, '\n');
+  }
+  if (s.includes('~')) s = s.replace(/~/g, ' ');
+  if (s.includes('``') || s.includes("''")) s = s.replace(/``|''/g, '"');
   return tidyStatement(s);
 }
 
