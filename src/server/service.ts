@@ -104,11 +104,16 @@ function sameDiagnostics(a: readonly Diagnostic[], b: readonly Diagnostic[]): bo
   return true;
 }
 
-async function defaultTemplates(settings: ServerSettings, rootPath: string | undefined): Promise<TemplateIndex | undefined> {
-  const { loadTemplateIndex } = await import('../core/templates/library.js');
+/** Where the user's templates live: the workspace folder (relative to the first root) and the user file. */
+function userLibrary(settings: ServerSettings, rootPath: string | undefined): { workspaceDir?: string; userFile?: string } {
   const ws = settings.templatesWorkspaceFolder;
   const workspaceDir = ws && rootPath ? (isAbsolute(ws) ? ws : join(rootPath, ws)) : undefined;
-  const result = await loadTemplateIndex({ workspaceDir, userFile: settings.templatesUserFile || undefined });
+  return { ...(workspaceDir ? { workspaceDir } : {}), ...(settings.templatesUserFile ? { userFile: settings.templatesUserFile } : {}) };
+}
+
+async function defaultTemplates(settings: ServerSettings, rootPath: string | undefined): Promise<TemplateIndex | undefined> {
+  const { loadTemplateIndex } = await import('../core/templates/library.js');
+  const result = await loadTemplateIndex(userLibrary(settings, rootPath));
   return result.index;
 }
 
@@ -202,8 +207,32 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         logError('loading thought templates', err);
         return undefined;
       });
+      watchTemplates();
     }
     return templates;
+  };
+  /** Reloads the user's templates when their files change (fs watching, so any LSP client gets it).
+   *  Only the default loader is watched; an injected one (tests, embedders) manages itself. */
+  let watcher: { dispose(): void } | undefined;
+  let watchGeneration = 0;
+  const watchTemplates = (): void => {
+    watcher?.dispose();
+    watcher = undefined;
+    const mine = ++watchGeneration;
+    const lib = userLibrary(settings, rootPath);
+    if (options.loadTemplates || (!lib.workspaceDir && !lib.userFile)) return;
+    void import('../core/templates/library.js').then(({ watchLibrary }) => {
+      if (mine !== watchGeneration) return;
+      watcher = watchLibrary({
+        ...lib,
+        onReload: (r) => {
+          templates = Promise.resolve(r.index);
+          log(`thought templates reloaded: ${r.templates.length}${r.errors.length ? `, ${r.errors.length} problems` : ''}`);
+          for (const e of r.errors.slice(0, 20)) logError('thought templates', e);
+        },
+        onError: (err) => logError('watching thought templates', err),
+      });
+    });
   };
   let warmTimer: NodeJS.Timeout | undefined;
   let warmPending = false;
@@ -290,6 +319,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       logError('reading settings', err);
     }
     templates = undefined;
+    watchGeneration++;
+    watcher?.dispose();
+    watcher = undefined;
     reopenAll();
     warmTemplates();
   };
@@ -515,6 +547,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onShutdown(() => {
     if (warmTimer) clearTimeout(warmTimer);
+    watchGeneration++;
+    watcher?.dispose();
     for (const s of docs.values()) if (s.timer) clearTimeout(s.timer);
     docs.clear();
   });
