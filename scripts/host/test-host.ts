@@ -22,6 +22,9 @@ interface SuiteResult {
   name: string;
   ok: boolean;
   line: string;
+  /** Test counts (a suite that did not run counts as one failure). */
+  passed: number;
+  failed: number;
 }
 
 function walk(dir: string, keep: (p: string) => boolean, skip: (p: string) => boolean = () => false): string[] {
@@ -93,6 +96,8 @@ async function runIntegration(): Promise<SuiteResult> {
   const seconds = ((Date.now() - t0) / 1000).toFixed(1);
   let line: string;
   let ok = !failedToRun;
+  let passed = 0;
+  let failed = 1;
   if (existsSync(report)) {
     const r = JSON.parse(readFileSync(report, 'utf8')) as {
       passed: number;
@@ -104,6 +109,8 @@ async function runIntegration(): Promise<SuiteResult> {
     const mark: Record<string, string> = { passed: '✓', failed: '✗', pending: '-' };
     for (const t of r.tests) console.log(`  ${mark[t.state] ?? '?'} ${t.title}${t.durationMs !== undefined ? ` (${t.durationMs} ms)` : ''}`);
     ok = ok && r.failed === 0;
+    passed = r.passed;
+    failed = r.failed + (failedToRun ? 1 : 0);
     line = `integration: ${r.passed} passed, ${r.failed} failed, ${r.pending} pending in ${seconds} s`;
     for (const f of r.failures) console.error(`  ✗ ${f.title}\n    ${f.error.split('\n')[0]}`);
   } else {
@@ -112,14 +119,14 @@ async function runIntegration(): Promise<SuiteResult> {
   }
   unhook();
   rmSync(scratch, { recursive: true, force: true });
-  return { name: 'integration', ok, line };
+  return { name: 'integration', ok, line, passed, failed };
 }
 
 function runE2e(): SuiteResult {
   const t0 = Date.now();
   const files = walk(join(REPO_ROOT, 'test', 'e2e'), (p) => p.endsWith('.test.ts'), (p) => /[/\\](out|fixtures|node_modules)$/.test(p));
   console.log(`\n=== e2e (${files.length} files: ${files.map((f) => relative(REPO_ROOT, f)).join(', ')})`);
-  if (files.length === 0) return { name: 'e2e', ok: false, line: 'e2e: no test files found' };
+  if (files.length === 0) return { name: 'e2e', ok: false, line: 'e2e: no test files found', passed: 0, failed: 1 };
   const vsix = packageExtension({ build: false, quiet: true });
   const scratch = mkdtempSync(join(tmpdir(), 'reasonflux-e2e-'));
   const unhook = onProcessExit(() => rmSync(scratch, { recursive: true, force: true }));
@@ -136,7 +143,8 @@ function runE2e(): SuiteResult {
   unhook();
   rmSync(scratch, { recursive: true, force: true });
   const ok = r.status === 0;
-  return { name: 'e2e', ok, line: `e2e: ${count('pass')} passed, ${count('fail')} failed, ${count('skipped')} skipped in ${seconds} s` };
+  const failed = count('fail') + (ok || count('fail') > 0 ? 0 : 1);
+  return { name: 'e2e', ok, line: `e2e: ${count('pass')} passed, ${count('fail')} failed, ${count('skipped')} skipped in ${seconds} s`, passed: count('pass'), failed };
 }
 
 async function main(): Promise<number> {
@@ -150,6 +158,9 @@ async function main(): Promise<number> {
   if (want('e2e')) results.push(runE2e());
   console.log('\n=== host suites');
   for (const r of results) console.log(`${r.ok ? 'PASS' : 'FAIL'} ${r.line}`);
+  // The plain closing line CI reads: all host suites together.
+  const sum = (k: 'passed' | 'failed') => results.reduce((n, r) => n + r[k], 0);
+  console.log(`host: ${sum('passed')} passed, ${sum('failed')} failed`);
   return results.every((r) => r.ok) ? 0 : 1;
 }
 

@@ -4,7 +4,7 @@ import { describeEndpoint } from '../../core/llm/openai.js';
 import { loadTemplateIndex } from '../../core/templates/library.js';
 import { DatasetError, loadDataset } from '../../core/eval/dataset.js';
 import { EvalError, runEval } from '../../core/eval/harness.js';
-import type { EvalMode } from '../../core/eval/results.js';
+import { readResults, type EvalMode } from '../../core/eval/results.js';
 import type { ProgressStream } from '../../core/eval/progress.js';
 import { CliError, checkFlags, intFlag, parseArgs, stringFlag } from '../util.js';
 import { createModels, readModelSettings } from '../models.js';
@@ -27,7 +27,7 @@ Options:
   --limit N               only the first N problems
   --concurrency K         problems run at the same time (default 1)
   --out DIR               output folder (default eval-out/<dataset>-<mode>)
-  --resume                skip problems already in DIR/results.jsonl
+  --resume                continue DIR/results.jsonl: skip problems already answered, retry failed ones
   --max-rounds K          evaluate-and-adjust rounds (default: scale with each problem's complexity)
   --timeout S             time limit for one model request, seconds (default 120)
   --templates DIR         extra thought-template folder merged with the built-in library
@@ -127,6 +127,15 @@ export async function run(
     `${o.correct}/${o.problems} correct (${(100 * o.accuracy).toFixed(1)} %) · ran ${result.ran}, skipped ${result.skipped}${o.failed ? `, failed ${o.failed}` : ''}\n` +
       `results: ${result.files.results}\nsummary: ${result.files.summaryMd}\n`,
   );
+  if (o.failed > 0 && !result.interrupted) {
+    // Say why problems failed (most often the endpoint: unreachable, wrong model, bad key).
+    const errors = readResults(result.files.results).records.filter((r) => r.status === 'failed' && r.error).map((r) => r.error as string);
+    if (errors.length) io.err.write(`reasonflux eval: ${o.failed} problem(s) failed, e.g. ${errors[0]}\n`);
+    if (o.failed === o.problems) {
+      io.err.write('reasonflux eval: every problem failed — check the endpoint and the model, then rerun with --resume\n');
+      return 1;
+    }
+  }
   if (result.interrupted) {
     io.err.write('reasonflux eval: interrupted — finished results are kept; rerun with --resume to continue\n');
     return 130;

@@ -1,5 +1,5 @@
 // `reasonflux grade REFERENCE CANDIDATE` and `reasonflux grade --jsonl FILE`.
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { gradeAnswer } from '../../core/answers/grade.js';
 import { CliError, checkFlags, intFlag, parseArgs, stringFlag } from '../util.js';
@@ -54,6 +54,13 @@ async function gradeJsonl(file: string, io: { out: Out; err: Out; stdin?: NodeJS
   let input: NodeJS.ReadableStream;
   if (file === '-') input = io.stdin ?? process.stdin;
   else {
+    let isDir = false;
+    try {
+      isDir = statSync(file).isDirectory();
+    } catch {
+      // Missing or unreadable: the stream below reports it.
+    }
+    if (isDir) throw new CliError(`cannot read ${file}: it is a directory`, 'give a JSON Lines file');
     const stream = createReadStream(file, { encoding: 'utf8' });
     await new Promise<void>((resolve, reject) => {
       stream.once('open', () => resolve());

@@ -123,6 +123,8 @@ class HumanView {
   }
 }
 
+let epipeGuarded = false;
+
 function resolveMode(v: string | undefined): SolveMode {
   if (v === undefined) return 'solve';
   if (v === 'solve' || v === 'hint' || v === 'explain') return v;
@@ -173,8 +175,12 @@ export async function run(argv: string[], io: { out: Out; err: Out; env: NodeJS.
   };
   process.on('SIGINT', onSigint);
   // `reasonflux solve … | head`: a closed pipe stops the run instead of crashing on EPIPE.
+  let pipeClosed = false;
   const onPipeError = (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') controller.abort();
+    if (err.code === 'EPIPE') {
+      pipeClosed = true;
+      controller.abort();
+    }
   };
   process.stdout.on('error', onPipeError);
   const view = json ? undefined : new HumanView(io.out, io.err);
@@ -187,13 +193,25 @@ export async function run(argv: string[], io: { out: Out; err: Out; env: NodeJS.
   };
   const options: OrchestratorOptions = { navigator, solver, index: lib.index, mode, signal: controller.signal, ...(maxRounds ? { maxRounds } : {}) };
   try {
-    if (mode === 'hint') await hints(problem, options, emit, !json && io.out === process.stdout && process.stdin.isTTY === true && process.stdout.isTTY === true, controller);
+    if (mode === 'hint') {
+      const interactive = !json && io.out === process.stdout && process.stdin.isTTY === true && process.stdout.isTTY === true;
+      const note = json ? undefined : (s: string) => io.err.write(s + '\n');
+      await hints(problem, options, emit, interactive, controller, note);
+    }
     else for await (const e of solveProblem(problem, options)) emit(e);
   } finally {
     process.off('SIGINT', onSigint);
     process.stdout.off('error', onPipeError);
+    // Writes already queued on a closed pipe may still report EPIPE after this point: swallow those.
+    if (!epipeGuarded) {
+      epipeGuarded = true;
+      process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EPIPE') throw err;
+      });
+    }
   }
   const { status, fatal } = state;
+  if (pipeClosed) return 0; // the reader (e.g. `head`) has what it wanted
   if (status === 'cancelled') {
     io.err.write('reasonflux: cancelled\n');
     return 130;
@@ -210,7 +228,14 @@ export async function run(argv: string[], io: { out: Out; err: Out; env: NodeJS.
 }
 
 /** Hint mode: plan, the first hint, then (in a terminal) one more hint per Enter until q or the end. */
-async function hints(problem: string, options: OrchestratorOptions, emit: (e: SolveEvent) => void, interactive: boolean, controller: AbortController): Promise<void> {
+async function hints(
+  problem: string,
+  options: OrchestratorOptions,
+  emit: (e: SolveEvent) => void,
+  interactive: boolean,
+  controller: AbortController,
+  note?: (s: string) => void,
+): Promise<void> {
   const session = new HintSession(problem, options);
   for await (const e of session.plan()) emit(e);
   if (session.hasNext) for await (const e of session.next()) emit(e);
@@ -231,6 +256,9 @@ async function hints(problem: string, options: OrchestratorOptions, emit: (e: So
     } finally {
       rl.close();
     }
+  }
+  if (!interactive && session.hasNext && !controller.signal.aborted) {
+    note?.('reasonflux: only the first hint is shown outside a terminal — run it in a terminal to step through the rest, or use --mode solve');
   }
   for await (const e of session.end()) emit(e);
 }

@@ -56,7 +56,12 @@ async function openLibrary(args: ParsedArgs): Promise<{ index: TemplateIndex; te
     workspaceDir: resolve(stringFlag(args, 'workspace') ?? DEFAULT_WORKSPACE),
     userFile: userFile ? resolve(userFile) : undefined,
   });
-  for (const e of result.errors) process.stderr.write(`reasonflux: warning: ${e}\n`);
+  // A broken template folder must not bury the results: a few problems, then a count.
+  const shown = result.errors.slice(0, 3);
+  for (const e of shown) process.stderr.write(`reasonflux: warning: ${e}\n`);
+  if (result.errors.length > shown.length) {
+    process.stderr.write(`reasonflux: warning: … and ${result.errors.length - shown.length} more template problem(s) — run "reasonflux templates validate FOLDER" to list them\n`);
+  }
   return result;
 }
 
@@ -73,8 +78,8 @@ async function search(argv: string[]): Promise<number> {
   const subjects = subject ? subject.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
   const jsonl = stringFlag(args, 'jsonl');
   const json = args.flags.json === true;
-  if (jsonl === undefined && args.positional.length === 0) throw new CliError('templates search needs a query', 'templates search "TEXT" or --jsonl FILE');
-  if (jsonl !== undefined && args.positional.length > 0) throw new CliError('give either a query or --jsonl FILE, not both');
+  if (jsonl === undefined && args.positional.join(' ').trim() === '') throw new CliError('templates search needs a query', 'templates search "TEXT" or --jsonl FILE');
+  if (jsonl !== undefined && args.positional.join(' ').trim() !== '') throw new CliError('give either a query or --jsonl FILE, not both');
   let input = '';
   if (jsonl !== undefined) {
     try {
@@ -147,6 +152,11 @@ async function importCommand(argv: string[]): Promise<number> {
     if (err instanceof TemplateImportError) throw new CliError(`cannot import ${file}: ${err.message}`, 'expected the ReasonFlux v1 format (chapter → section → list)');
     throw err;
   }
+  // Upstream libraries repeat some templates; `templates validate` rejects near-duplicates, so say so now.
+  const warnings = [...result.warnings];
+  for (const p of findNearDuplicates(result.templates)) {
+    warnings.push(`template "${p.b.id}" ("${p.b.name}") is a near-duplicate of "${p.a.id}"; "templates validate" will report it — merge or delete one`);
+  }
   let written: string | undefined;
   if (args.flags['dry-run'] !== true) {
     const out = stringFlag(args, 'out') ?? join(DEFAULT_WORKSPACE, basename(file).replace(/\.json$/i, '') + '.imported.json');
@@ -164,11 +174,11 @@ async function importCommand(argv: string[]): Promise<number> {
     written = target;
   }
   if (args.flags.json === true) {
-    process.stdout.write(JSON.stringify({ imported: result.templates.length, warnings: result.warnings, ...(written ? { file: written } : {}) }) + '\n');
+    process.stdout.write(JSON.stringify({ imported: result.templates.length, warnings, ...(written ? { file: written } : {}) }) + '\n');
   } else {
     process.stdout.write(
       `imported ${result.templates.length} templates from ${file}${written ? ` into ${written}` : ' (dry run, nothing written)'}\n` +
-        (result.warnings.length ? `${result.warnings.length} warnings:\n` + result.warnings.map((w) => `  ${w}`).join('\n') + '\n' : ''),
+        (warnings.length ? `${warnings.length} warnings:\n` + warnings.map((w) => `  ${w}`).join('\n') + '\n' : ''),
     );
   }
   return 0;

@@ -112,6 +112,12 @@ export function mathEqual(a: string, b: string, opts: MathOptions): MathVerdict 
       const na = within(() => pa.N());
       const nb = within(() => pb.N());
       if (isNumeric(na) && isNumeric(nb)) {
+        // Values beyond double range (2^{1000000}) overflow to ±∞: equal infinities prove nothing
+        // unless an answer actually says \infty.
+        const overflow = ![na.re, na.im, nb.re, nb.im].every(Number.isFinite);
+        if (overflow && !/\\infty|\\infin\b/.test(a + b)) {
+          return { equal: false, method: 'too-large', reason: 'values too large to compare numerically' };
+        }
         return complexClose(na, nb)
           ? { equal: true, method: 'numeric' }
           : { equal: false, method: 'numeric', reason: `values differ: ${fmt(na)} vs ${fmt(nb)}` };

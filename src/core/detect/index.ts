@@ -2,7 +2,7 @@
 // used by the language server (re-scans only the segments an edit touches).
 import type { DetectedProblem, DocumentFormat } from './types.js';
 import { DetectCancelledError, SegmentedText, type Segment } from './segments.js';
-import { latexProblems, scanLatex, type LatexSegData } from './latex.js';
+import { latexProblems, scanLatex, type LatexReuse, type LatexSegData } from './latex.js';
 import { markdownProblems, scanMarkdown, type MarkdownReuse, type MarkdownSegData } from './markdown.js';
 
 export type { DetectedProblem, DocumentFormat, ProblemKind, ProblemRef } from './types.js';
@@ -52,6 +52,8 @@ export class ProblemDetector {
   private fullLength = 0;
   /** What the Markdown rules keep between runs to resume after the edited segments. */
   private mdReuse: MarkdownReuse = {};
+  /** The same for the LaTeX rules. */
+  private texReuse: LatexReuse = {};
 
   constructor(
     readonly format: DocumentFormat,
@@ -73,6 +75,7 @@ export class ProblemDetector {
   setOptions(options: DetectOptions): void {
     this.options = options;
     this.mdReuse = {};
+    this.texReuse = {};
   }
 
   /** Full (re)scan of a new text. */
@@ -82,8 +85,9 @@ export class ProblemDetector {
     this.truncated = text.length > limit;
     const body = looksBinary(text) ? '' : this.truncated ? text.slice(0, limit) : text;
     this.mdReuse = {};
+    this.texReuse = {};
     this.doc.reset(body, isCancelled ?? this.options.isCancelled);
-    return this.assemble();
+    return this.assemble(true);
   }
 
   /**
@@ -123,7 +127,8 @@ export class ProblemDetector {
     return this.assemble();
   }
 
-  private assemble(): DetectedProblem[] {
+  /** `fresh`: a full scan, whose statement texts may be built lazily (nothing is cached yet). */
+  private assemble(fresh = false): DetectedProblem[] {
     const { starts, lines } = this.doc.layout();
     const segs = this.doc.segs as AnySeg[];
     const maxProblems = this.options.maxProblems ?? DEFAULT_MAX_PROBLEMS;
@@ -132,6 +137,8 @@ export class ProblemDetector {
         ? latexProblems(this.doc.text, segs as Segment<LatexSegData>[], starts, lines, {
             extraEnvironments: this.options.extraEnvironments ?? [],
             maxProblems,
+            lazyText: fresh,
+            reuse: this.texReuse,
           })
         : markdownProblems(this.doc.text, segs as Segment<MarkdownSegData>[], starts, lines, { maxProblems, reuse: this.mdReuse });
     if (this.problems.length > maxProblems) this.problems.length = maxProblems;

@@ -28,7 +28,9 @@ export interface EnvNode {
   end: number;
   closed: boolean;
   children: LNode[];
-  cache?: { text: string; language?: string; label?: string };
+  cache?: { text: string; language?: string };
+  /** The optional [label] after \\begin{name}, '' when none (derived once). */
+  label?: string;
 }
 export interface Mark {
   t: 'mark';
@@ -214,6 +216,13 @@ function readArg(text: string, i: number, cap = 2000): [string, number] | undefi
   return [text.slice(k + 1, e - 1), e];
 }
 
+const HEADING_LINE = /\\(?:chapter|[a-z]{0,12}section|paragraph)\b/y;
+/** A sectioning command at `i` (text[i] === '\\'). */
+function atHeading(text: string, i: number): boolean {
+  HEADING_LINE.lastIndex = i;
+  return HEADING_LINE.test(text);
+}
+
 function headingLevel(name: string): number | undefined {
   const base = name.replace(/\*$/, '');
   if (base === 'part' || base === 'sectionmark') return undefined;
@@ -311,7 +320,9 @@ export function scanLatex(
         finish(i);
         return segs;
       }
-      if (i - segStart >= minSegment) {
+      // Segments preferably start at a heading line (the rules can resume the previous run's output there,
+      // see LatexReuse); without headings they are cut anyway once they grow four times longer.
+      if (i - segStart >= minSegment * 4 || (i - segStart >= minSegment && text.charCodeAt(i) === 92 && atHeading(text, i))) {
         finish(i);
         if (cancel && ++cancelCheck % 8 === 0 && cancel()) throw new DetectCancelledError();
       }
@@ -588,6 +599,35 @@ export function scanLatex(
 export interface LatexRuleOptions {
   extraEnvironments?: readonly string[];
   maxProblems?: number;
+  /**
+   * Build statement texts of problem environments on first access instead of now (a one-shot full
+   * detection). Incremental runs keep it off: the texts are cached on the reused nodes, and plain
+   * objects are cheaper to rebuild than accessor ones.
+   */
+  lazyText?: boolean;
+  /** Carried between runs by the incremental detector (see LatexReuse). */
+  reuse?: LatexReuse;
+}
+
+/**
+ * What one run leaves for the next. A segment that starts with a (non-solution) heading closing every
+ * open section leaves no state behind it: everything from there on depends only on that segment and the
+ * ones after it (and the declared environment kinds). When those segments are the same objects as in the
+ * previous run, its problems from there on are reused with their offsets and lines shifted.
+ */
+export interface LatexReuse {
+  prev?: {
+    segs: readonly Segment<LatexSegData>[];
+    starts: readonly number[];
+    lines: readonly number[];
+    out: readonly DetectedProblem[];
+    kinds: Map<string, ProblemKind | 'skip'>;
+    max: number;
+    /** Segment indices where the state was empty after the leading heading → problems pushed before it. */
+    ok: Map<number, number>;
+    /** Problems pushed in all (before heading problems without a statement were dropped). */
+    pushed: number;
+  };
 }
 
 const SOLUTION_BLOCK =
@@ -691,6 +731,8 @@ interface Ctx {
   kinds: Map<string, ProblemKind | 'skip'>;
   out: DetectedProblem[];
   max: number;
+  /** Statement text of problem environments built on first access (see emitEnvProblem). */
+  lazy?: boolean;
 }
 
 function lineOf(ctx: Ctx, rel: number): number {
@@ -746,29 +788,66 @@ function emitEnvProblem(ctx: Ctx, node: EnvNode, kind: ProblemKind): DetectedPro
       break;
     }
   }
-  if (!node.cache) {
-    const raw = ctx.text.slice(ctx.segStart + node.headEnd, ctx.segStart + Math.max(node.headEnd, stmtEnd));
-    const text = detach(cleanLatex(raw));
-    node.cache = { text, language: guessLanguage(text) };
-  }
   const endRel = Math.max(node.start, node.closed ? node.end - 1 : stmtEnd - 1);
+  const src = ctx.text;
+  const segStart = ctx.segStart;
+  if (node.label === undefined) {
+    const m = /^\s*\[([^\]]{1,60})\]/.exec(src.slice(segStart + node.start + node.name.length + 8, segStart + node.headEnd));
+    node.label = m ? detach(m[1]!.trim()) : '';
+  }
+  if (!node.cache && !ctx.lazy) envStatement(src, segStart, node, stmtEnd);
+  if (node.cache) {
+    // Text already known (the segment was reused): plain values, same keys as the lazy form below.
+    const q: DetectedProblem = {
+      startLine: lineOf(ctx, node.start),
+      endLine: lineOf(ctx, endRel),
+      startOffset: segStart + node.start,
+      endOffset: segStart + (node.closed && !solved ? node.end : stmtEnd),
+      blockEndOffset: segStart + node.end,
+      kind,
+      text: node.cache.text,
+      solved,
+      language: node.cache.language,
+    };
+    if (node.label) q.label = node.label;
+    return q;
+  }
+  // The statement text (and the language told from it) is built on first access: most callers only need
+  // ranges and kinds, and the cleaning is most of a full detection's cost. Both are own enumerable
+  // properties, so spreading, JSON.stringify and deepEqual see them like plain values.
   const p: DetectedProblem = {
     startLine: lineOf(ctx, node.start),
     endLine: lineOf(ctx, endRel),
-    startOffset: ctx.segStart + node.start,
-    endOffset: ctx.segStart + (node.closed && !solved ? node.end : stmtEnd),
-    blockEndOffset: ctx.segStart + node.end,
+    startOffset: segStart + node.start,
+    endOffset: segStart + (node.closed && !solved ? node.end : stmtEnd),
+    blockEndOffset: segStart + node.end,
     kind,
-    text: node.cache.text,
+    get text(): string {
+      return envStatement(src, segStart, node, stmtEnd).text;
+    },
+    set text(v: string) {
+      Object.defineProperty(this, 'text', { value: v, writable: true, enumerable: true, configurable: true });
+    },
     solved,
+    get language(): string | undefined {
+      return envStatement(src, segStart, node, stmtEnd).language;
+    },
+    set language(v: string | undefined) {
+      Object.defineProperty(this, 'language', { value: v, writable: true, enumerable: true, configurable: true });
+    },
   };
-  if (node.cache.label === undefined) {
-    const m = /^\s*\[([^\]]{1,60})\]/.exec(ctx.text.slice(ctx.segStart + node.start + node.name.length + 8, ctx.segStart + node.headEnd));
-    node.cache.label = m ? detach(m[1]!.trim()) : '';
-  }
-  if (node.cache.label) p.label = node.cache.label;
-  if (node.cache.language) p.language = node.cache.language;
+  if (node.label) p.label = node.label;
   return p;
+}
+
+/** Cleaned statement of a problem environment, cached on the node (valid while its segment is reused). */
+function envStatement(src: string, segStart: number, node: EnvNode, stmtEnd: number): { text: string; language?: string } {
+  if (!node.cache) {
+    const raw = src.slice(segStart + node.headEnd, segStart + Math.max(node.headEnd, stmtEnd));
+    const text = detach(cleanLatex(raw));
+    node.cache = { text, language: guessLanguage(text) };
+  }
+  return node.cache;
 }
 
 function emitSpan(ctx: Ctx, start: number, stmtStart: number, end: number, kind: ProblemKind, text: string, language: string | undefined): DetectedProblem {
@@ -920,6 +999,25 @@ function handleItems(ctx: Ctx, node: EnvNode, container: boolean, marker: 'item'
   }
 }
 
+function headingFacts(r: Mark): NonNullable<Mark['facts']> {
+  if (!r.facts) {
+    const t = (r.title ?? '').replace(/\\[a-zA-Z]+\*?|[{}]/g, ' ').trim();
+    r.facts = { title: t, solution: isSolutionLabel(t), label: matchProblemLabel(t), example: isExampleLabel(t), container: isContainerHeading(t) };
+  }
+  return r.facts;
+}
+
+function shiftProblem(p: DetectedProblem, dOff: number, dLine: number): DetectedProblem {
+  if (dOff === 0 && dLine === 0) return p;
+  const q: DetectedProblem = { ...p };
+  q.startOffset += dOff;
+  q.endOffset += dOff;
+  q.blockEndOffset += dOff;
+  q.startLine += dLine;
+  q.endLine += dLine;
+  return q;
+}
+
 /** Applies the rules to scanned segments. `starts`/`lines` give each segment's current offset and first line. */
 export function latexProblems(
   text: string,
@@ -933,6 +1031,39 @@ export function latexProblems(
   const kinds = declaredKindsCached(decls, options.extraEnvironments ?? []);
   const out: DetectedProblem[] = [];
   const max = options.maxProblems ?? 20000;
+  const lazy = options.lazyText === true;
+  const prev = options.reuse?.prev;
+  const usable = !!prev && prev.kinds === kinds && prev.max === max && prev.pushed < max;
+  const ok = new Map<number, number>();
+  // Segments [tailFrom, end) are the previous run's segments [tailFrom + shift, end); [0, headTo) are its first ones.
+  let tailFrom = segs.length;
+  let headTo = 0;
+  const shift = prev ? prev.segs.length - segs.length : 0;
+  if (prev && usable) {
+    while (tailFrom > 0 && tailFrom - 1 + shift >= 0 && segs[tailFrom - 1] === prev.segs[tailFrom - 1 + shift]) tailFrom--;
+    while (headTo < segs.length && headTo < prev.segs.length && segs[headTo] === prev.segs[headTo]) headTo++;
+  }
+  let resumed: DetectedProblem[] | undefined;
+  let resumedPushed = 0;
+  // Problems pushed before the first segment run here in a full run (kept ones are in `out`).
+  let prefixPushed = 0;
+  let firstSeg = 0;
+  if (prev && usable) {
+    // The last point of the unchanged beginning where the previous run's state was empty: start there.
+    let k0 = 0;
+    for (const k of prev.ok.keys()) if (k < headTo && k > k0) k0 = k;
+    if (k0 > 0) {
+      const cut = prev.starts[k0]!;
+      for (const p of prev.out) {
+        if (p.startOffset >= cut) break;
+        out.push(p);
+      }
+      for (const [k, n] of prev.ok) if (k < k0) ok.set(k, n);
+      prefixPushed = prev.ok.get(k0)!;
+      firstSeg = k0;
+    }
+  }
+  const prefixKept = out.length;
   // Heading context across segments.
   type Section = { level: number; role: 'container' | 'example' | 'solution' | 'problem' | 'plain'; problem?: DetectedProblem; inner: number; title: string; hasBody?: boolean };
   const sections: Section[] = [];
@@ -980,9 +1111,33 @@ export function latexProblems(
     if (lang) p.language = lang;
   };
 
-  for (let si = 0; si < segs.length && out.length < max; si++) {
+  for (let si = firstSeg; si < segs.length && out.length < max; si++) {
     const seg = segs[si]!;
-    const ctx: Ctx = { text, segStart: starts[si]!, segLine: lines[si]!, nl: seg.nl, kinds, out, max };
+    const ctx: Ctx = { text, segStart: starts[si]!, segLine: lines[si]!, nl: seg.nl, kinds, out, max, lazy };
+    const first = seg.data.records[0];
+    if (si > 0 && first && first.t === 'mark' && first.cmd === 'heading') {
+      const level = first.level ?? 1;
+      let clear = true;
+      for (const s of sections) if (s.level < level) clear = false;
+      if (clear && !headingFacts(first).solution) {
+        const pushedHere = prefixPushed + out.length - prefixKept;
+        ok.set(si, pushedHere);
+        const pj = si + shift;
+        if (prev && usable && si >= tailFrom && prev.ok.has(pj)) {
+          // Same state as in the previous run from here on: close what the heading closes, reuse the rest.
+          while (sections.length) closeSection(sections.pop()!, ctx, first.start);
+          const oldStart = prev.starts[pj]!;
+          const dOff = ctx.segStart - oldStart;
+          const dLine = ctx.segLine - prev.lines[pj]!;
+          const tail: DetectedProblem[] = [];
+          for (const p of prev.out) if (p.startOffset >= oldStart) tail.push(shiftProblem(p, dOff, dLine));
+          resumed = tail;
+          resumedPushed = prev.pushed - prev.ok.get(pj)!;
+          for (const [j, n] of prev.ok) if (j > pj) ok.set(j - shift, n - prev.ok.get(pj)! + pushedHere);
+          break;
+        }
+      }
+    }
     for (const r of seg.data.records) {
       if (r.t === 'decl') continue;
       if (r.t === 'prose') {
@@ -996,11 +1151,7 @@ export function latexProblems(
       if (r.t === 'mark') {
         if (r.cmd !== 'heading') continue;
         const level = r.level ?? 1;
-        if (!r.facts) {
-          const t = (r.title ?? '').replace(/\\[a-zA-Z]+\*?|[{}]/g, ' ').trim();
-          r.facts = { title: t, solution: isSolutionLabel(t), label: matchProblemLabel(t), example: isExampleLabel(t), container: isContainerHeading(t) };
-        }
-        const facts = r.facts;
+        const facts = headingFacts(r);
         const title = facts.title;
         const solutionHeading = facts.solution;
         while (sections.length && sections[sections.length - 1]!.level >= level) {
@@ -1095,11 +1246,21 @@ export function latexProblems(
     finalizeText(pe);
     if (!p.text) dropped.add(p);
   }
+  const pushed = prefixPushed + out.length - prefixKept + resumedPushed;
+  if ((firstSeg > 0 || resumed) && pushed >= max) {
+    // A full run would have stopped at `max`: do it (no reuse) so the cut falls where it would.
+    const fresh: LatexReuse = {};
+    const res = latexProblems(text, segs, starts, lines, { ...options, reuse: fresh });
+    if (options.reuse) options.reuse.prev = fresh.prev;
+    return res;
+  }
   if (dropped.size) {
     const kept = out.filter((p) => !dropped.has(p));
     out.length = 0;
     out.push(...kept);
   }
   out.sort((a, b) => a.startOffset - b.startOffset);
+  if (resumed) for (const p of resumed) out.push(p);
+  if (options.reuse) options.reuse.prev = { segs, starts, lines, out: out.slice(), kinds, max, ok, pushed };
   return out;
 }

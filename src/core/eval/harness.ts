@@ -95,7 +95,8 @@ export async function runEval(opts: EvalRunOptions): Promise<EvalRunResult> {
   }
 
   const selected = opts.limit !== undefined ? opts.dataset.problems.slice(0, Math.max(0, opts.limit)) : opts.dataset.problems;
-  const done = new Set(previous.records.map((r) => r.id));
+  // Failed problems (endpoint down, model error) are tried again on --resume; answered ones are kept.
+  const done = new Set(previous.records.filter((r) => r.status !== 'failed').map((r) => r.id));
   const todo = selected.filter((p) => !done.has(p.id));
   const skipped = selected.length - todo.length;
   const runner = opts.runner ?? defaultRunner(opts);

@@ -106,6 +106,20 @@ function errorCodes(err: unknown, depth = 0, out: string[] = []): string[] {
   return out;
 }
 
+/** A time limit in seconds for messages: whole seconds, or one decimal below 10 s (0.5 s, not "1 s"). */
+export function seconds(ms: number): string {
+  const s = ms / 1000;
+  return s >= 10 || Number.isInteger(s) ? String(Math.round(s)) : String(Math.round(s * 10) / 10);
+}
+
+/** undici refuses "bad ports" (e.g. 1, 9, 6000, 6665-6669) before connecting: `TypeError: fetch failed` caused by `Error: bad port`. */
+function badPort(err: unknown, depth = 0): boolean {
+  if (!err || typeof err !== 'object' || depth > 6) return false;
+  const e = err as { message?: unknown; cause?: unknown };
+  if (typeof e.message === 'string' && /^bad port$/i.test(e.message.trim())) return true;
+  return badPort(e.cause, depth + 1);
+}
+
 function retryAfterMs(headers: Headers | undefined): number | undefined {
   if (!headers) return undefined;
   const ms = headers.get('retry-after-ms');
@@ -139,7 +153,7 @@ function toLlmError(err: unknown, ctx: { endpoint: string; model: string; userSi
   if (ctx.attempt.timedOut) {
     return new LlmError(
       'timeout',
-      `${endpoint} did not finish answering within ${Math.round(ctx.timeoutMs / 1000)} s — the model may be overloaded or too slow; raise the request timeout or use a smaller model`,
+      `${endpoint} did not finish answering within ${seconds(ctx.timeoutMs)} s — the model may be overloaded or too slow; raise the request timeout or use a smaller model`,
       { endpoint, retryable: false, cause: err },
     );
   }
@@ -165,6 +179,16 @@ function toLlmError(err: unknown, ctx: { endpoint: string; model: string; userSi
     return new LlmError('bad-response', `${endpoint} rejected the request with HTTP ${status}${said}`, { status, endpoint });
   }
   const codes = errorCodes(err);
+  if (badPort(err)) {
+    const port = (() => {
+      try {
+        return new URL(endpoint).port;
+      } catch {
+        return '';
+      }
+    })();
+    return new LlmError('unreachable', `cannot reach ${endpoint}: port ${port || '(default)'} is one that fetch refuses to use for safety — run the model server on another port (e.g. 8000)`, { endpoint, retryable: false, cause: err });
+  }
   if (codes.includes('ECONNREFUSED') || codes.includes('ENOTFOUND') || codes.includes('EAI_AGAIN') || codes.includes('EHOSTUNREACH') || codes.includes('ENETUNREACH')) {
     const what = codes.includes('ENOTFOUND') || codes.includes('EAI_AGAIN') ? 'its host name could not be resolved' : 'nothing is listening there';
     return new LlmError('unreachable', `cannot reach ${endpoint}: ${what} — start the model server or fix the base URL`, { endpoint, retryable: false, cause: err });
@@ -174,7 +198,7 @@ function toLlmError(err: unknown, ctx: { endpoint: string; model: string; userSi
     if (performance.now() - ctx.attempt.startedAt < ctx.timeoutMs - 100) {
       return new LlmError('unreachable', `cannot reach ${endpoint}: the connection timed out — check the host and port, the network, or a firewall`, { endpoint, retryable: false, cause: err });
     }
-    return new LlmError('timeout', `${endpoint} did not answer within ${Math.round(ctx.timeoutMs / 1000)} s — the server may be overloaded; raise the request timeout or try later`, { endpoint, retryable: false, cause: err });
+    return new LlmError('timeout', `${endpoint} did not answer within ${seconds(ctx.timeoutMs)} s — the server may be overloaded; raise the request timeout or try later`, { endpoint, retryable: false, cause: err });
   }
   if (err instanceof OpenAI.APIConnectionError || codes.includes('ECONNRESET') || codes.includes('EPIPE')) {
     const mid = ctx.attempt.yielded ? ' in the middle of the answer' : '';

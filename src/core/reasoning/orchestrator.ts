@@ -265,7 +265,9 @@ class Engine {
       return {
         analysis: 'The navigator gave no usable plan and no template matched; following a generic plan.',
         complexity: 5,
-        steps: GENERIC_STEPS.map((s) => ({ ...s, query: s.goal })),
+        // No template fits the problem: searching by the generic goals ("Check the result…") would only
+        // retrieve noise (e.g. induction), so each step searches by the problem itself, which found nothing.
+        steps: GENERIC_STEPS.map((s) => ({ ...s, query: this.problem })),
       };
     }
     const tsteps = best.steps.slice(0, 5);

@@ -1,0 +1,120 @@
+// Regressions found in a QA pass over the CLI (each test names the bug it guards).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startScriptedOpenAiServer, type ScriptedReply } from '../../support/scripted-openai-server.js';
+import { kindOf } from '../reasoning/fixtures.js';
+import { run as gradeCli } from '../../../src/cli/commands/grade.js';
+import { run as templatesCli } from '../../../src/cli/commands/templates.js';
+import { run as evalCli } from '../../../src/cli/commands/eval.js';
+import { CliError } from '../../../src/cli/util.js';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+const FIX = join(ROOT, 'test', 'fixtures', 'eval');
+const PLAN = {
+  analysis: 'A linear equation.',
+  complexity: 2,
+  steps: [
+    { goal: 'Subtract 3', method: 'linear equation', query: 'linear equation isolate unknown' },
+    { goal: 'Divide by 2', method: 'linear equation', query: 'linear equation divide coefficient' },
+  ],
+};
+
+function script(chunkDelayMs = 0) {
+  let steps = 0;
+  return (body: any): ScriptedReply => {
+    const k = kindOf(body);
+    if (k === 'plan') return { content: JSON.stringify(PLAN) };
+    if (k === 'evaluate') return { content: JSON.stringify({ verdict: 'accept', feedback: 'Correct.', progress: 0.5 }) };
+    if (k === 'step') return { content: steps++ === 0 ? 'Subtract 3 from both sides: $2x = 10$.' : 'So $x = 5$, $\\boxed{5}$', chunkSize: 4, chunkDelayMs };
+    return { content: '\\boxed{5}' };
+  };
+}
+
+function sink() {
+  const chunks: string[] = [];
+  return { chunks, stream: { isTTY: false, columns: 100, write: (s: string) => (chunks.push(s), true) } };
+}
+
+/** Runs `solve` in a child; `closeAfterFirst` closes our end of its stdout after the first bytes (like `| head -c`). */
+function solveChild(args: string[], closeAfterFirst: boolean): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, reject) => {
+    const env = { ...process.env, OPENAI_BASE_URL: '', OPENAI_API_KEY: '', REASONFLUX_MODEL: '', OPENAI_MODEL: '', REASONFLUX_NAVIGATOR_MODEL: '' };
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'solve', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (closeAfterFirst) child.stdout.destroy();
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+test('solve | head: a reader that closes the pipe early ends the run quietly (no EPIPE crash)', async () => {
+  const server = await startScriptedOpenAiServer(script(30));
+  try {
+    for (const extra of [['--json'], []]) {
+      const r = await solveChild(['Solve 2x + 3 = 13.', '--base-url', server.baseUrl, '--model', 'm', ...extra], true);
+      assert.ok(r.stdout.length > 0);
+      assert.doesNotMatch(r.stderr, /EPIPE|Unhandled|\n\s+at /, r.stderr);
+      assert.equal(r.code, 0, r.stderr);
+    }
+  } finally {
+    await server.close();
+  }
+});
+
+test('solve --mode hint outside a terminal says that only the first hint was shown', async () => {
+  const server = await startScriptedOpenAiServer(script());
+  try {
+    const r = await solveChild(['Solve 2x + 3 = 13.', '--base-url', server.baseUrl, '--model', 'm', '--mode', 'hint'], false);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Step 1\/2/);
+    assert.doesNotMatch(r.stdout, /Step 2\/2/);
+    assert.match(r.stderr, /only the first hint is shown/);
+  } finally {
+    await server.close();
+  }
+});
+
+test('templates search with a blank query is a usage error, not "no matching templates"', async () => {
+  await assert.rejects(templatesCli(['search', '   ']), (e: unknown) => e instanceof CliError && /needs a query/.test(e.message));
+  await assert.rejects(templatesCli(['search', '']), CliError);
+});
+
+test('grade --jsonl DIRECTORY fails with one clear line', async () => {
+  const o = sink();
+  const e = sink();
+  await assert.rejects(gradeCli(['--jsonl', tmpdir()], { out: o.stream, err: e.stream }), (err: unknown) => err instanceof CliError && /is a directory/.test(err.message));
+});
+
+test('eval where every problem fails says why and exits 1', async () => {
+  const server = await startScriptedOpenAiServer(() => ({ status: 401, error: { error: { message: 'bad key' } } }));
+  const out = mkdtempSync(join(tmpdir(), 'rf-evalfail-'));
+  try {
+    const o = sink();
+    const e = sink();
+    const code = await evalCli(['--dataset', join(FIX, 'amc-mini.jsonl'), '--base-url', server.baseUrl, '--model', 'm', '--mode', 'direct', '--out', out], {
+      out: o.stream,
+      err: e.stream,
+      env: {},
+    });
+    assert.equal(code, 1);
+    const err = e.chunks.join('');
+    assert.match(err, /2 problem\(s\) failed, e\.g\. .*refused the API key/);
+    assert.match(err, /every problem failed/);
+  } finally {
+    await server.close();
+    rmSync(out, { recursive: true, force: true });
+  }
+});
