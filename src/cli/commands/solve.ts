@@ -37,6 +37,15 @@ interface Out {
   write(s: string): void;
 }
 
+/**
+ * Model output is untrusted: in a terminal, escape sequences (ESC, CSI, OSC: colours, cursor moves,
+ * clipboard writes, hyperlinks), other control characters and bidi overrides could rewrite what the
+ * student sees. Keeps newlines and tabs; \r\n becomes \n.
+ */
+export function terminalSafe(s: string): string {
+  return s.replace(/\r\n/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '');
+}
+
 /** Live human-readable view of the events. */
 class HumanView {
   private atLineStart = true;
@@ -48,13 +57,15 @@ class HumanView {
 
   private line(s = ''): void {
     if (!this.atLineStart) this.out.write('\n');
-    this.out.write(s + '\n');
+    this.out.write(terminalSafe(s) + '\n');
     this.atLineStart = true;
   }
 
   private stream(s: string): void {
-    this.out.write(s);
-    this.atLineStart = s.endsWith('\n');
+    const t = terminalSafe(s);
+    if (!t) return;
+    this.out.write(t);
+    this.atLineStart = t.endsWith('\n');
   }
 
   handle(e: SolveEvent): void {
@@ -108,7 +119,7 @@ class HumanView {
       case 'error':
         if (!e.fatal) {
           if (!this.atLineStart) this.line();
-          this.err.write(`warning: ${e.message}\n`);
+          this.err.write(`warning: ${terminalSafe(e.message)}\n`);
         }
         break;
       case 'done': {
@@ -217,7 +228,7 @@ export async function run(argv: string[], io: { out: Out; err: Out; env: NodeJS.
     return 130;
   }
   if (status === 'failed') {
-    io.err.write(`reasonflux: ${fatal ?? 'the solve failed'}\n`);
+    io.err.write(`reasonflux: ${terminalSafe(fatal ?? 'the solve failed')}\n`);
     return 1;
   }
   if (status === 'no-answer' && mode === 'solve') {

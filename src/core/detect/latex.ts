@@ -1009,6 +1009,8 @@ function headingFacts(r: Mark): NonNullable<Mark['facts']> {
 
 function shiftProblem(p: DetectedProblem, dOff: number, dLine: number): DetectedProblem {
   if (dOff === 0 && dLine === 0) return p;
+  // A problem from the first (full) run may still hold its statement text lazily: spreading builds it
+  // once (cached on its node), and the copy holds plain values, cheap to shift on later edits.
   const q: DetectedProblem = { ...p };
   q.startOffset += dOff;
   q.endOffset += dOff;

@@ -118,3 +118,29 @@ test('eval where every problem fails says why and exits 1', async () => {
     rmSync(out, { recursive: true, force: true });
   }
 });
+
+test('solve in a terminal strips escape sequences, control characters and bidi overrides from model output', async () => {
+  const { terminalSafe } = await import('../../../src/cli/commands/solve.js');
+  assert.equal(terminalSafe('a\u001b[2J\u001b]52;c;ZXZpbA==\u0007b'), 'a[2J]52;c;ZXZpbA==b');
+  assert.equal(terminalSafe('step\u0000one\u0007 $\\boxed{2}$'), 'stepone $\\boxed{2}$');
+  assert.equal(terminalSafe('The answer is \u202e}4{dexob\\ \u202c'), 'The answer is }4{dexob\\ ');
+  assert.equal(terminalSafe('line 1\r\nline 2\n\tx'), 'line 1\nline 2\n\tx');
+  assert.equal(terminalSafe('한국어 中文 日本語 $x^2$'), '한국어 中文 日本語 $x^2$');
+  const server = await startScriptedOpenAiServer((body: any): ScriptedReply => {
+    const k = kindOf(body);
+    if (k === 'plan') return { content: JSON.stringify({ ...PLAN, analysis: 'Plan \u001b[31mred\u001b[0m.' }) };
+    if (k === 'evaluate') return { content: JSON.stringify({ verdict: 'accept', feedback: 'ok', progress: 0.5 }) };
+    return { content: 'Clear \u001b[2J\u001b[H the screen, $\\boxed{5}$' };
+  });
+  try {
+    const r = await solveChild(['Solve 2x + 3 = 13.', '--base-url', server.baseUrl, '--model', 'm'], false);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, /\u001b/);
+    assert.match(r.stdout, /Final answer: 5/);
+    // --json keeps the exact text (JSON escapes it)
+    const j = await solveChild(['Solve 2x + 3 = 13.', '--base-url', server.baseUrl, '--model', 'm', '--json'], false);
+    assert.match(j.stdout, /\\u001b\[2J/);
+  } finally {
+    await server.close();
+  }
+});

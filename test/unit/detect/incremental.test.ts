@@ -95,3 +95,38 @@ test('editMany applies a batch of edits in order', () => {
   assert.deepEqual(det.editMany([e1, e2], t2), detectProblems(t2, 'markdown'));
   assert.equal(det.current.length, 4);
 });
+
+// LaTeX re-detection reuses the previous run's problems before and after the edited segments (segments
+// that start with a heading closing every section). Long documents of sectioned problems, edited at
+// random with pieces that open/close sections, chapters and solution headings, must still give exactly
+// a full detection — also when the number of problems hits maxProblems.
+test('latex: reuse of unchanged segments around an edit equals full detection', () => {
+  const chunks: string[] = ['\\documentclass{article}', '\\newtheorem{problem}{Problem}', '\\begin{document}', ''];
+  for (let n = 0; n < 220; n++) {
+    const k = n % 5;
+    if (k === 0) chunks.push(`\\begin{problem}\nFind $x_{${n}}$ when $x^2 = ${n}$.\n\\end{problem}\n`);
+    else if (k === 1) chunks.push(`\\section*{Problem ${n}}\nShow that ${n} is a number worth a long line of text here.\n`);
+    else if (k === 2) chunks.push(`\\begin{exercise}\nCompute $${n}+1$.\n\\end{exercise}\n\\begin{solution}\nIt is ${n + 1}.\n\\end{solution}\n`);
+    else if (k === 3) chunks.push(`\\subsection{Warm-up ${n}}\n\\begin{enumerate}\n\\item Prove that $${n} > 0$.\n\\end{enumerate}\n`);
+    else chunks.push(`\\section{Notes ${n}}\nSome prose about the topic that follows, long enough to matter.\n`);
+  }
+  const base = chunks.join('\n');
+  const pieces = ['\n', '\\section*{Problem 77}\n', '\\section*{Solution}\n', '\\chapter{Exercises}\n', '\\section{Examples}\n', '\\begin{problem}\n', '\\end{problem}\n', '\\item Find $y$.\n', 'x', '\\subsection*{Problem 3}\nFind it.\n', '%'];
+  for (const maxProblems of [undefined, 60]) {
+    const rand = rng(maxProblems ?? 7);
+    const opts = maxProblems ? { maxProblems } : {};
+    const det = new ProblemDetector('latex', opts);
+    let text = base;
+    assert.deepEqual(strip(det.reset(text)), strip(detectProblems(text, 'latex', opts)));
+    for (let step = 0; step < 120; step++) {
+      const at = Math.floor(rand() * (text.length + 1));
+      const r = rand();
+      const end = r < 0.3 ? Math.min(text.length, at + Math.floor(rand() * 300)) : at;
+      const insert = r < 0.15 ? '' : pieces[Math.floor(rand() * pieces.length)]!;
+      const next = text.slice(0, at) + insert + text.slice(end);
+      const inc = det.edit(at, end, insert, next);
+      assert.deepEqual(strip(inc), strip(detectProblems(next, 'latex', opts)), `max ${maxProblems} step ${step}: [${at},${end}) → ${JSON.stringify(insert)}`);
+      text = next;
+    }
+  }
+});
