@@ -234,6 +234,13 @@ export function latexToWords(text: string): string {
     // exponents (4^x, 2^{100}) signal exponent rules.
     if (hasBackslash) t = t.replace(/\^\s*\{?\s*\\circ\s*\}?/g, ' degree ');
     t = t.replace(/\d\s*\^\s*\{?\s*2\s*\}?\s*-\s*\d+\s*\^\s*\{?\s*2(?![0-9])/g, ' difference of squares ');
+    // The highest power of a variable names the equation's kind: x^2 (and no higher) is quadratic,
+    // x^3 cubic, x^4 and up polynomial. Only single-letter variables (not numbers, not 2^x).
+    let top = 0;
+    for (const m of t.matchAll(/(?<![a-z\\])[a-z]\s*\^\s*\{?\s*(\d+)\s*\}?/g)) top = Math.max(top, Number(m[1]));
+    if (top === 2) t += ' quadratic ';
+    else if (top === 3) t += ' cubic polynomial ';
+    else if (top >= 4 && top <= 20) t += ' polynomial ';
     t = t.replace(/\^\s*\{?\s*\(?\s*(?:[a-z](?![a-z])|\d{2,}|[4-9])/g, (m) => ` exponent ${m.replace(/^\^\s*\{?\s*\(?\s*/, '')}`);
   } else if (/\d[a-z](?![a-z])/.test(t) && t.includes('=')) {
     // A linear relation between variables with coefficients (3x + 2 = 17) and no powers.
