@@ -22,16 +22,17 @@ export interface FileReport {
 }
 
 async function detectFile(file: string, forced: DocumentFormat | undefined): Promise<FileReport> {
-  const format = forced ?? formatOf(file);
-  if (!format) return { file, error: 'not a LaTeX or Markdown file (use --format latex|markdown to force one)' };
   let size: number;
   try {
     const st = await stat(file);
-    if (st.isDirectory()) return { file, error: 'is a directory' };
+    if (st.isDirectory()) return { file, error: 'is a directory (name the .md / .tex files in it, e.g. dir/*.tex)' };
     size = st.size;
   } catch (err) {
-    return { file, error: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+    const code = (err as NodeJS.ErrnoException).code;
+    return { file, error: code === 'ENOENT' ? 'not found' : `cannot read: ${code ?? (err as Error).message}` };
   }
+  const format = forced ?? formatOf(file);
+  if (!format) return { file, error: 'not a LaTeX or Markdown file (use --format latex|markdown to force one)' };
   if (size > MAX_FILE_BYTES) return { file, error: `too large (${(size / 1048576).toFixed(1)} MB; the limit is ${MAX_FILE_BYTES / 1048576} MB)` };
   let text: string;
   try {

@@ -28,12 +28,14 @@ test('human output lists problems; bad files get a clear error each, others stil
   const dir = mkdtempSync(join(tmpdir(), 'rf-detect-'));
   const bin = join(dir, 'x.tex');
   writeFileSync(bin, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x10]));
-  const r = cli(join(fx, 'exam-class.tex'), bin, join(dir, 'missing.md'), join(dir, 'notes.txt'));
+  writeFileSync(join(dir, 'notes.txt'), 'Find x.\n');
+  const r = cli(join(fx, 'exam-class.tex'), bin, join(dir, 'missing.md'), join(dir, 'notes.txt'), dir);
   assert.equal(r.status, 1);
   assert.match(r.stdout, /exam-class\.tex: 3 problems/);
   assert.match(r.stdout, /^\s+10\s+question\s+solved\s+Prove that/m);
   assert.match(r.stderr, /x\.tex: looks like a binary file/);
-  assert.match(r.stderr, /missing\.md: cannot read: ENOENT/);
+  assert.match(r.stderr, /missing\.md: not found/);
+  assert.match(r.stderr, /rf-detect-\w+: is a directory/);
   assert.match(r.stderr, /notes\.txt: not a LaTeX or Markdown file/);
 });
 
