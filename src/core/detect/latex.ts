@@ -170,6 +170,10 @@ function optEnd(text: string, i: number, cap = 600): number {
   return -1;
 }
 
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 13;
+}
+
 function skipSpaces(text: string, i: number): number {
   while (i < text.length) {
     const c = text.charCodeAt(i);
@@ -345,12 +349,14 @@ export function scanLatex(
       const m = SPECIAL.exec(text);
       const next = m ? m.index : n;
       if (stack.length === 0) {
-        for (let k = i; k < next; k++) {
-          const ch = text.charCodeAt(k);
-          if (ch !== 32 && ch !== 9 && ch !== 13) {
-            if (proseStart < 0) proseStart = k;
-            lastText = k;
-          }
+        // Only the first and last non-blank characters of the run matter.
+        let a = i;
+        while (a < next && isBlank(text.charCodeAt(a))) a++;
+        if (a < next) {
+          if (proseStart < 0) proseStart = a;
+          let b = next - 1;
+          while (b > a && isBlank(text.charCodeAt(b))) b--;
+          lastText = b;
         }
       }
       i = next;
