@@ -8,29 +8,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { HoverRequest, type MarkupContent } from 'vscode-languageserver-protocol/node';
 import { startSession } from './lsp-client.js';
+import { zorblaxLibrary as userTemplate } from '../fixtures/templates/user-library.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rf-user-templates-'));
 const file = join(dir, 'mine.json');
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-const userTemplate = (name: string) => ({
-  templates: [
-    {
-      id: 'user.zorblax-widgets',
-      name,
-      chapter: 'My Library',
-      section: 'Widgets',
-      subjects: ['Counting & Probability'],
-      tags: ['zorblax', 'widget'],
-      description: 'Count zorblax widgets by pairing each widget with its twin.',
-      whenToUse: ['zorblax widgets are counted'],
-      steps: ['Pair each zorblax widget with its twin.', 'Count the pairs and double.'],
-      pitfalls: [],
-      difficulty: { min: 1, max: 2 },
-      example: { problem: 'How many zorblax widgets form 3 pairs?', solution: ['3 pairs give 6 widgets.'], answer: '6' },
-    },
-  ],
-});
 
 async function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -4,7 +4,7 @@
 // unmatched \end is ignored, an environment opened again while still open closes the earlier one,
 // \end{document} and the end of the text close everything.
 import type { DetectedProblem, ProblemKind } from './types.js';
-import { countBelow, DetectCancelledError, detach, newlinesIn, type Segment } from './segments.js';
+import { countBelow, DetectCancelledError, detach, newlinesIn, shiftProblem, type Segment } from './segments.js';
 import {
   asksQuestion,
   hasImperative,
@@ -1011,19 +1011,6 @@ function headingFacts(r: Mark): NonNullable<Mark['facts']> {
     r.facts = { title: t, solution: isSolutionLabel(t), label: matchProblemLabel(t), example: isExampleLabel(t), container: isContainerHeading(t) };
   }
   return r.facts;
-}
-
-function shiftProblem(p: DetectedProblem, dOff: number, dLine: number): DetectedProblem {
-  if (dOff === 0 && dLine === 0) return p;
-  // A problem from the first (full) run may still hold its statement text lazily: spreading builds it
-  // once (cached on its node), and the copy holds plain values, cheap to shift on later edits.
-  const q: DetectedProblem = { ...p };
-  q.startOffset += dOff;
-  q.endOffset += dOff;
-  q.blockEndOffset += dOff;
-  q.startLine += dLine;
-  q.endLine += dLine;
-  return q;
 }
 
 /** Applies the rules to scanned segments. `starts`/`lines` give each segment's current offset and first line. */

@@ -2,7 +2,7 @@
 // a flat list of top-level block records per segment, then rules that pick out stated problems.
 import MarkdownIt from 'markdown-it';
 import type { DetectedProblem, ProblemKind } from './types.js';
-import { DetectCancelledError, detach, newlinesIn, type Segment } from './segments.js';
+import { DetectCancelledError, detach, newlinesIn, shiftProblem, type Segment } from './segments.js';
 import {
   asksQuestion,
   endsWithQuestion,
@@ -401,16 +401,6 @@ interface ResumePoint {
   line: number;
 }
 
-function shifted(p: DetectedProblem, dOff: number, dLine: number): DetectedProblem {
-  const q: DetectedProblem = { ...p };
-  q.startOffset += dOff;
-  q.endOffset += dOff;
-  q.blockEndOffset += dOff;
-  q.startLine += dLine;
-  q.endLine += dLine;
-  return q;
-}
-
 /** Positions inside one segment (a class, not per-segment closures: the assembly pass runs on every edit). */
 class Pos {
   constructor(
@@ -547,7 +537,7 @@ export function markdownProblems(
           const dOff = segStart - old.start;
           const dLine = lines[si]! - old.line;
           tail = [];
-          for (let k = old.idx; k < prev!.out.length; k++) tail.push(dOff === 0 && dLine === 0 ? prev!.out[k]! : shifted(prev!.out[k]!, dOff, dLine));
+          for (let k = old.idx; k < prev!.out.length; k++) tail.push(shiftProblem(prev!.out[k]!, dOff, dLine));
           for (let k = si; k < segs.length; k++) {
             const pt = prev!.points.get(segs[k]!);
             if (pt) points.set(segs[k]!, { idx: pt.idx - old.idx + here.idx, sig: pt.sig, start: pt.start + dOff, line: pt.line + dLine });

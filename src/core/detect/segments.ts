@@ -3,6 +3,8 @@
 // re-scans from the segment before the edit until the scan reaches a safe point that was a segment start
 // before the edit, and the segments after it are reused as they are (they store relative positions).
 
+import type { DetectedProblem } from './types.js';
+
 export interface Segment<D> {
   /** Length in UTF-16 code units. */
   length: number;
@@ -120,4 +122,18 @@ export class SegmentedText<D> {
     }
     return { starts, lines };
   }
+}
+
+/** A problem moved by an edit before it: offsets by `dOff`, lines by `dLine` (the same object when neither moves). */
+export function shiftProblem(p: DetectedProblem, dOff: number, dLine: number): DetectedProblem {
+  if (dOff === 0 && dLine === 0) return p;
+  // A problem may still hold its statement text lazily: spreading builds it once (cached on its node),
+  // and the copy holds plain values, cheap to shift on later edits.
+  const q: DetectedProblem = { ...p };
+  q.startOffset += dOff;
+  q.endOffset += dOff;
+  q.blockEndOffset += dOff;
+  q.startLine += dLine;
+  q.endLine += dLine;
+  return q;
 }

@@ -11,6 +11,7 @@ import { readSettings } from '../../../src/extension/config';
 import type { PanelState } from '../../../src/webview/state';
 import { startScriptedOpenAiServer, type ScriptedOpenAiServer, type ScriptedReply } from '../../support/scripted-openai-server';
 import { activate, fixtureUri, hoverText, waitFor, workspaceRoot } from '../support/host';
+import { zorblaxLibrary } from '../../fixtures/templates/user-library';
 
 interface PanelProbe {
   state: PanelState;
@@ -429,29 +430,10 @@ describe('editor: hover-to-explain over a selection', function () {
 
 describe('editor: user thought templates', function () {
   this.timeout(90_000);
-  const template = (name: string) => ({
-    templates: [
-      {
-        id: 'user.zorblax-widgets',
-        name,
-        chapter: 'My Library',
-        section: 'Widgets',
-        subjects: ['Counting & Probability'],
-        tags: ['zorblax', 'widget'],
-        description: 'Count zorblax widgets by pairing each widget with its twin.',
-        whenToUse: ['zorblax widgets are counted'],
-        steps: ['Pair each zorblax widget with its twin.', 'Count the pairs and double.'],
-        pitfalls: [],
-        difficulty: { min: 1, max: 2 },
-        example: { problem: 'How many zorblax widgets form 3 pairs?', solution: ['3 pairs give 6 widgets.'], answer: '6' },
-      },
-    ],
-  });
-
   it('picks up templates from .reasonflux/templates and reloads them when the file changes', async () => {
     await activate();
     const file = vscode.Uri.joinPath(workspaceRoot(), '.reasonflux', 'templates', 'mine.json');
-    const write = (name: string) => vscode.workspace.fs.writeFile(file, new TextEncoder().encode(JSON.stringify(template(name), null, 2)));
+    const write = (name: string) => vscode.workspace.fs.writeFile(file, new TextEncoder().encode(JSON.stringify(zorblaxLibrary(name), null, 2)));
     await write('Zorblax pairing');
     try {
       const text = 'How many zorblax widgets can be paired in the lab?';
