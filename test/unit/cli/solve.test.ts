@@ -3,12 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startScriptedOpenAiServer, type ScriptedReply } from '../../support/scripted-openai-server.js';
 import { kindOf } from '../reasoning/fixtures.js';
+import { closedPort } from '../../support/net.js';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const PROBLEM = 'Solve the linear equation 2x + 3 = 13 for x.';
@@ -114,14 +114,6 @@ test('explain mode prints the analysis and exits 0', async () => {
     await server.close();
   }
 });
-
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 test('an unreachable endpoint: one error line, exit 1', async () => {
   const port = await closedPort();

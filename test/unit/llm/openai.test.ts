@@ -1,9 +1,9 @@
 // The OpenAI-compatible provider against the scripted server (real `openai` SDK over real HTTP).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { createOpenAiModel, listModels, LlmError, type ChatChunk, type ChatModel, type ChatRequest } from '../../../src/core/llm/index.js';
 import { startScriptedOpenAiServer } from '../../support/scripted-openai-server.js';
+import { closedPort } from '../../support/net.js';
 
 async function collect(model: ChatModel, req: ChatRequest) {
   const deltas: string[] = [];
@@ -21,15 +21,6 @@ async function collect(model: ChatModel, req: ChatRequest) {
 }
 
 const hello: ChatRequest = { messages: [{ role: 'user', content: 'Say hello' }] };
-
-/** A port on which nothing listens. */
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 test('streams deltas, then usage from the server; sends stream_options and no real key', async () => {
   const server = await startScriptedOpenAiServer([{ content: 'Hello there, student!', chunkSize: 5, usage: { prompt_tokens: 11, completion_tokens: 6 } }]);

@@ -1,7 +1,6 @@
 // The orchestrator end to end: real `openai` SDK over real HTTP against the scripted server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { createOpenAiModel } from '../../../src/core/llm/openai.js';
 import type { ChatModel } from '../../../src/core/llm/types.js';
 import { solveProblem, directSolve, HintSession, topKFor, roundBudget, type OrchestratorOptions, type SolveResult } from '../../../src/core/reasoning/orchestrator.js';
@@ -9,6 +8,7 @@ import type { SolveEvent } from '../../../src/core/reasoning/events.js';
 import { MAX_PLAN_STEPS } from '../../../src/core/reasoning/json.js';
 import { startScriptedOpenAiServer, type ScriptedReply, type ScriptedOpenAiServer } from '../../support/scripted-openai-server.js';
 import { EMPTY_INDEX, fixtureIndex, kindOf } from './fixtures.js';
+import { closedPort } from '../../support/net.js';
 
 const PROBLEM = 'Solve the linear equation 2x + 3 = 13 for x.';
 
@@ -436,14 +436,6 @@ test('a model that never complies ends after a bounded number of calls with a cl
     await server.close();
   }
 });
-
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 test('an unreachable endpoint fails the run with kind unreachable', async () => {
   const port = await closedPort();
