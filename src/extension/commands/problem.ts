@@ -3,6 +3,7 @@
 // else an input box.
 import * as vscode from 'vscode';
 import type { ProblemKind, ProblemRef } from '../../core/detect/types.js';
+import { countOccurrences } from '../insert/locate.js';
 
 /** A problem and, when it comes from a document, where it was when the run started. */
 export interface ProblemSource {
@@ -16,6 +17,8 @@ export interface ProblemSource {
     start: number;
     end: number;
     original: string;
+    /** How often `original` was in the document then (at most 2): with copies, insertion asks where. */
+    occurrences?: number;
   };
 }
 
@@ -40,10 +43,11 @@ export function isProblemRef(v: unknown): v is ProblemRef {
 function fromDocument(doc: vscode.TextDocument, range: vscode.Range, text: string, extra: Partial<ProblemSource> = {}): ProblemSource {
   const start = doc.offsetAt(range.start);
   const end = doc.offsetAt(range.end);
+  const original = doc.getText(range);
   return {
     text: text.trim(),
     ...extra,
-    document: { uri: doc.uri.toString(), languageId: doc.languageId, start, end, original: doc.getText(range) },
+    document: { uri: doc.uri.toString(), languageId: doc.languageId, start, end, original, occurrences: countOccurrences(doc.getText(), original) },
   };
 }
 

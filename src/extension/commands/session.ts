@@ -12,7 +12,7 @@ import { isSafeExternalLink } from '../../webview/protocol.js';
 import type { PanelState } from '../../webview/state.js';
 import { emptyState, reduce, stateToMarkdown } from '../../webview/state.js';
 import type { SolveHistory } from '../history/history.js';
-import type { InsertOutcome } from '../insert/insert.js';
+import type { ChoosePlace, InsertOutcome } from '../insert/insert.js';
 import { describeError } from '../log.js';
 import { NoModelError, resolveModels, type ResolvedModels } from '../models/resolve.js';
 import { extractMacros } from '../panel/macros.js';
@@ -330,9 +330,10 @@ export class SessionManager {
     this.d.panel.notice('info', format === 'latex' ? vscode.l10n.t('Copied as LaTeX.') : vscode.l10n.t('Copied as Markdown.'));
   }
 
-  async insert(): Promise<InsertOutcome> {
+  /** `choose`: asks where when the problem is in the document more than once (default: a QuickPick). */
+  async insert(choose?: ChoosePlace): Promise<InsertOutcome> {
     const { insertSolution } = await import('../insert/insert.js');
-    const outcome = await insertSolution(this.run?.source ?? this.restoredSource, this.d.panel.state);
+    const outcome = await insertSolution(this.run?.source ?? this.restoredSource, this.d.panel.state, choose);
     if (outcome === 'inserted') this.d.panel.notice('info', vscode.l10n.t('Inserted into the document.'));
     return outcome;
   }

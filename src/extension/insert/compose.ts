@@ -3,6 +3,7 @@
 import type { SolutionEnvironment } from './envs.js';
 import { begin, end } from './envs.js';
 import type { Span } from './locate.js';
+import { safeMarkdown } from './markdownSafety.js';
 
 export interface InsertPlan {
   /** Offset in the document where `text` is inserted. */
@@ -69,9 +70,10 @@ function escapeHtmlText(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** `markdown` is the model's: it is made safe here (markdownSafety.ts), so nothing in it leaves the block. */
 export function planMarkdownInsertion(doc: string, problem: Span, markdown: string, summary: string, after?: number): InsertPlan {
   const eol = lineEnd(doc, Math.max(problem.start, problem.end - 1, (after ?? 0) - 1));
-  let text = `\n\n<details>\n<summary>${escapeHtmlText(summary)}</summary>\n\n${markdown.trim()}\n\n</details>`;
+  let text = `\n\n<details>\n<summary>${escapeHtmlText(summary)}</summary>\n\n${safeMarkdown(markdown.trim()).trim()}\n\n</details>`;
   const rest = doc.slice(eol);
   if (rest.length > 1 && !rest.startsWith('\n\n')) text += '\n';
   return { offset: eol, text };

@@ -1,9 +1,12 @@
 // The model's Markdown + math → LaTeX, through markdown-it tokens (not regexes over the text):
 // lists → enumerate / itemize, *emphasis* → \emph, **strong** → \textbf, `code` → \texttt,
 // display math → \[ … \], inline math kept as $…$ (or \(…\)), text specials escaped, math untouched.
-// Pure; raw HTML in the model's output is treated as text (escaped), never passed through.
+// Pure; raw HTML in the model's output is treated as text (escaped), never passed through. Text, math
+// and verbatim go through texSafety.ts, so nothing the model wrote can run or close the document's
+// structure (given the target document's TexContext: its packages and its own macros).
 import MarkdownIt from 'markdown-it';
 import { addMathRules } from '../../webview/mathRules.js';
+import { DEFAULT_TEX_CONTEXT, latexText, latexVerbatim, sanitiseMath, type Neutralised, type TexContext } from './texSafety.js';
 
 type Token = ReturnType<InstanceType<typeof MarkdownIt>['parse']>[number];
 
@@ -16,33 +19,25 @@ function parser(): InstanceType<typeof MarkdownIt> {
   return md;
 }
 
-const SPECIALS: Record<string, string> = {
-  '\\': '\\textbackslash{}',
-  '{': '\\{',
-  '}': '\\}',
-  $: '\\$',
-  '&': '\\&',
-  '#': '\\#',
-  '%': '\\%',
-  _: '\\_',
-  '^': '\\textasciicircum{}',
-  '~': '\\textasciitilde{}',
-  '<': '\\textless{}',
-  '>': '\\textgreater{}',
-};
-
 /** Escapes LaTeX's special characters in running text. */
-export function escapeLatexText(s: string): string {
-  return s.replace(/[\\{}$&#%_^~<>]/g, (c) => SPECIALS[c]!);
+export function escapeLatexText(s: string, ctx: TexContext = DEFAULT_TEX_CONTEXT): string {
+  return latexText(s, ctx);
 }
 
-function inlineToLatex(tokens: Token[]): string {
+interface Conv {
+  ctx: TexContext;
+  neutralised: Neutralised;
+}
+
+function inlineToLatex(tokens: Token[], cv: Conv): string {
+  const text = (x: string) => escapeLatexText(x, cv.ctx);
+  const math = (x: string) => sanitiseMath(x, cv.ctx, cv.neutralised);
   let out = '';
   const hrefs: string[] = [];
   for (const t of tokens) {
     switch (t.type) {
       case 'text':
-        out += escapeLatexText(t.content);
+        out += text(t.content);
         break;
       case 'softbreak':
         out += '\n';
@@ -57,7 +52,7 @@ function inlineToLatex(tokens: Token[]): string {
         out += '\\textbf{';
         break;
       case 's_open':
-        out += '\\sout{';
+        out += '{'; // ~~struck~~: \sout needs the ulem package; the text stays, plain
         break;
       case 'em_close':
       case 'strong_close':
@@ -65,37 +60,41 @@ function inlineToLatex(tokens: Token[]): string {
         out += '}';
         break;
       case 'code_inline':
-        out += `\\texttt{${escapeLatexText(t.content)}}`;
+        out += `\\texttt{${text(t.content)}}`;
         break;
       case 'math_inline':
-        out += t.markup === '\\(' ? `\\(${t.content}\\)` : `$${t.content}$`;
+        out += t.markup === '\\(' ? `\\(${math(t.content)}\\)` : `$${math(t.content)}$`;
         break;
       case 'math_inline_display':
-        out += `\n\\[${t.content}\\]\n`;
+        out += `\n\\[${math(t.content)}\\]\n`;
         break;
       case 'link_open':
         hrefs.push(String(t.attrGet('href') ?? ''));
         break;
       case 'link_close': {
         const href = hrefs.pop();
-        if (href) out += ` (\\texttt{${escapeLatexText(href)}})`;
+        if (href) out += ` (\\texttt{${text(href)}})`;
         break;
       }
       case 'image':
-        out += escapeLatexText(t.children ? t.children.map((c) => c.content).join('') : t.content);
+        out += text(t.children ? t.children.map((c) => c.content).join('') : t.content);
         break;
       case 'html_inline':
-        out += escapeLatexText(t.content);
+        out += text(t.content);
         break;
       default:
-        if (t.content) out += escapeLatexText(t.content);
+        if (t.content) out += text(t.content);
     }
   }
   return out.replace(/[ \t]+\n\\\[/g, '\n\\[').replace(/\\\]\n[ \t]+/g, '\\]\n');
 }
 
-/** Converts Markdown (with $…$ / $$…$$ / \(…\) / \[…\] math) to LaTeX body text. */
-export function markdownToLatex(markdown: string): string {
+/**
+ * Converts Markdown (with $…$ / $$…$$ / \(…\) / \[…\] math) to LaTeX body text that the document
+ * described by `ctx` can typeset. `neutralised` collects what was changed for safety.
+ */
+export function markdownToLatex(markdown: string, ctx: TexContext = DEFAULT_TEX_CONTEXT, neutralised: Neutralised = new Set()): string {
+  const cv: Conv = { ctx, neutralised };
   const tokens = parser().parse(markdown.replace(/\r\n?/g, '\n'), {});
   const lines: string[] = [];
   let para: string[] | null = null;
@@ -124,12 +123,12 @@ export function markdownToLatex(markdown: string): string {
         if (!t.hidden) blank();
         break;
       case 'inline':
-        if (para) para.push(inlineToLatex(t.children ?? []));
-        else emit(inlineToLatex(t.children ?? []));
+        if (para) para.push(inlineToLatex(t.children ?? [], cv));
+        else emit(inlineToLatex(t.children ?? [], cv));
         break;
       case 'heading_open': {
         const inline = tokens[i + 1];
-        emit(`\\paragraph{${inlineToLatex(inline?.children ?? [])}}`);
+        emit(`\\paragraph{${inlineToLatex(inline?.children ?? [], cv)}}`);
         i += 2; // inline + heading_close
         blank();
         break;
@@ -158,13 +157,13 @@ export function markdownToLatex(markdown: string): string {
         break;
       case 'math_block':
         if (pendingItem) emit('');
-        lines.push(`${indent()}\\[`, ...t.content.trim().split('\n').map((l) => indent() + l), `${indent()}\\]`);
+        lines.push(`${indent()}\\[`, ...sanitiseMath(t.content.trim(), ctx, neutralised).split('\n').map((l) => indent() + l), `${indent()}\\]`);
         blank();
         break;
       case 'fence':
       case 'code_block':
         if (pendingItem) emit('');
-        lines.push('\\begin{verbatim}', ...t.content.replace(/\n$/, '').replace(/\\end\{verbatim\}/g, '\\end {verbatim}').split('\n'), '\\end{verbatim}');
+        lines.push('\\begin{verbatim}', ...latexVerbatim(t.content.replace(/\n$/, ''), ctx).split('\n'), '\\end{verbatim}');
         blank();
         break;
       case 'blockquote_open':
@@ -180,7 +179,7 @@ export function markdownToLatex(markdown: string): string {
         blank();
         break;
       case 'html_block':
-        emit(escapeLatexText(t.content.trimEnd()));
+        emit(escapeLatexText(t.content.trimEnd(), ctx));
         blank();
         break;
       default:

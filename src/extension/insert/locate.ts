@@ -1,6 +1,6 @@
 // Finds a problem in a document again after edits: at its old place if its text is still there, else
-// by its text (exact, then ignoring whitespace differences), preferring the occurrence nearest the old
-// place. Pure: offsets in, offsets out.
+// by its text (exact, then ignoring whitespace differences) when that is unambiguous; otherwise the
+// candidates, for the user to choose from. Pure: offsets in, offsets out.
 
 export interface Span {
   start: number;
@@ -33,12 +33,6 @@ function collapse(text: string): { text: string; map: number[] } {
   return { text: out, map };
 }
 
-function nearest(hits: number[], around: number): number | undefined {
-  let best: number | undefined;
-  for (const h of hits) if (best === undefined || Math.abs(h - around) < Math.abs(best - around)) best = h;
-  return best;
-}
-
 function allIndexes(hay: string, needle: string, limit = 1000): number[] {
   const out: number[] = [];
   if (!needle) return out;
@@ -46,20 +40,33 @@ function allIndexes(hay: string, needle: string, limit = 1000): number[] {
   return out;
 }
 
+/** Where a problem is now: one place, several places to choose from (never guessed), or gone (undefined). */
+export type Located = { span: Span } | { candidates: Span[] } | undefined;
+
 /**
  * Where `original` (the problem's text as it was when the run started, at `was`) is now in `text`.
- * Undefined when it is gone.
+ * `occurrences`: how often that text was in the document then. The problem is found without asking when
+ * its text is still at its old place, or when it is in the document exactly once now and was once then
+ * (it moved). Otherwise — the old place was edited and a copy is elsewhere, or there are several
+ * copies — every place is a candidate for the user to choose from; the nearest is not taken on trust.
  */
-export function relocate(text: string, original: string, was: Span): Span | undefined {
+export function locateProblem(text: string, original: string, was: Span, occurrences?: number): Located {
   if (!original.trim()) return undefined;
-  if (text.slice(was.start, was.end) === original) return { ...was };
-  const exact = nearest(allIndexes(text, original), was.start);
-  if (exact !== undefined) return { start: exact, end: exact + original.length };
+  if (was.end > was.start && text.slice(was.start, was.end) === original) return { span: { ...was } };
+  const decide = (spans: Span[]): Located => {
+    if (spans.length === 0) return undefined;
+    if (spans.length === 1 && (occurrences ?? 1) <= 1) return { span: spans[0]! };
+    return { candidates: spans };
+  };
+  const exact = allIndexes(text, original);
+  if (exact.length) return decide(exact.map((i) => ({ start: i, end: i + original.length })));
   const hay = collapse(text);
   const needle = collapse(original).text;
   if (!needle) return undefined;
-  const approxWas = hay.map.findIndex((i) => i >= was.start);
-  const hit = nearest(allIndexes(hay.text, needle), approxWas < 0 ? hay.text.length : approxWas);
-  if (hit === undefined) return undefined;
-  return { start: hay.map[hit]!, end: hay.map[hit + needle.length - 1]! + 1 };
+  return decide(allIndexes(hay.text, needle).map((hit) => ({ start: hay.map[hit]!, end: hay.map[hit + needle.length - 1]! + 1 })));
+}
+
+/** How often `original` occurs in `text` (counting stops at `limit`). */
+export function countOccurrences(text: string, original: string, limit = 2): number {
+  return allIndexes(text, original, limit).length;
 }

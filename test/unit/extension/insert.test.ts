@@ -6,7 +6,7 @@ import { blockEnd, latexProblemEnd, planLatexInsertion, planMarkdownInsertion } 
 import { detectProblems } from '../../../src/core/detect/index.js';
 import { findSolutionEnvironment } from '../../../src/extension/insert/envs.js';
 import { escapeLatexText, markdownToLatex } from '../../../src/extension/insert/latex.js';
-import { relocate } from '../../../src/extension/insert/locate.js';
+import { countOccurrences, locateProblem, type Located, type Span } from '../../../src/extension/insert/locate.js';
 
 function apply(doc: string, plan: { offset: number; text: string }): string {
   return doc.slice(0, plan.offset) + plan.text + doc.slice(plan.offset);
@@ -60,30 +60,49 @@ describe('findSolutionEnvironment', () => {
   });
 });
 
-describe('relocate', () => {
+describe('locateProblem', () => {
   const doc = 'Intro.\n\nProblem 1. Find $x$ if $2x=4$.\n\nProblem 2. Other.';
   const original = 'Problem 1. Find $x$ if $2x=4$.';
   const at = { start: doc.indexOf(original), end: doc.indexOf(original) + original.length };
+  const span = (l: Located): Span | undefined => (l && 'span' in l ? l.span : undefined);
   it('keeps the old place when unchanged', () => {
-    assert.deepEqual(relocate(doc, original, at), at);
+    assert.deepEqual(locateProblem(doc, original, at, 1), { span: at });
   });
   it('finds the problem after text was added above it', () => {
     const edited = 'New first line.\n' + doc;
-    assert.deepEqual(relocate(edited, original, at), { start: at.start + 16, end: at.end + 16 });
+    assert.deepEqual(locateProblem(edited, original, at, 1), { span: { start: at.start + 16, end: at.end + 16 } });
   });
   it('finds it when only whitespace changed', () => {
     const edited = doc.replace('Find $x$ if', 'Find $x$\n   if');
-    const span = relocate(edited, original, at)!;
-    assert.equal(edited.slice(span.start, span.end), 'Problem 1. Find $x$\n   if $2x=4$.');
+    const s = span(locateProblem(edited, original, at, 1))!;
+    assert.equal(edited.slice(s.start, s.end), 'Problem 1. Find $x$\n   if $2x=4$.');
   });
-  it('picks the occurrence nearest the old place', () => {
+  it('asks (all candidates) when the text is in the document twice and the old place changed, never the nearest', () => {
     const twice = `${original}\n\n${doc}`;
-    const was = { start: twice.lastIndexOf(original), end: twice.lastIndexOf(original) + original.length };
-    assert.deepEqual(relocate(twice, original, { start: was.start - 3, end: was.end - 3 }), was);
+    const first = { start: 0, end: original.length };
+    const second = { start: twice.lastIndexOf(original), end: twice.lastIndexOf(original) + original.length };
+    assert.deepEqual(locateProblem(twice, original, { start: second.start - 3, end: second.end - 3 }, 1), { candidates: [first, second] });
+  });
+  it('asks when the statement was edited in place and the same text is elsewhere (it was there twice)', () => {
+    // Two identical problems; the user edits the second (the one solved). The first is not it.
+    const two = `A. ${original}\n\nB. ${original}\n`;
+    const solved = { start: two.lastIndexOf(original), end: two.lastIndexOf(original) + original.length };
+    assert.equal(countOccurrences(two, original), 2);
+    const edited = two.slice(0, solved.start) + original.replace('2x=4', '2x=6') + two.slice(solved.end);
+    assert.deepEqual(locateProblem(edited, original, solved, 2), { candidates: [{ start: 3, end: 3 + original.length }] });
+  });
+  it('still finds a problem that was there once and moved', () => {
+    const moved = `Problem 2. Other.\n\n${original}`;
+    assert.deepEqual(locateProblem(moved, original, at, 1), { span: { start: moved.indexOf(original), end: moved.length } });
+  });
+  it('asks among whitespace-insensitive matches too', () => {
+    const two = `${original.replace(' if', '\nif')}\n\n${original.replace(' if', '  if')}`;
+    const l = locateProblem(two, original, { start: 500, end: 530 }, 1);
+    assert.ok(l && 'candidates' in l && l.candidates.length === 2, JSON.stringify(l));
   });
   it('reports a deleted problem as gone', () => {
-    assert.equal(relocate(doc.replace(original, ''), original, at), undefined);
-    assert.equal(relocate(doc.replace('2x=4', '3x=4'), original, at), undefined);
+    assert.equal(locateProblem(doc.replace(original, ''), original, at, 1), undefined);
+    assert.equal(locateProblem(doc.replace('2x=4', '3x=4'), original, at, 1), undefined);
   });
 });
 
