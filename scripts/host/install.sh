@@ -2,7 +2,8 @@
 # Installs what the real-VS-Code test host needs, once per machine, and verifies it:
 #   - Debian packages: chromium (the browser the bench drives), libkrb5-dev (code-server's kerberos
 #     module builds from source), ripgrep (stands in for @vscode/ripgrep's GitHub download), neovim
-#     (the independent LSP client used by the language-server suite); plus build tools when missing.
+#     (the independent LSP client used by the language-server suite), TeX Live (pdflatex for the
+#     insertion tests); plus build tools when missing.
 #   - code-server (VS Code 1.100.3, the last release that runs on Node 20), installed with npm into
 #     the cache directory below, with the fixes needed when only the npm registry is reachable.
 # Idempotent: a second run on the same machine only checks and takes a few seconds.
@@ -36,6 +37,8 @@ flock -w 900 9 || die "another install holds $CACHE_ROOT/.install.lock for more 
 
 # ---------------------------------------------------------------- apt packages
 pkgs=(chromium libkrb5-dev ripgrep neovim)
+# TeX Live: the insertion tests compile .tex documents after inserting solutions (pdflatex -no-shell-escape).
+pkgs+=(texlive-latex-base texlive-latex-recommended texlive-latex-extra latexmk)
 command -v make >/dev/null 2>&1 || pkgs+=(make)
 command -v g++ >/dev/null 2>&1 || pkgs+=(g++)
 command -v python3 >/dev/null 2>&1 || pkgs+=(python3)

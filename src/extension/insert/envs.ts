@@ -1,5 +1,7 @@
 // Which environment a LaTeX document uses for solutions: the setting, else the document's own usage,
-// else its declarations, else the exam class's `solution`, else \begin{proof}[Solution]. Pure.
+// else its declarations, else the exam class's `solution`, else \begin{proof}[Solution] — unless the
+// document is a whole one (\documentclass) that cannot typeset proof (no amsthm, no definition of its
+// own): then the kernel's trivlist labelled Solution, so the document still compiles. Pure.
 
 export interface SolutionEnvironment {
   name: string;
@@ -60,5 +62,11 @@ export function findSolutionEnvironment(documentText: string, setting = ''): Sol
   // 3. The exam class defines `solution`.
   if (/\\documentclass\s*(\[[^\]]*\])?\s*\{exam\}/.test(text)) return { name: 'solution', argument: '', source: 'exam-class' };
 
-  return { name: 'proof', argument: '[Solution]', source: 'default' };
+  // 4. proof, when the document can typeset it (amsthm, ntheorem, an AMS class, its own definition or
+  //    use) or is a fragment whose preamble is elsewhere …
+  if (!/\\documentclass/.test(text) || /\\begin\s*\{proof\}|\\(?:usepackage|RequirePackage)\s*(\[[^\]]*\])?\s*\{[^}]*\b(amsthm|ntheorem|thmtools)\b[^}]*\}|\\documentclass\s*(\[[^\]]*\])?\s*\{ams(art|book|proc)\}|\\(?:new|renew|provide)environment\*?\s*\{proof\}|\\newtheorem\*?\s*\{proof\}/.test(text)) {
+    return { name: 'proof', argument: '[Solution]', source: 'default' };
+  }
+  // … else the kernel's trivlist with a bold label, so the document still compiles.
+  return { name: 'trivlist', argument: '\n\\item[\\hskip\\labelsep\\textbf{Solution.}]', source: 'default' };
 }

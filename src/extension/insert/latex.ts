@@ -62,12 +62,17 @@ function inlineToLatex(tokens: Token[], cv: Conv): string {
       case 'code_inline':
         out += `\\texttt{${text(t.content)}}`;
         break;
-      case 'math_inline':
-        out += t.markup === '\\(' ? `\\(${math(t.content)}\\)` : `$${math(t.content)}$`;
+      case 'math_inline': {
+        // Nothing left (e.g. only an \end{document}): no formula at all — `$$` would open display math.
+        const m = math(t.content);
+        if (m.trim()) out += t.markup === '\\(' ? `\\(${m}\\)` : `$${m}$`;
         break;
-      case 'math_inline_display':
-        out += `\n\\[${math(t.content)}\\]\n`;
+      }
+      case 'math_inline_display': {
+        const m = math(t.content);
+        if (m.trim()) out += `\n\\[${m}\\]\n`;
         break;
+      }
       case 'link_open':
         hrefs.push(String(t.attrGet('href') ?? ''));
         break;
@@ -157,7 +162,10 @@ export function markdownToLatex(markdown: string, ctx: TexContext = DEFAULT_TEX_
         break;
       case 'math_block':
         if (pendingItem) emit('');
-        lines.push(`${indent()}\\[`, ...sanitiseMath(t.content.trim(), ctx, neutralised).split('\n').map((l) => indent() + l), `${indent()}\\]`);
+        {
+          const m = sanitiseMath(t.content.trim(), ctx, neutralised);
+          if (m.trim()) lines.push(`${indent()}\\[`, ...m.split('\n').map((l) => indent() + l), `${indent()}\\]`);
+        }
         blank();
         break;
       case 'fence':
@@ -187,5 +195,58 @@ export function markdownToLatex(markdown: string, ctx: TexContext = DEFAULT_TEX_
     }
   }
   while (lines.length && lines[lines.length - 1] === '') lines.pop();
-  return lines.join('\n');
+  return breakLongLines(lines).join('\n');
+}
+
+/** TeX reads a line into a fixed buffer (200,000 characters in TeX Live): longer lines must not reach it. */
+export const MAX_LATEX_LINE = 2000;
+
+/**
+ * Breaks lines longer than MAX_LATEX_LINE: at a space, else with `%` + newline (no space in the output),
+ * never inside a control word or after a backslash. Verbatim lines cannot be broken: they are cut.
+ */
+function breakLongLines(lines: string[]): string[] {
+  const out: string[] = [];
+  let verbatim = false;
+  for (const line of lines) {
+    if (line === '\\begin{verbatim}') verbatim = true;
+    else if (line === '\\end{verbatim}') verbatim = false;
+    if (line.length <= MAX_LATEX_LINE) out.push(line);
+    else if (verbatim) out.push(`${line.slice(0, MAX_LATEX_LINE)} [...]`);
+    else out.push(...splitLine(line));
+  }
+  return out;
+}
+
+function splitLine(line: string): string[] {
+  const parts: string[] = [];
+  let rest = line;
+  while (rest.length > MAX_LATEX_LINE) {
+    let cut = rest.lastIndexOf(' ', MAX_LATEX_LINE);
+    if (cut > MAX_LATEX_LINE / 2) {
+      parts.push(rest.slice(0, cut));
+      rest = rest.slice(cut + 1);
+      continue;
+    }
+    // No space: before a command, else after a group, else any point that is not inside \word and not
+    // right after a backslash.
+    cut = MAX_LATEX_LINE;
+    const low = MAX_LATEX_LINE / 2;
+    while (cut > low && !(rest[cut] === '\\' && safeCut(rest, cut))) cut--;
+    if (cut <= low) for (cut = MAX_LATEX_LINE; cut > low && !(rest[cut - 1] === '}' && safeCut(rest, cut)); ) cut--;
+    if (cut <= low) for (cut = MAX_LATEX_LINE; cut > 1 && !safeCut(rest, cut); ) cut--;
+    parts.push(`${rest.slice(0, cut)}%`);
+    rest = rest.slice(cut);
+  }
+  parts.push(rest);
+  return parts;
+}
+
+function safeCut(s: string, at: number): boolean {
+  if (s[at - 1] === '\\') return false;
+  let j = at - 1;
+  while (j >= 0 && /[A-Za-z]/.test(s[j]!)) j--;
+  // Letters right before the cut that follow a backslash form a control word; so do letters after it.
+  if (j < at - 1 && j >= 0 && s[j] === '\\' && (j === 0 || s[j - 1] !== '\\')) return false;
+  return true;
 }

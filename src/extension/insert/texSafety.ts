@@ -50,9 +50,10 @@ export function texContext(documentText: string): TexContext {
     for (const p of m[1]!.split(',')) packages.add(p.trim());
   }
   const cls = /\\documentclass\s*(?:\[[^\]]*\])?\s*\{([^}]*)\}/.exec(text)?.[1]?.trim() ?? '';
+  const fragment = !/\\documentclass/.test(text); // an \input file: its preamble is elsewhere
   const amsClass = /^ams(art|book|proc)$/.test(cls);
-  const amsmath = amsClass || ['amsmath', 'mathtools', 'empheq', 'physics'].some((p) => packages.has(p));
-  const amssymb = packages.has('amssymb');
+  const amsmath = fragment || amsClass || ['amsmath', 'mathtools', 'empheq', 'physics'].some((p) => packages.has(p));
+  const amssymb = fragment || packages.has('amssymb');
   const amsfonts = amssymb || amsClass || packages.has('amsfonts');
   const macros = new Map<string, number>();
   const defRe =
@@ -64,7 +65,7 @@ export function texContext(documentText: string): TexContext {
   const scripts = new Set<string>();
   for (const c of text) if (c > '\u007f') scripts.add(scriptOf(c) ?? '');
   scripts.delete('');
-  return { amsmath, amssymb, amsfonts, macros, scripts };
+  return { amsmath, amssymb, amsfonts, macros, ...(fragment ? {} : { scripts }) };
 }
 
 /** What was not kept as the model wrote it (command names, dropped \end{…}), for a notice. */
@@ -139,6 +140,8 @@ interface Frame {
   script: '^' | '_' | null;
   hasSup: boolean;
   hasSub: boolean;
+  /** Past the nesting bound: the group / \left / environment is not written (TeX allows 255 levels). */
+  ghost?: boolean;
 }
 
 function frame(kind: Kind, close: string, text: boolean, extra: Partial<Frame> = {}): Frame {
@@ -149,6 +152,8 @@ const DELIM_CHARS = '()[]|/.<>';
 const MATH_SYMBOLS_OK = new Set([',', ';', ':', '!', ' ', '{', '}', '|', '%', '#', '&', '$', '_', '>']);
 const TEXT_SYMBOLS_OK = new Set([',', ' ', '{', '}', '%', '#', '&', '$', '_', '-', '/', "'", '"', '^', '~', '=', '.', '@', '`']);
 const BIG_NUMBER = 10;
+/** Deepest nesting written; deeper groups keep their content but not their braces. */
+export const MAX_TEX_NESTING = 40;
 /** Commands dropped with their arguments. */
 const DROP: Record<string, number> = { tag: 1, label: 1, notag: 0, nonumber: 0, eqref: 1, ref: 1 };
 
@@ -163,6 +168,10 @@ class MathWriter {
     private readonly ctx: TexContext,
   ) {
     this.stack = [frame('root', '', false)];
+  }
+
+  private deep(): boolean {
+    return this.stack.length > MAX_TEX_NESTING;
   }
 
   private get top(): Frame {
@@ -241,6 +250,11 @@ class MathWriter {
       if (f.pending === 0) f.sub = undefined;
     } else if (f.nextText) {
       f.nextText = false;
+    }
+    if (this.deep()) {
+      this.neutralised.add('nesting');
+      this.push(frame(kind === 'text' ? 'text' : 'brace', '', text, { ghost: true }));
+      return;
     }
     this.emit(open);
     this.push(frame(kind, close, text));
@@ -436,6 +450,12 @@ class MathWriter {
   private delimited(name: string): void {
     if (name === 'left') {
       const d = this.readDelimiter() ?? '.';
+      if (this.deep()) {
+        this.neutralised.add('nesting');
+        if (d !== '.') this.unit(d);
+        this.push(frame('left', '', false, { ghost: true }));
+        return;
+      }
       this.unit(`\\left${d}`);
       this.push(frame('left', '\\right.', false));
       return;
@@ -449,8 +469,10 @@ class MathWriter {
         return;
       }
       this.closeDownTo(at);
-      this.stack.pop();
-      this.emit(`\\right${d ?? '.'}`);
+      const left = this.stack.pop()!;
+      if (left.ghost) {
+        if (d && d !== '.') this.unit(d);
+      } else this.emit(`\\right${d ?? '.'}`);
       return;
     }
     const d = this.readDelimiter();
@@ -472,7 +494,7 @@ class MathWriter {
     this.i += m[0].length;
     const name = m[1]!;
     if (which === 'begin') {
-      const env = this.mathEnv(name);
+      const env = this.deep() ? undefined : this.mathEnv(name);
       if (!env) this.neutralised.add(`\\begin{${name}}`);
       this.unit(env?.open ?? '');
       this.push(frame('env', env?.close ?? '', false, { env: name, cols: env?.cols ?? 0 }));
