@@ -94,11 +94,16 @@ export function safeMarkdown(markdown: string): string {
       prevText = false;
       continue;
     }
-    let l = line;
-    if (!state.displayMath) {
-      if (ATX.test(l)) l = l.replace(ATX, (_m, sp: string, hashes: string) => `${sp}\\${hashes}`);
-      else if (prevText && SETEXT.test(l)) l = l.replace(/^( {0,3})/, '$1\\');
+    if (!line.trim() && state.displayMath) {
+      // A blank line ends a paragraph, so a previewer without math sees what follows as Markdown:
+      // the $$ block is closed here rather than left to swallow (or expose) what follows.
+      out.push('$$');
+      state.displayMath = false;
     }
+    let l = line;
+    // Escaped even inside $$ (a previewer without math support would see a heading).
+    if (ATX.test(l)) l = l.replace(ATX, (_m, sp: string, hashes: string) => `${sp}\\${hashes}`);
+    else if (prevText && SETEXT.test(l)) l = l.replace(/^( {0,3})/, '$1\\');
     l = escapeLine(l, state);
     out.push(l);
     prevText = l.trim() !== '';

@@ -348,9 +348,13 @@ class MathWriter {
 
   /** array / subarray / alignedat: the environment with a checked argument (the column spec runs code otherwise). */
   private arrayEnv(name: string, as: string): { open: string; close: string; cols: number } {
-    const m = /^\s*\{([^{}]*)\}/.exec(this.src.slice(this.i));
-    let arg = m?.[1]?.trim();
-    if (m) this.i += m[0].length;
+    // The argument, whatever it holds (a spec with @{…} or >{…} runs code in every row: replaced below).
+    let arg: string | undefined;
+    if (this.src[this.peek()] === '{') {
+      const from = this.peek();
+      this.skipGroup();
+      arg = this.src.slice(from + 1, this.i - 1).trim();
+    }
     let cols: number;
     if (name === 'alignedat') {
       if (!arg || !/^\d{1,2}$/.test(arg)) arg = '5';

@@ -6,6 +6,7 @@ import { blockEnd, latexProblemEnd, planLatexInsertion, planMarkdownInsertion } 
 import { detectProblems } from '../../../src/core/detect/index.js';
 import { findSolutionEnvironment } from '../../../src/extension/insert/envs.js';
 import { escapeLatexText, markdownToLatex } from '../../../src/extension/insert/latex.js';
+import { latexText, MAX_TEX_NESTING, sanitiseMath, texContext } from '../../../src/extension/insert/texSafety.js';
 import { countOccurrences, locateProblem, type Located, type Span } from '../../../src/extension/insert/locate.js';
 
 function apply(doc: string, plan: { offset: number; text: string }): string {
@@ -172,5 +173,62 @@ describe('planned insertions (exact text)', () => {
   it('Markdown: at the end of the file', () => {
     const doc = 'Find $x$.';
     assert.equal(apply(doc, planMarkdownInsertion(doc, { start: 0, end: 9 }, 'S', 'Solution')), 'Find $x$.\n\n<details>\n<summary>Solution</summary>\n\nS\n\n</details>');
+  });
+});
+
+describe('sanitiseMath (model math written into a .tex document)', () => {
+  const plain = texContext('\\documentclass{article}\n\\begin{document}\n');
+  const ams = texContext('\\documentclass{article}\n\\usepackage{amsmath,amssymb}\n\\newcommand{\\abs}[1]{|#1|}\n\\begin{document}\n');
+  it('shows dangerous primitives as text instead of running them', () => {
+    const n = new Set<string>();
+    assert.equal(sanitiseMath('\\input{x} \\write18{ls} \\catcode`\\$=11 \\def\\a{b}', ams, n), '\\backslash\\mathrm{input}{x} \\backslash\\mathrm{write}18{ls} \\backslash\\mathrm{catcode}`\\$=11 \\backslash\\mathrm{def}\\backslash\\mathrm{a}{b}');
+    assert.deepEqual([...n].sort(), ['\\a', '\\catcode', '\\def', '\\input', '\\write']);
+    assert.equal(sanitiseMath('x^^5cinput{y}', ams), 'x^{\\wedge}5cinput{y}', 'no ^^ character codes');
+  });
+  it('drops an \\end without its \\begin and closes what is left open', () => {
+    assert.equal(sanitiseMath('x \\end{proof} y \\end{document}', ams), 'x  y ');
+    assert.equal(sanitiseMath('\\frac{1}{2', ams), '\\frac{1}{2}');
+    assert.equal(sanitiseMath('a}}+b', ams), 'a+b');
+    assert.equal(sanitiseMath('\\left( x', ams), '\\left( x\\right.');
+    assert.equal(sanitiseMath('a \\right) b', ams), 'a ) b');
+    assert.equal(sanitiseMath('\\begin{aligned} a &= b', ams), '\\begin{aligned} a &= b\\end{aligned}');
+    assert.equal(sanitiseMath('\\begin{matrix} 1 & 2 \\end{pmatrix} \\end{matrix}', ams), '\\begin{matrix} 1 & 2  \\end{matrix}');
+  });
+  it('keeps & and \\\\ only where an alignment has room for them', () => {
+    assert.equal(sanitiseMath('a & b \\\\ c', ams), 'a \\quad  b \\quad  c');
+    assert.equal(sanitiseMath('\\begin{array}{cc} 1 & 2 & 3 \\end{array}', ams), '\\begin{array}{cc} 1 & 2 \\quad  3 \\end{array}');
+    assert.equal(sanitiseMath('\\begin{array}{@{\\input{x}}c} 1 \\end{array}', ams), '\\begin{array}{cccccccccc} 1 \\end{array}', 'a column spec with code is replaced');
+  });
+  it('escapes # and %, gives missing arguments and double scripts an empty group', () => {
+    assert.equal(sanitiseMath('a # b % c', ams), 'a \\# b \\% c');
+    assert.equal(sanitiseMath('{x_} + {\\frac{1}} + x^2^3', ams), '{x_{}} + {\\frac{1}{}} + x^2{}^3');
+  });
+  it('uses the stand-ins a document without amsmath / amssymb can typeset', () => {
+    assert.equal(sanitiseMath('\\boxed{4} \\dfrac{1}{2} \\text{if } \\binom{5}{2} \\mathbb{R}', plain), '\\fbox{$4$} \\frac{1}{2} \\mbox{if } {{5}\\choose{2}} \\mathbf{R}');
+    assert.equal(sanitiseMath('\\begin{cases} 1 & x>0 \\end{cases}', plain), '\\left\\{\\begin{array}{ll} 1 & x>0 \\end{array}\\right.');
+    assert.equal(sanitiseMath('\\boxed{4} \\abs{x} \\R', ams), '\\boxed{4} \\abs{x} \\mathbb{R}', 'the document\'s own macros stay');
+  });
+  it('maps Unicode to LaTeX and replaces what the document cannot typeset', () => {
+    assert.equal(sanitiseMath('x ≤ π', plain), 'x \\le  \\pi ');
+    assert.equal(latexText('≤ é 😀 한', plain), '$\\le$ \\\'{e} ? ?');
+    assert.equal(latexText('한', texContext('\\documentclass{article}\n\\usepackage{kotex}\n문제')), '한', 'scripts the document uses stay');
+  });
+  it('bounds nesting (TeX allows 255 levels)', () => {
+    const out = sanitiseMath(`${'{'.repeat(300)}x${'}'.repeat(300)}`, ams);
+    assert.equal(out, `${'{'.repeat(MAX_TEX_NESTING)}x${'}'.repeat(MAX_TEX_NESTING)}`);
+  });
+  it('markdownToLatex: nothing of an emptied formula is left ($$ would open display math), long lines are broken', () => {
+    assert.equal(markdownToLatex('a $\\end{proof}$ b', ams), 'a  b');
+    const long = markdownToLatex('x'.repeat(5000), ams).split('\n');
+    assert.ok(long.length >= 3 && long.every((l) => l.length <= 2001), 'lines within the TeX buffer');
+    assert.equal(long.join('').replace(/%/g, ''), 'x'.repeat(5000), 'joined by comments: no space added');
+  });
+});
+
+describe('findSolutionEnvironment without amsthm', () => {
+  it('uses the kernel trivlist in a whole document that cannot typeset proof, proof in a fragment', () => {
+    assert.equal(findSolutionEnvironment('\\documentclass{article}\n\\begin{document}').name, 'trivlist');
+    assert.equal(findSolutionEnvironment('\\documentclass{article}\n\\usepackage{amsthm}').name, 'proof');
+    assert.equal(findSolutionEnvironment('\\begin{problem} x \\end{problem}').name, 'proof');
   });
 });
