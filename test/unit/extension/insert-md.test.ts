@@ -70,9 +70,10 @@ const previewers = {
   })(),
 };
 
-type Tok = ReturnType<MarkdownIt['parse']>[number];
+type Md = InstanceType<typeof MarkdownIt>;
+type Tok = ReturnType<Md['parse']>[number];
 const flat = (tokens: Tok[]): Tok[] => tokens.flatMap((t) => [t, ...(t.children ? flat(t.children) : [])]);
-const headings = (md: MarkdownIt, text: string): string[] => {
+const headings = (md: Md, text: string): string[] => {
   const toks = md.parse(text, {});
   return toks.flatMap((t, i) => (t.type === 'heading_open' ? [`${t.tag} ${toks[i + 1]!.content}`] : []));
 };
