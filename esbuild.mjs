@@ -1,45 +1,22 @@
-// Builds the four entry points into dist/. `vscode` stays external (provided by the host).
+// Builds the entry points of scripts/bundles.mjs into dist/. `vscode` stays external (provided by the host).
+//   node esbuild.mjs [--production] [--watch] [--test-hooks]
 import * as esbuild from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { builds, defines } from './scripts/bundles.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
-
-/** @type {esbuild.BuildOptions[]} */
-const builds = [
-  {
-    entryPoints: { extension: 'src/extension/extension.ts' },
-    platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'],
-  },
-  {
-    entryPoints: { server: 'src/server/server.ts' },
-    platform: 'node', format: 'cjs', target: 'node20',
-  },
-  {
-    entryPoints: { cli: 'src/cli/main.ts' },
-    platform: 'node', format: 'cjs', target: 'node20',
-    banner: { js: '#!/usr/bin/env node' },
-  },
-  {
-    // The answer grader (with its computer-algebra engine, ~5 MB) is loaded by the extension only when a
-    // student checks an answer, so it stays out of dist/extension.js.
-    entryPoints: { grade: 'src/core/answers/grade.ts' },
-    platform: 'node', format: 'cjs', target: 'node20',
-  },
-  {
-    entryPoints: { webview: 'src/webview/main.ts' },
-    platform: 'browser', format: 'iife', target: 'es2022',
-  },
-];
+// The reasonflux.test.* commands, for the real-host test suites only (scripts/bundles.mjs).
+const testHooks = process.argv.includes('--test-hooks');
 
 mkdirSync('dist', { recursive: true });
 // One id per build, shared by the bundles and dist/library.json (src/core/templates/precomputed.ts).
 // Not in watch mode: there the bundles change without library.json being rewritten.
 const buildId = watch ? undefined : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
-const define = buildId ? { __REASONFLUX_BUILD_ID__: JSON.stringify(buildId) } : {};
+const define = defines({ buildId, testHooks });
 const common = {
   define,
   bundle: true, outdir: 'dist', sourcemap: true, minify: production, logLevel: 'warning',

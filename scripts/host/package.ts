@@ -1,9 +1,11 @@
 // `npm run package`: production build, then a .vsix made by @vscode/vsce (3.x runs on Node 20),
-// then a check of the files inside the .vsix: only what the installed extension needs.
+// then a check of the files inside the .vsix: only what the installed extension needs, and no
+// test-only reasonflux.test.* command in any bundle.
 //   node --import tsx scripts/host/package.ts [--no-build] [--out FILE]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 import { REPO_ROOT } from './lib';
 
 export class PackageError extends Error {
@@ -13,9 +15,15 @@ export class PackageError extends Error {
   }
 }
 
-/** Names of the entries of a zip file, read from its central directory. */
-export function zipEntries(file: string): string[] {
-  const buf = readFileSync(file);
+interface ZipEntry {
+  name: string;
+  method: number;
+  compressedSize: number;
+  localOffset: number;
+}
+
+/** The central directory of a zip file: each entry's name, compression and where its data is. */
+function centralDirectory(buf: Buffer, file: string): ZipEntry[] {
   // End of central directory record: signature 0x06054b50, within the last 64 KiB + 22 bytes.
   let eocd = -1;
   for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
@@ -27,16 +35,49 @@ export function zipEntries(file: string): string[] {
   if (eocd < 0) throw new PackageError(`${file} is not a zip archive (no end-of-central-directory record)`);
   const count = buf.readUInt16LE(eocd + 10);
   let p = buf.readUInt32LE(eocd + 16);
-  const names: string[] = [];
+  const entries: ZipEntry[] = [];
   for (let n = 0; n < count; n++) {
     if (buf.readUInt32LE(p) !== 0x02014b50) throw new PackageError(`${file}: corrupt central directory at entry ${n}`);
     const nameLen = buf.readUInt16LE(p + 28);
     const extraLen = buf.readUInt16LE(p + 30);
     const commentLen = buf.readUInt16LE(p + 32);
-    names.push(buf.toString('utf8', p + 46, p + 46 + nameLen));
+    entries.push({
+      name: buf.toString('utf8', p + 46, p + 46 + nameLen),
+      method: buf.readUInt16LE(p + 10),
+      compressedSize: buf.readUInt32LE(p + 20),
+      localOffset: buf.readUInt32LE(p + 42),
+    });
     p += 46 + nameLen + extraLen + commentLen;
   }
-  return names;
+  return entries;
+}
+
+/** Names of the entries of a zip file, read from its central directory. */
+export function zipEntries(file: string): string[] {
+  return centralDirectory(readFileSync(file), file).map((e) => e.name);
+}
+
+/** The contents of one entry (stored or deflated, the two methods vsce writes). */
+function entryData(buf: Buffer, e: ZipEntry, file: string): Buffer {
+  const p = e.localOffset;
+  if (buf.readUInt32LE(p) !== 0x04034b50) throw new PackageError(`${file}: no local header for ${e.name}`);
+  const start = p + 30 + buf.readUInt16LE(p + 26) + buf.readUInt16LE(p + 28);
+  const raw = buf.subarray(start, start + e.compressedSize);
+  if (e.method === 0) return raw;
+  if (e.method === 8) return inflateRawSync(raw);
+  throw new PackageError(`${file}: ${e.name} uses zip compression method ${e.method}`);
+}
+
+/** What marks the test-only commands (src/extension/testHooks.ts) in a bundle. */
+export const TEST_COMMAND_MARK = 'reasonflux.test.';
+
+/** The script entries of a .vsix that hold test-only commands (none may: they would be callable by any extension). */
+export function testCommandsInVsix(file: string): string[] {
+  const buf = readFileSync(file);
+  return centralDirectory(buf, file)
+    .filter((e) => /\.(js|cjs|mjs|json)$/.test(e.name))
+    .filter((e) => entryData(buf, e, file).includes(TEST_COMMAND_MARK))
+    .map((e) => e.name);
 }
 
 // Paths inside the .vsix are under extension/ (plus two vsix metadata files at the root).
@@ -119,8 +160,12 @@ export function packageExtension(opts: { build?: boolean; out?: string; quiet?: 
   const entries = zipEntries(out);
   const problems = checkVsixEntries(entries);
   if (problems.length > 0) throw new PackageError(`${relative(REPO_ROOT, out)} holds the wrong files:\n  ${problems.join('\n  ')}`);
+  const hooked = testCommandsInVsix(out);
+  if (hooked.length > 0) {
+    throw new PackageError(`${relative(REPO_ROOT, out)}: ${hooked.join(', ')} hold the test-only ${TEST_COMMAND_MARK}* commands (dist/ was built with --test-hooks; package with a build, not --no-build)`);
+  }
   const kib = Math.round(statSync(out).size / 1024);
-  console.log(`package: ${relative(REPO_ROOT, out)} (${kib} KiB, ${entries.length} entries) — file list checked`);
+  console.log(`package: ${relative(REPO_ROOT, out)} (${kib} KiB, ${entries.length} entries) — file list checked, no ${TEST_COMMAND_MARK}* commands`);
   return out;
 }
 

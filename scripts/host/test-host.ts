@@ -39,8 +39,9 @@ function walk(dir: string, keep: (p: string) => boolean, skip: (p: string) => bo
   return out;
 }
 
+/** The integration suite drives the extension through its test-only commands: a --test-hooks build. */
 function build(): void {
-  const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['esbuild.mjs', '--test-hooks'], { cwd: REPO_ROOT, stdio: 'inherit' });
   if (r.status !== 0) throw new Error('npm run build failed');
 }
 
@@ -122,12 +123,14 @@ async function runIntegration(): Promise<SuiteResult> {
   return { name: 'integration', ok, line, passed, failed };
 }
 
-function runE2e(): SuiteResult {
+function runE2e(rebuild: boolean): SuiteResult {
   const t0 = Date.now();
   const files = walk(join(REPO_ROOT, 'test', 'e2e'), (p) => p.endsWith('.test.ts'), (p) => /[/\\](out|fixtures|node_modules)$/.test(p));
   console.log(`\n=== e2e (${files.length} files: ${files.map((f) => relative(REPO_ROOT, f)).join(', ')})`);
   if (files.length === 0) return { name: 'e2e', ok: false, line: 'e2e: no test files found', passed: 0, failed: 1 };
-  const vsix = packageExtension({ build: false, quiet: true });
+  // The e2e suite installs what ships: a production build without the test hooks (the package check
+  // refuses a bundle with them, so with --no-build dist/ must already be such a build).
+  const vsix = packageExtension({ build: rebuild, quiet: true });
   const scratch = mkdtempSync(join(tmpdir(), 'reasonflux-e2e-'));
   const unhook = onProcessExit(() => rmSync(scratch, { recursive: true, force: true }));
   const tap = join(scratch, 'e2e.tap');
@@ -155,7 +158,7 @@ async function main(): Promise<number> {
   if (!argv.includes('--no-build')) build();
   const results: SuiteResult[] = [];
   if (want('integration')) results.push(await runIntegration());
-  if (want('e2e')) results.push(runE2e());
+  if (want('e2e')) results.push(runE2e(!argv.includes('--no-build')));
   console.log('\n=== host suites');
   for (const r of results) console.log(`${r.ok ? 'PASS' : 'FAIL'} ${r.line}`);
   // The plain closing line CI reads: all host suites together.

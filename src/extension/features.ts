@@ -10,8 +10,8 @@ import { SolveHistory } from './history/history.js';
 import { registerSelectionHover } from './hover/selectionHover.js';
 import { PANEL_VIEW_TYPE, TrajectoryPanel } from './panel/panel.js';
 import { ApiKeyStore } from './secrets/keys.js';
-import { parseFromWebview } from '../webview/protocol.js';
 import { SolveStatusBar } from './status/statusBar.js';
+import { registerTestHooks } from './testHooks.js';
 import { logTiming } from './timing.js';
 
 export interface FeatureDeps {
@@ -24,15 +24,8 @@ export interface FeatureDeps {
   client?: LanguageClient | undefined;
 }
 
-/** Test-only command returning what the panel holds and shows (not in the manifest, not in the palette). */
-export const PANEL_STATE_COMMAND = 'reasonflux.test.panelState';
-/** Test-only command: performs a panel action (same validation and handler as the webview's buttons). */
-export const PANEL_ACTION_COMMAND = 'reasonflux.test.panelAction';
-
-/** Test-only: (baseUrl, candidate) → whether the stored API key equals candidate. */
-export const API_KEY_MATCHES_COMMAND = 'reasonflux.test.apiKeyMatches';
-/** Test-only: the extension's log folder (context.logUri). */
-export const LOG_DIR_COMMAND = 'reasonflux.test.logDir';
+/** Set by esbuild (scripts/bundles.mjs): true only in the build the real-host test suites run. */
+declare const __REASONFLUX_TEST_HOOKS__: boolean;
 
 /** Delay after activation before the template library starts loading in the background. */
 // (The load keeps the extension host busy for about a second; starting it at once would delay a
@@ -68,28 +61,7 @@ export function registerFeatures(deps: FeatureDeps): void {
       },
     }),
     registerSelectionHover(templates),
-    vscode.commands.registerCommand(PANEL_STATE_COMMAND, () => ({
-      state: panel.state,
-      open: panel.isOpen,
-      ready: panel.isReady,
-      rendered: panel.lastRender,
-      rejectedMessages: panel.rejectedMessages,
-      openMs: panel.lastOpenMs,
-      statusBar: status.text,
-    })),
-    // Test-only: whether the stored key for an endpoint equals `candidate` (the key itself never leaves).
-    vscode.commands.registerCommand(API_KEY_MATCHES_COMMAND, async (baseUrl: unknown, candidate: unknown) =>
-      typeof baseUrl === 'string' && typeof candidate === 'string' && (await keys.get(baseUrl)) === candidate,
-    ),
-    // Test-only: the extension's log folder (the host writes the output channel's file next to it).
-    vscode.commands.registerCommand(LOG_DIR_COMMAND, () => context.logUri.fsPath),
-    vscode.commands.registerCommand(PANEL_ACTION_COMMAND, async (raw: unknown, answer?: unknown) => {
-      const msg = parseFromWebview(raw);
-      if (!msg) throw new Error('not a panel message');
-      if (msg.type === 'insert') return session?.insert();
-      // "Check my answer" with the answer given (instead of typed into the input box).
-      if (msg.type === 'check' && typeof answer === 'string') return session?.check(answer);
-      return session?.handle(msg);
-    }),
   );
+  // The reasonflux.test.* commands: compiled into the host-test build only (src/extension/testHooks.ts).
+  if (__REASONFLUX_TEST_HOOKS__) context.subscriptions.push(...registerTestHooks({ context, panel, status, keys, session: () => session }));
 }

@@ -1,0 +1,66 @@
+// Commands for the real-VS-Code test suites only (test/integration/editor): what the panel holds, panel
+// actions without clicks, whether a stored key matches, the log folder. They are compiled in only by
+// `node esbuild.mjs --test-hooks` (scripts/bundles.mjs, run by scripts/host/test-host.ts); every other
+// build — and so every packaged extension — has none of them, so no other extension can call them.
+import * as vscode from 'vscode';
+import type { SessionManager } from './commands/session.js';
+import type { Span } from './insert/locate.js';
+import type { TrajectoryPanel } from './panel/panel.js';
+import type { ApiKeyStore } from './secrets/keys.js';
+import type { SolveStatusBar } from './status/statusBar.js';
+import { parseFromWebview } from '../webview/protocol.js';
+
+/** What the panel holds and shows. */
+export const PANEL_STATE_COMMAND = 'reasonflux.test.panelState';
+/** Performs a panel action (same validation and handler as the webview's buttons). */
+export const PANEL_ACTION_COMMAND = 'reasonflux.test.panelAction';
+/** (baseUrl, candidate) → whether the stored API key equals candidate (the key itself never leaves). */
+export const API_KEY_MATCHES_COMMAND = 'reasonflux.test.apiKeyMatches';
+/** The extension's log folder (context.logUri). */
+export const LOG_DIR_COMMAND = 'reasonflux.test.logDir';
+
+export interface TestHookDeps {
+  context: vscode.ExtensionContext;
+  panel: TrajectoryPanel;
+  status: SolveStatusBar;
+  keys: ApiKeyStore;
+  session: () => SessionManager | undefined;
+}
+
+export function registerTestHooks(d: TestHookDeps): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand(PANEL_STATE_COMMAND, () => ({
+      state: d.panel.state,
+      open: d.panel.isOpen,
+      ready: d.panel.isReady,
+      rendered: d.panel.lastRender,
+      rejectedMessages: d.panel.rejectedMessages,
+      openMs: d.panel.lastOpenMs,
+      statusBar: d.status.text,
+    })),
+    vscode.commands.registerCommand(API_KEY_MATCHES_COMMAND, async (baseUrl: unknown, candidate: unknown) =>
+      typeof baseUrl === 'string' && typeof candidate === 'string' && (await d.keys.get(baseUrl)) === candidate,
+    ),
+    // The host writes the output channel's file next to the extension's log folder.
+    vscode.commands.registerCommand(LOG_DIR_COMMAND, () => d.context.logUri.fsPath),
+    vscode.commands.registerCommand(PANEL_ACTION_COMMAND, async (raw: unknown, answer?: unknown) => {
+      const msg = parseFromWebview(raw);
+      if (!msg) throw new Error('not a panel message');
+      const session = d.session();
+      if (msg.type === 'insert') {
+        if (typeof answer !== 'string') return session?.insert();
+        // `answer`: the line (1-based) to choose when insertion asks where, or "none" to dismiss the
+        // question; the lines offered are returned with the outcome.
+        const offered: number[] = [];
+        const outcome = await session?.insert(async (doc, candidates: readonly Span[]) => {
+          offered.push(...candidates.map((c) => doc.positionAt(c.start).line + 1));
+          return candidates.find((c) => String(doc.positionAt(c.start).line + 1) === answer);
+        });
+        return { outcome, offered };
+      }
+      // "Check my answer" with the answer given (instead of typed into the input box).
+      if (msg.type === 'check' && typeof answer === 'string') return session?.check(answer);
+      return session?.handle(msg);
+    }),
+  ];
+}
