@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { deflateRawSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
-import { builds, defines } from '../../../scripts/bundles.mjs';
 import { TEST_COMMAND_MARK, testCommandsInVsix, zipEntries } from '../../../scripts/host/package.js';
 
 const root = join(__dirname, '..', '..', '..');
 const HOOKS = ['reasonflux.test.panelState', 'reasonflux.test.panelAction', 'reasonflux.test.apiKeyMatches', 'reasonflux.test.logDir'];
 
 async function extensionBundle(testHooks: boolean): Promise<string> {
+  const { builds, defines } = await import('../../../scripts/bundles.mjs');
   const options = builds.find((b) => JSON.stringify(b.entryPoints).includes('src/extension/extension.ts'))!;
   const r = await esbuild.build({
     ...options,
