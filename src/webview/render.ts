@@ -6,8 +6,9 @@
 //  - links are emitted without `href` (the URL sits in `data-href`, only http(s)); the webview asks the
 //    extension to open them, which confirms first. Images are never loaded: they become a text marker;
 //  - math goes through KaTeX with `trust: false` (no \href, \url, \htmlId, \includegraphics …),
-//    bounded `maxExpand` / `maxSize`, a length and nesting limit checked before parsing, and any
-//    error shows the TeX source as text — never an error box;
+//    bounded `maxExpand` / `maxSize`, a length and nesting limit checked before parsing, a bound on the
+//    rendered height (formulaExtentEm, for what maxSize does not cap), and any error shows the TeX
+//    source as text — never an error box;
 //  - KaTeX's inline `style` attributes (blocked by the panel's CSP anyway) are rewritten to a
 //    `data-kstyle` attribute holding only whitelisted layout declarations, which the webview applies
 //    through the CSSOM. The output therefore contains no `style` attribute at all.
@@ -25,6 +26,13 @@ export const MAX_TEX_DEPTH = 48;
 export const MAX_EXPAND = 500;
 /** Largest size, in em, a formula may request (\rule, \kern …). */
 export const MAX_SIZE_EM = 20;
+/**
+ * Vertical extent a formula may reach: this many em, plus FORMULA_EM_PER_ROW per row (`\\`) of its
+ * source. maxSize caps \rule and \kern but not \raisebox (\raisebox{-1000em} alone made the panel
+ * 90,000 px tall) nor what nesting and \smash pile up; a formula past the bound shows as source.
+ */
+export const MAX_FORMULA_EM = 60;
+export const FORMULA_EM_PER_ROW = 8;
 /** Markdown longer than this per block is rendered as plain text. */
 export const MAX_BLOCK_LENGTH = 100_000;
 
@@ -99,6 +107,38 @@ function rewriteKatexHtml(html: string): string {
   });
 }
 
+const VERTICAL = /(?:^|;)\s*(height|top|bottom|vertical-align|margin-top|margin-bottom|padding-top|padding-bottom|border-top-width|border-bottom-width|min-height)\s*:\s*(-?[0-9.]+)em/g;
+const VOID_TAGS = /^(path|line|rect|img|br|mspace|hr)$/i;
+
+/**
+ * An upper bound, in em, of how far the content of KaTeX HTML can reach vertically: the largest sum of
+ * the vertical offsets and heights along any path from the root to an element (what relative
+ * positioning, vertical-align and \smash can add up to), whatever the boxes' own heights claim.
+ */
+export function formulaExtentEm(html: string): number {
+  const stack: number[] = [0];
+  let max = 0;
+  for (const m of html.matchAll(/<(\/?)([a-zA-Z][\w-]*)([^>]*?)(\/?)>/g)) {
+    if (m[1]) {
+      if (stack.length > 1) stack.pop();
+      continue;
+    }
+    let v = 0;
+    const style = /\sstyle="([^"]*)"/.exec(m[3]!)?.[1];
+    if (style) for (const d of style.matchAll(VERTICAL)) v += Math.abs(Number(d[2]));
+    const here = stack[stack.length - 1]! + v;
+    if (here > max) max = here;
+    if (!m[4] && !VOID_TAGS.test(m[2]!)) stack.push(here);
+  }
+  return max;
+}
+
+/** The vertical extent allowed for a formula with this source. */
+export function formulaBoundEm(tex: string): number {
+  const rows = (tex.match(/\\\\/g) ?? []).length + 1;
+  return MAX_FORMULA_EM + FORMULA_EM_PER_ROW * rows;
+}
+
 function mathSource(tex: string, display: boolean, open: string, close: string): string {
   const cls = display ? 'math-source math-source-display' : 'math-source';
   return `<code class="${cls}" data-tex="${escapeHtml(tex)}" data-display="${display ? 1 : 0}">${escapeHtml(open + tex + close)}</code>`;
@@ -129,6 +169,8 @@ export function renderMath(tex: string, display: boolean, options: RenderOptions
       macros: { ...macros },
       globalGroup: false,
     });
+    // Too tall for its source (\raisebox{-1000em}, piled-up offsets): the source, not a huge panel.
+    if (formulaExtentEm(body) > formulaBoundEm(tex)) throw new Error('formula too tall');
     const cls = display ? 'math math-display' : 'math math-inline';
     html = `<span class="${cls}" data-tex="${escapeHtml(tex)}" data-display="${display ? 1 : 0}">${rewriteKatexHtml(body)}</span>`;
   } catch {

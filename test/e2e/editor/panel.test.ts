@@ -22,7 +22,7 @@ const STEP2 =
   'Hence $\\lim_{n\\to\\infty} S = \\boxed{1}$.';
 const HOSTILE =
   'Careful <script>document.title="pwned"</script> <img src=x onerror="document.title=\'pwned\'"> ' +
-  '[click](javascript:document.title=1) $\\href{javascript:alert(1)}{x}$ and $\\def\\a{\\a\\a}\\a$ but $\\frac{1}{2}$ stays.\n\n' + STEP2;
+  '[click](javascript:document.title=1) $\\href{javascript:alert(1)}{x}$ and $\\def\\a{\\a\\a}\\a$ but $\\frac{1}{2}$ stays. A raise $\\raisebox{-1000em}{x}$ too.\n\n' + STEP2;
 
 let hostile = false;
 
@@ -171,6 +171,10 @@ describe('editor: the trajectory panel in the workbench', () => {
     assert.match(await view.locator('li.step').nth(1).innerText(), /<script>/, 'the tag is shown as text');
     assert.ok((await view.locator('li.step').nth(1).locator('.math-source').count()) >= 1, 'the macro bomb shows as source');
     assert.ok((await view.locator('li.step').nth(1).locator('.katex').count()) >= 3, 'the other formulas render');
+    // \raisebox{-1000em} alone once made the panel ~90,000 px tall; now it shows as source.
+    const tall = await view.locator('body').evaluate(() => Math.max(document.documentElement.scrollHeight, document.body.scrollHeight));
+    assert.ok(tall < 6000, `the panel stays of normal height (${tall} px)`);
+    assert.ok(await view.locator('li.step').nth(1).locator('.math-source', { hasText: 'raisebox' }).count() >= 1, 'the raise shows as source');
   });
 
   it('survives a window reload (webview state + panel serializer)', async () => {

@@ -4,7 +4,11 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { sharedFile, skipUnlessShared } from '../../support/shared-data.js';
 import {
+  FORMULA_EM_PER_ROW,
   MAX_EXPAND,
+  MAX_FORMULA_EM,
+  formulaBoundEm,
+  formulaExtentEm,
   MAX_TEX_DEPTH,
   MAX_TEX_LENGTH,
   renderBlocks,
@@ -46,6 +50,7 @@ const OWN_FIXTURES: Array<{ name: string; text: string; math?: string[] }> = [
   { name: 'gdef leak', text: '$\\gdef\\evil{\\href{javascript:1}{x}}$ $\\evil$' },
   { name: 'huge nesting', text: '$' + '{'.repeat(5000) + 'x' + '}'.repeat(5000) + '$ and $\\frac12$', math: ['\\frac12'] },
   { name: 'huge size', text: '$\\rule{1000em}{1000em}$ $\\kern{9999em}$ $\\Huge\\Huge x$' },
+  { name: 'huge raise', text: '$\\raisebox{-1000em}{x}$ $\\raisebox{1000em}{y}$ $\\smash{\\raisebox{-900em}{z}}$ then $\\boxed{5}$', math: ['\\boxed{5}'] },
   { name: 'html entities', text: '&lt;script&gt; &#x3C;img src=x onerror=alert(1)&#x3E; <a href="jav&#x09;ascript:1">x</a>' },
   { name: 'css in color', text: '$\\color{red;background:url(http://x)}{A}$ $\\textcolor{#f00}{B}$' },
   { name: 'bidi and controls', text: 'a\u202eb\u0000c\u0007 $\\boxed{2}$', math: ['\\boxed{2}'] },
@@ -56,6 +61,34 @@ function mathSources(html: string): string[] {
     m[1]!.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'),
   );
 }
+
+/** The largest vertical em value along any element path of rendered HTML (the same measure as render.ts). */
+const panelExtent = (html: string) => formulaExtentEm(html.replace(/data-kstyle=/g, 'style='));
+
+describe('renderMarkdown: bounded formula height', () => {
+  it('shows \\raisebox{-1000em} and other piled-up offsets as source, not as a 90,000 px formula', () => {
+    for (const tex of [
+      '\\raisebox{-1000em}{x}',
+      '\\raisebox{-20em}{\\raisebox{-20em}{\\raisebox{-20em}{\\raisebox{-20em}{x}}}}',
+      `\\smash{\\begin{array}{c}${Array(50).fill('\\rule{1em}{20em}').join('\\\\')}\\end{array}}`,
+    ]) {
+      const html = renderMarkdown(`before $${tex}$ after $x^2$`);
+      assert.match(html, /class="math-source"/, `${tex.slice(0, 40)}: shown as source`);
+      assert.deepEqual(mathSources(html), ['x^2'], 'the next formula still renders');
+      assert.ok(panelExtent(html) <= MAX_FORMULA_EM + FORMULA_EM_PER_ROW, `bounded height (${panelExtent(html)} em)`);
+    }
+  });
+  it('still renders tall legitimate formulas (a 30-line derivation, a 10×10 matrix, a continued fraction)', () => {
+    const lines = `\\begin{aligned}${Array.from({ length: 30 }, (_, i) => `x_{${i}} &= \\frac{a_{${i}}}{b_{${i}}} + \\sqrt{c}`).join('\\\\')}\\end{aligned}`;
+    const matrix = `\\begin{pmatrix}${Array.from({ length: 10 }, () => Array.from({ length: 10 }, (_, j) => `a_{${j}}`).join('&')).join('\\\\')}\\end{pmatrix}`;
+    const cfrac = '1+\\cfrac{1}{1+\\cfrac{1}{1+\\cfrac{1}{1+\\cfrac{1}{x}}}}';
+    for (const tex of [lines, matrix, cfrac, '\\rule{1em}{20em}', '\\raisebox{0.5em}{x}']) {
+      const html = renderMarkdown(`$$${tex}$$`);
+      assert.equal(mathSources(html).length, 1, `${tex.slice(0, 40)} renders`);
+      assert.ok(panelExtent(html) <= formulaBoundEm(tex));
+    }
+  });
+});
 
 describe('renderMarkdown: own hostile fixtures', () => {
   for (const f of OWN_FIXTURES) {
