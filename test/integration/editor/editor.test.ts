@@ -127,19 +127,19 @@ describe('editor: solving in the editor', function () {
   });
 
   it('inserts into a LaTeX document after \\end{problem}, in the document\'s solution environment, converted to LaTeX', async () => {
-    const tex = '\\documentclass{article}\n\\newtheorem{problem}{Problem}\n\\newtheorem*{solution}{Solution}\n\\begin{document}\n\\begin{problem}\nFind $x$ if $2x + 3 = 7$.\n\\end{problem}\n\\end{document}\n';
+    const tex = '\\documentclass{article}\n\\usepackage{amsmath}\n\\newtheorem{problem}{Problem}\n\\newtheorem*{solution}{Solution}\n\\begin{document}\n\\begin{problem}\nFind $x$ if $2x + 3 = 7$.\n\\end{problem}\n\\end{document}\n';
     const editor = await writeFixture('solve.tex', tex);
     select(editor, 'Find $x$ if $2x + 3 = 7$.');
     await vscode.commands.executeCommand('reasonflux.solve');
     assert.equal((await probe()).state.status, 'solved');
     // The document changes meanwhile: a line above the problem. The problem is found again by its text.
     const edit = new vscode.WorkspaceEdit();
-    edit.insert(editor.document.uri, new vscode.Position(4, 0), '% a note added while solving\n');
+    edit.insert(editor.document.uri, new vscode.Position(5, 0), '% a note added while solving\n');
     assert.ok(await vscode.workspace.applyEdit(edit));
     assert.equal(await vscode.commands.executeCommand('reasonflux.insertSolution'), 'inserted');
     assert.equal(
       editor.document.getText(),
-      '\\documentclass{article}\n\\newtheorem{problem}{Problem}\n\\newtheorem*{solution}{Solution}\n\\begin{document}\n% a note added while solving\n\\begin{problem}\nFind $x$ if $2x + 3 = 7$.\n\\end{problem}\n' +
+      '\\documentclass{article}\n\\usepackage{amsmath}\n\\newtheorem{problem}{Problem}\n\\newtheorem*{solution}{Solution}\n\\begin{document}\n% a note added while solving\n\\begin{problem}\nFind $x$ if $2x + 3 = 7$.\n\\end{problem}\n' +
         '\\begin{solution}\n\\textbf{Step 1: Isolate the term with $x$}\n\nSubtract $3$ from both sides:\n\n\\[\n2x = 4.\n\\]\n\n\\textbf{Step 2: Divide to find $x$}\n\nDivide by $2$: $x = \\frac{4}{2}$, so $x = \\boxed{2}$.\n\\end{solution}\n\\end{document}\n',
     );
   });
@@ -154,6 +154,39 @@ describe('editor: solving in the editor', function () {
     const before = doc.getText();
     assert.equal(await vscode.commands.executeCommand('reasonflux.insertSolution'), 'gone');
     assert.equal(doc.getText(), before);
+  });
+
+  it('asks where to insert when the solved statement was edited and a copy is elsewhere, and never guesses', async () => {
+    const stmt = 'Find $y$ if $3y = 9$.';
+    const editor = await writeFixture('twice.md', `# Sheet\n\n**Problem 1.** ${stmt}\n\n**Problem 2.** ${stmt}\n`);
+    const doc = editor.document;
+    const second = doc.getText().lastIndexOf(stmt);
+    editor.selection = new vscode.Selection(doc.positionAt(second), doc.positionAt(second + stmt.length));
+    await vscode.commands.executeCommand('reasonflux.solve');
+    assert.equal((await probe()).state.status, 'solved');
+    // The student edits the solved problem (the second); the first copy is not the one that was solved.
+    const at = doc.getText().lastIndexOf('3y = 9');
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(doc.uri, new vscode.Range(doc.positionAt(at), doc.positionAt(at + 6)), '3y = 12');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const before = doc.getText();
+    // Dismissed: nothing written. The only candidate offered is the copy on line 3.
+    assert.deepEqual(await action({ type: 'insert' }, 'none'), { outcome: 'cancelled', offered: [3] });
+    assert.equal(doc.getText(), before);
+    // The real question is a QuickPick; Escape (closing it) inserts nothing either.
+    const asked = vscode.commands.executeCommand<string>('reasonflux.insertSolution');
+    let outcome: string | undefined;
+    void asked.then((o) => (outcome = o));
+    for (let i = 0; i < 60 && outcome === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    }
+    assert.equal(outcome, 'cancelled', 'the QuickPick was shown and dismissing it inserted nothing');
+    assert.equal(doc.getText(), before);
+    // Chosen: inserted under the chosen copy.
+    assert.deepEqual(await action({ type: 'insert' }, '3'), { outcome: 'inserted', offered: [3] });
+    assert.match(doc.getText(), /^# Sheet\n\n\*\*Problem 1\.\*\* Find \$y\$ if \$3y = 9\$\.\n\n<details>\n<summary>Solution \(ReasonFlux\)<\/summary>/);
+    assert.match(doc.getText(), /<\/details>\n\n\*\*Problem 2\.\*\* Find \$y\$ if \$3y = 12\$\.\n$/);
   });
 
   it('cancels mid-stream', async () => {
@@ -270,7 +303,7 @@ describe('editor: solving in the editor', function () {
   });
 
   it('inserts into a .tex problem that already has a solution after that solution, never before or over it', async () => {
-    const head = '\\documentclass{article}\n\\newtheorem{problem}{Problem}\n\\newtheorem*{solution}{Solution}\n\\begin{document}\n';
+    const head = '\\documentclass{article}\n\\usepackage{amsmath}\n\\newtheorem{problem}{Problem}\n\\newtheorem*{solution}{Solution}\n\\begin{document}\n';
     const block = '\\begin{problem}\nFind $x$ if $2x + 3 = 7$.\n\\end{problem}\n\\begin{solution}\nA first attempt by the student.\n\\end{solution}\n';
     const editor = await writeFixture('solved.tex', `${head}${block}\nAfter.\n\\end{document}\n`);
     select(editor, 'Find $x$ if $2x + 3 = 7$.');
