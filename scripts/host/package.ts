@@ -162,7 +162,7 @@ export function packageExtension(opts: { build?: boolean; out?: string; quiet?: 
   if (problems.length > 0) throw new PackageError(`${relative(REPO_ROOT, out)} holds the wrong files:\n  ${problems.join('\n  ')}`);
   const hooked = testCommandsInVsix(out);
   if (hooked.length > 0) {
-    throw new PackageError(`${relative(REPO_ROOT, out)}: ${hooked.join(', ')} hold the test-only ${TEST_COMMAND_MARK}* commands (dist/ was built with --test-hooks; package with a build, not --no-build)`);
+    throw new PackageError(`${relative(REPO_ROOT, out)}: ${hooked.join(', ')} ${hooked.length === 1 ? 'holds' : 'hold'} the test-only ${TEST_COMMAND_MARK}* commands (dist/ was built with --test-hooks; package with a build, not --no-build)`);
   }
   const kib = Math.round(statSync(out).size / 1024);
   console.log(`package: ${relative(REPO_ROOT, out)} (${kib} KiB, ${entries.length} entries) — file list checked, no ${TEST_COMMAND_MARK}* commands`);
