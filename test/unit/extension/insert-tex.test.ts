@@ -140,8 +140,19 @@ describe('inserted solutions compile with pdflatex and keep the document\'s stru
     const path = join(root, rel);
     const name = basename(rel);
     it(`${rel}: ordinary and hostile solutions`, (t) => {
-      const original = withEndMarker(readFileSync(path, 'utf8'));
-      const base = compile(original);
+      let original = withEndMarker(readFileSync(path, 'utf8'));
+      let base = compile(original);
+      if (!base.ok && /babel Error: Unknown option/.test(base.log)) {
+        // The language's hyphenation files are a separate Debian package (texlive-lang-*): without them,
+        // the same document without babel (its text, environments and math unchanged).
+        const noBabel = original.replace(/^\\usepackage(\[[^\]]*\])?\{babel\}\s*$/m, '% babel left out: its language is not installed here');
+        const retry = compile(noBabel);
+        if (retry.ok) {
+          t.diagnostic(`${name}: compiled without babel (its language is not installed on this machine)`);
+          original = noBabel;
+          base = retry;
+        }
+      }
       if (!base.ok) {
         // e.g. kotex without texlive-lang-korean: the document itself needs packages this machine lacks.
         t.skip(`${name} does not compile here even before insertion (${firstError(base.log).split('\n')[1] ?? 'see log'}); skipped`);
