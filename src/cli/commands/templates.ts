@@ -6,10 +6,11 @@ import { defaultBuiltinDir, loadTemplateIndex } from '../../core/templates/libra
 import { loadTemplateDir, loadTemplateFile } from '../../core/templates/loader.js';
 import { MATH_SUBJECTS, OTHER_SUBJECTS } from '../../core/templates/schema.js';
 import { findNearDuplicates } from '../../core/templates/similarity.js';
+import { coverageReport, formatCoverage, loadSyllabus, SyllabusError } from '../../core/templates/coverage.js';
 import type { TemplateIndex, TemplateMatch, ThoughtTemplate } from '../../core/templates/types.js';
 import { checkFlags, CliError, intFlag, parseArgs, stringFlag, type ParsedArgs } from '../util.js';
 
-export const summary = 'search | import | validate | stats the template library';
+export const summary = 'search | import | validate | stats | coverage of the template library';
 
 const USAGE = `Usage:
   reasonflux templates search "TEXT" [--top K] [--subject S] [--json]
@@ -17,6 +18,7 @@ const USAGE = `Usage:
   reasonflux templates import FILE [--dry-run] [--json] [--out FILE]
   reasonflux templates validate [PATH] [--json]
   reasonflux templates stats [PATH] [--json]
+  reasonflux templates coverage [--syllabus FILE] [--json]   # syllabus methods with and without a template
 
 Library options (search, stats):
   --library DIR      built-in template folder (default: the one shipped with reasonflux)
@@ -41,8 +43,10 @@ export async function run(argv: string[]): Promise<number> {
       return validate(rest);
     case 'stats':
       return stats(rest);
+    case 'coverage':
+      return coverage(rest);
     default:
-      throw new CliError(`unknown templates subcommand "${sub}"`, 'use search, import, validate or stats');
+      throw new CliError(`unknown templates subcommand "${sub}"`, 'use search, import, validate, stats or coverage');
   }
 }
 
@@ -260,4 +264,24 @@ async function stats(argv: string[]): Promise<number> {
     ].join('\n') + '\n',
   );
   return 0;
+}
+
+async function coverage(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ['json']);
+  checkFlags(args, ['json', 'syllabus', ...LIBRARY_FLAGS]);
+  const file = resolve(stringFlag(args, 'syllabus') ?? join(stringFlag(args, 'library') ?? defaultBuiltinDir(), 'coverage', 'syllabus.json'));
+  if (!existsSync(file)) throw new CliError(`syllabus not found: ${file}`, 'give one with --syllabus FILE');
+  let syllabus;
+  try {
+    syllabus = loadSyllabus(file);
+  } catch (err) {
+    if (err instanceof SyllabusError) throw new CliError(err.message, 'fix the syllabus file');
+    throw err;
+  }
+  const { templates } = await openLibrary(args);
+  const report = coverageReport(syllabus, templates.map((t) => t.id));
+  if (args.flags.json === true) process.stdout.write(JSON.stringify(report) + '\n');
+  else process.stdout.write(formatCoverage(report) + '\n');
+  const unknown = report.sources.some((s) => s.chapters.some((c) => c.unknown.length > 0));
+  return unknown ? 1 : 0;
 }
