@@ -7,6 +7,8 @@ import type { TemplateIndex } from './types.js';
 export interface LabelledProblem {
   id: string;
   source: string;
+  /** "dev": may be looked at to find gaps and tune; "test": reported, never tuned on. */
+  split: 'dev' | 'test';
   problem: string;
   /** Template ids that fit; empty when the library has no fitting template (a coverage gap). */
   templates: string[];
@@ -26,8 +28,8 @@ export function parseLabelledProblems(text: string): LabelledProblem[] {
   text.split('\n').forEach((line, i) => {
     if (!line.trim()) return;
     const d = JSON.parse(line) as Partial<LabelledProblem>;
-    if (typeof d.id !== 'string' || typeof d.source !== 'string' || typeof d.problem !== 'string' || !Array.isArray(d.templates)) {
-      throw new Error(`line ${i + 1}: expected {"id", "source", "problem", "templates": [...]}`);
+    if (typeof d.id !== 'string' || typeof d.source !== 'string' || typeof d.problem !== 'string' || !Array.isArray(d.templates) || (d.split !== 'dev' && d.split !== 'test')) {
+      throw new Error(`line ${i + 1}: expected {"id", "source", "split": "dev"|"test", "problem", "templates": [...]}`);
     }
     out.push(d as LabelledProblem);
   });
