@@ -1,6 +1,7 @@
 // Typed events emitted by the orchestrator. The CLI (--json prints one per line), the webview panel,
 // the eval harness and the status bar all consume these; keep them JSON-serialisable.
 import type { LlmErrorKind } from '../llm/types.js';
+import type { DifficultyEstimate } from './difficulty.js';
 
 export interface PlanStep {
   /** What this step must achieve, in abstract terms. */
@@ -14,8 +15,15 @@ export interface PlanStep {
 export interface Plan {
   /** The navigator's analysis of the problem: what is asked, what is given. */
   analysis: string;
-  /** Estimated complexity on the library's difficulty scale (1-10). */
+  /**
+   * Complexity on the library's difficulty scale (1-10) that the engine uses for budgets: after the
+   * engine's assessment, the navigator's number combined with the engine's own estimate (`difficulty`).
+   */
   complexity: number;
+  /** What the navigator said (null: it gave no number); absent on plans not parsed from a reply. */
+  navigatorComplexity?: number | null;
+  /** The engine's assessment behind `complexity` (set by the orchestrator). */
+  difficulty?: DifficultyEstimate;
   steps: PlanStep[];
 }
 
@@ -60,10 +68,18 @@ export type SolveEvent =
   | { type: 'evaluation'; stepIndex: number; verdict: 'accept' | 'revise' | 'replan' | 'finish'; feedback: string; progress?: number }
   | { type: 'adjustment'; kind: 'revise' | 'replan'; stepIndex: number; reason: string; plan?: Plan }
   | { type: 'analysis-delta'; text: string }
-  | { type: 'final'; answer: string | null; text: string }
+  | { type: 'final'; answer: string | null; text: string; verification?: Verification }
+  | { type: 'sample'; index: number; of: number; answer: string | null; status: 'solved' | 'no-answer' | 'cancelled' | 'failed'; verification?: Verification }
   | { type: 'usage'; role: ModelRole; model: string; promptTokens: number; completionTokens: number; latencyMs: number; estimated?: boolean }
   | { type: 'error'; message: string; kind: LlmErrorKind | 'internal'; fatal: boolean }
   | { type: 'done'; status: 'solved' | 'no-answer' | 'cancelled' | 'failed'; stats: SolveStats };
 
 /** solve: full solution; hint: plan first, then one step per request; explain: analysis only, no solution. */
 export type SolveMode = 'solve' | 'hint' | 'explain';
+
+/**
+ * How the final answer was checked: `accepted` by the navigator's evaluation, `rejected` (still wrong
+ * in the navigator's judgement after the last revision the budget allowed: reported, not hidden), or
+ * `unchecked` (the navigator's evaluations were unusable or failed, so nobody checked it).
+ */
+export type Verification = 'accepted' | 'rejected' | 'unchecked';

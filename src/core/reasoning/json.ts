@@ -259,7 +259,9 @@ export function planFromObject(obj: Record<string, unknown>, options: { schemaOn
     method: s.method.trim(),
     query: s.query.trim() || `${s.goal} ${s.method}`.trim(),
   }));
-  return { ok: true, value: { analysis: r.data.analysis.trim(), complexity: r.data.complexity, steps } };
+  // A missing complexity is recorded as missing (the engine estimates it), never as the default 5.
+  const navigatorComplexity = obj.complexity === undefined ? null : r.data.complexity;
+  return { ok: true, value: { analysis: r.data.analysis.trim(), complexity: r.data.complexity, navigatorComplexity, steps } };
 }
 
 const VERDICTS: ReadonlySet<string> = new Set(['accept', 'revise', 'replan', 'finish']);

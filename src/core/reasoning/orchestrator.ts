@@ -1,18 +1,24 @@
 // The ReasonFlux orchestrator: navigator plans → templates retrieved per step → solver instantiates each
 // step (streamed) → navigator evaluates and may revise / re-plan → final \boxed{} answer.
 //
-// Budgets (c = the plan's complexity, 1-10):
+// Budgets (c = the complexity the engine assesses, 1-10: the navigator's number combined with the
+// statement's features, raised by run signals — see difficulty.ts):
 //   templates retrieved per step  topK(c)        = 2 + ceil(c / 3)   → 3 (c 1-3), 4 (4-6), 5 (7-9), 6 (10)
 //   evaluate-and-adjust rounds    roundBudget(c) = 1 + ceil(c / 3)   → 2, 3, 4, 5; `maxRounds` replaces it
-// A round is one adjustment (a revision or a re-plan). Once the budget is spent the remaining steps run
-// without evaluation. Plans have at most MAX_PLAN_STEPS steps, so a run makes at most
-//   2 (plan + repair) + 2 × (MAX_PLAN_STEPS + rounds) (steps and evaluations) + rounds (re-plans) + 1 (final answer)
+// A round is one adjustment (a revision or a re-plan). Rejected steps and re-plans raise the assessed
+// complexity, and with it the budget and the templates per step for the steps that follow. Once the
+// budget is spent the remaining steps run without evaluation, except the last: the final answer is
+// always evaluated, and a rejected final gets one more revision (FINAL_RESERVE) past the budget; if it is
+// still rejected the run reports it as `rejected`, never as checked. Plans have at most MAX_PLAN_STEPS
+// steps, so a run makes at most
+//   2 (plan + repair) + 2 × (MAX_PLAN_STEPS + rounds + FINAL_RESERVE) (steps and evaluations) + rounds (re-plans) + 1 (final answer)
 // model calls, whatever the models answer; `callLimit` enforces that bound.
 import type { ChatMessage, ChatModel, LlmErrorKind } from '../llm/types.js';
 import { LlmError } from '../llm/types.js';
 import type { TemplateIndex, TemplateMatch, ThoughtTemplate } from '../templates/types.js';
 import { extractFinalAnswer, findBoxed } from '../answers/extract.js';
-import type { ModelRole, Plan, PlanStep, RetrievedTemplateSummary, SolveEvent, SolveMode, SolveStats } from './events.js';
+import type { ModelRole, Plan, PlanSource, PlanStep, RetrievedTemplateSummary, SolveEvent, SolveMode, SolveStats, Verification } from './events.js';
+import { emptySignals, estimateDifficulty, featureComplexity, type DifficultyEstimate, type RunSignals } from './difficulty.js';
 import { MAX_PLAN_STEPS, parseEvaluation, parsePlan } from './json.js';
 import * as P from './prompts.js';
 
@@ -44,7 +50,16 @@ export interface SolveResult {
   plan: Plan | null;
   steps: SolvedStep[];
   stats: SolveStats;
+  /** How the final answer was checked (solve mode with a final answer; absent otherwise). */
+  verification?: Verification;
+  /** The engine's last difficulty assessment (solve mode). */
+  difficulty?: DifficultyEstimate;
+  /** The plan as the navigator first gave it (JSON text; absent for fallback plans): training data for export-pairs. */
+  planText?: string;
 }
+
+/** Revisions a rejected final answer gets beyond the round budget. */
+export const FINAL_RESERVE = 1;
 
 /** Templates retrieved per step for a problem of complexity c (1-10). */
 export function topKFor(complexity: number): number {
@@ -112,8 +127,15 @@ class Engine {
     templatesUsed: [],
   };
   readonly started = performance.now();
-  callLimit = 2 + 2 * (MAX_PLAN_STEPS + 20) + 20 + 1;
+  callLimit = 2 + 2 * (MAX_PLAN_STEPS + 20 + FINAL_RESERVE) + 20 + 1;
   readonly runId: string;
+  /** The statement's features' estimate, computed once. */
+  private featuresEstimate: number | undefined;
+  /** What the navigator said about complexity (null: nothing), updated by re-plans. */
+  navigatorComplexity: number | null = null;
+  readonly signals: RunSignals = emptySignals();
+  /** The navigator's first plan reply as parsed (JSON text), for export-pairs. */
+  planText: string | undefined;
 
   constructor(
     readonly problem: string,
@@ -124,6 +146,19 @@ class Engine {
 
   get signal(): AbortSignal | undefined {
     return this.opts.signal;
+  }
+
+  /** The engine's difficulty assessment now: navigator's number, the features, the run signals. */
+  difficulty(): DifficultyEstimate {
+    this.featuresEstimate ??= featureComplexity(this.problem);
+    return estimateDifficulty(this.problem, this.navigatorComplexity, this.signals, this.featuresEstimate);
+  }
+
+  /** The plan with the engine's complexity in place of the navigator's (which is kept in navigatorComplexity). */
+  assess(plan: Plan, source: PlanSource): Plan {
+    if (source !== 'fallback') this.navigatorComplexity = plan.navigatorComplexity === undefined ? plan.complexity : plan.navigatorComplexity;
+    const difficulty = this.difficulty();
+    return { ...plan, navigatorComplexity: source === 'fallback' ? null : this.navigatorComplexity, complexity: difficulty.complexity, difficulty };
   }
 
   checkCancelled(signal = this.signal): void {
@@ -231,23 +266,27 @@ class Engine {
       // A wrong key, endpoint or model name is fatal; a flaky navigator falls back to retrieval alone.
       if (!(err instanceof LlmError) || err.kind === 'auth' || err.kind === 'unreachable' || err.kind === 'not-found') throw err;
       yield { type: 'error', kind: err.kind, fatal: false, message: `navigator could not plan (${err.message}); using a plan derived from the template library` };
-      const plan = this.fallbackPlan();
+      const plan = this.assess(this.fallbackPlan(), 'fallback');
       yield { type: 'plan', plan, source: 'fallback', round: 0, note: 'the navigator call failed' };
       return plan;
     }
     const first = parsePlan(reply);
     if (first.ok) {
-      yield { type: 'plan', plan: first.value, source: 'navigator', round: 0 };
-      return first.value;
+      this.planText = planJson(first.value);
+      const plan = this.assess(first.value, 'navigator');
+      yield { type: 'plan', plan, source: 'navigator', round: 0 };
+      return plan;
     }
     firstError = first.error;
     const repaired = yield* this.call('navigator', P.repairPrompt(messages, reply, firstError, P.PLAN_FORMAT_TEXT), { json: true, signal });
     const second = parsePlan(repaired);
     if (second.ok) {
-      yield { type: 'plan', plan: second.value, source: 'repaired', round: 0, note: `first reply unusable: ${firstError}` };
-      return second.value;
+      this.planText = planJson(second.value);
+      const plan = this.assess(second.value, 'repaired');
+      yield { type: 'plan', plan, source: 'repaired', round: 0, note: `first reply unusable: ${firstError}` };
+      return plan;
     }
-    const plan = this.fallbackPlan();
+    const plan = this.assess(this.fallbackPlan(), 'fallback');
     yield {
       type: 'error',
       kind: 'bad-response',
@@ -414,6 +453,12 @@ class Engine {
   }
 }
 
+/** A parsed plan as JSON text in the navigator's reply format (the navigator's own complexity, if any). */
+export function planJson(plan: Plan): string {
+  const c = plan.navigatorComplexity === undefined ? plan.complexity : plan.navigatorComplexity;
+  return JSON.stringify({ analysis: plan.analysis, ...(c !== null ? { complexity: c } : {}), steps: plan.steps.map((s) => ({ goal: s.goal, method: s.method, query: s.query })) });
+}
+
 /** The reply without `<think>…</think>` blocks (an unclosed block at the start is dropped up to its end). */
 export function stripThinking(text: string): string {
   if (!/<\/think>/i.test(text)) return text;
@@ -472,12 +517,21 @@ export async function* solveProblem(problem: string, options: OrchestratorOption
     }
 
     plan = yield* e.plan();
-    const budget = roundBudget(plan.complexity, options.maxRounds);
-    e.stats.roundBudget = budget;
-    e.callLimit = 2 + 2 * (MAX_PLAN_STEPS + budget) + budget + 1;
-    const k = topKFor(plan.complexity);
+    // Budgets follow the engine's assessment; signals seen during the run raise it (never lower it).
+    let budget = roundBudget(plan.complexity, options.maxRounds);
+    let k = topKFor(plan.complexity);
+    const reassess = () => {
+      const d = e.difficulty();
+      budget = Math.max(budget, roundBudget(d.complexity, options.maxRounds));
+      k = Math.max(k, topKFor(d.complexity));
+      e.stats.roundBudget = budget;
+      e.callLimit = 2 + 2 * (MAX_PLAN_STEPS + budget + FINAL_RESERVE) + budget + 1;
+    };
+    reassess();
     let evaluationsOn = true;
     let unusableEvaluations = 0;
+    let finalRevisions = 0;
+    let verification: Verification = 'unchecked';
 
     let i = 0;
     let attempt = 1;
@@ -488,7 +542,8 @@ export async function* solveProblem(problem: string, options: OrchestratorOption
       e.prefetch(plan.steps[i + 1], k);
       const step = yield* e.runStep({ plan, stepIndex: i, isLast, done: steps, attempt, k, ...(feedback ? { feedback, previousAttempt } : {}) });
       feedback = undefined;
-      if (!evaluationsOn || e.stats.rounds >= budget) {
+      // The last step (the final answer) is evaluated even when the budget is spent.
+      if (!evaluationsOn || (e.stats.rounds >= budget && !isLast)) {
         steps.push(step);
         i++;
         attempt = 1;
@@ -496,11 +551,13 @@ export async function* solveProblem(problem: string, options: OrchestratorOption
       }
       let verdict: 'accept' | 'revise' | 'replan' | 'finish' = 'accept';
       let fb = '';
+      let judged = false;
       try {
         const reply = yield* e.call('navigator', P.evaluatePrompt({ problem, plan, stepIndex: i, stepText: step.text, done: steps, isLast }), { json: true });
         const parsed = parseEvaluation(reply);
         if (parsed.ok) {
           unusableEvaluations = 0;
+          judged = true;
           verdict = parsed.value.verdict;
           fb = parsed.value.feedback;
           yield { type: 'evaluation', stepIndex: i, verdict, feedback: fb, ...(parsed.value.progress !== undefined ? { progress: parsed.value.progress } : {}) };
@@ -517,27 +574,55 @@ export async function* solveProblem(problem: string, options: OrchestratorOption
         evaluationsOn = false;
         yield { type: 'error', kind: errorKind(err), fatal: false, message: `evaluation failed (${errorMessage(err)}); continuing without evaluation` };
       }
+      const rejected = verdict === 'revise' || verdict === 'replan';
+      if (isLast || verdict === 'finish') verification = !judged ? 'unchecked' : rejected ? 'rejected' : 'accepted';
+      if (rejected && isLast) e.signals.verificationFailures++;
 
-      if (verdict === 'revise' && e.stats.rounds < budget) {
+      // Out of budget on the last step: one reserved revision of the final answer, then it stands as rejected.
+      const finalReserve = rejected && isLast && e.stats.rounds >= budget && finalRevisions < FINAL_RESERVE;
+      if (verdict === 'revise' && (e.stats.rounds < budget || finalReserve)) {
+        if (e.stats.rounds >= budget) finalRevisions++;
         e.stats.rounds++;
+        e.signals.revisions++;
+        reassess();
         yield { type: 'adjustment', kind: 'revise', stepIndex: i, reason: fb || 'the navigator asked for a revision' };
         feedback = fb || 'Check the step carefully and correct any error.';
         previousAttempt = step.text;
         attempt++;
         continue;
       }
+      if (verdict === 'replan' && finalReserve) {
+        // No budget left for a new plan: the reserved round revises the final step with the judgement.
+        finalRevisions++;
+        e.stats.rounds++;
+        e.signals.replans++;
+        reassess();
+        const reason = fb || 'the navigator rejected the approach';
+        yield { type: 'adjustment', kind: 'revise', stepIndex: i, reason };
+        feedback = `${reason} Reconsider the approach of this step and correct the final answer.`;
+        previousAttempt = step.text;
+        attempt++;
+        continue;
+      }
       if (verdict === 'replan' && e.stats.rounds < budget) {
         e.stats.rounds++;
+        e.signals.replans++;
         const reason = fb || 'the navigator asked for a new plan';
         let replanned: Plan | undefined;
         try {
           const reply = yield* e.call('navigator', P.replanPrompt({ problem, plan, stepIndex: i, stepText: step.text, feedback: reason, done: steps }), { json: true });
           const parsed = parsePlan(reply);
           if (parsed.ok) {
+            // A re-plan re-estimates complexity: the navigator's new number (if it gives one) replaces the old.
+            if (parsed.value.navigatorComplexity !== null && parsed.value.navigatorComplexity !== undefined) e.navigatorComplexity = parsed.value.navigatorComplexity;
+            reassess();
+            const difficulty = e.difficulty();
             const room = Math.max(1, MAX_PLAN_STEPS - steps.length);
             replanned = {
               analysis: parsed.value.analysis || plan.analysis,
-              complexity: plan.complexity,
+              complexity: difficulty.complexity,
+              navigatorComplexity: e.navigatorComplexity,
+              difficulty,
               steps: [...plan.steps.slice(0, i), ...parsed.value.steps.slice(0, room)],
             };
           } else {
@@ -547,6 +632,7 @@ export async function* solveProblem(problem: string, options: OrchestratorOption
           if (err instanceof Stop) throw err;
           yield { type: 'error', kind: errorKind(err), fatal: false, message: `re-planning failed (${errorMessage(err)}); keeping the current plan` };
         }
+        reassess();
         if (replanned) {
           plan = replanned;
           yield { type: 'adjustment', kind: 'replan', stepIndex: i, reason, plan };
@@ -558,6 +644,14 @@ export async function* solveProblem(problem: string, options: OrchestratorOption
         i++;
         attempt = 1;
         continue;
+      }
+      if (rejected && isLast) {
+        yield {
+          type: 'error',
+          kind: 'bad-response',
+          fatal: false,
+          message: 'the navigator still rejects the final answer after the last revision the budget allows; it is reported as unverified',
+        };
       }
       steps.push(step);
       attempt = 1;
@@ -571,11 +665,21 @@ export async function* solveProblem(problem: string, options: OrchestratorOption
     if (fin.answer === null) {
       yield { type: 'error', kind: 'bad-response', fatal: false, message: 'the solver gave no final answer in \\boxed{} even when asked for it' };
     }
-    yield { type: 'final', answer: fin.answer, text };
+    yield { type: 'final', answer: fin.answer, text, ...(fin.answer !== null ? { verification } : {}) };
     const status: SolveStatus = fin.answer !== null ? 'solved' : 'no-answer';
     const stats = e.finishStats();
     yield { type: 'done', status, stats };
-    return { status, answer: fin.answer, text, plan, steps, stats };
+    return {
+      status,
+      answer: fin.answer,
+      text,
+      plan,
+      steps,
+      stats,
+      ...(fin.answer !== null ? { verification } : {}),
+      difficulty: e.difficulty(),
+      ...(e.planText ? { planText: e.planText } : {}),
+    };
   } catch (err) {
     const cancelled = err instanceof Stop ? err.status === 'cancelled' : options.signal?.aborted === true;
     if (!cancelled) yield { type: 'error', kind: errorKind(err), fatal: true, message: errorMessage(err) };

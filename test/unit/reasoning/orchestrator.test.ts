@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createOpenAiModel } from '../../../src/core/llm/openai.js';
 import type { ChatModel } from '../../../src/core/llm/types.js';
-import { solveProblem, directSolve, HintSession, topKFor, roundBudget, type OrchestratorOptions, type SolveResult } from '../../../src/core/reasoning/orchestrator.js';
+import { solveProblem, directSolve, HintSession, topKFor, roundBudget, FINAL_RESERVE, type OrchestratorOptions, type SolveResult } from '../../../src/core/reasoning/orchestrator.js';
 import type { SolveEvent } from '../../../src/core/reasoning/events.js';
 import { MAX_PLAN_STEPS } from '../../../src/core/reasoning/json.js';
 import { startScriptedOpenAiServer, type ScriptedReply, type ScriptedOpenAiServer } from '../../support/scripted-openai-server.js';
@@ -292,11 +292,18 @@ test('the round budget bounds adjustments: a navigator that always says revise',
   });
   try {
     const { events, result } = await run(solveProblem(PROBLEM, { ...models(server), index: fixtureIndex(), maxRounds: 2 }));
-    assert.equal(events.filter((e) => e.type === 'adjustment').length, 2);
-    assert.equal(result.stats.rounds, 2);
-    // plan + (step + eval) × 3 attempts, the last attempt unevaluated once the budget is spent
-    assert.equal(server.chatRequests.length, 1 + 2 + 2 + 1);
+    // 2 rounds of the budget + the one reserved revision of the final answer
+    assert.equal(events.filter((e) => e.type === 'adjustment').length, 2 + FINAL_RESERVE);
+    assert.equal(result.stats.rounds, 2 + FINAL_RESERVE);
+    // plan + (step + eval) × 4 attempts: the final answer is evaluated even once the budget is spent
+    assert.equal(server.chatRequests.length, 1 + 2 * (3 + FINAL_RESERVE));
+    assert.equal(kindOf(server.chatRequests.at(-1)!.body), 'evaluate');
     assert.equal(result.answer, '5');
+    // still rejected: reported as such, never as checked
+    assert.equal(result.verification, 'rejected');
+    const final = events.find((e) => e.type === 'final') as Extract<SolveEvent, { type: 'final' }>;
+    assert.equal(final.verification, 'rejected');
+    assert.ok(events.some((e) => e.type === 'error' && !e.fatal && /reported as unverified/.test(e.message)));
   } finally {
     await server.close();
   }
