@@ -2,6 +2,7 @@
 import { createOpenAiModel } from '../core/llm/openai.js';
 import { LlmError, type ChatModel } from '../core/llm/types.js';
 import { CliError, intFlag, stringFlag, type ParsedArgs } from './util.js';
+import { MAX_SAMPLES } from '../core/reasoning/sampling.js';
 
 /** Flags every model-using command accepts. */
 export const MODEL_FLAGS = ['base-url', 'model', 'navigator-model', 'navigator-base-url', 'api-key-env', 'max-rounds', 'timeout'] as const;
@@ -63,4 +64,21 @@ export function createModels(s: ModelSettings): { solver: ChatModel; navigator: 
     if (err instanceof LlmError) throw new CliError(err.message);
     throw err;
   }
+}
+
+/** `--samples N|auto` and `--select vote|verify` (solve and eval). */
+export function readSampling(args: ParsedArgs, defaultSamples: number | 'auto'): { samples: number | 'auto'; select: 'vote' | 'verify' } {
+  const raw = stringFlag(args, 'samples');
+  let samples: number | 'auto' = defaultSamples;
+  if (raw !== undefined) {
+    if (raw === 'auto') samples = 'auto';
+    else {
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n < 1 || n > MAX_SAMPLES) throw new CliError(`--samples must be auto or a whole number from 1 to ${MAX_SAMPLES}, got "${raw}"`);
+      samples = n;
+    }
+  }
+  const select = stringFlag(args, 'select') ?? 'vote';
+  if (select !== 'vote' && select !== 'verify') throw new CliError(`--select must be vote or verify, got "${select}"`);
+  return { samples, select };
 }

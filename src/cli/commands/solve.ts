@@ -7,7 +7,8 @@ import { HintSession, solveProblem, type OrchestratorOptions } from '../../core/
 import type { SolveEvent, SolveMode } from '../../core/reasoning/events.js';
 import { loadTemplateIndex } from '../../core/templates/library.js';
 import { CliError, checkFlags, parseArgs, stringFlag } from '../util.js';
-import { createModels, readModelSettings } from '../models.js';
+import { createModels, readModelSettings, readSampling } from '../models.js';
+import { solveSampled } from '../../core/reasoning/sampling.js';
 
 export const summary = 'solve a problem with the ReasonFlux orchestrator';
 
@@ -24,6 +25,11 @@ Options:
   --max-rounds K            evaluate-and-adjust rounds (default: scales with the problem's complexity)
   --mode solve|hint|explain solve fully (default), hints (plan + one step at a time; in a terminal
                             Enter shows the next one), or explain without solving
+  --samples N|auto          trajectories (solve mode): auto (default) lets the engine decide from its
+                            difficulty assessment (1 for most problems, up to 4 when hard or disputed);
+                            N runs exactly N and chooses the answer with --select
+  --select vote|verify      among several trajectories: majority vote of equivalent answers (default),
+                            or the navigator checks the candidates and picks one
   --templates DIR           extra folder of your own templates (merged with the built-in library)
   --timeout SECONDS         time limit per model request (default 120)
   --json                    print one event per line (JSON) instead of the live view
@@ -31,7 +37,7 @@ Options:
 
 Exit status: 0 solved (or hint / explain done), 3 no final answer, 1 failed, 130 cancelled, 2 usage error.`;
 
-const FLAGS = ['file', 'base-url', 'model', 'navigator-model', 'navigator-base-url', 'api-key-env', 'max-rounds', 'mode', 'templates', 'timeout', 'json', 'help'];
+const FLAGS = ['file', 'base-url', 'model', 'navigator-model', 'navigator-base-url', 'api-key-env', 'max-rounds', 'mode', 'samples', 'select', 'templates', 'timeout', 'json', 'help'];
 
 interface Out {
   write(s: string): void;
@@ -110,9 +116,16 @@ class HumanView {
       case 'adjustment':
         this.line(`  ${e.kind === 'revise' ? 'revising' : 're-planning'} step ${e.stepIndex + 1}: ${e.reason.replace(/\s+/g, ' ')}`);
         break;
+      case 'sample':
+        this.line();
+        this.line(`Trajectory ${e.index + 1}/${e.of}: ${e.answer === null ? 'no answer' : `answer ${e.answer}`}${e.verification ? ` (${e.verification})` : ''}`);
+        break;
       case 'final':
         this.line();
-        if (e.answer !== null) this.line(`Final answer: ${e.answer}`);
+        if (e.answer !== null) {
+          const note = e.verification === 'rejected' ? ' (unverified: the navigator still rejects it)' : e.verification === 'unchecked' ? ' (not checked by the navigator)' : '';
+          this.line(`Final answer: ${e.answer}${note}`);
+        }
         break;
       case 'usage':
         break;
@@ -168,6 +181,8 @@ export async function run(argv: string[], io: { out: Out; err: Out; env: NodeJS.
   const { baseUrl, model, maxRounds } = settings;
   const mode = resolveMode(stringFlag(args, 'mode'));
   const json = args.flags.json === true;
+  const sampling = readSampling(args, 'auto');
+  if (mode !== 'solve' && stringFlag(args, 'samples') !== undefined) throw new CliError('--samples applies to --mode solve only');
 
   const { solver, navigator } = createModels(settings);
 
@@ -209,6 +224,7 @@ export async function run(argv: string[], io: { out: Out; err: Out; env: NodeJS.
       const note = json ? undefined : (s: string) => io.err.write(s + '\n');
       await hints(problem, options, emit, interactive, controller, note);
     }
+    else if (mode === 'solve') for await (const e of solveSampled(problem, { ...options, ...sampling })) emit(e);
     else for await (const e of solveProblem(problem, options)) emit(e);
   } finally {
     process.off('SIGINT', onSigint);

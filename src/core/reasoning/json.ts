@@ -294,3 +294,12 @@ export function evaluationFromObject(obj: Record<string, unknown>, options: { sc
   if (!r.success) return { ok: false, error: `the JSON does not match the evaluation format (${describeZod(r.error)})` };
   return { ok: true, value: r.data };
 }
+
+/** The navigator's choice among candidates (1-based `best` in the reply), as a 0-based index below `count`. */
+export function parseSelection(reply: string, count: number): Parsed<{ index: number; why: string }> {
+  const obj = extractJsonObject(reply);
+  if (!obj) return { ok: false, error: 'it contains no JSON object' };
+  const raw = typeof obj.best === 'string' ? Number(obj.best.replace(/^\D+/, '')) : obj.best;
+  if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 1 || raw > count) return { ok: false, error: `"best" must be a candidate number from 1 to ${count}` };
+  return { ok: true, value: { index: raw - 1, why: isText(obj.why) ? String(obj.why) : '' } };
+}

@@ -19,7 +19,7 @@ import type { TemplateIndex, TemplateMatch, ThoughtTemplate } from '../templates
 import { extractFinalAnswer, findBoxed } from '../answers/extract.js';
 import type { ModelRole, Plan, PlanSource, PlanStep, RetrievedTemplateSummary, SolveEvent, SolveMode, SolveStats, Verification } from './events.js';
 import { emptySignals, estimateDifficulty, featureComplexity, type DifficultyEstimate, type RunSignals } from './difficulty.js';
-import { MAX_PLAN_STEPS, parseEvaluation, parsePlan } from './json.js';
+import { MAX_PLAN_STEPS, parseEvaluation, parsePlan, parseSelection } from './json.js';
 import * as P from './prompts.js';
 
 export interface OrchestratorOptions {
@@ -834,4 +834,27 @@ export async function* directSolve(
     yield { type: 'done', status, stats };
     return { status, answer: null, text, plan: null, steps: text ? [{ goal, text }] : [], stats };
   }
+}
+
+/**
+ * The navigator as verifier: one call choosing among candidate solutions with different answers. Returns
+ * the chosen index (null when the reply is unusable or the call failed: the caller falls back to a vote)
+ * and the call's stats. Cancellation ends it with index null.
+ */
+export async function* navigatorSelect(
+  problem: string,
+  candidates: readonly { answer: string; text: string }[],
+  options: { navigator: ChatModel; signal?: AbortSignal; temperature?: number },
+): AsyncGenerator<SolveEvent, { index: number | null; why: string; stats: SolveStats }> {
+  const emptyIndex: TemplateIndex = { size: 0, search: () => [], get: () => undefined, all: () => [] };
+  const e = new Engine(problem, { navigator: options.navigator, solver: options.navigator, index: emptyIndex, ...(options.signal ? { signal: options.signal } : {}), ...(options.temperature !== undefined ? { temperature: options.temperature } : {}) });
+  try {
+    const reply = yield* e.call('navigator', P.selectPrompt(problem, candidates), { json: true });
+    const parsed = parseSelection(reply, candidates.length);
+    if (parsed.ok) return { index: parsed.value.index, why: parsed.value.why, stats: e.finishStats() };
+    yield { type: 'error', kind: 'bad-response', fatal: false, message: `the navigator's choice among the samples is unusable (${parsed.error}); deciding by vote` };
+  } catch (err) {
+    if (!(err instanceof Stop)) yield { type: 'error', kind: errorKind(err), fatal: false, message: `choosing among the samples failed (${errorMessage(err)}); deciding by vote` };
+  }
+  return { index: null, why: '', stats: e.finishStats() };
 }

@@ -4,7 +4,7 @@ import type { ChatMessage } from '../llm/types.js';
 import type { ThoughtTemplate } from '../templates/types.js';
 import type { Plan, PlanStep } from './events.js';
 
-export const PROMPTS_VERSION = '2026-11-24.1';
+export const PROMPTS_VERSION = '2026-12-06.1';
 
 /** Longest piece of earlier work quoted back to a model (characters); older work is elided first. */
 export const MAX_WORK_CHARS = 16_000;
@@ -291,6 +291,36 @@ Solution:
 ${solution.trim().slice(-MAX_WORK_CHARS)}
 
 State the final answer of this solution in one sentence, with the answer (simplified, answer only) in \\boxed{...}.`,
+    },
+  ];
+}
+
+export const SELECTION_FORMAT = `{
+  "best": 1,
+  "why": "one sentence"
+}`;
+
+/**
+ * Navigator as verifier: several candidate solutions with different final answers; pick the one that is
+ * right (JSON). Used by `--samples N --select verify` and the best-of-n baseline.
+ */
+export function selectPrompt(problem: string, candidates: readonly { answer: string; text: string }[]): ChatMessage[] {
+  const per = Math.max(800, Math.floor(MAX_WORK_CHARS / Math.max(1, candidates.length)));
+  const blocks = candidates.map((c, i) => `### Candidate ${i + 1} (final answer: ${c.answer})\n${c.text.trim().slice(-per)}`);
+  return [
+    { role: 'system', content: NAVIGATOR_SYSTEM },
+    {
+      role: 'user',
+      content: `Problem:
+${problem}
+
+Independent solutions reached different final answers:
+
+${blocks.join('\n\n')}
+
+Check each candidate's reasoning against the problem and decide which final answer is correct. "best" is the
+number of that candidate (1-${candidates.length}). Reply with a JSON object:
+${SELECTION_FORMAT}`,
     },
   ];
 }
