@@ -1,13 +1,16 @@
-// `reasonflux eval --dataset FILE --base-url URL --model M --mode reasonflux|direct …`
-import { basename, resolve } from 'node:path';
+// `reasonflux eval --dataset FILE --base-url URL --model M --mode reasonflux,direct,best-of-n,self-consistency …`
+import { writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { describeEndpoint } from '../../core/llm/openai.js';
 import { loadTemplateIndex } from '../../core/templates/library.js';
 import { DatasetError, loadDataset } from '../../core/eval/dataset.js';
-import { EvalError, runEval } from '../../core/eval/harness.js';
-import { readResults, type EvalMode } from '../../core/eval/results.js';
+import { DEFAULT_BASELINE_SAMPLES, EvalError, runEval, type EvalRunResult } from '../../core/eval/harness.js';
+import { EVAL_MODES, readResults, type EvalMode } from '../../core/eval/results.js';
+import { renderComparisonMarkdown } from '../../core/eval/summary.js';
+import { writePreferencePairs, type PairsFormat } from '../../core/eval/pairs.js';
 import type { ProgressStream } from '../../core/eval/progress.js';
 import { CliError, checkFlags, intFlag, parseArgs, stringFlag } from '../util.js';
-import { createModels, readModelSettings } from '../models.js';
+import { createModels, readModelSettings, readSampling } from '../models.js';
 
 export const summary = 'evaluate a model on MATH-500 / AIME / AMC';
 
@@ -23,19 +26,46 @@ Options:
   --navigator-model N     navigator model (default: the solver model)
   --api-key-env VAR       read the API key from environment variable VAR (default OPENAI_API_KEY; local
                           servers need none)
-  --mode reasonflux|direct  full orchestrator (default) or one chain-of-thought call on the same model
+  --mode M[,M…]           one or more of: reasonflux (the full orchestrator, default), direct (one
+                          chain-of-thought call), best-of-n (N direct samples, the navigator picks one),
+                          self-consistency (N direct samples, majority vote); several modes run one
+                          after the other on the same problems and print a side-by-side table
+  --samples N|auto        reasonflux: trajectories per problem (default auto: the engine decides from
+                          its difficulty assessment); best-of-n / self-consistency: samples (default ${DEFAULT_BASELINE_SAMPLES})
+  --select vote|verify    reasonflux with several trajectories: majority vote (default) or the
+                          navigator checks the candidates
+  --export-pairs FILE     write preference pairs (prompt / chosen / rejected over the navigator's plan)
+                          for problems with both a correct and an incorrect reasonflux trajectory, as
+                          JSON Lines for TRL's DPO trainer (use --samples N with N ≥ 2 to get pairs)
+  --pairs-format F        conversational (default: role/content messages) or standard (plain strings)
   --limit N               only the first N problems
   --concurrency K         problems run at the same time (default 1)
-  --out DIR               output folder (default eval-out/<dataset>-<mode>)
+  --out DIR               output folder (default eval-out/<dataset>-<mode>; with several modes
+                          eval-out/<dataset>-compare, one sub-folder per mode + comparison.md)
   --resume                continue DIR/results.jsonl: skip problems already answered, retry failed ones
   --max-rounds K          evaluate-and-adjust rounds (default: scale with each problem's complexity)
   --timeout S             time limit for one model request, seconds (default 120)
   --templates DIR         extra thought-template folder merged with the built-in library
 
 Writes DIR/results.jsonl (one line per problem, appended as each finishes), DIR/summary.md and
-DIR/summary.json. Ctrl-C stops cleanly and keeps the finished results (resume with --resume).`;
+DIR/summary.json (several modes: DIR/<mode>/… and DIR/comparison.md / comparison.json). Ctrl-C stops
+cleanly and keeps the finished results (resume with --resume).`;
 
-const FLAGS = ['dataset', 'base-url', 'model', 'navigator-model', 'navigator-base-url', 'api-key-env', 'mode', 'limit', 'concurrency', 'out', 'resume', 'max-rounds', 'timeout', 'templates', 'help'];
+const FLAGS = [
+  'dataset', 'base-url', 'model', 'navigator-model', 'navigator-base-url', 'api-key-env', 'mode', 'samples', 'select', 'export-pairs', 'pairs-format',
+  'limit', 'concurrency', 'out', 'resume', 'max-rounds', 'timeout', 'templates', 'help',
+];
+
+/** `--mode a,b,c`: known modes, each once, in the order given. */
+function parseModes(v: string): EvalMode[] {
+  const modes: EvalMode[] = [];
+  for (const raw of v.split(',').map((x) => x.trim()).filter(Boolean)) {
+    if (!(EVAL_MODES as readonly string[]).includes(raw)) throw new CliError(`--mode must be one or more of ${EVAL_MODES.join(', ')} (comma-separated), got "${raw}"`);
+    if (!modes.includes(raw as EvalMode)) modes.push(raw as EvalMode);
+  }
+  if (modes.length === 0) throw new CliError(`--mode needs at least one of ${EVAL_MODES.join(', ')}`);
+  return modes;
+}
 
 type Out = ProgressStream;
 
@@ -55,9 +85,12 @@ export async function run(
   if (!datasetFile) throw new CliError('no dataset', 'pass --dataset FILE (e.g. ../shared/data/math500.jsonl)');
   const settings = readModelSettings(args, env);
   const { baseUrl, model, maxRounds } = settings;
-  const modeFlag = stringFlag(args, 'mode') ?? 'reasonflux';
-  if (modeFlag !== 'reasonflux' && modeFlag !== 'direct') throw new CliError(`--mode must be reasonflux or direct, got "${modeFlag}"`);
-  const mode: EvalMode = modeFlag;
+  const modes = parseModes(stringFlag(args, 'mode') ?? 'reasonflux');
+  const sampling = readSampling(args, 'auto');
+  const pairsFile = stringFlag(args, 'export-pairs');
+  const pairsFormat = stringFlag(args, 'pairs-format') ?? 'conversational';
+  if (pairsFormat !== 'conversational' && pairsFormat !== 'standard') throw new CliError(`--pairs-format must be conversational or standard, got "${pairsFormat}"`);
+  if (pairsFile && !modes.includes('reasonflux')) throw new CliError('--export-pairs needs reasonflux among the modes (the pairs are over the navigator\'s plans)');
   const limit = intFlag(args, 'limit', 1);
   const concurrency = intFlag(args, 'concurrency', 1) ?? 1;
   if (concurrency > 64) throw new CliError(`--concurrency must be at most 64, got ${concurrency}`);
@@ -69,12 +102,14 @@ export async function run(
     if (err instanceof DatasetError) throw new CliError(`dataset ${err.message}`, 'expected JSON Lines with "problem" (or "question") and "answer"');
     throw err;
   }
-  const outDir = resolve(stringFlag(args, 'out') ?? `eval-out/${basename(datasetFile).replace(/\.jsonl?$/i, '')}-${mode}`);
+  const stem = basename(datasetFile).replace(/\.jsonl?$/i, '');
+  const outRoot = resolve(stringFlag(args, 'out') ?? `eval-out/${stem}-${modes.length === 1 ? modes[0] : 'compare'}`);
+  const outDirOf = (mode: EvalMode) => (modes.length === 1 ? outRoot : join(outRoot, mode));
 
   const { solver, navigator } = createModels(settings);
 
   let index;
-  if (mode === 'reasonflux') {
+  if (modes.includes('reasonflux')) {
     const templatesDir = stringFlag(args, 'templates');
     const lib = await loadTemplateIndex(templatesDir ? { workspaceDir: templatesDir } : {});
     if (lib.errors.length) io.err.write(`warning: ${lib.errors.length} template problem(s) while loading the library, e.g. ${lib.errors[0]}\n`);
@@ -95,50 +130,77 @@ export async function run(
   if (external?.aborted) controller.abort();
   else external?.addEventListener('abort', onExternal, { once: true });
   process.on('SIGINT', onSigint);
-  io.err.write(
-    `reasonflux eval: ${dataset.name} (${dataset.format}, ${limit ? Math.min(limit, dataset.problems.length) : dataset.problems.length} problems) · ${mode} · ${model} at ${describeEndpoint(baseUrl)} → ${outDir}\n`,
-  );
-  let result;
+  const count = limit ? Math.min(limit, dataset.problems.length) : dataset.problems.length;
+  const results: EvalRunResult[] = [];
   try {
-    result = await runEval({
-      dataset,
-      mode,
-      solver,
-      navigator,
-      ...(index ? { index } : {}),
-      ...(maxRounds ? { maxRounds } : {}),
-      ...(limit ? { limit } : {}),
-      concurrency,
-      outDir,
-      resume: args.flags.resume === true,
-      signal: controller.signal,
-      baseUrl: describeEndpoint(baseUrl),
-      progress: io.err,
-    });
-  } catch (err) {
-    if (err instanceof EvalError) throw new CliError(err.message, err.hint);
-    throw err;
+    for (const mode of modes) {
+      // Stopped: no further mode starts (the first still runs, to record an interrupted summary).
+      if (controller.signal.aborted && results.length > 0) break;
+      const outDir = outDirOf(mode);
+      io.err.write(`reasonflux eval: ${dataset.name} (${dataset.format}, ${count} problems) · ${mode} · ${model} at ${describeEndpoint(baseUrl)} → ${outDir}\n`);
+      // --samples counts trajectories in reasonflux mode and direct samples in the baselines ('auto' means their default).
+      const samples = mode === 'reasonflux' ? sampling.samples : mode === 'direct' ? undefined : sampling.samples === 'auto' ? DEFAULT_BASELINE_SAMPLES : sampling.samples;
+      let result: EvalRunResult;
+      try {
+        result = await runEval({
+          dataset,
+          mode,
+          solver,
+          navigator,
+          ...(index ? { index } : {}),
+          ...(maxRounds ? { maxRounds } : {}),
+          ...(samples !== undefined ? { samples } : {}),
+          select: sampling.select,
+          ...(limit ? { limit } : {}),
+          concurrency,
+          outDir,
+          resume: args.flags.resume === true,
+          signal: controller.signal,
+          baseUrl: describeEndpoint(baseUrl),
+          progress: io.err,
+        });
+      } catch (err) {
+        if (err instanceof EvalError) throw new CliError(err.message, err.hint);
+        throw err;
+      }
+      results.push(result);
+      const o = result.summary.overall;
+      io.out.write(
+        `${modes.length > 1 ? `${mode}: ` : ''}${o.correct}/${o.problems} correct (${(100 * o.accuracy).toFixed(1)} %) · ran ${result.ran}, skipped ${result.skipped}${o.failed ? `, failed ${o.failed}` : ''}\n` +
+          `results: ${result.files.results}\nsummary: ${result.files.summaryMd}\n`,
+      );
+      if (o.failed > 0 && !result.interrupted) {
+        // Say why problems failed (most often the endpoint: unreachable, wrong model, bad key).
+        const errors = readResults(result.files.results).records.filter((r) => r.status === 'failed' && r.error).map((r) => r.error as string);
+        if (errors.length) io.err.write(`reasonflux eval: ${o.failed} problem(s) failed in ${mode} mode, e.g. ${errors[0]}\n`);
+      }
+      if (result.interrupted) break;
+    }
   } finally {
     process.off('SIGINT', onSigint);
     external?.removeEventListener('abort', onExternal);
   }
-  const o = result.summary.overall;
-  io.out.write(
-    `${o.correct}/${o.problems} correct (${(100 * o.accuracy).toFixed(1)} %) · ran ${result.ran}, skipped ${result.skipped}${o.failed ? `, failed ${o.failed}` : ''}\n` +
-      `results: ${result.files.results}\nsummary: ${result.files.summaryMd}\n`,
-  );
-  if (o.failed > 0 && !result.interrupted) {
-    // Say why problems failed (most often the endpoint: unreachable, wrong model, bad key).
-    const errors = readResults(result.files.results).records.filter((r) => r.status === 'failed' && r.error).map((r) => r.error as string);
-    if (errors.length) io.err.write(`reasonflux eval: ${o.failed} problem(s) failed, e.g. ${errors[0]}\n`);
-    if (o.failed === o.problems) {
-      io.err.write('reasonflux eval: every problem failed — check the endpoint and the model, then rerun with --resume\n');
-      return 1;
-    }
+  if (results.length > 1) {
+    const md = renderComparisonMarkdown(results.map((r) => r.summary));
+    writeFileSync(join(outRoot, 'comparison.md'), md);
+    writeFileSync(join(outRoot, 'comparison.json'), JSON.stringify(results.map((r) => r.summary), null, 2) + '\n');
+    io.out.write('\n' + md + `comparison: ${join(outRoot, 'comparison.md')}\n`);
   }
-  if (result.interrupted) {
+  const rf = results.find((r) => r.summary.meta.mode === 'reasonflux');
+  if (pairsFile && rf) {
+    const file = resolve(pairsFile);
+    const n = writePreferencePairs(file, readResults(rf.files.results).records, pairsFormat as PairsFormat);
+    io.out.write(`preference pairs: ${n} written to ${file}\n`);
+    if (n === 0) io.err.write('reasonflux eval: no problem had both a correct and an incorrect trajectory with a navigator plan — run with --samples N (N ≥ 2) for pairs\n');
+  }
+  const interrupted = results.some((r) => r.interrupted) || (controller.signal.aborted && results.length < modes.length);
+  if (interrupted) {
     io.err.write('reasonflux eval: interrupted — finished results are kept; rerun with --resume to continue\n');
     return 130;
+  }
+  if (results.length > 0 && results.every((r) => r.summary.overall.problems > 0 && r.summary.overall.failed === r.summary.overall.problems)) {
+    io.err.write('reasonflux eval: every problem failed — check the endpoint and the model, then rerun with --resume\n');
+    return 1;
   }
   return 0;
 }

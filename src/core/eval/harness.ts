@@ -6,11 +6,12 @@ import { join } from 'node:path';
 import type { ChatModel } from '../llm/types.js';
 import type { TemplateIndex } from '../templates/types.js';
 import type { SolveEvent } from '../reasoning/events.js';
-import { directSolve, solveProblem, type SolveResult } from '../reasoning/orchestrator.js';
+import { directSolve, type SolveResult } from '../reasoning/orchestrator.js';
+import { directSampled, solveSampled, type SampledResult, type SelectMethod } from '../reasoning/sampling.js';
 import { PROMPTS_VERSION } from '../reasoning/prompts.js';
 import { gradeAnswer } from '../answers/grade.js';
 import type { Dataset, EvalProblem } from './dataset.js';
-import { appendResult, readResults, type EvalMode, type EvalRecord } from './results.js';
+import { appendResult, readResults, type EvalMode, type EvalRecord, type EvalTrajectory } from './results.js';
 import { renderSummaryMarkdown, summarize, type EvalSummary } from './summary.js';
 import { ProgressBar, type ProgressStream } from './progress.js';
 
@@ -35,6 +36,13 @@ export interface EvalRunOptions {
   /** Template index (required in reasonflux mode). */
   index?: TemplateIndex;
   maxRounds?: number;
+  /**
+   * Samples per problem: trajectories in reasonflux mode ('auto', the default: as many as the engine's
+   * difficulty assessment asks for), direct samples in best-of-n / self-consistency (default 4).
+   */
+  samples?: number | 'auto';
+  /** reasonflux with several trajectories: vote (default) or navigator verification. */
+  select?: SelectMethod;
   /** Only the first N problems of the dataset. */
   limit?: number;
   /** Problems run at the same time (default 1). */
@@ -63,13 +71,41 @@ export interface EvalRunResult {
   files: { results: string; summaryMd: string; summaryJson: string };
 }
 
+/** Direct samples per problem in the best-of-n and self-consistency baselines unless --samples says otherwise. */
+export const DEFAULT_BASELINE_SAMPLES = 4;
+
 function defaultRunner(opts: EvalRunOptions): ProblemRunner {
+  const navigator = opts.navigator ?? opts.solver;
   if (opts.mode === 'direct') return (p, signal) => directSolve(p.problem, opts.solver, { signal });
+  if (opts.mode === 'best-of-n' || opts.mode === 'self-consistency') {
+    const n = typeof opts.samples === 'number' ? opts.samples : DEFAULT_BASELINE_SAMPLES;
+    const method = opts.mode;
+    return (p, signal) => directSampled(p.problem, opts.solver, { n, method, navigator, signal });
+  }
   if (!opts.index) throw new EvalError('reasonflux mode needs the template index');
   const index = opts.index;
-  const navigator = opts.navigator ?? opts.solver;
   return (p, signal) =>
-    solveProblem(p.problem, { navigator, solver: opts.solver, index, signal, ...(opts.maxRounds ? { maxRounds: opts.maxRounds } : {}) });
+    solveSampled(p.problem, {
+      navigator,
+      solver: opts.solver,
+      index,
+      signal,
+      samples: opts.samples ?? 'auto',
+      ...(opts.select ? { select: opts.select } : {}),
+      ...(opts.maxRounds ? { maxRounds: opts.maxRounds } : {}),
+    });
+}
+
+/** Each sample of a result graded on its own (with the navigator's plan for export-pairs). */
+function trajectories(p: EvalProblem, result: SolveResult, gradeTimeoutMs: number | undefined): EvalTrajectory[] {
+  const samples = (result as Partial<SampledResult>).samples ?? [result];
+  return samples.map((t) => ({
+    answer: t.answer,
+    correct: t.answer !== null && gradeAnswer(p.answer, t.answer, { extract: 'never', timeoutMs: gradeTimeoutMs }).equal,
+    calls: t.stats.calls,
+    ...(t.verification ? { verification: t.verification } : {}),
+    ...(t.planText ? { plan: t.planText } : {}),
+  }));
 }
 
 /** Runs the evaluation. Throws `EvalError` only for setup problems (never for a single problem). */
@@ -80,7 +116,7 @@ export async function runEval(opts: EvalRunOptions): Promise<EvalRunResult> {
   const files = { results: join(outDir, 'results.jsonl'), summaryMd: join(outDir, 'summary.md'), summaryJson: join(outDir, 'summary.json') };
   const navigator = opts.navigator ?? opts.solver;
   const model = opts.solver.label;
-  const navigatorModel = opts.mode === 'direct' ? model : navigator.label;
+  const navigatorModel = opts.mode === 'direct' || opts.mode === 'self-consistency' ? model : navigator.label;
 
   const previous = readResults(files.results);
   if (previous.records.length > 0 && !opts.resume) {
@@ -138,6 +174,9 @@ export async function runEval(opts: EvalRunOptions): Promise<EvalRunResult> {
         : gradeAnswer(p.answer, result?.text ?? '', { timeoutMs: opts.gradeTimeoutMs });
     const stats = result?.stats;
     const status = result ? result.status : 'failed';
+    const traj = result ? trajectories(p, result, opts.gradeTimeoutMs) : [];
+    const difficulty = result?.difficulty;
+    const planPrompt = result ? ((result as Partial<SampledResult>).samples ?? [result]).find((t) => t.planPrompt)?.planPrompt : undefined;
     const error = fatal ?? (status === 'failed' ? 'the run failed' : status === 'no-answer' && !grade.extracted ? 'no final answer' : null);
     return {
       id: p.id,
@@ -155,7 +194,12 @@ export async function runEval(opts: EvalRunOptions): Promise<EvalRunResult> {
       seconds: Math.round(seconds * 1000) / 1000,
       rounds: stats?.rounds ?? 0,
       roundBudget: stats?.roundBudget ?? 0,
-      complexity: result?.plan ? result.plan.complexity : null,
+      complexity: difficulty ? difficulty.complexity : result?.plan ? result.plan.complexity : null,
+      ...(opts.mode === 'reasonflux' ? { navigatorComplexity: difficulty ? difficulty.navigator : null, complexitySource: difficulty?.source ?? 'engine' } : {}),
+      ...(result?.verification ? { verification: result.verification } : {}),
+      samples: traj.length,
+      ...(traj.length > 1 || traj.some((t) => t.plan) ? { trajectories: traj } : {}),
+      ...(planPrompt ? { planPrompt: planPrompt.map((m) => ({ role: m.role, content: m.content })) } : {}),
       templates: stats?.templatesUsed ?? [],
       mode: opts.mode,
       model,

@@ -3,7 +3,20 @@
 import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-export type EvalMode = 'reasonflux' | 'direct';
+export type EvalMode = 'reasonflux' | 'direct' | 'best-of-n' | 'self-consistency';
+
+export const EVAL_MODES: readonly EvalMode[] = ['reasonflux', 'direct', 'best-of-n', 'self-consistency'];
+
+/** One trajectory (reasonflux) or direct sample of a problem, graded on its own. */
+export interface EvalTrajectory {
+  answer: string | null;
+  correct: boolean;
+  calls: number;
+  /** How the navigator checked the final answer (reasonflux). */
+  verification?: string;
+  /** The navigator's plan (JSON text; reasonflux, absent for fallback plans). */
+  plan?: string;
+}
 
 export interface EvalRecord {
   id: string;
@@ -25,8 +38,20 @@ export interface EvalRecord {
   seconds: number;
   rounds: number;
   roundBudget: number;
-  /** The navigator's complexity estimate (reasonflux mode), or null. */
+  /** The complexity the engine assessed and budgeted with (reasonflux mode), or null. */
   complexity: number | null;
+  /** What the navigator said (null: it gave no number, or not reasonflux mode). Absent in older results. */
+  navigatorComplexity?: number | null;
+  /** 'navigator+engine' or 'engine' (the navigator gave none). */
+  complexitySource?: string;
+  /** How the final answer was checked: accepted | rejected | unchecked (reasonflux mode). */
+  verification?: string;
+  /** Trajectories / samples run for this problem. */
+  samples?: number;
+  /** Each trajectory / sample, graded on its own (when more than one ran, or with a plan to export). */
+  trajectories?: EvalTrajectory[];
+  /** The navigator's plan prompt (reasonflux, for --export-pairs). */
+  planPrompt?: { role: string; content: string }[];
   templates: string[];
   mode: EvalMode;
   model: string;

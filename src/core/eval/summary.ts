@@ -15,6 +15,10 @@ export interface GroupStats {
   meanRounds: number;
   meanRoundBudget: number;
   meanComplexity: number | null;
+  /** Mean trajectories / samples per problem. */
+  meanSamples: number;
+  /** Problems whose final answer the navigator still rejected (reported unverified). */
+  rejectedFinals: number;
 }
 
 export interface EvalMeta {
@@ -60,6 +64,8 @@ function group(key: string, rs: EvalRecord[]): GroupStats {
     meanRounds: mean(rs.map((r) => r.rounds)),
     meanRoundBudget: mean(rs.map((r) => r.roundBudget)),
     meanComplexity: cx.length ? mean(cx) : null,
+    meanSamples: mean(rs.map((r) => r.samples ?? 1)),
+    rejectedFinals: rs.filter((r) => r.verification === 'rejected').length,
   };
 }
 
@@ -113,12 +119,49 @@ export function renderSummaryMarkdown(s: EvalSummary): string {
   out.push('');
   out.push('## By level (adaptive scaling: rounds should grow with level)');
   out.push('');
-  out.push('| level | problems | accuracy | mean complexity | mean rounds | mean round budget | mean calls | mean tokens | mean seconds |');
-  out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  out.push('| level | problems | accuracy | mean complexity | mean rounds | mean round budget | mean samples | mean calls | mean tokens | mean seconds |');
+  out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const g of s.byLevel) {
     out.push(
-      `| ${cell(g.key)} | ${g.problems} | ${pct(g.accuracy)} | ${g.meanComplexity === null ? NONE : num(g.meanComplexity)} | ${num(g.meanRounds, 2)} | ${num(g.meanRoundBudget, 2)} | ${num(g.meanCalls)} | ${num(g.meanTokens, 0)} | ${num(g.meanSeconds)} |`,
+      `| ${cell(g.key)} | ${g.problems} | ${pct(g.accuracy)} | ${g.meanComplexity === null ? NONE : num(g.meanComplexity)} | ${num(g.meanRounds, 2)} | ${num(g.meanRoundBudget, 2)} | ${num(g.meanSamples, 2)} | ${num(g.meanCalls)} | ${num(g.meanTokens, 0)} | ${num(g.meanSeconds)} |`,
     );
+  }
+  out.push('');
+  return out.join('\n');
+}
+
+/**
+ * Several modes on the same problems side by side: accuracy, calls, tokens and time per mode, overall
+ * and by level (calls should rise with level in reasonflux mode even when the model gives no cue).
+ */
+export function renderComparisonMarkdown(summaries: readonly EvalSummary[]): string {
+  const out: string[] = [];
+  if (summaries.length === 0) return '';
+  const m = summaries[0]!.meta;
+  out.push(`# Comparison: ${cell(m.dataset)} · ${summaries.map((s) => s.meta.mode).join(' vs ')}`);
+  out.push('');
+  out.push(`Model \`${cell(m.model)}\` at ${cell(m.baseUrl)}` + (m.promptsVersion ? ` · prompts ${m.promptsVersion}` : ''));
+  out.push('');
+  out.push('| mode | problems | accuracy | mean calls | mean tokens | mean seconds | mean samples | mean rounds | unverified finals |');
+  out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const s of summaries) {
+    const o = s.overall;
+    out.push(`| ${s.meta.mode} | ${o.problems} | ${pct(o.accuracy)} | ${num(o.meanCalls)} | ${num(o.meanTokens, 0)} | ${num(o.meanSeconds, 2)} | ${num(o.meanSamples, 2)} | ${num(o.meanRounds, 2)} | ${o.rejectedFinals} |`);
+  }
+  const levels = [...new Set(summaries.flatMap((s) => s.byLevel.map((g) => g.key)))].sort((a, b) => (a === NONE ? 1 : b === NONE ? -1 : Number(a) - Number(b)));
+  if (levels.length > 1 || (levels.length === 1 && levels[0] !== NONE)) {
+    out.push('');
+    out.push('## By level: accuracy / mean calls / mean tokens');
+    out.push('');
+    out.push(`| level | ${summaries.map((s) => s.meta.mode).join(' | ')} |`);
+    out.push(`| --- | ${summaries.map(() => '---').join(' | ')} |`);
+    for (const l of levels) {
+      const cells = summaries.map((s) => {
+        const g = s.byLevel.find((x) => x.key === l);
+        return g ? `${pct(g.accuracy)} / ${num(g.meanCalls)} / ${num(g.meanTokens, 0)}` : NONE;
+      });
+      out.push(`| ${cell(l)} | ${cells.join(' | ')} |`);
+    }
   }
   out.push('');
   return out.join('\n');

@@ -56,6 +56,8 @@ export interface SolveResult {
   difficulty?: DifficultyEstimate;
   /** The plan as the navigator first gave it (JSON text; absent for fallback plans): training data for export-pairs. */
   planText?: string;
+  /** The messages the navigator was asked to plan with (for export-pairs). */
+  planPrompt?: ChatMessage[];
 }
 
 /** Revisions a rejected final answer gets beyond the round budget. */
@@ -136,6 +138,7 @@ class Engine {
   readonly signals: RunSignals = emptySignals();
   /** The navigator's first plan reply as parsed (JSON text), for export-pairs. */
   planText: string | undefined;
+  planMessages: ChatMessage[] | undefined;
 
   constructor(
     readonly problem: string,
@@ -257,6 +260,7 @@ class Engine {
   async *plan(signal?: AbortSignal): AsyncGenerator<SolveEvent, Plan> {
     const hints = this.search(this.problem, 5).matches.map((m) => m.template);
     const messages = P.planPrompt(this.problem, hints);
+    this.planMessages = messages;
     let firstError: string;
     let reply: string;
     try {
@@ -679,6 +683,7 @@ export async function* solveProblem(problem: string, options: OrchestratorOption
       ...(fin.answer !== null ? { verification } : {}),
       difficulty: e.difficulty(),
       ...(e.planText ? { planText: e.planText } : {}),
+      ...(e.planText && e.planMessages ? { planPrompt: e.planMessages } : {}),
     };
   } catch (err) {
     const cancelled = err instanceof Stop ? err.status === 'cancelled' : options.signal?.aborted === true;

@@ -118,7 +118,8 @@ test('reasonflux mode on MATH-500 rows: graded, failure recorded, summary number
   const out = tmp();
   try {
     const progress = sink(false);
-    const r = await runEval({ ...(await baseOptions(server, join(FIX, 'math500-mini.jsonl'), out, 'reasonflux')), concurrency: 2, progress: progress.stream });
+    // One trajectory per problem (the scripted replies are per problem, not per trajectory; sampling has its own tests).
+    const r = await runEval({ ...(await baseOptions(server, join(FIX, 'math500-mini.jsonl'), out, 'reasonflux')), samples: 1, concurrency: 2, progress: progress.stream });
     assert.equal(r.ran, 4);
     assert.equal(r.skipped, 0);
     assert.equal(r.interrupted, false);

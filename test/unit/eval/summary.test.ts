@@ -63,7 +63,7 @@ test('summary: overall, by subject, by level with rounds', () => {
   const md = renderSummaryMarkdown(s);
   assert.match(md, /^# Evaluation: d\.jsonl · reasonflux/);
   assert.match(md, /\| 4 \/ 5 \| 2 \| 50\.0 % \| 1 \| 0 \| 4\.8 \| 1500 \| 2\.0 \| 0\.75 \|/);
-  assert.match(md, /\| 5 \| 2 \| 50\.0 % \| 7\.5 \| 1\.50 \| 4\.00 \| 8\.0 \| 2750 \| 2\.0 \|/);
+  assert.match(md, /\| 5 \| 2 \| 50\.0 % \| 7\.5 \| 1\.50 \| 4\.00 \| 1\.00 \| 8\.0 \| 2750 \| 2\.0 \|/);
   assert.match(md, /navigator `n`/);
 });
 
