@@ -109,7 +109,7 @@ export function fixtureIndex(templates: ThoughtTemplate[] = FIXTURE_TEMPLATES): 
 export const EMPTY_INDEX: TemplateIndex = { size: 0, search: () => [], get: () => undefined, all: () => [] };
 
 /** What kind of prompt a recorded chat request is (from the prompts' wording). */
-export function kindOf(body: any): 'plan' | 'repair' | 'evaluate' | 'replan' | 'step' | 'final' | 'explain' | 'direct' | 'unknown' {
+export function kindOf(body: any): 'plan' | 'repair' | 'evaluate' | 'replan' | 'step' | 'final' | 'explain' | 'direct' | 'select' | 'unknown' {
   const msgs: { role: string; content: string }[] = Array.isArray(body?.messages) ? body.messages : [];
   const last = msgs[msgs.length - 1]?.content ?? '';
   const first = msgs[0]?.content ?? '';
@@ -120,6 +120,7 @@ export function kindOf(body: any): 'plan' | 'repair' | 'evaluate' | 'replan' | '
   if (/\nNow step \d+:/.test(last)) return 'step';
   if (last.includes('State the final answer of this solution')) return 'final';
   if (last.startsWith('Explain this problem')) return 'explain';
+  if (last.includes('Independent solutions reached different final answers')) return 'select';
   if (first.startsWith('You are a careful mathematician')) return 'direct';
   return 'unknown';
 }
