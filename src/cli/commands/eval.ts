@@ -172,7 +172,7 @@ export async function run(
       if (o.failed > 0 && !result.interrupted) {
         // Say why problems failed (most often the endpoint: unreachable, wrong model, bad key).
         const errors = readResults(result.files.results).records.filter((r) => r.status === 'failed' && r.error).map((r) => r.error as string);
-        if (errors.length) io.err.write(`reasonflux eval: ${o.failed} problem(s) failed in ${mode} mode, e.g. ${errors[0]}\n`);
+        if (errors.length) io.err.write(`reasonflux eval: ${o.failed} problem(s) failed${modes.length > 1 ? ` in ${mode} mode` : ''}, e.g. ${errors[0]}\n`);
       }
       if (result.interrupted) break;
     }
