@@ -12,33 +12,12 @@ import { loadTemplateIndex } from '../../../src/core/templates/library.js';
 import { loadDataset, parseDataset, type Dataset } from '../../../src/core/eval/dataset.js';
 import { runEval } from '../../../src/core/eval/harness.js';
 import { readResults, type EvalRecord } from '../../../src/core/eval/results.js';
-import { startScriptedOpenAiServer, type ScriptedOpenAiServer } from '../../support/scripted-openai-server.js';
+import { startScriptedOpenAiServer } from '../../support/scripted-openai-server.js';
+import { noCueServer } from '../../support/no-cue-model.js';
 import { sharedFile, skipUnlessShared } from '../../support/shared-data.js';
 import { kindOf } from '../reasoning/fixtures.js';
 
 const FIX = join(__dirname, '..', '..', 'fixtures', 'eval');
-
-/** The same behaviour for every problem: nothing in its replies says how hard the problem is. */
-export function noCueServer(options: { complexity?: number } = {}): Promise<ScriptedOpenAiServer> {
-  const plan = JSON.stringify({
-    analysis: 'Work through the problem.',
-    ...(options.complexity !== undefined ? { complexity: options.complexity } : {}),
-    steps: [
-      { goal: 'Set up the problem', method: '', query: 'set up' },
-      { goal: 'Carry out the computation', method: '', query: 'compute' },
-      { goal: 'State the answer', method: '', query: 'answer' },
-    ],
-  });
-  return startScriptedOpenAiServer((body) => {
-    const k = kindOf(body);
-    const last = String(body?.messages?.at(-1)?.content ?? '');
-    if (k === 'plan') return { content: plan };
-    if (k === 'evaluate') return { content: JSON.stringify({ verdict: 'accept', feedback: 'Fine.', progress: 0.5 }) };
-    if (k === 'step') return { content: last.includes('This is the last step') ? 'Therefore the answer is $\\boxed{42}$.' : 'This step is done.' };
-    if (k === 'direct') return { content: 'So $\\boxed{42}$.' };
-    return { status: 400, error: { error: { message: `unexpected ${k}` } } };
-  });
-}
 
 function meanCallsByLevel(records: EvalRecord[]): Map<number, number> {
   const by = new Map<number, number[]>();
