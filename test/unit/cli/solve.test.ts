@@ -170,3 +170,40 @@ test('hint mode (not a terminal): plan and the first hint only, exit 0', async (
     await server.close();
   }
 });
+
+test('solve --samples 2: two trajectories, a sample event after each, one final and one done; the human view says it', async () => {
+  let plans = 0;
+  const server = await startScriptedOpenAiServer((body: any): ScriptedReply => {
+    const k = kindOf(body);
+    if (k === 'plan') {
+      plans++;
+      return { content: JSON.stringify({ ...PLAN, steps: [PLAN.steps[1]] }) };
+    }
+    if (k === 'evaluate') return { content: JSON.stringify({ verdict: 'accept', feedback: 'Correct.' }) };
+    if (k === 'step') return { content: `So $x = \\boxed{${plans % 2 === 1 ? '5' : '5.0'}}$` };
+    return { status: 500 };
+  });
+  try {
+    const r = await cli([PROBLEM, '--base-url', server.baseUrl, '--model', 'm', '--samples', '2', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(events.filter((e: any) => e.type === 'sample').map((e: any) => [e.index, e.of, e.answer, e.verification]), [[0, 2, '5', 'accepted'], [1, 2, '5.0', 'accepted']]);
+    assert.equal(events.filter((e: any) => e.type === 'final').length, 1);
+    assert.equal(events.filter((e: any) => e.type === 'done').length, 1);
+    assert.equal(events.at(-1).stats.calls, 6);
+    assert.equal(plans, 2);
+    const human = await cli([PROBLEM, '--base-url', server.baseUrl, '--model', 'm', '--samples', '2', '--select', 'vote']);
+    assert.equal(human.code, 0, human.stderr);
+    assert.match(human.stdout, /Trajectory 1\/2: answer 5 \(accepted\)/);
+    assert.match(human.stdout, /Trajectory 2\/2: answer 5\.0 \(accepted\)/);
+    assert.match(human.stdout, /Final answer: 5\n/);
+    const bad = await cli([PROBLEM, '--base-url', server.baseUrl, '--model', 'm', '--samples', 'many']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--samples must be auto or a whole number/);
+    const hint = await cli([PROBLEM, '--base-url', server.baseUrl, '--model', 'm', '--samples', '2', '--mode', 'hint']);
+    assert.equal(hint.code, 2);
+    assert.match(hint.stderr, /--samples applies to --mode solve only/);
+  } finally {
+    await server.close();
+  }
+});
