@@ -134,13 +134,22 @@ function* closing(out: SampledResult): Generator<SolveEvent> {
 
 /** Events of one sample, without its own start (after the first), final and done. */
 async function* relay(gen: AsyncGenerator<SolveEvent, SolveResult>, index: number): AsyncGenerator<SolveEvent, SolveResult> {
-  for (;;) {
-    const it = await gen.next();
-    if (it.done) return it.value;
-    const ev = it.value;
-    if (ev.type === 'done' || ev.type === 'final') continue;
-    if (ev.type === 'start' && index > 0) continue;
-    yield ev;
+  let finished = false;
+  try {
+    for (;;) {
+      const it = await gen.next();
+      if (it.done) {
+        finished = true;
+        return it.value;
+      }
+      const ev = it.value;
+      if (ev.type === 'done' || ev.type === 'final') continue;
+      if (ev.type === 'start' && index > 0) continue;
+      yield ev;
+    }
+  } finally {
+    // The consumer stopped early (return()): close the sample's run too, which cancels its model call.
+    if (!finished) await gen.return(undefined as never);
   }
 }
 
@@ -154,6 +163,11 @@ function* sampleEvent(r: SolveResult, index: number, of: number): Generator<Solv
  * trajectory when more than one runs. Never throws.
  */
 export async function* solveSampled(problem: string, options: OrchestratorOptions & SampledOptions): AsyncGenerator<SolveEvent, SampledResult> {
+  if (options.mode && options.mode !== 'solve') {
+    // Hints and explanations are one run each.
+    const r = yield* solveProblem(problem, options);
+    return { ...r, samples: [r], selectedBy: 'single', clusters: [] };
+  }
   const auto = options.samples === undefined || options.samples === 'auto';
   const fixed = auto ? 1 : Math.max(1, Math.min(MAX_SAMPLES, Math.floor(options.samples as number)));
   const select = options.select ?? 'vote';

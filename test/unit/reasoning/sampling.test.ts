@@ -149,3 +149,19 @@ test('baselines: self-consistency votes over N direct samples; best-of-n lets th
     await server.close();
   }
 });
+
+test('a consumer that stops early ends the sampled run: no further trajectories or requests', async () => {
+  const server = await trajectories(['5', '5', '5']);
+  try {
+    const m = model(server);
+    for await (const e of solveSampled(PROBLEM, { navigator: m, solver: m, index: fixtureIndex(), samples: 3 })) {
+      if (e.type === 'plan') break;
+    }
+    const n = server.chatRequests.length;
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(server.chatRequests.length, n);
+    assert.ok(n <= 2, `${n} requests`);
+  } finally {
+    await server.close();
+  }
+});
