@@ -8,6 +8,7 @@ import type { TemplateIndex } from '../templates/types.js';
 import type { SolveEvent } from '../reasoning/events.js';
 import { directSolve, type SolveResult } from '../reasoning/orchestrator.js';
 import { directSampled, solveSampled, type SampledResult, type SelectMethod } from '../reasoning/sampling.js';
+import { NavigatorReliability } from '../reasoning/difficulty.js';
 import { PROMPTS_VERSION } from '../reasoning/prompts.js';
 import { gradeAnswer } from '../answers/grade.js';
 import type { Dataset, EvalProblem } from './dataset.js';
@@ -84,8 +85,11 @@ function defaultRunner(opts: EvalRunOptions): ProblemRunner {
   }
   if (!opts.index) throw new EvalError('reasonflux mode needs the template index');
   const index = opts.index;
+  // One per run: a navigator that gives every problem the same complexity stops steering the budgets.
+  const reliability = new NavigatorReliability();
   return (p, signal) =>
     solveSampled(p.problem, {
+      reliability,
       navigator,
       solver: opts.solver,
       index,

@@ -192,17 +192,47 @@ export function signalPoints(s: RunSignals): number {
   return Math.min(4, s.revisions + s.replans + 1.5 * (s.disagreements + s.verificationFailures));
 }
 
+/**
+ * What the engine learns about a navigator across problems (one per eval run or session): a navigator
+ * whose complexity (almost) never varies says nothing about the problem, so once RELIABILITY_MIN numbers
+ * have been seen with a spread below RELIABILITY_MIN_SPREAD its number gets no weight.
+ */
+export class NavigatorReliability {
+  private readonly seen: number[] = [];
+  observe(n: number | null | undefined): void {
+    if (n === null || n === undefined || !Number.isFinite(n)) return;
+    this.seen.push(n);
+    if (this.seen.length > 200) this.seen.shift();
+  }
+  /** Weight of the navigator's number now. */
+  weight(): number {
+    if (this.seen.length < RELIABILITY_MIN) return NAVIGATOR_WEIGHT;
+    const m = this.seen.reduce((a, b) => a + b, 0) / this.seen.length;
+    const sd = Math.sqrt(this.seen.reduce((a, b) => a + (b - m) ** 2, 0) / this.seen.length);
+    return sd < RELIABILITY_MIN_SPREAD ? 0 : NAVIGATOR_WEIGHT;
+  }
+}
+
+export const RELIABILITY_MIN = 5;
+export const RELIABILITY_MIN_SPREAD = 0.5;
+
 /** Combines the navigator's complexity (or null), the statement's features and the run signals. */
-export function estimateDifficulty(problem: string, navigator: number | null, signals: RunSignals = emptySignals(), features?: number): DifficultyEstimate {
+export function estimateDifficulty(
+  problem: string,
+  navigator: number | null,
+  signals: RunSignals = emptySignals(),
+  features?: number,
+  navigatorWeight = NAVIGATOR_WEIGHT,
+): DifficultyEstimate {
   const f = features ?? featureComplexity(problem);
   const nav = navigator !== null && Number.isFinite(navigator) ? Math.min(10, Math.max(1, Math.round(navigator))) : null;
-  const base = nav === null ? f : NAVIGATOR_WEIGHT * nav + (1 - NAVIGATOR_WEIGHT) * f;
+  const base = nav === null ? f : navigatorWeight * nav + (1 - navigatorWeight) * f;
   const points = signalPoints(signals);
   return {
     complexity: Math.min(10, Math.max(1, Math.round(base + points))),
     navigator: nav,
     features: Math.round(f * 10) / 10,
     signals: points,
-    source: nav === null ? 'engine' : 'navigator+engine',
+    source: nav === null || navigatorWeight === 0 ? 'engine' : 'navigator+engine',
   };
 }

@@ -18,7 +18,7 @@ import { LlmError } from '../llm/types.js';
 import type { TemplateIndex, TemplateMatch, ThoughtTemplate } from '../templates/types.js';
 import { extractFinalAnswer, findBoxed } from '../answers/extract.js';
 import type { ModelRole, Plan, PlanSource, PlanStep, RetrievedTemplateSummary, SolveEvent, SolveMode, SolveStats, Verification } from './events.js';
-import { emptySignals, estimateDifficulty, featureComplexity, type DifficultyEstimate, type RunSignals } from './difficulty.js';
+import { emptySignals, estimateDifficulty, featureComplexity, NAVIGATOR_WEIGHT, type DifficultyEstimate, type NavigatorReliability, type RunSignals } from './difficulty.js';
 import { MAX_PLAN_STEPS, parseEvaluation, parsePlan, parseSelection } from './json.js';
 import * as P from './prompts.js';
 
@@ -33,6 +33,8 @@ export interface OrchestratorOptions {
   /** Solver temperature (navigator: this, or 0.2 when absent). */
   temperature?: number;
   runId?: string;
+  /** Shared across the problems of one eval run or session: learns whether the navigator's complexity varies at all. */
+  reliability?: NavigatorReliability;
 }
 
 export interface SolvedStep {
@@ -136,6 +138,7 @@ class Engine {
   /** What the navigator said about complexity (null: nothing), updated by re-plans. */
   navigatorComplexity: number | null = null;
   readonly signals: RunSignals = emptySignals();
+  private navigatorWeight = NAVIGATOR_WEIGHT;
   /** The navigator's first plan reply as parsed (JSON text), for export-pairs. */
   planText: string | undefined;
   planMessages: ChatMessage[] | undefined;
@@ -154,12 +157,15 @@ class Engine {
   /** The engine's difficulty assessment now: navigator's number, the features, the run signals. */
   difficulty(): DifficultyEstimate {
     this.featuresEstimate ??= featureComplexity(this.problem);
-    return estimateDifficulty(this.problem, this.navigatorComplexity, this.signals, this.featuresEstimate);
+    return estimateDifficulty(this.problem, this.navigatorComplexity, this.signals, this.featuresEstimate, this.navigatorWeight);
   }
 
   /** The plan with the engine's complexity in place of the navigator's (which is kept in navigatorComplexity). */
   assess(plan: Plan, source: PlanSource): Plan {
     if (source !== 'fallback') this.navigatorComplexity = plan.navigatorComplexity === undefined ? plan.complexity : plan.navigatorComplexity;
+    // Weighed by what the navigator said on earlier problems, then recorded for later ones.
+    this.navigatorWeight = this.opts.reliability?.weight() ?? NAVIGATOR_WEIGHT;
+    if (source !== 'fallback') this.opts.reliability?.observe(this.navigatorComplexity);
     const difficulty = this.difficulty();
     return { ...plan, navigatorComplexity: source === 'fallback' ? null : this.navigatorComplexity, complexity: difficulty.complexity, difficulty };
   }

@@ -45,7 +45,7 @@ async function runNoCue(dataset: Dataset, complexity?: number) {
   }
 }
 
-function assertScales(records: EvalRecord[], label: string) {
+function assertScales(records: EvalRecord[], label: string, navigatorSays: number | null = null) {
   const means = meanCallsByLevel(records);
   const l1 = means.get(1)!;
   const l5 = means.get(5)!;
@@ -59,9 +59,11 @@ function assertScales(records: EvalRecord[], label: string) {
     assert.equal(r.status, 'solved');
     // The final answer is always evaluated by the navigator (here it accepts every one).
     assert.equal(r.verification, 'accepted', `${r.id}: final answer not evaluated`);
-    // The navigator gave no number: recorded as missing, the engine's estimate used.
-    assert.equal(r.navigatorComplexity, null);
-    assert.equal(r.complexitySource, 'engine');
+    if (navigatorSays === null) {
+      // The navigator gave no number: recorded as missing, the engine's estimate used.
+      assert.equal(r.navigatorComplexity, null);
+      assert.equal(r.complexitySource, 'engine');
+    } else assert.equal(r.navigatorComplexity, navigatorSays);
     assert.ok(typeof r.complexity === 'number' && r.complexity >= 1 && r.complexity <= 10);
   }
 }
@@ -79,6 +81,18 @@ test('no difficulty cue from the model: calls rise with level on 50 MATH-500 pro
   const { records } = await runNoCue(ds);
   assert.equal(records.length, 50);
   assertScales(records, 'MATH-500 ×50');
+});
+
+test('a navigator that says complexity 5 for every problem is no cue either: the engine stops weighing it', async () => {
+  const { records } = await runNoCue(loadDataset(join(FIX, 'leveled-mini.jsonl')), 5);
+  assertScales(records, 'leveled-mini, constant 5', 5);
+  // After a few problems with the same number, the engine relies on its own estimate.
+  assert.ok(records.filter((r) => r.complexitySource === 'engine').length >= 3);
+});
+
+test('the same on 50 MATH-500 problems with a navigator that always says 5', { skip: skipUnlessShared('math500.jsonl') }, async () => {
+  const { records } = await runNoCue(perLevel(loadDataset(sharedFile('math500.jsonl')!), 10), 5);
+  assertScales(records, 'MATH-500 ×50, constant 5', 5);
 });
 
 test('the final answer is evaluated even when the round budget is spent; a still-rejected final is recorded as rejected', async () => {

@@ -7,6 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   FEATURE_MODEL,
+  NAVIGATOR_WEIGHT,
+  NavigatorReliability,
+  RELIABILITY_MIN,
   emptySignals,
   estimateDifficulty,
   featureComplexity,
@@ -70,6 +73,20 @@ test('estimateDifficulty: navigator + features, signals raise it, a missing numb
   const raised = estimateDifficulty(p, null, s);
   assert.equal(raised.signals, 3.5);
   assert.ok(raised.complexity > none.complexity);
+});
+
+test('NavigatorReliability: a navigator whose number never varies gets no weight', () => {
+  const r = new NavigatorReliability();
+  for (let i = 0; i < RELIABILITY_MIN - 1; i++) r.observe(5);
+  assert.equal(r.weight(), NAVIGATOR_WEIGHT);
+  r.observe(5);
+  assert.equal(r.weight(), 0);
+  const p = 'Compute $15 + 27$.';
+  assert.equal(estimateDifficulty(p, 9, emptySignals(), undefined, 0).source, 'engine');
+  assert.equal(estimateDifficulty(p, 9, emptySignals(), undefined, 0).navigator, 9);
+  const varied = new NavigatorReliability();
+  [2, 5, 8, 3, 7, null].forEach((n) => varied.observe(n));
+  assert.equal(varied.weight(), NAVIGATOR_WEIGHT);
 });
 
 test('a plan without complexity is recorded as missing, not as 5', () => {
