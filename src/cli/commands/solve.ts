@@ -83,7 +83,9 @@ class HumanView {
         const src = e.source === 'navigator' ? '' : e.source === 'repaired' ? ' (repaired)' : ' (fallback: from the template library)';
         this.stepCount = e.plan.steps.length;
         this.line();
-        this.line(`${e.round > 0 ? 'New plan' : 'Plan'}${src} · complexity ${e.plan.complexity}/10`);
+        const d = e.plan.difficulty;
+        const why = !d ? '' : d.navigator === null ? " (the engine's estimate: the navigator gave none)" : ` (navigator ${d.navigator}, statement ${d.features}${d.signals ? `, +${d.signals} from the run` : ''})`;
+        this.line(`${e.round > 0 ? 'New plan' : 'Plan'}${src} · complexity ${e.plan.complexity}/10${why}`);
         if (e.plan.analysis) this.line(`  ${e.plan.analysis.replace(/\s+/g, ' ')}`);
         e.plan.steps.forEach((s, i) => this.line(`  ${i + 1}. ${s.goal}${s.method ? `  [${s.method}]` : ''}`));
         break;
