@@ -107,9 +107,9 @@ export function renderSummaryMarkdown(s: EvalSummary): string {
   out.push(`Model \`${cell(m.model)}\`${m.mode === 'reasonflux' ? `, navigator \`${cell(m.navigatorModel)}\`` : ''} at ${cell(m.baseUrl)}` + (m.promptsVersion ? ` · prompts ${m.promptsVersion}` : ''));
   out.push(`Started ${m.startedAt}, finished ${m.finishedAt}${m.interrupted ? ' (interrupted: resume with --resume)' : ''}.`);
   out.push('');
-  out.push('| problems | correct | accuracy | failed | no answer | mean calls | mean tokens | mean seconds | mean rounds |');
-  out.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-  out.push(`| ${o.problems} / ${m.selected} | ${o.correct} | ${pct(o.accuracy)} | ${o.failed} | ${o.noAnswer} | ${num(o.meanCalls)} | ${num(o.meanTokens, 0)} | ${num(o.meanSeconds)} | ${num(o.meanRounds, 2)} |`);
+  out.push('| problems | correct | accuracy | failed | no answer | mean calls | mean tokens | mean seconds | mean rounds | unverified finals |');
+  out.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  out.push(`| ${o.problems} / ${m.selected} | ${o.correct} | ${pct(o.accuracy)} | ${o.failed} | ${o.noAnswer} | ${num(o.meanCalls)} | ${num(o.meanTokens, 0)} | ${num(o.meanSeconds)} | ${num(o.meanRounds, 2)} | ${o.rejectedFinals} |`);
   out.push('');
   out.push('## By subject');
   out.push('');
