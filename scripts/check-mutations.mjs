@@ -1,4 +1,5 @@
-// Applies each deliberate breakage of the orchestrator named in issue 13 (item 6) in turn, runs
+// Applies each deliberate breakage of the orchestrator named in issue 13 (item 6, and two of the final
+// answer check of item 1) in turn, runs
 // test/unit/reasoning/mutations.test.ts against it and restores the file, then says which were caught.
 // Exit 1 when one slips through. Run from the repository root: node scripts/check-mutations.mjs
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,8 @@ const MUTATIONS = [
   ['first \\boxed{} taken (final answer)', O, [["if (boxed.length > 0) return { answer: boxed[boxed.length - 1]!, extra: '' };", "if (boxed.length > 0) return { answer: boxed[0]!, extra: '' };"]]],
   ['first \\boxed{} taken (hints)', O, [['this.answer = boxed.length ? boxed[boxed.length - 1]! : extractFinalAnswer(step.text);', 'this.answer = boxed.length ? boxed[0]! : extractFinalAnswer(step.text);']]],
   ['other candidate templates dropped from the solver prompt', P, [['    if (others.length) tpl += `\\n\\nOther candidates', '    if (false as boolean) tpl += `\\n\\nOther candidates']]],
+  ['final answer unchecked once the budget is spent', O, [['if (!evaluationsOn || (e.stats.rounds >= budget && !isLast)) {', 'if (!evaluationsOn || e.stats.rounds >= budget) {']]],
+  ['no reserved revision for a rejected final', O, [['const finalReserve = rejected && isLast && e.stats.rounds >= budget && finalRevisions < FINAL_RESERVE;', 'const finalReserve = false as boolean;']]],
   ['accepted work left out of the evaluation prompt', O, [['P.evaluatePrompt({ problem, plan, stepIndex: i, stepText: step.text, done: steps, isLast })', 'P.evaluatePrompt({ problem, plan, stepIndex: i, stepText: step.text, done: [], isLast })']]],
 ];
 

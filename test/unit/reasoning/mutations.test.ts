@@ -1,7 +1,8 @@
 // Tests that catch deliberate breakages of the orchestrator which the rest of the suite let through:
 // top-K ignoring complexity, the `finish` verdict ignored, the first \boxed{} taken instead of the last,
 // the other candidate templates dropped from the solver prompt, the accepted work left out of the
-// evaluation prompt. Each was verified by applying the breakage and watching the test fail.
+// evaluation prompt — and the final-answer check once the round budget is spent. Each was verified by
+// applying the breakage and watching the test fail (node scripts/check-mutations.mjs does it again).
 // Real `openai` SDK over HTTP against the scripted server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -133,6 +134,25 @@ test('the evaluation prompt quotes the accepted work of the earlier steps', asyn
     assert.match(evals[1]!, /Accepted work so far:\n### Step 1: Move the constant\nSubtracting 3 gives \$2x = 10\$ \(STEP-ONE-MARK\)\./);
     // …and the step being judged separately.
     assert.match(evals[1]!, /The solver just carried out step 2 \(Divide and state x\):\nSo \$x = \\boxed\{5\}\$\./);
+  } finally {
+    await server.close();
+  }
+});
+
+test('with the round budget spent, a wrong final answer is still evaluated and gets its reserved revision', async () => {
+  // Step 1 uses the only round (maxRounds 1); the final step's first answer is wrong, the navigator says so.
+  const server = await routed({
+    plan: { content: plan(2, ['Move the constant', 'Divide and state x']) },
+    step: [{ content: '$2x = 16$' }, { content: '$2x = 10$' }, { content: 'So $x = \\boxed{4}$.' }, { content: 'Dividing by 2 correctly: $x = \\boxed{5}$.' }],
+    evaluate: [verdict('revise'), verdict('revise'), verdict('accept')],
+  });
+  try {
+    const { events, result } = await run(solveProblem(PROBLEM, { ...models(server.baseUrl), index: fixtureIndex(), maxRounds: 1 }));
+    // Step 1's revision runs unevaluated (no budget left), but the last step is judged, revised once more and judged again.
+    assert.deepEqual(server.chatRequests.map((r) => kindOf(r.body)), ['plan', 'step', 'evaluate', 'step', 'step', 'evaluate', 'step', 'evaluate']);
+    assert.equal(result.answer, '5');
+    assert.equal(result.verification, 'accepted');
+    assert.equal(events.filter((e) => e.type === 'adjustment').length, 2);
   } finally {
     await server.close();
   }
