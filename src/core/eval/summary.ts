@@ -151,14 +151,14 @@ export function renderComparisonMarkdown(summaries: readonly EvalSummary[]): str
   const levels = [...new Set(summaries.flatMap((s) => s.byLevel.map((g) => g.key)))].sort((a, b) => (a === NONE ? 1 : b === NONE ? -1 : Number(a) - Number(b)));
   if (levels.length > 1 || (levels.length === 1 && levels[0] !== NONE)) {
     out.push('');
-    out.push('## By level: accuracy / mean calls / mean tokens');
+    out.push('## By level: accuracy / mean calls / mean tokens / mean seconds');
     out.push('');
     out.push(`| level | ${summaries.map((s) => s.meta.mode).join(' | ')} |`);
     out.push(`| --- | ${summaries.map(() => '---').join(' | ')} |`);
     for (const l of levels) {
       const cells = summaries.map((s) => {
         const g = s.byLevel.find((x) => x.key === l);
-        return g ? `${pct(g.accuracy)} / ${num(g.meanCalls)} / ${num(g.meanTokens, 0)}` : NONE;
+        return g ? `${pct(g.accuracy)} / ${num(g.meanCalls)} / ${num(g.meanTokens, 0)} / ${num(g.meanSeconds, 2)}` : NONE;
       });
       out.push(`| ${cell(l)} | ${cells.join(' | ')} |`);
     }

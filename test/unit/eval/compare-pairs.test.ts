@@ -62,8 +62,8 @@ test('eval --mode reasonflux,direct,self-consistency,best-of-n prints the side-b
       assert.match(text, new RegExp(`\\| ${mode} \\| 2 \\| [\\d.]+ % \\| [\\d.]+ \\| \\d+ \\| [\\d.]+ \\|`));
       assert.ok(existsSync(join(out, mode, 'results.jsonl')), mode);
     }
-    assert.match(text, /## By level: accuracy \/ mean calls \/ mean tokens/);
-    assert.match(text, /\| 1 \| [\d.]+ % \/ [\d.]+ \/ \d+ \| /);
+    assert.match(text, /## By level: accuracy \/ mean calls \/ mean tokens \/ mean seconds/);
+    assert.match(text, /\| 1 \| [\d.]+ % \/ [\d.]+ \/ \d+ \/ [\d.]+ \| /);
     assert.ok(existsSync(join(out, 'comparison.md')));
     assert.equal(JSON.parse(readFileSync(join(out, 'comparison.json'), 'utf8')).length, 4);
     // Calls per mode as the engine spent them: direct 1, self-consistency 2, best-of-n 2 + the navigator's pick.
