@@ -35,6 +35,10 @@ const MATH_SPAN = /\$\$([\s\S]*?)\$\$|\$([^$]*)\$|\\\(([\s\S]*?)\\\)|\\\[([\s\S]
 const RELATION = /<|>|\\le\b|\\leq\b|\\ge\b|\\geq\b|\\ne\b|\\neq\b|\\mid\b|\\equiv\b|\\pmod\b|\\in\b|\\subset|=|≤|≥|≠/g;
 const CONDITION_WORDS =
   /\b(such that|given that|satisfies|satisfying|where|if|whenever|for (?:all|every|each)|provided|with|suppose|assume|divisible|coprime|relatively prime|distinct|consecutive|independently|at least|at most|no two)\b/gi;
+// The same cues in Chinese, Japanese and Korean (no word boundaries there).
+const CJK_CONDITIONS = /满足|使得|其中|如果|若|并且|且|互质|不同|만족|조건|이고|서로소|満たす|ただし|とする|互いに素/g;
+const CJK_SCOPE = /个数|多少|最小|最大|所有|概率|余数|몇|최소|최대|모든|확률|나머지|いくつ|最小|最大|すべて|確率|余り/g;
+const CJK_PROOF = /证明|證明|증명|보여라|証明|示せ/;
 const STRUCTURED = /\\(?:frac|dfrac|tfrac|sqrt|sum|prod|int|binom|lim|log|ln|sin|cos|tan|operatorname|lfloor|lceil|left|overline|vec|mathbb)\b|\^|_/g;
 const PROOF = /\b(prove|proof|show that|justify|justification|demonstrate|explain why|determine all|find all functions)\b/i;
 const PARTS = /\((?:[a-e]|i{1,3}|iv|v)\)|\bthen (?:find|compute|give|determine)|\band (?:then )?(?:find|compute|determine)\b|;\s*(?:find|compute|give)\b/gi;
@@ -72,18 +76,20 @@ export function problemFeatures(problem: string): ProblemFeatures {
     return ' X ';
   });
   const mathText = math.join(' ');
-  const words = prose.split(/\s+/).filter((w) => /[A-Za-z\u00C0-\uFFFF]/.test(w)).length;
+  // Chinese and Japanese write without spaces: two characters count as a word there.
+  const unspaced = (prose.match(/[\u3040-\u30ff\u3400-\u9fff]/g) ?? []).length;
+  const words = prose.split(/\s+/).filter((w) => /[A-Za-z\u00C0-\u2FFF\uA000-\uFFFF]/.test(w)).length + Math.round(unspaced / 2);
   const numbers = new Set(text.match(/\d+(?:\.\d+)?/g) ?? []);
   const variables = new Set(mathText.replace(/\\[A-Za-z]+/g, ' ').match(/\b[A-Za-z]\b/g) ?? []);
   return {
     words: Math.log2(1 + words),
     mathChars: Math.log2(1 + mathText.replace(/\s+/g, '').length),
     quantities: Math.min(12, numbers.size + variables.size),
-    conditions: Math.min(12, count(RELATION, mathText) + count(CONDITION_WORDS, prose)),
+    conditions: Math.min(12, count(RELATION, mathText) + count(CONDITION_WORDS, prose) + count(CJK_CONDITIONS, prose)),
     nesting: Math.min(8, maxDepth(mathText) + count(STRUCTURED, mathText) / 2),
-    proof: PROOF.test(prose) ? 1 : 0,
+    proof: PROOF.test(prose) || CJK_PROOF.test(prose) ? 1 : 0,
     parts: Math.min(4, count(PARTS, prose)),
-    scope: Math.min(4, count(SCOPE, prose)),
+    scope: Math.min(4, count(SCOPE, prose) + count(CJK_SCOPE, prose)),
   };
 }
 

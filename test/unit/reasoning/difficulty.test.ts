@@ -40,6 +40,14 @@ test('problem features: length, quantities, conditions, nesting, proof, parts, s
   assert.ok(featureComplexity('') >= 1);
 });
 
+test('statements in Chinese, Japanese and Korean are read too (no spaces, their own condition words)', () => {
+  const en = featureComplexity('Find the number of ordered pairs of positive integers $(a,b)$ such that $a + b \\le 12$ and $a$ divides $b$.');
+  const zh = featureComplexity('求满足 $a + b \\le 12$ 且 $a$ 整除 $b$ 的正整数有序对 $(a,b)$ 的个数。');
+  assert.ok(Math.abs(en - zh) < 1, `en ${en} zh ${zh}`);
+  assert.equal(problemFeatures('证明：对所有正整数 $n$，$n^3 - n$ 能被 6 整除。').proof, 1);
+  assert.ok(problemFeatures('다음 조건을 만족하는 모든 정수 $x$의 개수를 구하여라: $x^2 < 50$.').conditions >= 2);
+});
+
 test('FEATURE_MODEL is the ridge fit on the project\'s own calibration set (none from MATH-500 / AIME / AMC)', () => {
   assert.ok(rows.length >= 40);
   assert.ok(rows.every((r) => r.id.startsWith('cal-')));
