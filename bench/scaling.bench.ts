@@ -47,7 +47,14 @@ async function runModes(ds: Dataset, modes: EvalMode[], o: NoCueOptions): Promis
 function ratio(s: EvalSummary): string {
   const l = (k: string) => s.byLevel.find((g) => g.key === k)?.meanCalls ?? NaN;
   const r = l('5') / l('1');
-  return `mean calls L1 ${l('1').toFixed(2)} → L5 ${l('5').toFixed(2)}: ×${r.toFixed(2)} (goal ≥ 1.5: ${r >= 1.5 ? 'MET' : 'NOT MET'}); by level ${s.byLevel.map((g) => `L${g.key} ${g.meanCalls.toFixed(1)}`).join(', ')}`;
+  const per = (f: (g: EvalSummary['byLevel'][number]) => number, d = 1) => s.byLevel.map((g) => `L${g.key} ${f(g).toFixed(d)}`).join(', ');
+  return (
+    `mean calls L1 ${l('1').toFixed(2)} → L5 ${l('5').toFixed(2)}: ×${r.toFixed(2)} (goal ≥ 1.5: ${r >= 1.5 ? 'MET' : 'NOT MET'})\n` +
+    `    mean calls by level        ${per((g) => g.meanCalls)}\n` +
+    `    mean assessed complexity   ${per((g) => g.meanComplexity ?? NaN)}\n` +
+    `    mean trajectories          ${per((g) => g.meanSamples, 2)}\n` +
+    `    mean round budget (summed over trajectories) ${per((g) => g.meanRoundBudget)}`
+  );
 }
 
 async function main() {
