@@ -3,6 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectProblems } from '../../../src/core/detect/index.js';
+import { prf } from '../../support/detect-corpus.js';
+
+export { prf };
 
 export interface FileScore {
   file: string;
@@ -14,13 +17,6 @@ export interface FileScore {
   f1: number;
   missed: number[];
   extra: number[];
-}
-
-export function prf(tp: number, found: number, expected: number): { precision: number; recall: number; f1: number } {
-  const precision = found === 0 ? (expected === 0 ? 1 : 0) : tp / found;
-  const recall = expected === 0 ? (found === 0 ? 1 : 0) : tp / expected;
-  const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
-  return { precision, recall, f1 };
 }
 
 export function scoreCorpus(dir: string): { files: FileScore[]; overall: { tp: number; found: number; expected: number; precision: number; recall: number; f1: number } } {
