@@ -84,6 +84,8 @@ export interface LatexSegData {
   /** Absolute offset of the segment when it was scanned; record positions are relative to it. */
   origin: number;
   records: LRecord[];
+  /** Uses of environments of unknown meaning in this segment, for inference from usage (derived once per kinds map). */
+  usage?: { kinds: Map<string, ProblemKind | 'skip'>; stats: Map<string, [uses: number, tasks: number]> };
 }
 
 const VERBATIM = new Set([
@@ -109,13 +111,23 @@ const PROBLEM_ENVS: Record<string, ProblemKind> = {
   exercise: 'exercise', exercises: 'exercise', exer: 'exercise', exo: 'exercise', exercice: 'exercise', ex: 'exercise',
   exercize: 'exercise', ejercicio: 'exercise', uebung: 'exercise', übung: 'exercise', exercisebox: 'exercise',
   question: 'question', ques: 'question', qn: 'question', questionbox: 'question', frage: 'question',
+  pr: 'problem', prb: 'problem', oppg: 'problem', oppgave: 'problem', opgave: 'problem', uppgift: 'problem',
+  zadanie: 'problem', zadatak: 'problem', uloha: 'problem', úloha: 'problem', ukol: 'problem', úkol: 'problem',
+  feladat: 'problem', tehtava: 'problem', tehtävä: 'problem', opgaven: 'problem', aufg: 'problem', zad: 'problem', problemi: 'problem',
+  esercizio: 'exercise', eserc: 'exercise', exercicio: 'exercise', exercício: 'exercise', exc: 'exercise', exr: 'exercise', exrc: 'exercise',
+  cvicenie: 'exercise', cvičení: 'exercise', cvičenie: 'exercise', oefening: 'exercise', ovelse: 'exercise', øvelse: 'exercise',
+  upraznenie: 'exercise', uprazhnenie: 'exercise', askisi: 'exercise', askhsh: 'exercise', άσκηση: 'exercise', ασκηση: 'exercise',
+  quesito: 'question', domanda: 'question', pergunta: 'question', questao: 'question', questão: 'question', vopros: 'question', quest: 'question',
 };
+/** Prefixes and suffixes around a problem word in environment names: dproblem, sproblem, myexercise, problembox, exercise2. */
+const NAME_AFFIX = /^(?:my|the|d|s|h|x|new|main|bonus|extra|hard|easy|star|open|long|short|hw|home|class|practice|review|challenge|warmup|big|small|sub)?(.+?)(?:box|env|block|frame|item|[0-9]+)?$/;
 /** Environments that hold a list of problems as \item / \question. */
 const CONTAINER_ENVS = new Set([
   'questions', 'exercises', 'problems', 'problemlist', 'exerciselist', 'homework', 'aufgaben', 'exercices', 'ejercicios',
   'tasks',
 ]);
-const SOLUTION_ENV = /^(?:solution|solutions|sol|soln|proof|answer|answers|ans|loesung|lösung|solucion|solución|reponse|réponse|corrige|corrigé|beweis|preuve|demostracion|demostración|demonstration|resolucion|resolución|reshenie|hint-solution)\*?$/i;
+const SOLUTION_ENV =
+  /^(?:my|the)?(?:solution|solutions|sol|soln|proof|answer|answers|ans|loesung|lösung|lsg|solucion|solución|reponse|réponse|corrige|corrigé|beweis|preuve|demostracion|demostración|demonstration|resolucion|resolución|reshenie|resheniye|hint-solution|losn|løsn|losning|løsning|soluzione|soluz|risposta|oplossing|rozwiazanie|riesenie|reseni|solucao|solução|resolucao|lysi|lysh|cevap|cozum)(?:box|env)?\*?$/i;
 const SOLUTION_BOX = /^(?:solution|proof|answer)or(?:box|lines|emptybox|dottedlines)$/i;
 const SKIP_TITLE =
   /^(?:theorem|lemma|proposition|corollary|claim|conjecture|definition|remark|note|notation|observation|example|examples|fact|axiom|hypothesis|proof|solution|answer|hint|satz|definition|bemerkung|beispiel|folgerung|korollar|théorème|lemme|définition|remarque|exemple|teorema|lema|definición|observación|ejemplo|теорема|лемма|определение|пример|замечание|定理|引理|定义|定義|例|注|정리|정의|보기)\b/iu;
@@ -688,14 +700,16 @@ const TITLE_KIND = (title: string): ProblemKind | 'skip' | undefined => {
   return undefined;
 };
 
-let lastKinds: { sig: string; map: Map<string, ProblemKind | 'skip'> } | undefined;
+let kindsCache = new Map<string, Map<string, ProblemKind | 'skip'>>();
 /** declaredKinds, the same Map while the declarations are the same (memos hang off its identity). */
 function declaredKindsCached(decls: Decl[], extra: readonly string[]): Map<string, ProblemKind | 'skip'> {
   let sig = extra.join('\u0001');
   for (const d of decls) sig += `\u0002${d.name}\u0001${d.title}`;
-  if (lastKinds && lastKinds.sig === sig) return lastKinds.map;
+  const hit = kindsCache.get(sig);
+  if (hit) return hit;
   const map = declaredKinds(decls, extra);
-  lastKinds = { sig, map };
+  if (kindsCache.size >= 16) kindsCache = new Map();
+  kindsCache.set(sig, map);
   return map;
 }
 
@@ -768,13 +782,82 @@ function solutionType(name: string): 0 | 1 | 2 {
 }
 
 function envKindRaw(name: string, kinds: Map<string, ProblemKind | 'skip'>): ProblemKind | 'skip' | undefined {
-  const declared = kinds.get(name);
+  const declared = kinds.get(name) ?? kinds.get(name.replace(/\*$/, ''));
   if (declared) return declared;
   const base = name.replace(/\*$/, '').toLowerCase();
   const k = Object.hasOwn(PROBLEM_ENVS, base) ? PROBLEM_ENVS[base] : undefined;
   if (k) return CONTAINER_ENVS.has(base) ? undefined : k;
   if (SOLUTION_ENV.test(base) || SKIP_TITLE.test(base) || /^(?:thm|lem|prop|cor|defn?|rem|ex(?:a|mp)|expl|explain|obs|conj|claim|note|hint|sol)/i.test(base)) return 'skip';
+  // Variants of a problem word: dproblem, sproblem, myexercise, problembox, exercise2.
+  const m = NAME_AFFIX.exec(base);
+  const core = m?.[1];
+  if (core && core !== base && core.length >= 2 && Object.hasOwn(PROBLEM_ENVS, core) && !CONTAINER_ENVS.has(core)) return PROBLEM_ENVS[core];
   return undefined;
+}
+
+/** Environments that never hold a problem statement of their own (layout, math, document structure). */
+const NOT_PROBLEM_ENVS = new Set([
+  'equation', 'equation*', 'align', 'align*', 'gather', 'gather*', 'multline', 'multline*', 'eqnarray', 'eqnarray*', 'flalign',
+  'flalign*', 'alignat', 'alignat*', 'displaymath', 'math', 'subequations', 'dmath', 'dmath*', 'empheq', 'xalignat', 'abstract',
+  'titlepage', 'thebibliography', 'appendix', 'appendices', 'figure*', 'table*', 'wrapfigure', 'wraptable', 'sidewaysfigure',
+  'tikzcd', 'picture', 'axis', 'forest', 'circuitikz', 'sagesilent', 'small', 'footnotesize', 'scriptsize', 'large', 'Large',
+  'LARGE', 'huge', 'Huge', 'normalsize', 'spacing', 'singlespace', 'doublespace', 'onehalfspace', 'samepage', 'raggedright',
+  'raggedleft', 'landscape', 'sloppypar', 'alertblock', 'exampleblock', 'onlyenv', 'overlayarea', 'overprint', 'visibleenv',
+  'uncoverenv', 'actionenv', 'itemize', 'enumerate', 'description', 'hint', 'hints', 'note', 'notes', 'remark', 'comment',
+  'xy', 'xymatrix', 'tcbraster', 'mdframed', 'shaded', 'leftbar', 'boxed', 'fbox', 'framed', 'lrbox', 'otherlanguage',
+  'otherlanguage*', 'selectlanguage', 'english', 'center', 'minipage', 'multicols', 'multicols*', 'frame', 'columns', 'column',
+]);
+
+/** Counts, in one segment, the uses of environments of unknown meaning and how many of their bodies state a task. */
+function segmentUsage(text: string, seg: Segment<LatexSegData>, segStart: number, kinds: Map<string, ProblemKind | 'skip'>): Map<string, [number, number]> {
+  const d = seg.data;
+  if (d.usage && d.usage.kinds === kinds) return d.usage.stats;
+  const stats = new Map<string, [number, number]>();
+  const visit = (nodes: readonly LRecord[], depth: number): void => {
+    if (depth > 20) return;
+    for (const n of nodes) {
+      if (n.t !== 'env') continue;
+      const base = baseName(n.name);
+      if (
+        envKind(n.name, kinds) === undefined &&
+        solutionType(base) === 0 &&
+        !NESTABLE.has(n.name) &&
+        !NOT_PROBLEM_ENVS.has(n.name) &&
+        !LIST_ENVS.has(base) &&
+        !CONTAINER_ENVS.has(base) &&
+        /^[a-zA-Z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]+\*?$/.test(n.name)
+      ) {
+        const st = stats.get(n.name) ?? [0, 0];
+        st[0]++;
+        const inner = text.slice(segStart + n.headEnd, segStart + Math.min(n.end, n.headEnd + 1500));
+        if (statesTask(cleanLatex(inner.replace(/\\end\{[^}]*\}\s*$/, '')).slice(0, 800))) st[1]++;
+        stats.set(n.name, st);
+      }
+      visit(n.children, depth + 1);
+    }
+  };
+  visit(d.records, 0);
+  d.usage = { kinds, stats };
+  return stats;
+}
+
+/**
+ * Environments whose name says nothing we know (the preamble lives in another file) but whose bodies
+ * state tasks in most of their uses (at least two): they are problem environments.
+ */
+function inferProblemEnvs(text: string, segs: readonly Segment<LatexSegData>[], starts: readonly number[], kinds: Map<string, ProblemKind | 'skip'>): string[] {
+  const total = new Map<string, [number, number]>();
+  for (let si = 0; si < segs.length; si++) {
+    for (const [name, [u, t]] of segmentUsage(text, segs[si]!, starts[si]!, kinds)) {
+      const st = total.get(name) ?? [0, 0];
+      st[0] += u;
+      st[1] += t;
+      total.set(name, st);
+    }
+  }
+  const out: string[] = [];
+  for (const [name, [uses, tasks]] of total) if (uses >= 2 && tasks >= 2 && tasks >= 0.6 * uses) out.push(name);
+  return out.sort();
 }
 
 function hasContent(ctx: Ctx, node: EnvNode): boolean {
@@ -904,10 +987,15 @@ function handleEnv(ctx: Ctx, node: EnvNode, container: boolean, intro: IntroRef,
   if (last && (st === 1 || (st === 2 && hasContent(ctx, node)))) {
     last.solved = true;
     last.blockEndOffset = ctx.segStart + node.end;
+    emitNested(ctx, node);
     return undefined;
   }
   const kind = envKind(node.name, ctx.kinds);
-  if (kind === 'skip') return undefined;
+  if (kind === 'skip') {
+    // A question posed inside a proof, remark or example (Napkin's "Show that ..." inside a proof) is one.
+    emitNested(ctx, node);
+    return undefined;
+  }
   if (kind) {
     const p = emitEnvProblem(ctx, node, kind);
     ctx.out.push(p);
@@ -929,6 +1017,17 @@ function handleEnv(ctx: Ctx, node: EnvNode, container: boolean, intro: IntroRef,
   }
   walk(ctx, node.children, container, intro);
   return undefined;
+}
+
+/** Problem environments anywhere inside `node` (one of another meaning): emitted, their own contents not searched. */
+function emitNested(ctx: Ctx, node: EnvNode, depth = 0): void {
+  if (depth > 20) return;
+  for (const c of node.children) {
+    if (c.t !== 'env' || ctx.out.length >= ctx.max) continue;
+    const k = envKind(c.name, ctx.kinds);
+    if (k && k !== 'skip') ctx.out.push(emitEnvProblem(ctx, c, k));
+    else emitNested(ctx, c, depth + 1);
+  }
 }
 
 function holdsProblemEnv(node: EnvNode, kinds: Map<string, ProblemKind | 'skip'>, depth = 0): boolean {
@@ -1023,7 +1122,9 @@ export function latexProblems(
 ): DetectedProblem[] {
   const decls: Decl[] = [];
   for (const s of segs) for (const r of s.data.records) if (r.t === 'decl') decls.push(r);
-  const kinds = declaredKindsCached(decls, options.extraEnvironments ?? []);
+  const declaredOnly = declaredKindsCached(decls, options.extraEnvironments ?? []);
+  const inferred = inferProblemEnvs(text, segs, starts, declaredOnly);
+  const kinds = inferred.length ? declaredKindsCached(decls, [...(options.extraEnvironments ?? []), ...inferred]) : declaredOnly;
   const out: DetectedProblem[] = [];
   const max = options.maxProblems ?? 20000;
   const lazy = options.lazyText === true;

@@ -79,7 +79,7 @@ export function isSubpartLabel(raw: string): boolean {
 }
 
 const SOLUTION_WORDS =
-  /^\s*(?:solution|solutions|answer|answers|proof|sol\.|soln\.?|lösung|lösungen|loesung|beweis|antwort|solución|respuesta|demostración|solution proposée|corrigé|réponse|démonstration|решение|ответ|доказательство|解答|解|答|答え|证明|證明|풀이|정답|답|증명)(?![\p{L}])\s*[.:：)]?/iu;
+  /^\s*(?:solution|solutions|answer|answers|proof|sol\.|soln\.?|lösung|lösungen|loesung|beweis|antwort|solución|respuesta|demostración|solution proposée|corrigé|réponse|démonstration|решение|ответ|доказательство|解答|解|答|答え|证明|證明|풀이|정답|답|증명|soluzione|soluzioni|risposta|dimostrazione|løsning|løsningsforslag|lösningsförslag|svar|oplossing|antwoord|rozwiązanie|odpowiedź|dowód|riešenie|řešení|odpoveď|odpověď|důkaz|dôkaz|solução|resolução|resposta|demonstração|λύση|απάντηση|απόδειξη|розв'язання|розв’язання|відповідь|доведення|çözüm|cevap|ispat)(?![\p{L}])\s*[.:：)]?/iu;
 
 /** "Solution", "Proof.", "Lösung:", "解答" at the start of a heading/paragraph. */
 function isSolutionLabelRaw(raw: string): boolean {
@@ -91,6 +91,7 @@ function isSolutionLabelRaw(raw: string): boolean {
   const after = t.slice(m[0].length);
   if (/^[a-z]/i.test(after) && !/^\s/.test(after)) return false;
   if (/^(answer|antwort)\s+(the|all|each|every|these|this|die|der|alle)\b/i.test(t)) return false;
+  if (/^svar\s+på\b/iu.test(t)) return false;
   if (/^解/.test(t) && /^解[方程答得]/.test(t) && !/^解答/.test(t)) return false;
   return true;
 }
@@ -113,13 +114,32 @@ const ES_VERBS =
 const RU_VERBS =
   'найдите|найти|найди|докажите|доказать|докажи|вычислите|вычислить|вычисли|покажите|показать|решите|решить|реши|определите|определить|упростите|упростить|сколько|объясните|объяснить|проверьте|исследуйте|постройте|выразите|оцените|чему равно|чему равен|чему равна|при каких|какие|каков|какова';
 
+// Task verbs of further languages seen in real problem sets (LaTeX side): Italian, Portuguese, Dutch,
+// Norwegian/Danish/Swedish, Polish, Czech/Slovak, Ukrainian, Turkish, Greek.
+const IT_VERBS =
+  'calcola|calcolare|calcolate|dimostra|dimostrare|dimostrate|mostra|mostrare|mostrate|trova|trovare|trovate|determina|determinare|determinate|risolvi|risolvere|semplifica|semplificare|verifica|verificare|stabilisci|stabilire|studia|studiare|spiega|giustifica|giustificare|esprimi|disegna|quanti|quante|qual è|quali';
+const PT_VERBS =
+  'calcule|calcular|demonstre|demonstrar|mostre|encontre|encontrar|resolva|resolver|simplifique|justifique|verifique|prove que|quantos|quantas|qual é|quais';
+const NL_VERBS = 'bereken|bewijs|toon aan|bepaal|vind|los op|vereenvoudig|hoeveel|verklaar';
+const NORDIC_VERBS =
+  'vis at|visa att|finn|finne|find|hitta|regn ut|beregn|beräkna|bestem|bestäm|bevis|bevisa|løs|lös|forenkle|förenkla|forklar|förklara|skriv opp|skriv|bruk|tegn|avgjør|avgör|hvor mange|hur många|hvor stor|hva er|vad är';
+const PL_VERBS = 'oblicz|obliczyć|udowodnij|udowodnić|wykaż|wykazać|znajdź|wyznacz|rozwiąż|uprość|sprawdź|pokaż|ile';
+const CS_VERBS =
+  'dokážte|dokažte|dokážeme|vypočítajte|vypočítejte|spočítajte|spočtěte|určte|nájdite|najděte|riešte|řešte|vyriešte|vyřešte|zjednodušte|ukážte|ukažte|rozhodnite|rozhodněte|zistite|zjistěte|načrtnite|koľko|kolik';
+const UK_VERBS = 'знайдіть|доведіть|обчисліть|покажіть|розв’яжіть|розв\'яжіть|визначте|спростіть|скільки';
+const TR_VERBS = 'gösteriniz|bulunuz|hesaplayınız|hesaplayın|kanıtlayınız|çözünüz|ispatlayınız|kaç tane';
+// Greek states tasks as "να" + subjunctive ("να βρεθούν", "Να υπολογιστεί") or with imperatives.
+const GREEK_TASK =
+  /(?:^|[^\p{L}])(?:να\s+(?:βρ|υπολογ|δειχ|δείξ|αποδ|λυθ|λύσ|εξετ|μελετ|σχεδ|προσδιορ|εκφρ|γραφ|γράψ|απλοπ|παραγ|ολοκλ|εξηγ|δικαιολογ|επαληθ|αιτιολογ)\p{L}*|(?:βρείτε|υπολογίστε|αποδείξτε|δείξτε|λύστε|εξετάστε|σχεδιάστε|προσδιορίστε|απλοποιήστε|πόσα|πόσοι|πόσες)(?![\p{L}]))/iu;
+const MORE_VERBS = [IT_VERBS, PT_VERBS, NL_VERBS, NORDIC_VERBS, PL_VERBS, CS_VERBS, UK_VERBS, TR_VERBS].join('|');
+
 const LATIN_TASK = new RegExp(
-  `(?:^|[.!?;:]\\s+|\\n[ \\t]*\\n\\s*|\\n[ \\t]*(?:[-•*]|\\d+[.)])\\s+|\\(\\s*[a-z0-9]{1,3}\\s*\\)\\s*|\\b(?:and|then|also|hence|now|und|dann|puis|et|y|luego|и)\\s+|[⌨✍]\\s*)(?:${EN_VERBS}|${DE_VERBS}|${FR_VERBS}|${ES_VERBS}|${RU_VERBS})(?![\\p{L}])`,
+  `(?:^|[.!?;:]\\s+|\\n[ \\t]*\\n\\s*|\\n[ \\t]*(?:[-•*]|\\d+[.)])\\s+|\\(\\s*[a-z0-9]{1,3}\\s*\\)\\s*|\\b(?:and|then|also|hence|now|und|dann|puis|et|y|luego|и|e|poi|og|och|en)\\s+|[⌨✍]\\s*)(?:${EN_VERBS}|${DE_VERBS}|${FR_VERBS}|${ES_VERBS}|${RU_VERBS}|${MORE_VERBS})(?![\\p{L}])`,
   'iu',
 );
 // "Show that", "prove that", "is it true that" anywhere in a clause (not only sentence-initial).
 const LATIN_TASK_ANYWHERE =
-  /\b(?:show that|prove that|find all|find the|compute the|calculate the|determine whether|determine the|evaluate the|is it true that|how many|how much|what is the|what are the|zeigen sie,? dass|beweisen sie,? dass|montrer que|démontrer que|demuestra que|demostrar que|докажите,? что|покажите,? что)\b/iu;
+  /\b(?:show that|prove that|find all|find the|compute the|calculate the|determine whether|determine the|evaluate the|is it true that|how many|how much|what is the|what are the|zeigen sie,? dass|beweisen sie,? dass|montrer que|démontrer que|demuestra que|demostrar que|докажите,? что|покажите,? что|dimostra(?:re)? che|mostra(?:re)? che|calcola(?:re)? (?:il|la|l'|i|le|gli)|determina(?:re)? (?:il|la|l'|i|le|gli|se)|mostre que|vis at|visa att|toon aan dat|wykaż,? że|dokážte,? že|доведіть,? що)(?![\p{L}])/iu;
 const CJK_TASK =
   /(?:求めよ|求めなさい|示せ|示しなさい|証明せよ|証明しなさい|計算せよ|計算しなさい|答えよ|答えなさい|述べよ|説明せよ|説明しなさい|確かめよ|解け|解きなさい|求め[、。]|を求め|구하시오|구하여라|구하라|구해라|구하면|증명하시오|증명하여라|증명하라|보이시오|보여라|계산하시오|계산하여라|풀어라|푸시오|설명하시오|구하세요|증명하세요|얼마인가|무엇인가|몇\s*개|试求|試求|求出|求解|求证|求證|试证|試證|证明|證明|计算|計算|化简|化簡|判断|判斷|解方程|是否|多少|几个|幾個|求[^和與与]{0,2}(?:的值|之值|值)|求\s*[$\\(（]|(?:^|[。，：\s])求[^和与與积積])/u;
 
@@ -128,7 +148,7 @@ const CJK_TASK =
 function statesTaskRaw(text: string): boolean {
   if (!text) return false;
   const t = text.length > 4000 ? text.slice(0, 4000) : text;
-  return LATIN_TASK.test(t) || LATIN_TASK_ANYWHERE.test(t) || CJK_TASK.test(t) || asksQuestion(t);
+  return LATIN_TASK.test(t) || LATIN_TASK_ANYWHERE.test(t) || CJK_TASK.test(t) || GREEK_TASK.test(t) || asksQuestion(t);
 }
 
 /** A real question (not "(why?)"). */
@@ -151,7 +171,7 @@ function asksQuestionRaw(text: string): boolean {
 /** An imperative task sentence anywhere in the text (sentence-initial verbs only; "we show that" is not one). */
 export function hasImperative(text: string): boolean {
   const t = text.length > 3000 ? text.slice(0, 3000) : text;
-  return LATIN_TASK.test(t) || CJK_TASK.test(t);
+  return LATIN_TASK.test(t) || CJK_TASK.test(t) || GREEK_TASK.test(t);
 }
 
 /** The text's last sentence is a question (a blockquote that poses a question). */
@@ -168,7 +188,7 @@ export function hasMath(text: string): boolean {
 /** Text starts with an imperative task verb (used for list items and blockquotes). */
 function startsWithTaskRaw(text: string): boolean {
   const t = text.trim().slice(0, 400);
-  return LATIN_TASK.test(t.slice(0, 80)) || CJK_TASK.test(t);
+  return LATIN_TASK.test(t.slice(0, 80)) || CJK_TASK.test(t) || GREEK_TASK.test(t.slice(0, 200));
 }
 
 /** Sentences that announce the problems that follow: "Complete the following problems." */
