@@ -60,6 +60,8 @@ export interface Prose {
   sol?: boolean;
   long?: boolean;
   intro?: boolean;
+  /** Only labels, index entries and spacing commands: no text of its own. */
+  blank?: boolean;
 }
 type IntroRef = { p: Prose; segStart: number } | undefined;
 
@@ -68,6 +70,7 @@ function proseFacts(text: string, segStart: number, p: Prose): Prose {
     const s = text.slice(segStart + p.start, segStart + Math.min(p.end, p.start + 300));
     p.sol = isSolutionLabel(s.replace(/\\[a-zA-Z]+\*?\s*/g, ''));
     p.long = s.trim().length > 20;
+    p.blank = !/\S/.test(s.replace(/\\(?:label|index|hypertarget|phantomsection|addcontentsline|markboth|markright|vspace|hspace|noindent|medskip|bigskip|smallskip|newpage|clearpage|pagebreak|par|centering)\*?(?:\[[^\]]*\])?(?:\{[^{}]*\})*/g, ''));
   }
   return p;
 }
@@ -1104,10 +1107,16 @@ function handleItems(ctx: Ctx, node: EnvNode, container: boolean, marker: 'item'
   }
 }
 
+const SOLUTION_OF = /(?:^|[\s(:,–—-])(?:proof|solution|solutions|answer|answers|sketch|lösung|loesung|beweis|soluzione|solución|solução|corrigé|решение|доказательство|ответ|løsning|lösning|解答|证明|풀이)(?![\p{L}])/iu;
+
 function headingFacts(r: Mark): NonNullable<Mark['facts']> {
   if (!r.facts) {
     const t = (r.title ?? '').replace(/\\[a-zA-Z]+\*?|[{}]/g, ' ').trim();
-    r.facts = { title: t, solution: isSolutionLabel(t), label: matchProblemLabel(t), example: isExampleLabel(t), container: isContainerHeading(t) };
+    let label = matchProblemLabel(t);
+    // "Question 1-ii proof by trichotomy", "Problem 3 (solution)": a heading over a solution.
+    const solutionOf = !!label && SOLUTION_OF.test(label.rest);
+    if (solutionOf) label = undefined;
+    r.facts = { title: t, solution: solutionOf || isSolutionLabel(t), label, example: isExampleLabel(t), container: isContainerHeading(t) };
   }
   return r.facts;
 }
@@ -1238,7 +1247,7 @@ export function latexProblems(
       if (r.t === 'decl') continue;
       if (r.t === 'prose') {
         proseFacts(text, ctx.segStart, r);
-        for (const s of sections) if (s.role === 'problem' && s.problem && !s.problem.endOffset) s.hasBody = true;
+        if (!r.blank) for (const s of sections) if (s.role === 'problem' && s.problem && !s.problem.endOffset) s.hasBody = true;
         if (lastTop && r.sol) lastTop.solved = true;
         else if (r.long) lastTop = undefined;
         prevProse = { ctx, p: r };
@@ -1253,10 +1262,13 @@ export function latexProblems(
         while (sections.length && sections[sections.length - 1]!.level >= level) {
           const s = sections.pop()!;
           closeSection(s, ctx, r.start);
+          // "\subsection{Problem 2}" ... "\subsection{Solution}": the solution of the problem above.
+          if (solutionHeading && s.level === level && s.role === 'problem' && s.problem) s.problem.solved = true;
         }
-        // A sub-heading inside a problem section ends its statement.
+        // A sub-heading inside a problem section ends its statement, unless the statement has not begun yet
+        // ("\section{Esercizio 3}" then "\subsubsection*{Testo}"): then it is part of it, up to a solution.
         for (const s of sections) {
-          if (s.role === 'problem' && s.problem && !s.problem.endOffset) {
+          if (s.role === 'problem' && s.problem && !s.problem.endOffset && (solutionHeading || s.hasBody)) {
             closeSection({ ...s, inner: s.inner }, ctx, r.start);
             if (solutionHeading) s.problem.solved = true;
           }
@@ -1302,6 +1314,12 @@ export function latexProblems(
       }
       const before = out.length;
       const res = handleEnv(ctx, r, container, prevProse ? { p: prevProse.p, segStart: prevProse.ctx.segStart } : undefined, lastTop);
+      const underProblem = sections.some((s) => s.role === 'problem' && s.problem && !s.problem.endOffset);
+      if (underProblem && out.length > before && out.slice(before).every((p) => p.kind === 'item' && !p.solved)) {
+        // List items under a "Problem 3" heading are its sub-parts (parent only).
+        out.length = before;
+      }
+      for (const s of sections) if (s.role === 'problem' && s.problem && !s.problem.endOffset) s.hasBody = true;
       if (out.length > before) {
         for (const s of sections) {
           if (s.role !== 'problem' || !s.problem || s.problem.endOffset) continue;
