@@ -43,6 +43,8 @@ export interface Mark {
   cache?: { end: number; text: string; task: boolean; language?: string; title?: string };
   /** Statement text of a heading problem that ends inside the heading's own segment, keyed by its relative end. */
   stmt?: { end: number; text: string; language?: string };
+  /** A heading's own text and whether it states a task (see headingOwn), derived once while valid. */
+  own?: { end: number; whole: number; text: string; task: boolean };
   /** Facts about a heading's title, derived once. */
   facts?: { title: string; solution: boolean; label: ReturnType<typeof matchProblemLabel>; example: boolean; container: boolean };
 }
@@ -662,6 +664,9 @@ export function cleanLatex(src: string): string {
   if (s.includes('\\')) {
     s = s.replace(/\\(?:label|ollabel|index|vspace|hspace|addpoints|droppoints)\*?(?:\[[^\]]*\])?\{[^{}]*\}/g, '');
     s = s.replace(/\\(?:noindent|medskip|bigskip|smallskip|newpage|clearpage|pagebreak|par|centering|fullwidth|newline)\b/g, ' ');
+    // Footnotes are asides, not what is asked; sub-headings inside a statement keep their titles.
+    if (s.includes('\\footnote')) s = s.replace(/\\footnote(?:\[[^\]]*\])?\{(?:[^{}]|\{[^{}]*\})*\}/g, '');
+    if (/\\(?:sub)*section|\\paragraph/.test(s)) s = s.replace(/\\(?:(?:sub)*section|(?:sub)?paragraph)\*?(?:\[[^\]]*\])?\{((?:[^{}]|\{[^{}]*\})*)\}/g, '\n$1\n');
     if (s.includes('\\begin')) {
       s = s.replace(/\\begin\{(?:enumerate|itemize|description|parts|subparts|subsubparts|choices|checkboxes|oneparchoices|oneparcheckboxes|center|compactenum|compactitem)\*?\}(?:\[[^\]]*\])?/g, '');
       s = s.replace(/\\begin\{(\w+or(?:box|lines|emptybox|dottedlines|grid))\}(?:\[[^\]]*\])?[\s\S]*?\\end\{\1\}/g, '');
@@ -756,6 +761,8 @@ interface Ctx {
   max: number;
   /** Statement text of problem environments built on first access (see emitEnvProblem). */
   lazy?: boolean;
+  /** Inside this many beamer frames. */
+  frame?: number;
 }
 
 function lineOf(ctx: Ctx, rel: number): number {
@@ -1018,6 +1025,12 @@ function handleEnv(ctx: Ctx, node: EnvNode, container: boolean, intro: IntroRef,
     handleItems(ctx, node, container || introduces(ctx.text, intro), 'item');
     return undefined;
   }
+  if (base === 'frame') {
+    ctx.frame = (ctx.frame ?? 0) + 1;
+    walk(ctx, node.children, container, intro);
+    ctx.frame--;
+    return undefined;
+  }
   walk(ctx, node.children, container, intro);
   return undefined;
 }
@@ -1054,12 +1067,15 @@ function holdsSolution(node: EnvNode, depth = 0): boolean {
   return false;
 }
 
+/** Item problems from lists that are neither lists of problems nor introduced as such (see dropLooseItems). */
+const LOOSE_ITEMS = new WeakSet<DetectedProblem>();
+
 function handleItems(ctx: Ctx, node: EnvNode, container: boolean, marker: 'item' | 'question'): void {
   const marks: Mark[] = [];
   for (const c of node.children) if (c.t === 'mark' && (c.cmd === marker || (marker === 'question' && c.cmd === 'question'))) marks.push(c);
   const listEnd = node.closed ? node.end - (node.name.length + 6) : node.end;
+  const facts: { m: Mark; end: number; stmtEnd: number; solved: boolean }[] = [];
   for (let k = 0; k < marks.length; k++) {
-    if (ctx.out.length >= ctx.max) return;
     const m = marks[k]!;
     const end = k + 1 < marks.length ? marks[k + 1]!.start : listEnd;
     // A solution inside the item (exam class \begin{solution}) ends the statement and marks it solved.
@@ -1092,17 +1108,33 @@ function handleItems(ctx: Ctx, node: EnvNode, container: boolean, marker: 'item'
         }
       }
       const text = detach(cleanLatex(raw.replace(/^\s*\[[^\]]*\]/, '')));
-      m.cache = { end: stmtEnd, text, task: !!text && (hasImperative(text) || asksQuestion(text.slice(0, 300))), language: guessLanguage(text), title };
+      m.cache = { end: stmtEnd, text, task: !!text && (hasImperative(text) || asksQuestion(text.slice(0, 1500))), language: guessLanguage(text), title };
     }
-    const { text, task } = m.cache;
+    facts.push({ m, end, stmtEnd, solved });
+  }
+  const loose = !(container || marker === 'question');
+  let all = !loose;
+  if (loose) {
+    // Lists on slides are talk, not problem sets; otherwise the items of one list agree: mostly tasks → all
+    // of them (also those without a task verb), a lone task among notes → none.
+    if (ctx.frame) return;
+    const withText = facts.filter((f) => f.m.cache!.text).length;
+    const tasks = facts.filter((f) => f.m.cache!.task).length;
+    if (withText >= 3 && tasks * 3 < withText) return;
+    all = withText >= 2 && tasks >= 0.6 * withText;
+  }
+  for (const { m, end, stmtEnd, solved } of facts) {
+    if (ctx.out.length >= ctx.max) return;
+    const { text, task } = m.cache!;
     if (!text) continue;
-    if (!(container || marker === 'question') && !task) continue;
-    const p = emitSpan(ctx, m.start, m.end, stmtEnd, marker === 'question' ? 'question' : 'item', text, m.cache.language);
-    if (m.cache.title) p.label = m.cache.title;
+    if (!all && !task) continue;
+    const p = emitSpan(ctx, m.start, m.end, stmtEnd, marker === 'question' ? 'question' : 'item', text, m.cache!.language);
+    if (m.cache!.title) p.label = m.cache!.title;
     if (solved) {
       p.solved = true;
       p.blockEndOffset = ctx.segStart + end;
     }
+    if (loose) LOOSE_ITEMS.add(p);
     ctx.out.push(p);
   }
 }
@@ -1235,7 +1267,12 @@ export function latexProblems(
           const dOff = ctx.segStart - oldStart;
           const dLine = ctx.segLine - prev.lines[pj]!;
           const tail: DetectedProblem[] = [];
-          for (const p of prev.out) if (p.startOffset >= oldStart) tail.push(shiftProblem(p, dOff, dLine));
+          for (const p of prev.out) {
+            if (p.startOffset < oldStart) continue;
+            const q = shiftProblem(p, dOff, dLine);
+            if (LOOSE_ITEMS.has(p)) LOOSE_ITEMS.add(q);
+            tail.push(q);
+          }
           resumed = tail;
           resumedPushed = prev.pushed - prev.ok.get(pj)!;
           for (const [j, n] of prev.ok) if (j > pj) ok.set(j - shift, n - prev.ok.get(pj)! + pushedHere);
@@ -1376,5 +1413,198 @@ export function latexProblems(
   out.sort((a, b) => a.startOffset - b.startOffset);
   if (resumed) for (const p of resumed) out.push(p);
   if (options.reuse) options.reuse.prev = { segs, starts, lines, out: out.slice(), kinds, max, ok, pushed };
-  return out;
+  // The per-segment pass may overshoot `max` by a few; cut it where a full run cuts it before the document rules.
+  if (out.length > max) out.length = max;
+  const res = documentRules(text, segs, starts, lines, out);
+  if (res.length > max) res.length = max;
+  return res;
+}
+
+interface HeadingInfo {
+  mark: Mark;
+  abs: number;
+  segEnd: number;
+  level: number;
+  /** Offset of the next heading of any level (or the end of the text). */
+  ownEnd: number;
+  /** Offset of the next heading of the same or a higher level (or the end of the text). */
+  sectionEnd: number;
+  parent: number;
+}
+
+/** A title that is itself (part of) a statement: "Let A ⊆ R. Show that ..." rather than a topic name. */
+function statementTitle(t: string): boolean {
+  return /\$|\\\(/.test(t) || /[.?:;]\s*$/.test(t) || t.split(/\s+/).length >= 7;
+}
+
+/** Own text of a heading (cached on the mark while its body lies in the mark's own segment). */
+function headingOwn(text: string, h: HeadingInfo, whole: boolean): { text: string; task: boolean } {
+  const end = Math.min(whole ? h.sectionEnd : h.ownEnd, h.abs + (h.mark.end - h.mark.start) + 1500);
+  const rel = end - h.abs;
+  const key = whole ? 1 : 0;
+  const c = h.mark.own;
+  if (c && c.end === rel && c.whole === key && end <= h.segEnd) return c;
+  const body = cleanLatexCached(text.slice(h.abs + (h.mark.end - h.mark.start), end));
+  const title = headingFacts(h.mark).title;
+  const t = (statementTitle(title) ? title + '\n' : '') + body;
+  const head = t.slice(0, 700);
+  const v = { end: rel, whole: key, text: t, task: hasImperative(head) || asksQuestion(head.slice(0, 400)) || (whole && statesTask(head)) };
+  if (end <= h.segEnd) h.mark.own = v;
+  return v;
+}
+
+/**
+ * Rules that look at the whole document after the per-segment pass (recomputed on every run from the
+ * segments, so an incremental run gives what a fresh one gives):
+ * - "Problem N" headings of one sibling group over answers only (fewer than a third state a task) are not problems;
+ * - sections with free titles whose bodies state a task are problems when most of their siblings do too
+ *   (parent only: the outermost such section), and list items inside them are their parts;
+ * - list items that are not in a list of problems ("loose" ones) are dropped when the document marks problems
+ *   explicitly (environments, exam questions, problem headings).
+ */
+function documentRules(text: string, segs: readonly Segment<LatexSegData>[], starts: readonly number[], lines: readonly number[], out: DetectedProblem[]): DetectedProblem[] {
+  const hs: HeadingInfo[] = [];
+  for (let si = 0; si < segs.length; si++) {
+    const segStart = starts[si]!;
+    const segEnd = segStart + segs[si]!.length;
+    for (const r of segs[si]!.data.records) {
+      if (r.t === 'mark' && r.cmd === 'heading') hs.push({ mark: r, abs: segStart + r.start, segEnd, level: r.level ?? 1, ownEnd: text.length, sectionEnd: text.length, parent: -1 });
+    }
+  }
+  const docEnd = (() => {
+    const e = text.lastIndexOf('\\end{document}');
+    return e >= 0 ? e : text.length;
+  })();
+  const stack: number[] = [];
+  for (let i = 0; i < hs.length; i++) {
+    const h = hs[i]!;
+    h.ownEnd = i + 1 < hs.length ? hs[i + 1]!.abs : Math.max(h.abs, docEnd);
+    while (stack.length && hs[stack[stack.length - 1]!]!.level >= h.level) hs[stack.pop()!]!.sectionEnd = h.abs;
+    h.parent = stack.length ? stack[stack.length - 1]! : -1;
+    stack.push(i);
+  }
+  for (const i of stack) hs[i]!.sectionEnd = Math.max(hs[i]!.abs, docEnd);
+  if (!hs.length) return dropLooseItems(out);
+
+  const byStart = new Map<number, DetectedProblem>();
+  for (const p of out) byStart.set(p.startOffset, p);
+  const drop = new Set<DetectedProblem>();
+  // Sibling groups of "Problem N" headings that hold only answers.
+  const labelGroups = new Map<string, HeadingInfo[]>();
+  for (const h of hs) {
+    const p = byStart.get(h.abs);
+    if (!p || !headingFacts(h.mark).label) continue;
+    const key = `${h.parent}:${h.level}`;
+    const g = labelGroups.get(key) ?? [];
+    g.push(h);
+    labelGroups.set(key, g);
+  }
+  for (const g of labelGroups.values()) {
+    if (g.length < 2) continue;
+    const tasks = g.filter((h) => statesTask(byStart.get(h.abs)!.text)).length;
+    if (tasks * 3 < g.length) for (const h of g) drop.add(byStart.get(h.abs)!);
+  }
+
+  // Sections with free titles: candidates are plain headings outside problem/solution/example/container sections
+  // that hold no explicitly marked problem.
+  const explicitIn = (a: number, b: number): boolean => {
+    let lo = 0;
+    let hi = out.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (out[mid]!.startOffset < a) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let k = lo; k < out.length && out[k]!.startOffset < b; k++) if (out[k]!.kind !== 'item' && !drop.has(out[k]!)) return true;
+    return false;
+  };
+  const blocked = new Array<boolean>(hs.length).fill(false);
+  const isProblem = new Array<boolean>(hs.length).fill(false);
+  for (let i = 0; i < hs.length; i++) {
+    const h = hs[i]!;
+    const f = headingFacts(h.mark);
+    const parentBlocked = h.parent >= 0 && blocked[h.parent]!;
+    blocked[i] = parentBlocked || f.solution || f.example || f.container || (!!f.label && !drop.has(byStart.get(h.abs)!));
+  }
+  const groups = new Map<string, number[]>();
+  for (let i = 0; i < hs.length; i++) {
+    if (blocked[i]) continue;
+    const key = `${hs[i]!.parent}:${hs[i]!.level}`;
+    const g = groups.get(key) ?? [];
+    g.push(i);
+    groups.set(key, g);
+  }
+  const added: DetectedProblem[] = [];
+  // Outer groups first: a section that is a problem makes its sub-sections parts.
+  const order = [...groups.values()].sort((a, b) => hs[a[0]!]!.level - hs[b[0]!]!.level || hs[a[0]!]!.abs - hs[b[0]!]!.abs);
+  const lineAt = (off: number): number => {
+    const si = Math.max(0, countBelow(starts, off + 1) - 1);
+    const seg = segs[si];
+    return seg ? lines[si]! + countBelow(seg.nl, off - starts[si]!) : 0;
+  };
+  for (const g of order) {
+    if (g.length < 2) continue;
+    const live = g.filter((i) => {
+      for (let a = hs[i]!.parent; a >= 0; a = hs[a]!.parent) if (isProblem[a]) return false;
+      return true;
+    });
+    if (live.length < 2) continue;
+    const facts = live.map((i) => {
+      const h = hs[i]!;
+      if (explicitIn(h.abs, h.sectionEnd)) return undefined;
+      const whole = statementTitle(headingFacts(h.mark).title);
+      return headingOwn(text, h, whole);
+    });
+    const tasks = facts.filter((f) => f?.task).length;
+    if (tasks < 2 || tasks * 2 < live.length) continue;
+    live.forEach((i, k) => {
+      const f = facts[k];
+      if (!f?.task) return;
+      const h = hs[i]!;
+      isProblem[i] = true;
+      let e = h.sectionEnd;
+      // A solution sub-heading ends the statement.
+      let solved = false;
+      for (let j = i + 1; j < hs.length && hs[j]!.abs < h.sectionEnd; j++) {
+        if (headingFacts(hs[j]!.mark).solution) {
+          e = hs[j]!.abs;
+          solved = true;
+          break;
+        }
+      }
+      while (e > h.abs && /\s/.test(text[e - 1]!)) e--;
+      const p: DetectedProblem = {
+        startLine: lineAt(h.abs),
+        endLine: lineAt(Math.max(h.abs, e - 1)),
+        startOffset: h.abs,
+        endOffset: e,
+        blockEndOffset: solved ? h.sectionEnd : e,
+        kind: 'problem',
+        text: tidyStatement(f.text),
+        solved,
+      };
+      const lang = guessLanguage(f.text);
+      if (lang) p.language = lang;
+      const title = headingFacts(h.mark).title;
+      if (title && !statementTitle(title) && title.length <= 60) p.label = title;
+      added.push(p);
+    });
+  }
+  let res = drop.size ? out.filter((p) => !drop.has(p)) : out.slice();
+  if (added.length) {
+    // List items inside a section that is a problem are its parts.
+    const spans = added.map((p) => [p.startOffset, p.blockEndOffset] as const);
+    res = res.filter((p) => p.kind !== 'item' || !spans.some(([a, b]) => p.startOffset >= a && p.startOffset < b));
+    res.push(...added);
+    res.sort((a, b) => a.startOffset - b.startOffset);
+  }
+  return dropLooseItems(res);
+}
+
+/** Items of lists that are not lists of problems, when the document marks problems explicitly (then such lists are instructions or notes). */
+function dropLooseItems(out: DetectedProblem[]): DetectedProblem[] {
+  let loose = 0;
+  for (const p of out) if (LOOSE_ITEMS.has(p)) loose++;
+  if (!loose || out.length - loose < 1) return out;
+  return out.filter((p) => !LOOSE_ITEMS.has(p));
 }

@@ -106,7 +106,7 @@ function isExampleLabelRaw(raw: string): boolean {
 const EN_VERBS =
   'find|compute|calculate|prove|show|determine|evaluate|solve|simplify|count|derive|verify|explain|justify|sketch|draw|give|write|express|factor|factori[sz]e|expand|integrate|differentiate|estimate|decide|identify|characteri[sz]e|classify|construct|list|establish|deduce|plot|compare|convert|rewrite|approximate|minimi[sz]e|maximi[sz]e|describe|speculate|make a table|complete the|use|graph|state and prove|disprove|enumerate|check|test whether|argue|demonstrate|obtain|calculate|investigate|suppose that .* (?:find|show|prove)';
 const DE_VERBS =
-  'berechne|berechnen sie|zeige|zeigen sie|beweise|beweisen sie|bestimme|bestimmen sie|finde|finden sie|löse|lösen sie|vereinfache|vereinfachen sie|untersuche|untersuchen sie|begründe|begründen sie|gib|geben sie|skizziere|skizzieren sie|ermittle|ermitteln sie|entscheide|entscheiden sie|leite|leiten sie|überprüfe|überprüfen sie|prüfe|prüfen sie|wie viele|wie häufig|wie groß|wie oft|welche|welcher|welches';
+  'berechne|berechnen sie|zeige|zeigen sie|definiere|definieren sie|wende|wenden sie|beschreibe|beschreiben sie|erkläre|erklären sie|nenne|nennen sie|vergleiche|formuliere|zeichne|zeichnen sie|konstruiere|schreibe|schreiben sie|beweise|beweisen sie|bestimme|bestimmen sie|finde|finden sie|löse|lösen sie|vereinfache|vereinfachen sie|untersuche|untersuchen sie|begründe|begründen sie|gib|geben sie|skizziere|skizzieren sie|ermittle|ermitteln sie|entscheide|entscheiden sie|leite|leiten sie|überprüfe|überprüfen sie|prüfe|prüfen sie|wie viele|wie häufig|wie groß|wie oft|welche|welcher|welches';
 const FR_VERBS =
   'calculer|calculez|calcule|montrer|montrez|montre|démontrer|démontrez|prouver|prouvez|déterminer|déterminez|trouver|trouvez|résoudre|résolvez|simplifier|simplifiez|justifier|justifiez|étudier|étudiez|exprimer|exprimez|vérifier|vérifiez|combien|quel|quelle|quels|quelles|en déduire|dériver|intégrer';
 const ES_VERBS =
@@ -134,12 +134,13 @@ const GREEK_TASK =
 const MORE_VERBS = [IT_VERBS, PT_VERBS, NL_VERBS, NORDIC_VERBS, PL_VERBS, CS_VERBS, UK_VERBS, TR_VERBS].join('|');
 
 const LATIN_TASK = new RegExp(
-  `(?:^|[.!?;:]\\s+|\\n[ \\t]*\\n\\s*|\\n[ \\t]*(?:[-•*]|\\d+[.)])\\s+|\\(\\s*[a-z0-9]{1,3}\\s*\\)\\s*|\\b(?:and|then|also|hence|now|und|dann|puis|et|y|luego|и|e|poi|og|och|en)\\s+|[⌨✍]\\s*)(?:${EN_VERBS}|${DE_VERBS}|${FR_VERBS}|${ES_VERBS}|${RU_VERBS}|${MORE_VERBS})(?![\\p{L}])`,
+  `(?:^|[.!?;:]\\s+|\\n[ \\t]*\\n\\s*|\\n[ \\t]*(?:[-•*]|\\d+[.)])\\s+|\\(\\s*[a-z0-9]{1,3}\\s*\\)\\s*|\\b(?:then|also|hence|now|dann|puis|luego|poi|затем|så)\\s+|[⌨✍]\\s*)(?:${EN_VERBS}|${DE_VERBS}|${FR_VERBS}|${ES_VERBS}|${RU_VERBS}|${MORE_VERBS})(?![\\p{L}])`,
   'iu',
 );
 // "Show that", "prove that", "is it true that" anywhere in a clause (not only sentence-initial).
+// Not after "to", "we", "can" ...: "in order to find the roots", "we show that" describe, they do not ask.
 const LATIN_TASK_ANYWHERE =
-  /\b(?:show that|prove that|find all|find the|compute the|calculate the|determine whether|determine the|evaluate the|is it true that|how many|how much|what is the|what are the|zeigen sie,? dass|beweisen sie,? dass|montrer que|démontrer que|demuestra que|demostrar que|докажите,? что|покажите,? что|dimostra(?:re)? che|mostra(?:re)? che|calcola(?:re)? (?:il|la|l'|i|le|gli)|determina(?:re)? (?:il|la|l'|i|le|gli|se)|mostre que|vis at|visa att|toon aan dat|wykaż,? że|dokážte,? že|доведіть,? що)(?![\p{L}])/iu;
+  /(?<!\b(?:to|we|i|they|can|will|would|could|shall|may|might|us|wir|nous|on|vamos|мы)\s)\b(?:show that|prove that|find all|find the|compute the|calculate the|determine whether|determine the|evaluate the|is it true that|how many|how much|what is the|what are the|zeigen sie,? dass|beweisen sie,? dass|montrer que|démontrer que|demuestra que|demostrar que|докажите,? что|покажите,? что|dimostra(?:re)? che|mostra(?:re)? che|calcola(?:re)? (?:il|la|l'|i|le|gli)|determina(?:re)? (?:il|la|l'|i|le|gli|se)|mostre que|vis at|visa att|toon aan dat|wykaż,? że|dokážte,? že|доведіть,? що)(?![\p{L}])/iu;
 const CJK_TASK =
   /(?:求めよ|求めなさい|示せ|示しなさい|証明せよ|証明しなさい|計算せよ|計算しなさい|答えよ|答えなさい|述べよ|説明せよ|説明しなさい|確かめよ|解け|解きなさい|求め[、。]|を求め|구하시오|구하여라|구하라|구해라|구하면|증명하시오|증명하여라|증명하라|보이시오|보여라|계산하시오|계산하여라|풀어라|푸시오|설명하시오|구하세요|증명하세요|얼마인가|무엇인가|몇\s*개|试求|試求|求出|求解|求证|求證|试证|試證|证明|證明|计算|計算|化简|化簡|判断|判斷|解方程|是否|多少|几个|幾個|求[^和與与]{0,2}(?:的值|之值|值)|求\s*[$\\(（]|(?:^|[。，：\s])求[^和与與积積])/u;
 
@@ -193,7 +194,11 @@ function startsWithTaskRaw(text: string): boolean {
 
 /** Sentences that announce the problems that follow: "Complete the following problems." */
 function introducesProblemsRaw(text: string): boolean {
-  const t = text.slice(-400);
+  // Only the last sentence introduces what follows ("Complete the following problems."); "... required by these
+  // problems. In particular:" does not.
+  let t = text.slice(-400).trimEnd();
+  const cut = Math.max(t.lastIndexOf('. ', t.length - 2), t.lastIndexOf('? ', t.length - 2), t.lastIndexOf('! ', t.length - 2), t.lastIndexOf('\n\n'));
+  if (cut > 0) t = t.slice(cut + 1);
   if (!/follow|these|next|below|folgend|suivant|siguiente|следующ|以下|次の|다음|下列/iu.test(t)) return false;
   return /\b(?:following|these|the next|below)\s+(?:\w+\s+){0,2}(?:problems|exercises|questions|tasks)\b|\b(?:solve|complete|answer|do|work|attempt)\s+(?:\w+\s+){0,3}(?:the\s+)?following\b|\bfolgenden?\s+aufgaben\b|\bbearbeite(?:n sie)?\s+(?:die\s+)?folgenden\b|\bexercices?\s+suivants?\b|\bproblèmes?\s+suivants?\b|\bsiguientes\s+(?:ejercicios|problemas)\b|\bследующие\s+задачи\b|以下の問題|次の問題|次の各問|다음\s*문제|다음을|下列各?题|下列问题|以下各题/iu.test(
     t,
