@@ -12,6 +12,7 @@ import {
   introducesProblems,
   isContainerHeading,
   isExampleLabel,
+  isNumberOnlyLabel,
   isSolutionLabel,
   matchProblemLabel,
   statesTask,
@@ -39,6 +40,12 @@ export interface Mark {
   end: number;
   level?: number;
   title?: string;
+  /** A command that starts a problem (\\problem, \\exercise{...}, \\pr): its kind. */
+  macro?: ProblemKind;
+  /** A command of unknown meaning followed by {number}{...} at a line start (\\hw{3}{...}): its name. */
+  nmacro?: string;
+  /** A bold paragraph head (\\textbf{Problem 4}, {\\bf Question 3.2}, \\noindent\\textbf{5.}). */
+  bold?: boolean;
   /** Item text facts, derived once (valid while the segment is reused). */
   cache?: { end: number; text: string; task: boolean; language?: string; title?: string };
   /** Statement text of a heading problem that ends inside the heading's own segment, keyed by its relative end. */
@@ -258,6 +265,34 @@ function headingLevel(name: string): number | undefined {
   return undefined;
 }
 
+/** Commands that start a problem when they open a line at the top level. */
+const PROBLEM_MACROS: Record<string, ProblemKind> = {
+  problem: 'problem', prob: 'problem', pr: 'problem', aufgabe: 'problem', hwproblem: 'problem', homeworkproblem: 'problem',
+  exercise: 'exercise', exer: 'exercise', exercice: 'exercise', ejercicio: 'exercise', esercizio: 'exercise',
+  question: 'question', titledquestion: 'question',
+};
+const BOLD_CMDS = new Set(['textbf', 'textit', 'emph', 'underline', 'textsc', 'textsf']);
+const BOLD_DECLS = new Set(['bf', 'bfseries', 'it', 'itshape', 'sc', 'scshape', 'em', 'sffamily']);
+/** Commands that never start a numbered problem, even when followed by {3}{...}. */
+const NOT_NMACRO = /^(?:setcounter|addtocounter|setlength|addtolength|hspace|vspace|multicolumn|multirow|rule|raisebox|resizebox|scalebox|rotatebox|parbox|makebox|framebox|includegraphics|input|include|newcommand|renewcommand|def|frac|dfrac|tfrac|binom|color|textcolor|colorbox|fcolorbox|ifthenelse|stepcounter|refstepcounter|titleformat|titlespacing|cline|hhline|draw|node|foreach|pgfmathsetmacro|put|multiput|line|vector|genfrac|overset|underset|stackrel|xrightarrow|xleftarrow|tabularnewline|enlargethispage|columnbreak|bibitem|cite|ref|label|href|url)$/;
+
+/** Only spacing commands and blanks between the start of its line and `pos`. */
+function atLineStart(text: string, pos: number): boolean {
+  const ls = text.lastIndexOf('\n', pos - 1) + 1;
+  if (pos - ls > 80) return false;
+  return /^(?:\s|\\(?:noindent|medskip|bigskip|smallskip|par|indent|newline)(?![a-zA-Z])|\\vspace\*?\{[^}]*\})*$/.test(text.slice(ls, pos));
+}
+
+/** Plain text of a bold head's content, or undefined when it names no problem, number or solution. */
+function boldHeadTitle(content: string): string | undefined {
+  const t = content.replace(/\\[a-zA-Z]+\*?|[{}~]/g, ' ').replace(/\s+/g, ' ').trim();
+  if (!t || t.length > 80) return undefined;
+  if (matchProblemLabel(t)?.numbered || isNumberOnlyLabel(t) || isSolutionLabel(t)) return t;
+  const l = matchProblemLabel(t);
+  if (l && !l.rest) return t;
+  return undefined;
+}
+
 /**
  * Scans LaTeX from `from` (a safe point: a line start outside every environment) into segments.
  * See SegmentedText for `stop`.
@@ -467,6 +502,9 @@ export function scanLatex(
         if (stack.length > 0) {
           const cmd = name === 'item' ? 'item' : name === 'question' || name === 'titledquestion' ? 'question' : 'part';
           add({ t: 'mark', cmd, start: i, end: after });
+        } else if ((name === 'question' || name === 'titledquestion') && atLineStart(text, i)) {
+          // An exam question whose questions environment is elsewhere (or not typed yet).
+          add({ t: 'mark', cmd: 'heading', level: 5, title: '', macro: 'question', start: i, end: after });
         } else if (proseStart < 0) proseStart = i;
         i = after;
         break;
@@ -591,6 +629,49 @@ export function scanLatex(
         break;
       }
       default: {
+        if (stack.length === 0) {
+          const at = BOLD_DECLS.has(name) && text.charCodeAt(i - 1) === 123 ? i - 1 : i;
+          if ((BOLD_CMDS.has(name) || at === i - 1) && atLineStart(text, at)) {
+            // \textbf{Problem 4}, {\bf Question 3.2}, \noindent\textbf{5.} opening a paragraph.
+            const e = at === i - 1 ? groupEnd(text, at, 400) : (readArg(text, after, 400)?.[1] ?? -1);
+            if (e > 0) {
+              const content = at === i - 1 ? text.slice(after, e - 1) : text.slice(text.indexOf('{', after) + 1, e - 1);
+              const title = boldHeadTitle(content);
+              if (title) {
+                closeProse();
+                add({ t: 'mark', cmd: 'heading', level: 5, title, bold: true, start: at, end: e });
+                i = e;
+                break;
+              }
+            }
+          }
+          const mk = Object.hasOwn(PROBLEM_MACROS, name) ? PROBLEM_MACROS[name] : undefined;
+          if (mk && atLineStart(text, i)) {
+            // \problem, \exercise{Title}, \pr ... starting a problem; a short first argument is its title.
+            let e = after;
+            let title = '';
+            const a = text[skipSpaces(text, after)] === '{' ? readArg(text, after, 400) : undefined;
+            if (a && a[0].length <= 60 && !/[.?!]\s*$/.test(a[0].trim())) {
+              title = detach(a[0].trim());
+              e = a[1];
+            }
+            closeProse();
+            add({ t: 'mark', cmd: 'heading', level: 5, title, macro: mk, start: i, end: e });
+            i = e;
+            break;
+          }
+          if (!NOT_NMACRO.test(name) && headingLevel(name) === undefined && text.charCodeAt(after) === 123 && atLineStart(text, i)) {
+            const a = readArg(text, after, 40);
+            const b = a && /^\s*[0-9]{1,3}(?:\.[0-9]{1,3})*[a-z]?\s*$/.test(a[0]) ? readArg(text, a[1], 6000) : undefined;
+            // The second argument is a statement (a sentence), not a short value: \pwcond{0}{k \neq n} is not one.
+            if (a && b && b[0].trim().length >= 30 && /\p{L}{3,}\s+\p{L}{2,}/u.test(b[0])) {
+              closeProse();
+              add({ t: 'mark', cmd: 'heading', level: 5, title: a[0].trim(), nmacro: name, start: i, end: a[1] });
+              i = a[1];
+              break;
+            }
+          }
+        }
         const level = headingLevel(name);
         if (level !== undefined) {
           let k = skipSpaces(text, after);
@@ -847,6 +928,14 @@ function segmentUsage(text: string, seg: Segment<LatexSegData>, segStart: number
     }
   };
   visit(d.records, 0);
+  // Commands of unknown meaning opening lines with {number}{...} (\\hw{3}{...}): counted under "\\name".
+  for (const r of d.records) {
+    if (r.t !== 'mark' || !r.nmacro) continue;
+    const st = stats.get('\\' + r.nmacro) ?? [0, 0];
+    st[0]++;
+    st[1]++;
+    stats.set('\\' + r.nmacro, st);
+  }
   d.usage = { kinds, stats };
   return stats;
 }
@@ -1313,12 +1402,14 @@ export function latexProblems(
         if (solutionHeading && lastTop) lastTop.solved = true;
         lastTop = undefined;
         prevProse = undefined;
-        const label = facts.label;
+        let label = facts.label;
+        const mk = r.macro ?? (r.nmacro ? kinds.get('\\' + r.nmacro) : undefined);
+        if (mk && mk !== 'skip' && !solutionHeading) label = { kind: mk, label: r.title || '', rest: '', numbered: !!r.title };
         let role: Section['role'] = 'plain';
         let problem: DetectedProblem | undefined;
         if (solutionHeading) role = 'solution';
-        else if (facts.example) role = 'example';
-        else if (facts.container) role = 'container';
+        else if (facts.example && !mk) role = 'example';
+        else if (facts.container && !mk) role = 'container';
         else if (label && !inRole('example')) {
           role = 'problem';
           problem = {
@@ -1330,8 +1421,8 @@ export function latexProblems(
             kind: label.kind,
             text: '',
             solved: false,
-            label: label.label,
           };
+          if (label.label) problem.label = label.label;
           out.push(problem);
           pendingEnds.push({ s: { level, role, problem, inner: out.length - 1, title }, stmtStart: ctx.segStart + r.end, mark: r, segStart: ctx.segStart, segEnd: ctx.segStart + seg.length });
         }
@@ -1524,7 +1615,8 @@ function documentRules(text: string, segs: readonly Segment<LatexSegData>[], sta
     const h = hs[i]!;
     const f = headingFacts(h.mark);
     const parentBlocked = h.parent >= 0 && blocked[h.parent]!;
-    blocked[i] = parentBlocked || f.solution || f.example || f.container || (!!f.label && !drop.has(byStart.get(h.abs)!));
+    const own = byStart.get(h.abs);
+    blocked[i] = parentBlocked || f.solution || f.example || f.container || (!!own && !drop.has(own)) || (!!f.label && !own);
   }
   const groups = new Map<string, number[]>();
   for (let i = 0; i < hs.length; i++) {
