@@ -11,6 +11,7 @@ import {
   guessLanguage,
   introducesProblems,
   isContainerHeading,
+  isAdvice,
   isExampleLabel,
   isNumberOnlyLabel,
   isSolutionLabel,
@@ -1197,7 +1198,7 @@ function handleItems(ctx: Ctx, node: EnvNode, container: boolean, marker: 'item'
         }
       }
       const text = detach(cleanLatex(raw.replace(/^\s*\[[^\]]*\]/, '')));
-      m.cache = { end: stmtEnd, text, task: !!text && (hasImperative(text) || asksQuestion(text.slice(0, 1500))), language: guessLanguage(text), title };
+      m.cache = { end: stmtEnd, text, task: !!text && !isAdvice(text) && (hasImperative(text) || asksQuestion(text.slice(0, 1500))), language: guessLanguage(text), title };
     }
     facts.push({ m, end, stmtEnd, solved });
   }
@@ -1209,7 +1210,7 @@ function handleItems(ctx: Ctx, node: EnvNode, container: boolean, marker: 'item'
     if (ctx.frame) return;
     const withText = facts.filter((f) => f.m.cache!.text).length;
     const tasks = facts.filter((f) => f.m.cache!.task).length;
-    if (withText >= 3 && tasks * 3 < withText) return;
+    if (withText >= 3 && tasks * 2 < withText) return;
     all = withText >= 2 && tasks >= 0.6 * withText;
   }
   for (const { m, end, stmtEnd, solved } of facts) {
@@ -1373,6 +1374,15 @@ export function latexProblems(
       if (r.t === 'decl') continue;
       if (r.t === 'prose') {
         proseFacts(text, ctx.segStart, r);
+        if (r.sol) {
+          // "\textbf{Solution.} ..." after a heading problem's statement: its solution.
+          for (const s of sections) {
+            if (s.role === 'problem' && s.problem && !s.problem.endOffset && s.hasBody) {
+              closeSection(s, ctx, r.start);
+              s.problem.solved = true;
+            }
+          }
+        }
         if (!r.blank) for (const s of sections) if (s.role === 'problem' && s.problem && !s.problem.endOffset) s.hasBody = true;
         if (lastTop && r.sol) lastTop.solved = true;
         else if (r.long) lastTop = undefined;
@@ -1439,6 +1449,17 @@ export function latexProblems(
       if (inRole('example') && !envKind(r.name, kinds)) {
         lastTop = undefined;
         continue;
+      }
+      const st = solutionType(baseName(r.name));
+      if (st === 1 || (st === 2 && hasContent(ctx, r))) {
+        // A solution (also one just inserted) after a heading problem's statement ends it and marks it solved.
+        for (const s of sections) {
+          if (s.role === 'problem' && s.problem && !s.problem.endOffset && s.hasBody) {
+            closeSection(s, ctx, r.start);
+            s.problem.solved = true;
+            s.problem.blockEndOffset = ctx.segStart + r.end;
+          }
+        }
       }
       const before = out.length;
       const res = handleEnv(ctx, r, container, prevProse ? { p: prevProse.p, segStart: prevProse.ctx.segStart } : undefined, lastTop);

@@ -175,6 +175,11 @@ export function hasImperative(text: string): boolean {
   return LATIN_TASK.test(t) || CJK_TASK.test(t) || GREEK_TASK.test(t);
 }
 
+/** Advice to the student rather than a task: "Check if you can ...", "Make sure ...", "Try to ...". */
+export function isAdvice(text: string): boolean {
+  return /^\s*(?:check (?:if|whether|that) you|make sure|be sure|try to|remember to|don'?t forget|do not forget|you should be able|you can|review|read|revise|practi[sc]e (?:the|your)|überprüfe(?:n sie)?,? ob sie|vérifiez que vous|asegúrate)\b/iu.test(text);
+}
+
 /** The text's last sentence is a question (a blockquote that poses a question). */
 export function endsWithQuestion(text: string): boolean {
   const t = text.replace(/\s+$/u, '');
