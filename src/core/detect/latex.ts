@@ -51,6 +51,8 @@ export interface Mark {
   cache?: { end: number; text: string; task: boolean; language?: string; title?: string };
   /** Statement text of a heading problem that ends inside the heading's own segment, keyed by its relative end. */
   stmt?: { end: number; text: string; language?: string };
+  /** Whether the statement of the problem at this heading states a task, for the text it had. */
+  labelTask?: { text: string; task: boolean };
   /** A heading's own text and whether it states a task (see headingOwn), derived once while valid. */
   own?: { end: number; whole: number; text: string; task: boolean };
   /** Facts about a heading's title, derived once. */
@@ -1598,23 +1600,35 @@ function documentRules(text: string, segs: readonly Segment<LatexSegData>[], sta
   for (const i of stack) hs[i]!.sectionEnd = Math.max(hs[i]!.abs, docEnd);
   if (!hs.length) return dropLooseItems(out);
 
-  const byStart = new Map<number, DetectedProblem>();
-  for (const p of out) byStart.set(p.startOffset, p);
+  // The problem starting at each heading, if any (both lists are in document order).
+  const own: (DetectedProblem | undefined)[] = new Array(hs.length);
+  for (let i = 0, k = 0; i < hs.length; i++) {
+    while (k < out.length && out[k]!.startOffset < hs[i]!.abs) k++;
+    own[i] = k < out.length && out[k]!.startOffset === hs[i]!.abs ? out[k] : undefined;
+  }
   const drop = new Set<DetectedProblem>();
   // Sibling groups of "Problem N" headings that hold only answers.
-  const labelGroups = new Map<string, HeadingInfo[]>();
-  for (const h of hs) {
-    const p = byStart.get(h.abs);
-    if (!p || !headingFacts(h.mark).label) continue;
-    const key = `${h.parent}:${h.level}`;
-    const g = labelGroups.get(key) ?? [];
-    g.push(h);
-    labelGroups.set(key, g);
+  const labelGroups = new Map<number, number[]>();
+  for (let i = 0; i < hs.length; i++) {
+    const h = hs[i]!;
+    if (!own[i] || !headingFacts(h.mark).label) continue;
+    const key = (h.parent + 1) * 8 + h.level;
+    const g = labelGroups.get(key);
+    if (g) g.push(i);
+    else labelGroups.set(key, [i]);
   }
   for (const g of labelGroups.values()) {
     if (g.length < 2) continue;
-    const tasks = g.filter((h) => statesTask(byStart.get(h.abs)!.text)).length;
-    if (tasks * 3 < g.length) for (const h of g) drop.add(byStart.get(h.abs)!);
+    let tasks = 0;
+    for (const i of g) {
+      const p = own[i]!;
+      const m = hs[i]!.mark;
+      if (!m.labelTask || m.labelTask.text !== p.text) m.labelTask = { text: p.text, task: statesTask(p.text) };
+      if (m.labelTask.task) tasks++;
+      // Enough of them state a task: the group stands.
+      if (tasks * 3 >= g.length) break;
+    }
+    if (tasks * 3 < g.length) for (const i of g) drop.add(own[i]!);
   }
 
   // Sections with free titles: candidates are plain headings outside problem/solution/example/container sections
@@ -1636,17 +1650,18 @@ function documentRules(text: string, segs: readonly Segment<LatexSegData>[], sta
     const h = hs[i]!;
     const f = headingFacts(h.mark);
     const parentBlocked = h.parent >= 0 && blocked[h.parent]!;
-    const own = byStart.get(h.abs);
-    blocked[i] = parentBlocked || f.solution || f.example || f.container || (!!own && !drop.has(own)) || (!!f.label && !own);
+    const mine = own[i];
+    blocked[i] = parentBlocked || f.solution || f.example || f.container || (!!mine && !drop.has(mine)) || (!!f.label && !mine);
   }
-  const groups = new Map<string, number[]>();
+  const groups = new Map<number, number[]>();
   for (let i = 0; i < hs.length; i++) {
     if (blocked[i]) continue;
-    const key = `${hs[i]!.parent}:${hs[i]!.level}`;
-    const g = groups.get(key) ?? [];
-    g.push(i);
-    groups.set(key, g);
+    const key = (hs[i]!.parent + 1) * 8 + hs[i]!.level;
+    const g = groups.get(key);
+    if (g) g.push(i);
+    else groups.set(key, [i]);
   }
+  if (!groups.size && !drop.size) return dropLooseItems(out);
   const added: DetectedProblem[] = [];
   // Outer groups first: a section that is a problem makes its sub-sections parts.
   const order = [...groups.values()].sort((a, b) => hs[a[0]!]!.level - hs[b[0]!]!.level || hs[a[0]!]!.abs - hs[b[0]!]!.abs);
