@@ -15,7 +15,7 @@ import { CACHE_DIR, CORPUS_DIR, documentPath, extOf, loadLabels, sha256 } from '
 
 function gitDirOf(mirror: string, repo: string): string | undefined {
   const base = join(mirror, repo.replace('/', '+'));
-  for (const d of [join(base, 'repo'), base]) if (existsSync(join(d, 'HEAD'))) return d;
+  for (const d of [join(base, 'repo'), join(base, 'repo', '.git'), base, join(base, '.git')]) if (existsSync(join(d, 'HEAD'))) return d;
   return undefined;
 }
 

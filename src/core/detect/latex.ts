@@ -1105,7 +1105,8 @@ function handleEnv(ctx: Ctx, node: EnvNode, container: boolean, intro: IntroRef,
   }
   if (CONTAINER_ENVS.has(base)) {
     handleItems(ctx, node, true, base === 'questions' ? 'question' : 'item');
-    walk(ctx, node.children.filter((c) => c.t === 'env'), true, undefined);
+    // Lists inside the questions are their parts; problem environments inside the container are problems.
+    emitNested(ctx, node);
     return undefined;
   }
   if (LIST_ENVS.has(base)) {
