@@ -8,6 +8,7 @@ import { countBelow, DetectCancelledError, detach, newlinesIn, shiftProblem, typ
 import {
   asksQuestion,
   hasImperative,
+  hasMath,
   guessLanguage,
   introducesProblems,
   isContainerHeading,
@@ -648,8 +649,10 @@ export function scanLatex(
               }
             }
           }
-          const mk = Object.hasOwn(PROBLEM_MACROS, name) ? PROBLEM_MACROS[name] : undefined;
-          if (mk && atLineStart(text, i)) {
+          // \Problem{1} as well as \problem; short names only as written (\Pr is a probability in math).
+          const lower = name.length >= 4 ? name.toLowerCase() : name;
+          const mk = Object.hasOwn(PROBLEM_MACROS, lower) ? PROBLEM_MACROS[lower] : undefined;
+          if (mk && atLineStart(text, i) && !/[(_^=]/.test(text[after] ?? '')) {
             // \problem, \exercise{Title}, \pr ... starting a problem; a short first argument is its title.
             let e = after;
             let title = '';
@@ -665,9 +668,13 @@ export function scanLatex(
           }
           if (!NOT_NMACRO.test(name) && headingLevel(name) === undefined && text.charCodeAt(after) === 123 && atLineStart(text, i)) {
             const a = readArg(text, after, 40);
-            const b = a && /^\s*[0-9]{1,3}(?:\.[0-9]{1,3})*[a-z]?\s*$/.test(a[0]) ? readArg(text, a[1], 6000) : undefined;
-            // The second argument is a statement (a sentence), not a short value: \pwcond{0}{k \neq n} is not one.
-            if (a && b && b[0].trim().length >= 30 && /\p{L}{3,}\s+\p{L}{2,}/u.test(b[0])) {
+            const numbered = !!a && /^\s*[0-9]{1,3}(?:\.[0-9]{1,3})*[a-z]?\s*$/.test(a[0]);
+            const b = numbered ? readArg(text, a![1], 6000) : undefined;
+            // The statement follows as a second argument or as text on the same line; a short value is not one
+            // (\pwcond{0}{k \neq n}).
+            const restOfLine = numbered && !b ? text.slice(a![1], Math.max(a![1], text.indexOf('\n', a![1]) < 0 ? text.length : text.indexOf('\n', a![1]))) : '';
+            const stmt = b ? b[0] : restOfLine;
+            if (a && numbered && stmt.trim().length >= 20 && /\p{L}{3,}\s+\p{L}{2,}/u.test(stmt)) {
               closeProse();
               add({ t: 'mark', cmd: 'heading', level: 5, title: a[0].trim(), nmacro: name, start: i, end: a[1] });
               i = a[1];
@@ -1119,6 +1126,23 @@ function handleEnv(ctx: Ctx, node: EnvNode, container: boolean, intro: IntroRef,
     return undefined;
   }
   if (base === 'frame') {
+    // A slide titled "Exercise" / "Problem 3" is the problem; its lists are its parts.
+    const fk = frameProblem(ctx, node);
+    if (fk && !holdsProblemEnv(node, ctx.kinds)) {
+      const p = emitEnvProblem(ctx, node, fk.kind);
+      if (fk.label) p.label = fk.label;
+      if (last && FRAME_PROBLEMS.has(last) && last.label === p.label && !statesTask(last.text)) {
+        // The slide before only set the exercise up ("Exercise" over a definition): this one continues it.
+        last.text = tidyStatement(`${last.text}\n\n${p.text}`);
+        last.endOffset = p.endOffset;
+        last.blockEndOffset = p.blockEndOffset;
+        last.endLine = p.endLine;
+        return last;
+      }
+      FRAME_PROBLEMS.add(p);
+      ctx.out.push(p);
+      return p;
+    }
     ctx.frame = (ctx.frame ?? 0) + 1;
     walk(ctx, node.children, container, intro);
     ctx.frame--;
@@ -1126,6 +1150,20 @@ function handleEnv(ctx: Ctx, node: EnvNode, container: boolean, intro: IntroRef,
   }
   walk(ctx, node.children, container, intro);
   return undefined;
+}
+
+/** Problems that are beamer frames (a following frame with the same title may continue one). */
+const FRAME_PROBLEMS = new WeakSet<DetectedProblem>();
+
+/** The problem label of a beamer frame's title (\\begin{frame}{Exercise 2} or \\frametitle{Problem}), if any. */
+function frameProblem(ctx: Ctx, node: EnvNode): { kind: ProblemKind; label: string } | undefined {
+  const head = ctx.text.slice(ctx.segStart + node.headEnd, ctx.segStart + Math.min(node.end, node.headEnd + 300));
+  const m = /^\s*(?:\[[^\]]*\]\s*)?\{([^{}]{1,80})\}/.exec(head) ?? /^\s*(?:\\[a-zA-Z]+(?:\[[^\]]*\])?\s*)*\\frametitle\{([^{}]{1,80})\}/.exec(head);
+  if (!m) return undefined;
+  const t = m[1]!.replace(/\\[a-zA-Z]+\*?|[{}]/g, ' ').trim();
+  const l = matchProblemLabel(t);
+  if (!l || SOLUTION_OF.test(l.rest) || isSolutionLabel(t)) return undefined;
+  return { kind: l.kind, label: l.label };
 }
 
 /** Problem environments anywhere inside `node` (one of another meaning): emitted, their own contents not searched. */
@@ -1201,7 +1239,7 @@ function handleItems(ctx: Ctx, node: EnvNode, container: boolean, marker: 'item'
         }
       }
       const text = detach(cleanLatex(raw.replace(/^\s*\[[^\]]*\]/, '')));
-      m.cache = { end: stmtEnd, text, task: !!text && !isAdvice(text) && (hasImperative(text) || asksQuestion(text.slice(0, 1500))), language: guessLanguage(text), title };
+      m.cache = { end: stmtEnd, text, task: !!text && !isAdvice(text) && (hasImperative(text) || statesTask(text.slice(0, 1500))), language: guessLanguage(text), title };
     }
     facts.push({ m, end, stmtEnd, solved });
   }
@@ -1221,6 +1259,8 @@ function handleItems(ctx: Ctx, node: EnvNode, container: boolean, marker: 'item'
     const { text, task } = m.cache!;
     if (!text) continue;
     if (!all && !task) continue;
+    // In a list of tasks, an item without a task verb still counts when it holds mathematics.
+    if (all && !task && !hasMath(text.replace(/\\url\{[^}]*\}|https?:\/\/\S+/g, ''))) continue;
     const p = emitSpan(ctx, m.start, m.end, stmtEnd, marker === 'question' ? 'question' : 'item', text, m.cache!.language);
     if (m.cache!.title) p.label = m.cache!.title;
     if (solved) {

@@ -155,7 +155,8 @@ function statesTaskRaw(text: string): boolean {
 /** A real question (not "(why?)"). */
 function asksQuestionRaw(text: string): boolean {
   if (!/[?？吗嗎か]/u.test(text)) return false;
-  const t = text.replace(/\(\s*(?:why|wieso|warum|pourquoi|por qué|почему)\s*\??\s*\)/giu, '');
+  // Links ("watch?v=...") and rhetorical "(why?)" asides are no questions.
+  const t = text.replace(/https?:\/\/\S+|\\url\{[^}]*\}/g, ' ').replace(/\(\s*(?:why|wieso|warum|pourquoi|por qué|почему)\s*\??\s*\)/giu, '');
   // A question mark closing at least a short sentence (not "(why?)"), or a CJK question particle at the end.
   let prev = -1;
   for (let k = 0; k < t.length; k++) {

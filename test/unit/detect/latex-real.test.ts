@@ -191,3 +191,36 @@ test('Greek, Italian, Norwegian and Slovak task sentences in lists', () => {
   );
   assert.deepEqual(starts(tex), [4, 5, 6, 7]);
 });
+
+test('beamer slides titled Exercise are problems (a set-up slide continues on the next), other slides are talk', () => {
+  const tex = [
+    '\\documentclass{beamer}', '\\begin{document}',
+    '\\begin{frame}{Exercise}', '\\begin{enumerate}', '\\item Compute $A^2$.', '\\item Show that $A$ is invertible.', '\\end{enumerate}', '\\end{frame}',
+    '\\begin{frame}{Exercise}', 'A walk moves left or right with probability $1/2$.', '\\end{frame}',
+    '\\begin{frame}{Exercise}', '\\begin{enumerate}', '\\item Find the expected position after $n$ steps.', '\\end{enumerate}', '\\end{frame}',
+    '\\begin{frame}{Existence}', '\\begin{enumerate}', '\\item Does a solution exist?', '\\item Is it unique?', '\\end{enumerate}', 'Usually yes to both.', '\\end{frame}',
+    '\\end{document}', '',
+  ].join('\n');
+  const ps = detectProblems(tex, 'latex');
+  assert.deepEqual(ps.map((p) => p.startLine + 1), [3, 9]);
+  assert.match(ps[1]!.text, /expected position/);
+});
+
+test('\\Problem{N} and \\Aufgabe{N} commands followed by the statement on the line; \\Pr in math is not one', () => {
+  const tex = doc(
+    '\\Problem{1} Show that the odd numbers under addition do not form a group.',
+    '',
+    '\\textbf{Solution:} The sum of two odd numbers is even.',
+    '',
+    '\\Problem{2} Find the inverse of $3$ modulo $11$.',
+    '\\[',
+    '\\Pr(A \\mid B) = \\frac{\\Pr(B \\mid A)\\Pr(A)}{\\Pr(B)}',
+    '\\]',
+    '\\blatt{3} Berechnen Sie das Integral von $x^2$ auf $[0,1]$.',
+    '',
+    '\\blatt{4} Zeigen Sie, dass $\\sqrt 2$ irrational ist.',
+  );
+  const ps = detectProblems(tex, 'latex');
+  assert.deepEqual(ps.map((p) => p.startLine + 1), [3, 7, 11, 13]);
+  assert.equal(ps[0]!.solved, true);
+});
