@@ -110,7 +110,7 @@ const DE_VERBS =
 const FR_VERBS =
   'calculer|calculez|calcule|montrer|montrez|montre|démontrer|démontrez|prouver|prouvez|déterminer|déterminez|trouver|trouvez|résoudre|résolvez|simplifier|simplifiez|justifier|justifiez|étudier|étudiez|exprimer|exprimez|vérifier|vérifiez|combien|quel|quelle|quels|quelles|en déduire|dériver|intégrer';
 const ES_VERBS =
-  'calcula|calcule|calcular|calculad|demuestra|demuestre|demostrar|encuentra|encuentre|encontrar|halla|halle|hallar|determina|determine|determinar|resuelve|resuelva|resolver|simplifica|simplifique|prueba|pruebe|probar|justifica|justifique|muestra|muestre|cuántos|cuántas|cuánto|cuál|cuáles|expresa|exprese|deriva|integra|evalúa|evalúe';
+  'calcula|calcule|calcular|calculad|normaliza|normalice|comprueba|compruebe|razona|explica|explique|demuestra|demuestre|demostrar|encuentra|encuentre|encontrar|halla|halle|hallar|determina|determine|determinar|resuelve|resuelva|resolver|simplifica|simplifique|prueba|pruebe|probar|justifica|justifique|muestra|muestre|cuántos|cuántas|cuánto|cuál|cuáles|expresa|exprese|deriva|integra|evalúa|evalúe';
 const RU_VERBS =
   'найдите|найти|найди|докажите|доказать|докажи|вычислите|вычислить|вычисли|покажите|показать|решите|решить|реши|определите|определить|упростите|упростить|сколько|объясните|объяснить|проверьте|исследуйте|постройте|выразите|оцените|чему равно|чему равен|чему равна|при каких|какие|каков|какова';
 
@@ -128,6 +128,9 @@ const CS_VERBS =
   'dokážte|dokažte|dokážeme|vypočítajte|vypočítejte|spočítajte|spočtěte|určte|nájdite|najděte|riešte|řešte|vyriešte|vyřešte|zjednodušte|ukážte|ukažte|rozhodnite|rozhodněte|zistite|zjistěte|načrtnite|koľko|kolik';
 const UK_VERBS = 'знайдіть|доведіть|обчисліть|покажіть|розв’яжіть|розв\'яжіть|визначте|спростіть|скільки';
 const TR_VERBS = 'gösteriniz|bulunuz|hesaplayınız|hesaplayın|kanıtlayınız|çözünüz|ispatlayınız|kaç tane';
+// "Given ..., find ...", "Si ..., calcula ...": the core task verbs after a comma.
+const COMMA_TASK =
+  /,\s+(?:find|compute|calculate|prove|show that|determine|evaluate|solve|simplify|derive|verify|calcula|calcule|demuestra|demuestre|halla|halle|encuentra|encuentre|determina|determine|calcola|calcolare|dimostra|dimostrare|mostra|trova|montrer|montrez|calculer|calculez|déterminer|déterminez|berechne|berechnen sie|bestimme|bestimmen sie|zeige|zeigen sie|beweise|beweisen sie|найдите|докажите|вычислите|определите|vis at|finn|beregn|bestem|oblicz|udowodnij|wyznacz|vypočítajte|vypočítejte|dokážte|dokažte|určte)(?![\p{L}])/iu;
 // Greek states tasks as "να" + subjunctive ("να βρεθούν", "Να υπολογιστεί") or with imperatives.
 const GREEK_TASK =
   /(?:^|[^\p{L}])(?:να\s+(?:βρ|υπολογ|δειχ|δείξ|αποδ|λυθ|λύσ|εξετ|μελετ|σχεδ|προσδιορ|εκφρ|γραφ|γράψ|απλοπ|παραγ|ολοκλ|εξηγ|δικαιολογ|επαληθ|αιτιολογ)\p{L}*|(?:βρείτε|υπολογίστε|αποδείξτε|δείξτε|λύστε|εξετάστε|σχεδιάστε|προσδιορίστε|απλοποιήστε|πόσα|πόσοι|πόσες)(?![\p{L}]))/iu;
@@ -149,7 +152,7 @@ const CJK_TASK =
 function statesTaskRaw(text: string): boolean {
   if (!text) return false;
   const t = text.length > 4000 ? text.slice(0, 4000) : text;
-  return LATIN_TASK.test(t) || LATIN_TASK_ANYWHERE.test(t) || CJK_TASK.test(t) || GREEK_TASK.test(t) || asksQuestion(t);
+  return LATIN_TASK.test(t) || LATIN_TASK_ANYWHERE.test(t) || COMMA_TASK.test(t) || CJK_TASK.test(t) || GREEK_TASK.test(t) || asksQuestion(t);
 }
 
 /** A real question (not "(why?)"). */
@@ -173,7 +176,7 @@ function asksQuestionRaw(text: string): boolean {
 /** An imperative task sentence anywhere in the text (sentence-initial verbs only; "we show that" is not one). */
 export function hasImperative(text: string): boolean {
   const t = text.length > 3000 ? text.slice(0, 3000) : text;
-  return LATIN_TASK.test(t) || CJK_TASK.test(t) || GREEK_TASK.test(t);
+  return LATIN_TASK.test(t) || COMMA_TASK.test(t) || CJK_TASK.test(t) || GREEK_TASK.test(t);
 }
 
 /** Advice to the student rather than a task: "Check if you can ...", "Make sure ...", "Try to ...". */
