@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { detectProblems, ProblemDetector } from '../../../src/core/detect/index.js';
 import { CORPUS_DIR, documentPath, extOf, labelProblems, loadLabels, prf, scoreCorpus, scoreDocument, sha256 } from '../../support/detect-corpus.js';
 
 const REDISTRIBUTABLE = new Set(['MIT', 'BSD-2-Clause', 'BSD-3-Clause', 'Apache-2.0', 'CC0-1.0', 'CC-BY-3.0', 'CC-BY-4.0', 'CC-BY-SA-3.0', 'CC-BY-SA-4.0', 'Unlicense', 'public-domain']);
@@ -65,4 +66,29 @@ test('corpus: F1 floor on the labelled real documents (per-style table printed)'
   assert.ok(prf(tp, found, expected).f1 >= 0.9, `stored-subset F1 ${prf(tp, found, expected).f1.toFixed(3)} < 0.9`);
   // Problem-free documents stay clean.
   for (const d of r.docs) if (d.expected === 0) assert.equal(d.found, 0, `${d.id}: false positives at lines ${d.extra.join(',')}`);
+});
+
+test('corpus: on real documents, incremental detection after random edits equals a fresh detection', () => {
+  let s = 20261206;
+  const rand = (): number => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648;
+  };
+  const pieces = ['\n', 'x', '\\begin{problem}\n', '\\end{problem}\n', '\\section{Exercise 3}\n', '\\item ', '\\textbf{Problem 2.} ', '%', '\\begin{solution}\nOk.\n\\end{solution}\n', 'Show that ', '\\begin{frame}{Exercise}\n', '\\pr ', '}', '{'];
+  const view = (ps: readonly { startLine: number; endOffset: number; blockEndOffset: number; kind: string; solved: boolean; text: string }[]) =>
+    ps.map((p) => [p.startLine, p.endOffset, p.blockEndOffset, p.kind, p.solved, p.text]);
+  for (const l of loadLabels().filter((x) => x.stored && x.format === 'latex')) {
+    let text = readFileSync(documentPath(l)!, 'utf8');
+    const det = new ProblemDetector('latex');
+    det.reset(text);
+    for (let step = 0; step < 25; step++) {
+      const at = Math.floor(rand() * (text.length + 1));
+      const r = rand();
+      const end = r < 0.3 ? Math.min(text.length, at + Math.floor(rand() * 200)) : at;
+      const insert = r < 0.15 ? '' : pieces[Math.floor(rand() * pieces.length)]!;
+      const next = text.slice(0, at) + insert + text.slice(end);
+      assert.deepEqual(view(det.edit(at, end, insert, next)), view(detectProblems(next, 'latex')), `${l.id} step ${step}: [${at},${end}) → ${JSON.stringify(insert)}`);
+      text = next;
+    }
+  }
 });
