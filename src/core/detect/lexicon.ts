@@ -19,7 +19,7 @@ function memo<T>(fn: (s: string) => T, cap = 30000): (s: string) => T {
 const PROBLEM_WORDS =
   'problem|prob\\.?|aufgabe|aufgabenstellung|problème|probleme|problema|задача|задание|問題|问题|문제|题目|題目|习题|習題|试题|試題|homework problem|hw';
 const EXERCISE_WORDS =
-  'exercise|exer\\.?|ex\\.|übung|uebung|übungsaufgabe|exercice|ejercicio|exercício|esercizio|упражнение|練習|练习|연습|연습문제|演習|challenge';
+  'exercise|excercise|exercice|excercice|exersise|excersise|exer\\.?|ex\\.|übung|uebung|übungsaufgabe|exercice|ejercicio|exercício|esercizio|упражнение|練習|练习|연습|연습문제|演習|challenge';
 const QUESTION_WORDS = 'question|q|frage|pregunta|questão|вопрос|질문|设问|問い|問';
 
 /** Heading or bold label naming ONE problem, e.g. "Problem 3", "Exercise 2.1:", "Aufgabe", "問題 1". */
@@ -125,7 +125,7 @@ const RU_VERBS =
 const IT_VERBS =
   'calcola|calcolare|calcolate|dimostra|dimostrare|dimostrate|mostra|mostrare|mostrate|trova|trovare|trovate|determina|determinare|determinate|risolvi|risolvere|semplifica|semplificare|verifica|verificare|stabilisci|stabilire|studia|studiare|spiega|giustifica|giustificare|esprimi|disegna|quanti|quante|qual è|quali';
 const PT_VERBS =
-  'calcule|calcular|demonstre|demonstrar|mostre|encontre|encontrar|resolva|resolver|simplifique|justifique|verifique|prove que|quantos|quantas|qual é|quais';
+  'calcule|calcular|demonstre|demonstrar|mostre|encontre|encontrar|estude|esboce|obtenha|ache|explique|utilize|resolva|resolver|simplifique|justifique|verifique|prove que|quantos|quantas|qual é|quais';
 const NL_VERBS = 'bereken|bewijs|toon aan|bepaal|vind|los op|vereenvoudig|hoeveel|verklaar';
 const NORDIC_VERBS =
   'vis at|visa att|finn|finne|find|hitta|regn ut|beregn|beräkna|bestem|bestäm|bevis|bevisa|løs|lös|forenkle|förenkla|forklar|förklara|skriv opp|skriv|bruk|tegn|avgjør|avgör|hvor mange|hur många|hvor stor|hva er|vad är';
@@ -143,7 +143,7 @@ const GREEK_TASK =
 const MORE_VERBS = [IT_VERBS, PT_VERBS, NL_VERBS, NORDIC_VERBS, PL_VERBS, CS_VERBS, UK_VERBS, TR_VERBS].join('|');
 
 const LATIN_TASK = new RegExp(
-  `(?:^|[.!?;:]\\s+|\\n[ \\t]*\\n\\s*|\\n[ \\t]*(?:[-•*]|\\d+[.)])\\s+|\\(\\s*[a-z0-9]{1,3}\\s*\\)\\s*|\\b(?:then|also|hence|now|dann|puis|luego|poi|затем|så)\\s+|[⌨✍]\\s*)(?:${EN_VERBS}|${DE_VERBS}|${FR_VERBS}|${ES_VERBS}|${RU_VERBS}|${MORE_VERBS})(?![\\p{L}])`,
+  `(?:^|[.!?;:]\\s+|\\n[ \\t]*\\n\\s*|\\n[ \\t]*(?:[-•*]|\\d+[.)])\\s+|(?:\\(\\s*[a-z0-9.,]{1,5}\\s*(?:points?|pts?\\.?|pontos|punkte|puntos|points)?\\s*\\)\\s*)+|\\b(?:then|also|hence|now|dann|puis|luego|poi|затем|så)\\s+|[⌨✍]\\s*)(?:${EN_VERBS}|${DE_VERBS}|${FR_VERBS}|${ES_VERBS}|${RU_VERBS}|${MORE_VERBS})(?![\\p{L}])`,
   'iu',
 );
 // "Show that", "prove that", "is it true that" anywhere in a clause (not only sentence-initial).
