@@ -1587,6 +1587,13 @@ interface HeadingInfo {
   parent: number;
 }
 
+/** A statement that is a formula and (almost) nothing else: "$\\int_0^1 x^2\\,dx$". */
+function bareFormula(t: string): boolean {
+  if (t.length > 300 || !hasMath(t)) return false;
+  const words = t.replace(/\$\$[\s\S]*?\$\$|\$[^$]*\$|\\\[[\s\S]*?\\\]|\\\([\s\S]*?\\\)/g, ' ').match(/\p{L}{2,}/gu);
+  return !words || words.length <= 3;
+}
+
 /** A title that is itself (part of) a statement: "Let A ⊆ R. Show that ..." rather than a topic name. */
 function statementTitle(t: string): boolean {
   return /\$|\\\(/.test(t) || /[.?:;]\s*$/.test(t) || t.split(/\s+/).length >= 7;
@@ -1664,9 +1671,9 @@ function documentRules(text: string, segs: readonly Segment<LatexSegData>[], sta
     for (const i of g) {
       const p = own[i]!;
       const m = hs[i]!.mark;
-      if (!m.labelTask || m.labelTask.text !== p.text) m.labelTask = { text: p.text, task: statesTask(p.text) };
+      if (!m.labelTask || m.labelTask.text !== p.text) m.labelTask = { text: p.text, task: statesTask(p.text) || bareFormula(p.text) };
       if (m.labelTask.task) tasks++;
-      // Enough of them state a task: the group stands.
+      // Enough of them state a task (a short formula alone, "Problem 3. $\\int_0^1 x^2\\,dx$", counts): the group stands.
       if (tasks * 3 >= g.length) break;
     }
     if (tasks * 3 < g.length) for (const i of g) drop.add(own[i]!);

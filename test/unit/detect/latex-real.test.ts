@@ -224,3 +224,8 @@ test('\\Problem{N} and \\Aufgabe{N} commands followed by the statement on the li
   assert.deepEqual(ps.map((p) => p.startLine + 1), [3, 7, 11, 13]);
   assert.equal(ps[0]!.solved, true);
 });
+
+test('problem headings whose statements are bare formulas stay problems', () => {
+  const tex = doc('\\section*{Problem 1}', '$\\int_0^1 x^2\\,dx$', '\\section*{Problem 2}', '$\\lim_{n\\to\\infty} (1 + 2/n)^n$', '\\section*{Problem 3}', '$\\sum_{k=1}^{n} k^3$');
+  assert.deepEqual(starts(tex), [3, 5, 7]);
+});
