@@ -51,12 +51,16 @@ test('templates search --embeddings-model: hybrid results, vectors cached; no /e
 });
 
 test('templates search --context weighs the problem in; general templates are flagged as fallbacks', async () => {
-  const r = await runCli(['templates', 'search', 'count the cases', '--context', 'How many three-digit numbers have digit sum 9?', '--top', '5', '--json']);
+  // a step that names the general method: it is still offered, flagged as a fallback
+  const r = await runCli(['templates', 'search', 'organized casework: split by the hundreds digit', '--context', 'How many three-digit numbers have digit sum 9?', '--top', '5', '--json']);
   assert.equal(r.code, 0, r.stderr);
   const results = (JSON.parse(r.stdout) as { results: Array<{ id: string; general?: boolean }> }).results;
   const casework = results.find((x) => x.id === 'cp.casework-organized');
   assert.ok(casework, results.map((x) => x.id).join());
   assert.equal(casework.general, true);
+  assert.ok(results.filter((x) => !x.general).every((x) => x.general === undefined));
+  const human = await runCli(['templates', 'search', 'organized casework: split by the hundreds digit', '--top', '3']);
+  assert.match(human.stdout, /Organized casework {2}\(cp\.casework-organized, score [\d.]+, general: a fallback when nothing specific fits\)/);
 });
 
 test('solve --embeddings-model: the run embeds the step queries and says embedding retrieval is on', async () => {
