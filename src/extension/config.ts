@@ -26,6 +26,10 @@ export interface ReasonFluxSettings {
   templatesWorkspaceFolder: string;
   /** reasonflux.templates.userFile ('' = none). */
   templatesUserFile: string;
+  /** reasonflux.retrieval.embeddingsModel ('' = embedding retrieval off, BM25 alone). */
+  retrievalEmbeddingsModel: string;
+  /** reasonflux.retrieval.embeddingsBaseUrl ('' = the solver endpoint). */
+  retrievalEmbeddingsBaseUrl: string;
   /** reasonflux.detection.languages — language ids with problem detection. */
   detectionLanguages: string[];
   /** reasonflux.detection.severity. */
@@ -48,6 +52,8 @@ export const SETTING_KEYS = [
   'requestTimeoutSeconds',
   'templates.workspaceFolder',
   'templates.userFile',
+  'retrieval.embeddingsModel',
+  'retrieval.embeddingsBaseUrl',
   'detection.languages',
   'detection.severity',
   'detection.extraEnvironments',
@@ -60,7 +66,7 @@ export const SETTING_KEYS = [
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
 /** Settings that, in an untrusted workspace, are read from user settings only. */
-export const RESTRICTED_IN_UNTRUSTED: readonly SettingKey[] = ['endpoint.baseUrl', 'navigator.baseUrl'];
+export const RESTRICTED_IN_UNTRUSTED: readonly SettingKey[] = ['endpoint.baseUrl', 'navigator.baseUrl', 'retrieval.embeddingsBaseUrl'];
 
 export const DEFAULT_LANGUAGES = ['markdown', 'latex', 'tex'];
 
@@ -126,6 +132,8 @@ export function readSettings(scope?: vscode.ConfigurationScope, trusted: boolean
     requestTimeoutSeconds: asNumber(cfg.get('requestTimeoutSeconds'), 120, 5, 24 * 3600, false),
     templatesWorkspaceFolder: asString(cfg.get('templates.workspaceFolder'), '.reasonflux/templates') || '.reasonflux/templates',
     templatesUserFile: asString(cfg.get('templates.userFile'), ''),
+    retrievalEmbeddingsModel: asString(cfg.get('retrieval.embeddingsModel'), '').trim(),
+    retrievalEmbeddingsBaseUrl: readRestricted(cfg, 'retrieval.embeddingsBaseUrl', trusted),
     detectionLanguages: asStringList(cfg.get('detection.languages'), DEFAULT_LANGUAGES),
     detectionSeverity: SEVERITIES.includes(severity as DetectionSeverity) ? (severity as DetectionSeverity) : 'information',
     detectionExtraEnvironments: asStringList(cfg.get('detection.extraEnvironments'), []),

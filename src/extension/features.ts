@@ -39,7 +39,7 @@ export function registerFeatures(deps: FeatureDeps): void {
   const keys = new ApiKeyStore(context.secrets);
   const history = new SolveHistory(context.globalState);
   const status = new SolveStatusBar();
-  const templates = new TemplateService(context, output);
+  const templates = new TemplateService(context, output, keys);
   let session: SessionManager | undefined;
   const panel = new TrajectoryPanel(context, output, (msg) => session?.handle(msg));
   session = new SessionManager({ extensionPath: context.extensionPath, output, panel, keys, history, status, templates });

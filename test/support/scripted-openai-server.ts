@@ -39,6 +39,7 @@
 // empty choices when stream_options.include_usage is true, then `data: [DONE]`.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { hashedEmbedding } from './stand-in-embeddings.js';
 
 export interface ScriptedReply {
   content?: string;
@@ -99,9 +100,19 @@ function promptChars(body: any): number {
   return msgs.reduce((n: number, m: any) => n + (typeof m?.content === 'string' ? m.content.length : 0), 0);
 }
 
+export interface ScriptedServerOptions {
+  models?: string[];
+  /**
+   * The `/embeddings` route: 'hashed' serves the stand-in vectors of stand-in-embeddings.ts (hashed word and
+   * character n-grams — no neural model), a function serves its own (or an HTTP status to fail with).
+   * Absent: the route answers 404, like a chat-only server.
+   */
+  embeddings?: 'hashed' | ((input: string[], model: string) => number[][] | { status: number });
+}
+
 export async function startScriptedOpenAiServer(
   script: Script,
-  options: { models?: string[] } = {},
+  options: ScriptedServerOptions = {},
 ): Promise<ScriptedOpenAiServer> {
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
@@ -123,6 +134,26 @@ export async function startScriptedOpenAiServer(
       const ids = options.models ?? ['scripted-model'];
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ object: 'list', data: ids.map((id) => ({ id, object: 'model', created: 0, owned_by: 'scripted' })) }));
+      return;
+    }
+    if (req.method === 'POST' && /\/embeddings\/?$/.test(path) && options.embeddings) {
+      const input: string[] = Array.isArray(body?.input) ? body.input.map(String) : typeof body?.input === 'string' ? [body.input] : [];
+      const model = typeof body?.model === 'string' ? body.model : '';
+      const vectors = options.embeddings === 'hashed' ? input.map((t) => hashedEmbedding(t)) : options.embeddings(input, model);
+      if (!Array.isArray(vectors)) {
+        res.writeHead(vectors.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: `scripted embeddings error ${vectors.status}`, type: 'invalid_request_error' } }));
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          object: 'list',
+          model,
+          data: vectors.map((embedding, index) => ({ object: 'embedding', index, embedding })),
+          usage: { prompt_tokens: input.reduce((n, t) => n + Math.ceil(t.length / 4), 0), total_tokens: input.reduce((n, t) => n + Math.ceil(t.length / 4), 0) },
+        }),
+      );
       return;
     }
     if (req.method !== 'POST' || !/\/chat\/completions\/?$/.test(path)) {

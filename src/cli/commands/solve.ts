@@ -9,6 +9,9 @@ import { loadTemplateIndex } from '../../core/templates/library.js';
 import { CliError, checkFlags, parseArgs, stringFlag } from '../util.js';
 import { createModels, readModelSettings, readSampling } from '../models.js';
 import { solveSampled } from '../../core/reasoning/sampling.js';
+import { RETRIEVAL_FLAGS, RETRIEVAL_HELP, withEmbeddings } from '../retrieval.js';
+import { isEquivalent } from '../../core/answers/grade.js';
+import { TemplateUsageStore } from '../../core/templates/usage.js';
 
 export const summary = 'solve a problem with the ReasonFlux orchestrator';
 
@@ -31,13 +34,17 @@ Options:
   --select vote|verify      among several trajectories: majority vote of equivalent answers (default),
                             or the navigator checks the candidates and picks one
   --templates DIR           extra folder of your own templates (merged with the built-in library)
+${RETRIEVAL_HELP}
+  --stats FILE              keep your template statistics in FILE (retrieved, chosen, solved, correct; env
+                            REASONFLUX_STATS_FILE) and use them as a small retrieval prior
+  --expect ANSWER           the known answer: the run is graded and counted as correct or not in --stats
   --timeout SECONDS         time limit per model request (default 120)
   --json                    print one event per line (JSON) instead of the live view
   --debug                   stack traces on errors
 
 Exit status: 0 solved (or hint / explain done), 3 no final answer, 1 failed, 130 cancelled, 2 usage error.`;
 
-const FLAGS = ['file', 'base-url', 'model', 'navigator-model', 'navigator-base-url', 'api-key-env', 'max-rounds', 'mode', 'samples', 'select', 'templates', 'timeout', 'json', 'help'];
+const FLAGS = ['file', 'base-url', 'model', 'navigator-model', 'navigator-base-url', 'api-key-env', 'max-rounds', 'mode', 'samples', 'select', 'templates', 'timeout', 'json', 'help', 'stats', 'expect', ...RETRIEVAL_FLAGS];
 
 interface Out {
   write(s: string): void;
@@ -188,8 +195,17 @@ export async function run(argv: string[], io: { out: Out; err: Out; env: NodeJS.
 
   const { solver, navigator } = createModels(settings);
 
+  const statsFile = stringFlag(args, 'stats') ?? env.REASONFLUX_STATS_FILE;
+  const expect = stringFlag(args, 'expect');
+  if (expect !== undefined && !statsFile) throw new CliError('--expect is used for template statistics', 'pass --stats FILE too');
+  let usage: TemplateUsageStore | undefined;
+  try {
+    usage = statsFile ? await TemplateUsageStore.load(statsFile) : undefined;
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
   const templatesDir = stringFlag(args, 'templates');
-  const lib = await loadTemplateIndex(templatesDir ? { workspaceDir: templatesDir } : {});
+  const lib = await loadTemplateIndex({ ...(templatesDir ? { workspaceDir: templatesDir } : {}), ...(usage ? { prior: usage.priorOf() } : {}) });
   if (lib.errors.length) {
     io.err.write(`warning: ${lib.errors.length} template problem(s) while loading the library, e.g. ${lib.errors[0]} — run "reasonflux templates validate"\n`);
   }
@@ -213,13 +229,18 @@ export async function run(argv: string[], io: { out: Out; err: Out; env: NodeJS.
   process.stdout.on('error', onPipeError);
   const view = json ? undefined : new HumanView(io.out, io.err);
   const state: { status: 'solved' | 'no-answer' | 'cancelled' | 'failed'; fatal?: string } = { status: 'failed' };
+  const runEvents: SolveEvent[] = [];
+  let finalAnswer: string | null = null;
   const emit = (e: SolveEvent) => {
+    if (usage) runEvents.push(e);
+    if (e.type === 'final') finalAnswer = e.answer;
     if (json) io.out.write(JSON.stringify(e) + '\n');
     else view!.handle(e);
     if (e.type === 'error' && e.fatal) state.fatal = `model error (${e.kind}): ${e.message}`;
     if (e.type === 'done') state.status = e.status;
   };
-  const options: OrchestratorOptions = { navigator, solver, index: lib.index, mode, signal: controller.signal, ...(maxRounds ? { maxRounds } : {}) };
+  const index = await withEmbeddings(lib.index, args, env, { baseUrl, ...(settings.apiKey ? { apiKey: settings.apiKey } : {}) }, (line) => io.err.write(line + '\n'));
+  const options: OrchestratorOptions = { navigator, solver, index, mode, signal: controller.signal, ...(maxRounds ? { maxRounds } : {}) };
   try {
     if (mode === 'hint') {
       const interactive = !json && io.out === process.stdout && process.stdin.isTTY === true && process.stdout.isTTY === true;
@@ -240,6 +261,16 @@ export async function run(argv: string[], io: { out: Out; err: Out; env: NodeJS.
     }
   }
   const { status, fatal } = state;
+  if (usage && mode === 'solve' && status !== 'cancelled') {
+    const correct = expect !== undefined ? finalAnswer !== null && isEquivalent(expect, finalAnswer) : undefined;
+    usage.recordRun(runEvents, correct === undefined ? {} : { correct });
+    try {
+      await usage.save();
+    } catch (err) {
+      io.err.write(`reasonflux: warning: could not save template statistics to ${statsFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
+    }
+    if (correct !== undefined && !json) io.err.write(`reasonflux: graded against --expect: ${correct ? 'correct' : 'not correct'}\n`);
+  }
   if (pipeClosed) return 0; // the reader (e.g. `head`) has what it wanted
   if (status === 'cancelled') {
     io.err.write('reasonflux: cancelled\n');

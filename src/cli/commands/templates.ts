@@ -9,13 +9,21 @@ import { findNearDuplicates } from '../../core/templates/similarity.js';
 import { coverageReport, formatCoverage, loadSyllabus, SyllabusError } from '../../core/templates/coverage.js';
 import type { TemplateIndex, TemplateMatch, ThoughtTemplate } from '../../core/templates/types.js';
 import { checkFlags, CliError, intFlag, parseArgs, stringFlag, type ParsedArgs } from '../util.js';
+import { RETRIEVAL_FLAGS, RETRIEVAL_HELP, withEmbeddings } from '../retrieval.js';
+import { createModels, MODEL_FLAGS, readModelSettings } from '../models.js';
+import { TemplateUsageStore } from '../../core/templates/usage.js';
+import { describeResemblance, DistillError, distillTemplate, saveDistilled, trajectoryFromEvents } from '../../core/templates/distill.js';
 
 export const summary = 'search | import | validate | stats | coverage of the template library';
 
 const USAGE = `Usage:
-  reasonflux templates search "TEXT" [--top K] [--subject S] [--json]
-  reasonflux templates search --jsonl QUERIES [--top K] [--json]
+  reasonflux templates search "TEXT" [--top K] [--subject S] [--context TEXT] [--json]
+  reasonflux templates search --jsonl QUERIES [--top K] [--json]   (lines {"query": "…", "context"?: "…"})
   reasonflux templates import FILE [--dry-run] [--json] [--out FILE]
+  reasonflux templates distill RUN --base-url URL --model M [--navigator-model N] [--dry-run] [--force] [--json]
+      RUN: the event log of "reasonflux solve --json" (a solved run). The navigator drafts a template; it is
+      validated, compared with the library (near-duplicates are not saved without --force) and added to
+      <workspace>/distilled.json, where search finds it at once.
   reasonflux templates validate [PATH] [--json]
   reasonflux templates stats [PATH] [--json]
   reasonflux templates coverage [--syllabus FILE] [--json]   # syllabus methods with and without a template
@@ -23,7 +31,12 @@ const USAGE = `Usage:
 Library options (search, stats):
   --library DIR      built-in template folder (default: the one shipped with reasonflux)
   --workspace DIR    your template folder (default: ./.reasonflux/templates)
-  --user-file FILE   one more file of your own templates`;
+  --user-file FILE   one more file of your own templates
+
+Search options:
+  --context TEXT     text the query comes from (e.g. the problem behind a plan step); counts less
+  --stats FILE       your template statistics (from "solve --stats"): shown per result, used as a prior
+${RETRIEVAL_HELP}`;
 
 const LIBRARY_FLAGS = ['library', 'workspace', 'user-file'] as const;
 const DEFAULT_WORKSPACE = join('.reasonflux', 'templates');
@@ -39,6 +52,8 @@ export async function run(argv: string[]): Promise<number> {
       return search(rest);
     case 'import':
       return importCommand(rest);
+    case 'distill':
+      return distill(rest);
     case 'validate':
       return validate(rest);
     case 'stats':
@@ -46,11 +61,11 @@ export async function run(argv: string[]): Promise<number> {
     case 'coverage':
       return coverage(rest);
     default:
-      throw new CliError(`unknown templates subcommand "${sub}"`, 'use search, import, validate, stats or coverage');
+      throw new CliError(`unknown templates subcommand "${sub}"`, 'use search, import, distill, validate, stats or coverage');
   }
 }
 
-async function openLibrary(args: ParsedArgs): Promise<{ index: TemplateIndex; templates: ThoughtTemplate[]; errors: string[] }> {
+async function openLibrary(args: ParsedArgs, usage?: TemplateUsageStore): Promise<{ index: TemplateIndex; templates: ThoughtTemplate[]; errors: string[] }> {
   const library = stringFlag(args, 'library');
   if (library && !existsSync(library)) throw new CliError(`template folder not found: ${library}`, 'check --library');
   const userFile = stringFlag(args, 'user-file');
@@ -59,6 +74,7 @@ async function openLibrary(args: ParsedArgs): Promise<{ index: TemplateIndex; te
     builtinDir: library ? resolve(library) : undefined,
     workspaceDir: resolve(stringFlag(args, 'workspace') ?? DEFAULT_WORKSPACE),
     userFile: userFile ? resolve(userFile) : undefined,
+    ...(usage ? { prior: usage.priorOf() } : {}),
   });
   // A broken template folder must not bury the results: a few problems, then a count.
   const shown = result.errors.slice(0, 3);
@@ -69,14 +85,22 @@ async function openLibrary(args: ParsedArgs): Promise<{ index: TemplateIndex; te
   return result;
 }
 
-function resultRow(m: TemplateMatch) {
+function resultRow(m: TemplateMatch, usage?: TemplateUsageStore) {
   const t = m.template;
-  return { id: t.id, name: t.name, chapter: t.chapter, section: t.section, subjects: t.subjects, score: m.score };
+  const u = usage?.get(t.id);
+  return { id: t.id, name: t.name, chapter: t.chapter, section: t.section, subjects: t.subjects, score: m.score, ...(m.general ? { general: true } : {}), ...(u ? { usage: u } : {}) };
 }
 
 async function search(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['json']);
-  checkFlags(args, ['top', 'json', 'jsonl', 'subject', ...LIBRARY_FLAGS]);
+  checkFlags(args, ['top', 'json', 'jsonl', 'subject', 'context', 'base-url', 'stats', ...LIBRARY_FLAGS, ...RETRIEVAL_FLAGS]);
+  const statsFile = stringFlag(args, 'stats') ?? process.env.REASONFLUX_STATS_FILE;
+  let usage: TemplateUsageStore | undefined;
+  try {
+    usage = statsFile ? await TemplateUsageStore.load(statsFile) : undefined;
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
   const top = intFlag(args, 'top') ?? 5;
   const subject = stringFlag(args, 'subject');
   const subjects = subject ? subject.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
@@ -92,34 +116,46 @@ async function search(argv: string[]): Promise<number> {
       throw new CliError(`cannot read ${jsonl}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'check the --jsonl path');
     }
   }
-  const { index } = await openLibrary(args);
-  if (index.size === 0) throw new CliError('the template library is empty', 'check --library / --workspace, or run "reasonflux templates validate"');
+  const lib = await openLibrary(args, usage);
+  if (lib.index.size === 0) throw new CliError('the template library is empty', 'check --library / --workspace, or run "reasonflux templates validate"');
+  const env = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const baseUrl = stringFlag(args, 'base-url');
+  const index = await withEmbeddings(lib.index, args, env, { ...(baseUrl ? { baseUrl } : {}), ...(env.OPENAI_API_KEY ? { apiKey: env.OPENAI_API_KEY } : {}) }, (line) => process.stderr.write(line + '\n'));
+  const contextFlag = stringFlag(args, 'context');
 
   if (jsonl !== undefined) {
     const out: string[] = [];
     const lines = input.split(/\r?\n/);
     if (lines.length && lines[lines.length - 1] === '') lines.pop();
-    lines.forEach((line, i) => {
-      let query: unknown;
+    const parsed = lines.map((line) => {
       try {
-        query = (JSON.parse(line) as { query?: unknown })?.query;
+        const x = JSON.parse(line) as { query?: unknown; context?: unknown };
+        return typeof x?.query === 'string' ? { query: x.query, ...(typeof x.context === 'string' ? { context: x.context } : {}) } : undefined;
       } catch {
-        query = undefined;
+        return undefined;
       }
-      if (typeof query !== 'string') {
+    });
+    if (index.prepare) {
+      const ok = parsed.filter((q): q is { query: string; context?: string } => q !== undefined);
+      for (let i = 0; i < ok.length; i += 64) await index.prepare(ok.slice(i, i + 64));
+    }
+    parsed.forEach((q, i) => {
+      if (!q) {
         out.push(JSON.stringify({ results: [], error: `line ${i + 1}: expected {"query": "…"}` }));
         return;
       }
-      out.push(JSON.stringify({ results: index.search(query, { top, subjects }).map(resultRow) }));
+      out.push(JSON.stringify({ results: index.search(q.query, { top, subjects, ...(q.context ? { context: q.context } : {}) }).map((m) => resultRow(m, usage)) }));
     });
     process.stdout.write(out.length ? out.join('\n') + '\n' : '');
     return 0;
   }
 
   const query = args.positional.join(' ');
-  const matches = index.search(query, { top, subjects });
+  const context = contextFlag ? { context: contextFlag } : {};
+  await index.prepare?.([{ query, ...context }]);
+  const matches = index.search(query, { top, subjects, ...context });
   if (json) {
-    process.stdout.write(JSON.stringify({ results: matches.map(resultRow) }) + '\n');
+    process.stdout.write(JSON.stringify({ results: matches.map((m) => resultRow(m, usage)) }) + '\n');
     return 0;
   }
   if (matches.length === 0) {
@@ -129,13 +165,82 @@ async function search(argv: string[]): Promise<number> {
   const lines = matches.map((m, i) => {
     const t = m.template;
     return (
-      `${i + 1}. ${t.name}  (${t.id}, score ${m.score.toFixed(2)})\n` +
+      `${i + 1}. ${t.name}  (${t.id}, score ${m.score.toFixed(2)}${m.general ? ', general: a fallback when nothing specific fits' : ''})\n` +
       `   ${t.chapter} › ${t.section} · ${t.subjects.join(', ')}${t.origin !== 'builtin' ? ` · ${t.origin}` : ''}\n` +
-      `   matched ${m.matchedFields.join(', ')}: ${m.matchedTerms.slice(0, 12).join(' ')}`
+      `   matched ${m.matchedFields.join(', ')}: ${m.matchedTerms.slice(0, 12).join(' ')}` +
+      (usage?.describe(t.id) ? `\n   your use: ${usage.describe(t.id)}` : '')
     );
   });
   process.stdout.write(lines.join('\n') + '\n');
   return 0;
+}
+
+async function distill(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ['json', 'dry-run', 'force']);
+  checkFlags(args, ['json', 'dry-run', 'force', ...MODEL_FLAGS, ...LIBRARY_FLAGS]);
+  const file = args.positional[0];
+  if (!file || args.positional.length > 1) throw new CliError('templates distill needs one run file', 'templates distill RUN.jsonl --base-url URL --model M (RUN: the output of "reasonflux solve --json")');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'check the path');
+  }
+  const env = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  let trajectory;
+  try {
+    trajectory = trajectoryFromEvents(text, file);
+  } catch (err) {
+    if (err instanceof DistillError) throw new CliError(err.message);
+    throw err;
+  }
+  const { navigator } = createModels(readModelSettings(args, env));
+  const lib = await openLibrary(args);
+  let result;
+  try {
+    result = await distillTemplate(trajectory, navigator, lib.index);
+  } catch (err) {
+    if (err instanceof DistillError) throw new CliError(`cannot distil ${file}: ${err.message}`, 'try again, or with another --navigator-model');
+    throw err;
+  }
+  const { template, resembles, duplicate } = result;
+  const save = args.flags['dry-run'] !== true && (!duplicate || args.flags.force === true);
+  let written: string | undefined;
+  if (save) {
+    try {
+      written = await saveDistilled(resolve(stringFlag(args, 'workspace') ?? DEFAULT_WORKSPACE), template);
+    } catch (err) {
+      if (err instanceof DistillError) throw new CliError(err.message);
+      throw err;
+    }
+  }
+  if (args.flags.json === true) {
+    process.stdout.write(
+      JSON.stringify({
+        template,
+        resembles: resembles.map((r) => ({ id: r.template.id, name: r.template.name, nameSimilarity: round(r.name), contentSimilarity: round(r.content), duplicate: r.duplicate })),
+        ...(duplicate ? { duplicateOf: duplicate.template.id } : {}),
+        ...(written ? { file: written } : {}),
+        saved: !!written,
+      }) + '\n',
+    );
+  } else {
+    const lines = [
+      `drafted "${template.name}" (${template.id}) from ${file}: ${template.steps.length} steps, ${template.tags.length} tags`,
+      `resembles: ${resembles.length ? resembles.map(describeResemblance).join('; ') : '(nothing in the library)'}`,
+      written
+        ? `saved to ${written} — retrievable now (reasonflux templates search "…")`
+        : duplicate && args.flags['dry-run'] !== true
+          ? `not saved: a near-duplicate of ${duplicate.template.id} "${duplicate.template.name}" — improve that one, or pass --force to save anyway`
+          : 'dry run: nothing written',
+    ];
+    process.stdout.write(lines.join('\n') + '\n');
+  }
+  return written || args.flags['dry-run'] === true ? 0 : 1;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
 }
 
 async function importCommand(argv: string[]): Promise<number> {

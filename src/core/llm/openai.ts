@@ -401,3 +401,59 @@ export async function listModels(baseUrl: string, apiKey?: string, options: { si
     options.signal?.removeEventListener('abort', onAbort);
   }
 }
+
+export interface EmbeddingRequestOptions {
+  baseUrl: string;
+  model: string;
+  apiKey?: string;
+  /** Time limit for one request (default 60 s). */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Embeddings of `texts` from the endpoint's `/embeddings` route (one request), in the order of `texts`.
+ * Every vector has the same length and only finite numbers, else a `bad-response` LlmError; an endpoint
+ * without the route or the model fails with `not-found` saying so.
+ */
+export async function createEmbeddings(texts: readonly string[], options: EmbeddingRequestOptions): Promise<number[][]> {
+  if (texts.length === 0) return [];
+  const baseURL = normaliseBaseUrl(options.baseUrl);
+  const endpoint = describeEndpoint(baseURL);
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const client = makeClient(baseURL, options.apiKey, timeoutMs);
+  const attempt: Attempt = { yielded: false, timedOut: false, startedAt: performance.now() };
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(() => {
+    attempt.timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  try {
+    const res = await client.embeddings.create({ model: options.model, input: [...texts], encoding_format: 'float' }, { signal: controller.signal });
+    const data = Array.isArray(res?.data) ? res.data : [];
+    const out: number[][] = new Array(texts.length);
+    for (const [i, d] of data.entries()) {
+      const at = typeof d?.index === 'number' ? d.index : i;
+      if (Number.isInteger(at) && at >= 0 && at < texts.length && Array.isArray(d?.embedding)) out[at] = d.embedding;
+    }
+    const dim = out[0]?.length ?? 0;
+    for (let i = 0; i < texts.length; i++) {
+      const v = out[i];
+      if (!v || v.length === 0 || v.length !== dim || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+        throw new LlmError('bad-response', `${endpoint} sent no usable embedding for input ${i + 1} of ${texts.length} (model "${options.model}") — check that the model is an embedding model`, { endpoint });
+      }
+    }
+    return out;
+  } catch (err) {
+    const e = toLlmError(err, { endpoint, model: options.model, userSignal: options.signal, attempt, timeoutMs });
+    if (e.kind === 'not-found') {
+      throw new LlmError('not-found', `${endpoint} has no /embeddings route or no embedding model "${options.model}" (HTTP 404) — name an embedding model the server offers, or turn embedding retrieval off`, e.details);
+    }
+    throw e;
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+}

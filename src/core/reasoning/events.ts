@@ -36,6 +36,8 @@ export interface RetrievedTemplateSummary {
   section: string;
   score: number;
   matchedFields: string[];
+  /** A general (catch-all) template, ranked below specific matches: show it as a fallback. */
+  general?: boolean;
 }
 
 export type ModelRole = 'navigator' | 'solver';

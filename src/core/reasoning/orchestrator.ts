@@ -243,10 +243,11 @@ class Engine {
     return text;
   }
 
-  search(query: string, top: number): { matches: TemplateMatch[]; error?: string } {
+  /** Template search; `context` (the problem, for a step's query) weighs in at a lower weight. */
+  search(query: string, top: number, context?: string): { matches: TemplateMatch[]; error?: string } {
     if (!query.trim()) return { matches: [] };
     try {
-      const m = this.opts.index.search(query, { top });
+      const m = this.opts.index.search(query, { top, ...(context && context !== query ? { context } : {}) });
       return { matches: Array.isArray(m) ? m.filter((x) => x && x.template).slice(0, top) : [] };
     } catch (err) {
       return { matches: [], error: `template search failed: ${err instanceof Error ? err.message : String(err)}` };
@@ -264,6 +265,7 @@ class Engine {
 
   /** Plan: navigator → repair once → fallback from retrieval alone. Never fails on bad output. */
   async *plan(signal?: AbortSignal): AsyncGenerator<SolveEvent, Plan> {
+    await this.prepareSearch([{ query: this.problem }], signal);
     const hints = this.search(this.problem, 5).matches.map((m) => m.template);
     const messages = P.planPrompt(this.problem, hints);
     this.planMessages = messages;
@@ -331,13 +333,31 @@ class Engine {
     };
   }
 
+  /** Lets an index that calls a model (embedding retrieval) fetch what these searches need; never fails. */
+  async prepareSearch(queries: ReadonlyArray<{ query: string; context?: string }>, signal?: AbortSignal): Promise<void> {
+    const index = this.opts.index;
+    if (typeof index.prepare !== 'function') return;
+    try {
+      await index.prepare(queries, signal);
+    } catch {
+      // prepare never rejects by contract; a broken index still answers from BM25
+    }
+  }
+
+  /** The search a step's retrieval makes: its query, with the problem as context. */
+  private stepSearch(step: PlanStep): { query: string; context: string } {
+    return { query: step.query || step.goal, context: this.problem };
+  }
+
   /** Templates for one step: the one the plan names (by id) first, then the search results. */
   retrieve(step: PlanStep, k: number): { templates: ThoughtTemplate[]; summaries: RetrievedTemplateSummary[]; chosen?: ThoughtTemplate; why?: string; error?: string } {
     const named = this.getTemplate(step.method);
-    const { matches, error } = this.search(step.query || step.goal, k);
-    const list: { t: ThoughtTemplate; score: number; fields: string[] }[] = [];
+    // The step's query (method + goal) leads; the problem adds its terms at a lower weight.
+    const { query, context } = this.stepSearch(step);
+    const { matches, error } = this.search(query, k, context);
+    const list: { t: ThoughtTemplate; score: number; fields: string[]; general?: boolean }[] = [];
     if (named) list.push({ t: named, score: matches.find((m) => m.template.id === named.id)?.score ?? 0, fields: ['id'] });
-    for (const m of matches) if (!list.some((x) => x.t.id === m.template.id)) list.push({ t: m.template, score: m.score, fields: m.matchedFields ?? [] });
+    for (const m of matches) if (!list.some((x) => x.t.id === m.template.id)) list.push({ t: m.template, score: m.score, fields: m.matchedFields ?? [], ...(m.general ? { general: true } : {}) });
     const top = list.slice(0, k);
     let chosen: ThoughtTemplate | undefined;
     let why: string | undefined;
@@ -353,7 +373,7 @@ class Engine {
     }
     return {
       templates: top.map((x) => x.t),
-      summaries: top.map((x) => ({ id: x.t.id, name: x.t.name, chapter: x.t.chapter, section: x.t.section, score: x.score, matchedFields: x.fields })),
+      summaries: top.map((x) => ({ id: x.t.id, name: x.t.name, chapter: x.t.chapter, section: x.t.section, score: x.score, matchedFields: x.fields, ...(x.general || x.t.scope === 'general' ? { general: true } : {}) })),
       ...(chosen ? { chosen, why } : {}),
       ...(error ? { error } : {}),
     };
@@ -377,10 +397,20 @@ class Engine {
     const key = Engine.retrievalKey(step, k);
     if (this.prefetched.has(key)) return;
     const entry: { result?: ReturnType<Engine['retrieve']>; cancel?: () => void } = {};
-    entry.cancel = whenIdle(() => {
+    const compute = () => {
       entry.cancel = undefined;
       if (this.prefetched.get(key) === entry && !this.signal?.aborted) entry.result = this.retrieve(step, k);
-    });
+    };
+    if (typeof this.opts.index.prepare === 'function') {
+      // An index that calls a model: compute once its query is prepared (the step awaits the same).
+      let cancelled = false;
+      entry.cancel = () => {
+        cancelled = true;
+      };
+      void this.prepareSearch([this.stepSearch(step)], this.signal).then(() => {
+        if (!cancelled) compute();
+      });
+    } else entry.cancel = whenIdle(compute);
     this.prefetched.set(key, entry);
   }
 
@@ -419,6 +449,7 @@ class Engine {
     signal?: AbortSignal;
   }): AsyncGenerator<SolveEvent, SolvedStep> {
     const step = input.plan.steps[input.stepIndex]!;
+    await this.prepareSearch([this.stepSearch(step)], input.signal);
     const r = this.retrieveForStep(step, input.k);
     if (r.error) yield { type: 'error', kind: 'internal', fatal: false, message: r.error };
     if (input.attempt === 1) {

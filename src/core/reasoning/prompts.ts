@@ -356,3 +356,55 @@ Do NOT solve it: no computation of the result, no final answer, no \\boxed{}. Us
     },
   ];
 }
+
+/** Reply format of distillPrompt: a thought template without its id and worked example (the project adds both). */
+export const DISTILL_FORMAT = `{
+  "name": "short name of the method",
+  "chapter": "chapter of the library, e.g. Number Theory",
+  "section": "section within the chapter, e.g. Congruences",
+  "subjects": ["one to three subjects, e.g. Number Theory"],
+  "tags": ["keywords and the method's usual names"],
+  "description": "what the method is, in one or two sentences",
+  "whenToUse": ["a recognisable signal in a problem that the method applies"],
+  "steps": ["abstract, reusable step (no numbers of this problem)", "…"],
+  "pitfalls": ["a common mistake"],
+  "difficulty": { "min": 1-10, "max": 1-10 }
+}`;
+
+/**
+ * Navigator: distil a solved trajectory into a reusable thought template (Buffer-of-Thoughts style). The
+ * library's closest templates are listed so the draft says what is new rather than repeating one of them.
+ */
+export function distillPrompt(input: {
+  problem: string;
+  steps: ReadonlyArray<{ goal: string; text: string }>;
+  answer: string;
+  similar: readonly ThoughtTemplate[];
+}): ChatMessage[] {
+  const work = input.steps.map((s, i) => `Step ${i + 1} (${s.goal}):\n${s.text}`).join('\n\n');
+  const similar = input.similar.length
+    ? `\nThe library already has these templates; do not repeat one of them — name what this method adds:\n${input.similar.map((t) => `- ${t.id}: ${t.name} — ${t.description}`).join('\n')}\n`
+    : '';
+  return [
+    { role: 'system', content: NAVIGATOR_SYSTEM },
+    {
+      role: 'user',
+      content: `Distil the method of this solved problem into a reusable thought template.
+
+Problem:
+${input.problem}
+
+Solution:
+${renderWork([work])}
+
+Answer: ${input.answer}
+${similar}
+Reply with a JSON object of this form:
+${DISTILL_FORMAT}
+
+Rules: the template must fit a whole family of problems, not only this one: the steps are abstract (no numbers of
+this problem), 2 to 8 of them; whenToUse lists signals a student can spot in a problem statement; tags include the
+method's usual names. ${COMPLEXITY_SCALE}`,
+    },
+  ];
+}

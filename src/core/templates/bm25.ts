@@ -24,6 +24,12 @@ export interface Bm25Hit {
   terms: string[];
 }
 
+/** Extra query text (e.g. the problem behind a plan step's query) whose terms count `weight` times. */
+export interface QueryContext {
+  terms: readonly string[];
+  weight: number;
+}
+
 /** A document is one list of (already analysed) terms per field, in the order of the field specs. */
 export type Bm25Document = ReadonlyArray<readonly string[]>;
 
@@ -229,21 +235,31 @@ export class Bm25Index {
    * `queryTerms` may repeat a term; repeats raise its weight sub-linearly (1 + ln n).
    * `accept` filters documents (e.g. by subject).
    */
-  search(queryTerms: readonly string[], top: number, accept?: (doc: number) => boolean): Bm25Hit[] {
-    const counts = new Map<number, number>();
+  search(queryTerms: readonly string[], top: number, accept?: (doc: number) => boolean, context?: QueryContext): Bm25Hit[] {
     const termNames: string[] = [];
-    for (const q of queryTerms) {
-      const id = this.termIds.get(q);
-      if (id === undefined) continue;
-      const c = counts.get(id);
-      if (c === undefined) termNames[id] = q;
-      counts.set(id, (c ?? 0) + 1);
+    const countTerms = (terms: readonly string[]): Map<number, number> => {
+      const counts = new Map<number, number>();
+      for (const q of terms) {
+        const id = this.termIds.get(q);
+        if (id === undefined) continue;
+        const c = counts.get(id);
+        if (c === undefined) termNames[id] = q;
+        counts.set(id, (c ?? 0) + 1);
+      }
+      return counts;
+    };
+    const sub = (c: number) => (c === 1 ? 1 : 1 + Math.log(c));
+    // Query weight of a term: sub-linear in its count; context terms add `context.weight` times theirs.
+    const qweights = new Map<number, number>();
+    for (const [t, c] of countTerms(queryTerms)) qweights.set(t, sub(c));
+    if (context && context.weight > 0) {
+      for (const [t, c] of countTerms(context.terms)) qweights.set(t, (qweights.get(t) ?? 0) + context.weight * sub(c));
     }
+    const counts = qweights;
     if (counts.size === 0 || top <= 0) return [];
     const { scores, touchedMask, touched, offsets, docs, weights, masks } = this;
     let nTouched = 0;
-    for (const [t, c] of counts) {
-      const qw = c === 1 ? 1 : 1 + Math.log(c);
+    for (const [t, qw] of counts) {
       const end = offsets[t + 1]!;
       for (let p = offsets[t]!; p < end; p++) {
         const d = docs[p]!;

@@ -32,6 +32,13 @@ export interface IndexOptions {
    * same as analysing everything here.
    */
   preAnalyzed?: PreAnalyzed;
+  /** Score factor of general templates (default GENERAL_WEIGHT; 1 turns the demotion off). */
+  generalWeight?: number;
+  /**
+   * A prior per template multiplying its BM25 score, e.g. from the user's template statistics
+   * (usage.ts TemplateUsageStore.priorOf, within 1 ± PRIOR_RANGE). Non-finite or non-positive values count as 1.
+   */
+  prior?: (t: ThoughtTemplate) => number;
 }
 
 /** Templates analysed ahead of time, with their term ids per indexed field (indexes into `termNames`). */
@@ -50,6 +57,14 @@ export interface PreAnalyzed {
 }
 
 export const DEFAULT_DIVERSITY = 0.3;
+/**
+ * A general template (scope "general") competes with its score times this, so a specific template that
+ * matches at least this well ranks above it; when nothing specific comes close it still ranks first.
+ * Chosen on the dev part of the competition retrieval set (bench/retrieval-competition.bench.ts).
+ */
+export const GENERAL_WEIGHT = 0.7;
+/** Weight of the context's terms (e.g. the problem) relative to the query's (e.g. a plan step). */
+export const DEFAULT_CONTEXT_WEIGHT = 0.25;
 /** BM25 term-frequency saturation, chosen on MATH-500 (bench/retrieval-quality.bench.ts): 1.2-2 are within 1-2 points. */
 export const DEFAULT_K1 = 1.6;
 
@@ -87,8 +102,15 @@ class Bm25TemplateIndex implements TemplateIndex {
   private readonly subjectKeys: ReadonlyArray<ReadonlySet<string>>;
   private readonly diversity: number;
 
+  private readonly general: Uint8Array;
+  private readonly generalWeight: number;
+  private readonly prior: ((t: ThoughtTemplate) => number) | undefined;
+
   constructor(templates: readonly ThoughtTemplate[], options: IndexOptions) {
     this.templates = templates;
+    this.general = Uint8Array.from(templates, (t) => (t.scope === 'general' ? 1 : 0));
+    this.generalWeight = Math.min(1, Math.max(0, options.generalWeight ?? GENERAL_WEIGHT));
+    this.prior = options.prior;
     for (const t of templates) this.byId.set(t.id, t);
     const fields = options.fields ?? DEFAULT_FIELDS;
     const k1 = options.k1 ?? DEFAULT_K1;
@@ -139,13 +161,38 @@ class Bm25TemplateIndex implements TemplateIndex {
       accept = (d) => wanted.some((w) => this.subjectKeys[d]!.has(w));
     }
     const fields = this.bm25.fields;
-    const candidates = this.bm25.search(terms, this.diversity > 0 ? Math.max(top * 4, 12) : top, accept);
+    const contextText = typeof options.context === 'string' ? options.context.trim() : '';
+    const context = contextText
+      ? { terms: analyze(contextText.length > 20000 ? contextText.slice(0, 20000) : contextText), weight: options.contextWeight ?? DEFAULT_CONTEXT_WEIGHT }
+      : undefined;
+    const pool = Math.max(top * 4, 12);
+    const candidates = this.demoteGeneral(this.applyPrior(this.bm25.search(terms, pool, accept, context)));
     return this.diversify(candidates, top).map((h) => ({
       template: this.templates[h.doc]!,
       score: Math.round(h.score * 1000) / 1000,
       matchedFields: fields.filter((_f, i) => (h.fieldMask & (1 << i)) !== 0).map((f) => f.name),
       matchedTerms: h.terms,
+      ...(this.general[h.doc] ? { general: true } : {}),
     }));
+  }
+
+  private applyPrior(hits: Bm25Hit[]): Bm25Hit[] {
+    const prior = this.prior;
+    if (!prior) return hits;
+    return hits
+      .map((h) => {
+        const f = prior(this.templates[h.doc]!);
+        return Number.isFinite(f) && f > 0 && f !== 1 ? { ...h, score: h.score * f } : h;
+      })
+      .sort((a, b) => b.score - a.score || a.doc - b.doc);
+  }
+
+  /** General templates compete with GENERAL_WEIGHT of their score (see GENERAL_WEIGHT); order by that. */
+  private demoteGeneral(candidates: Bm25Hit[]): Bm25Hit[] {
+    if (this.generalWeight === 1 || !candidates.some((h) => this.general[h.doc])) return candidates;
+    return candidates
+      .map((h) => (this.general[h.doc] ? { ...h, score: h.score * this.generalWeight } : h))
+      .sort((a, b) => b.score - a.score || a.doc - b.doc);
   }
 
   /** Greedy subject-diverse selection of `top` hits from candidates sorted by score (see IndexOptions). */
@@ -245,7 +292,7 @@ export function analyzeTemplates(
   return { termNames, docs };
 }
 
-function subjectKey(s: string): string {
+export function subjectKey(s: string): string {
   return s.toLowerCase().replace(/\s*(?:&|and)\s*/g, '&').replace(/\s+/g, ' ').trim();
 }
 

@@ -20,6 +20,8 @@ export interface LibraryOptions {
    * It is used only when it matches the built-in folder's files byte for byte; `false` never uses it.
    */
   precomputed?: string | false;
+  /** A retrieval prior per template (IndexOptions.prior), e.g. from the user's template statistics. */
+  prior?: (t: ThoughtTemplate) => number;
 }
 
 /** `library.json` beside the running bundle (dist/library.json); from source there is none by default. */
@@ -70,9 +72,9 @@ export function mergeLayers(layers: readonly LoadResult[]): { templates: Thought
   return { templates: [...byId.values()], errors };
 }
 
-function finish(layers: LoadResult[], preAnalyzed?: PreAnalyzed): LibraryResult {
+function finish(layers: LoadResult[], preAnalyzed?: PreAnalyzed, prior?: (t: ThoughtTemplate) => number): LibraryResult {
   const { templates, errors } = mergeLayers(layers);
-  return { index: createTemplateIndex(templates, { preAnalyzed }), templates, errors };
+  return { index: createTemplateIndex(templates, { preAnalyzed, ...(prior ? { prior } : {}) }), templates, errors };
 }
 
 /** Loads and merges the library and builds the retrieval index. Never throws for bad files. */
@@ -83,7 +85,7 @@ export async function loadTemplateIndex(options: LibraryOptions = {}): Promise<L
   const layers = [pre ? pre.layer : await loadTemplateDir(builtinDir, 'builtin')];
   if (options.workspaceDir) layers.push(await loadTemplateDir(options.workspaceDir, 'workspace', true));
   if (options.userFile) layers.push(await loadTemplateFile(options.userFile, 'user-file'));
-  return finish(layers, pre?.preAnalyzed);
+  return finish(layers, pre?.preAnalyzed, options.prior);
 }
 
 /** Synchronous variant (e.g. for the language server's start-up). */
@@ -94,7 +96,7 @@ export function loadTemplateIndexSync(options: LibraryOptions = {}): LibraryResu
   const layers = [pre ? pre.layer : loadTemplateDirSync(builtinDir, 'builtin')];
   if (options.workspaceDir) layers.push(loadTemplateDirSync(options.workspaceDir, 'workspace', true));
   if (options.userFile) layers.push(loadTemplateFileSync(options.userFile, 'user-file'));
-  return finish(layers, pre?.preAnalyzed);
+  return finish(layers, pre?.preAnalyzed, options.prior);
 }
 
 export interface WatchOptions extends LibraryOptions {

@@ -77,6 +77,9 @@ export const difficultySchema = z
 /** Normalised kinds of template (the upstream library's many spellings map onto these). */
 export const TEMPLATE_KINDS = ['method', 'theorem', 'formula', 'conclusion', 'application'] as const;
 
+/** How widely a template applies: a specific method, or a general fallback (see `scope`). */
+export const TEMPLATE_SCOPES = ['specific', 'general'] as const;
+
 export const thoughtTemplateSchema = z
   .object({
     id: templateIdSchema,
@@ -114,6 +117,15 @@ export const thoughtTemplateSchema = z
     pitfalls: z.array(nonEmpty).default([]).meta(doc('Common mistakes when applying the method.')),
     difficulty: difficultySchema,
     example: templateExampleSchema,
+    scope: z
+      .enum(TEMPLATE_SCOPES)
+      .optional()
+      .meta(
+        doc(
+          'Optional: "general" for a catch-all method (organised casework, coordinate bash) that is right only when nothing specific fits; retrieval ranks specific templates above it and shows it as a fallback. Default "specific".',
+          'Optional: `"general"` for a catch-all method (organised casework, coordinate bash) that is right only when nothing specific fits — retrieval ranks specific templates above it and shows it as a **fallback**. Default `"specific"`.',
+        ),
+      ),
     kind: z
       .enum(TEMPLATE_KINDS)
       .optional()

@@ -64,6 +64,17 @@ export function fingerprint(t: ThoughtTemplate): Fingerprint {
   return { name, nameOrder, content };
 }
 
+/** Name and content similarity of two fingerprints (see DuplicatePair). */
+function pairSimilarity(f: Fingerprint, g: Fingerprint): { name: number; content: number } {
+  const name =
+    f.name.size >= 2 && g.name.size >= 2
+      ? (jaccard(f.name, g.name) + jaccard(f.nameOrder, g.nameOrder)) / 2
+      : f.name.size > 0 && setsEqual(f.name, g.name)
+        ? 1
+        : 0;
+  return { name, content: jaccard(f.content, g.content) };
+}
+
 /** All pairs above either threshold, most similar first. Quadratic in the library size (fine for ~10³). */
 export function findNearDuplicates(templates: readonly ThoughtTemplate[], options: DuplicateOptions = {}): DuplicatePair[] {
   const nameT = options.nameThreshold ?? DEFAULT_NAME_THRESHOLD;
@@ -74,15 +85,7 @@ export function findNearDuplicates(templates: readonly ThoughtTemplate[], option
   for (let i = 0; i < templates.length; i++) {
     for (let j = i + 1; j < templates.length; j++) {
       if (templates[i]!.id === templates[j]!.id) continue;
-      const fi = fps[i]!;
-      const fj = fps[j]!;
-      const name =
-        fi.name.size >= 2 && fj.name.size >= 2
-          ? (jaccard(fi.name, fj.name) + jaccard(fi.nameOrder, fj.nameOrder)) / 2
-          : fi.name.size > 0 && setsEqual(fi.name, fj.name)
-            ? 1
-            : 0;
-      const content = jaccard(fi.content, fj.content);
+      const { name, content } = pairSimilarity(fps[i]!, fps[j]!);
       const both = name >= combined.name && content >= combined.content;
       if (name >= nameT || content >= contentT || both) {
         const reason = content >= contentT ? 'content' : name >= nameT ? 'name' : 'name+content';
@@ -106,4 +109,25 @@ export function topSimilarities(templates: readonly ThoughtTemplate[], k = 20): 
     name: [...all].sort((x, y) => y.name - x.name).slice(0, k),
     content: [...all].sort((x, y) => y.content - x.content).slice(0, k),
   };
+}
+
+export interface Resemblance {
+  template: ThoughtTemplate;
+  name: number;
+  content: number;
+  /** Above the near-duplicate thresholds of `templates validate` (name, content, or both combined). */
+  duplicate: boolean;
+}
+
+/** The k library templates most similar to `t` (by the larger of name and content similarity), most similar first. */
+export function closestTemplates(t: ThoughtTemplate, library: readonly ThoughtTemplate[], k = 3): Resemblance[] {
+  const f = fingerprint(t);
+  const out: Resemblance[] = [];
+  for (const other of library) {
+    if (other.id === t.id) continue;
+    const { name, content } = pairSimilarity(f, fingerprint(other));
+    const duplicate = name >= DEFAULT_NAME_THRESHOLD || content >= DEFAULT_CONTENT_THRESHOLD || (name >= DEFAULT_COMBINED.name && content >= DEFAULT_COMBINED.content);
+    out.push({ template: other, name, content, duplicate });
+  }
+  return out.sort((a, b) => Math.max(b.name, b.content) - Math.max(a.name, a.content)).slice(0, k);
 }

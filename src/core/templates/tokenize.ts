@@ -49,7 +49,26 @@ const LATEX_WORDS: Record<string, string> = {
   overset: '', underset: '', max: 'maximum', min: 'minimum', arg: 'argument complex', re: 'real', im: 'imaginary',
   hat: '', widehat: '', tilde: '', widetilde: '', check: '', dot: '', ddot: '', breve: '', acute: '', grave: '',
   bar: 'conjugate', prime: 'derivative', dots: 'sequence', ldots: 'sequence', cdots: 'sequence', dotsm: 'product sequence', dotsb: 'sequence', text: '', mbox: '',
+  cases: 'piecewise', lt: 'inequality', gt: 'inequality',
   '%': 'percent', '$': 'dollar',
+};
+
+/**
+ * Function names written without a backslash ("sin x", "log 8") mean what their LaTeX commands mean, so
+ * `sin x` and `\sin x` analyse alike on both sides (templates write either).
+ */
+const BARE_FUNCTIONS = new Set([
+  'sin', 'cos', 'tan', 'cot', 'sec', 'csc', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'tanh',
+  'log', 'ln', 'exp', 'gcd', 'lcm', 'det', 'lim', 'mod',
+]);
+
+/** British spellings folded into the American ones the library mostly uses (before stemming). */
+const SPELLINGS: Record<string, string> = {
+  colour: 'color', colours: 'colors', coloured: 'colored', colouring: 'coloring', colourings: 'colorings',
+  centre: 'center', centres: 'centers', centred: 'centered', metre: 'meter', metres: 'meters',
+  litre: 'liter', litres: 'liters', neighbour: 'neighbor', neighbours: 'neighbors', neighbouring: 'neighboring',
+  favourable: 'favorable', favour: 'favor', analyse: 'analyze', organise: 'organize', organised: 'organized',
+  minimise: 'minimize', maximise: 'maximize', minimised: 'minimized', maximised: 'maximized', labelled: 'labeled',
 };
 
 function latexWord(cmd: string): string | undefined {
@@ -63,7 +82,8 @@ const CONCEPTS: ReadonlyArray<readonly [string, string]> = [
   ['divisible', 'divisibility'], ['divisor', 'divisibility'], ['factor', 'divisibility'], ['multiple', 'divisibility'],
   ['greatest common divisor', 'gcd'], ['greatest common factor', 'gcd'], ['least common multiple', 'lcm'],
   ['units digit', 'modular digit'], ['last digit', 'modular digit'], ['ones digit', 'modular digit'],
-  ['perfect square', 'square'],
+  ['perfect square', 'square'], ['multiplicative order', 'order'],
+  ['be the root', 'vieta roots'], ['are the root', 'vieta roots'],
   ['relatively prime', 'gcd coprime'], ['coprime', 'gcd'],
   // counting and probability
   ['how many', 'counting'], ['number of ways', 'counting'],
@@ -104,6 +124,9 @@ const CONCEPTS: ReadonlyArray<readonly [string, string]> = [
   ['hexagon', 'polygon'], ['pentagon', 'polygon'], ['octagon', 'polygon'], ['trapezoid', 'geometry'],
   ['parallelogram', 'geometry'], ['rhombus', 'geometry'], ['angle', 'geometry'], ['hypotenuse', 'right triangle pythagorean'],
   ['right triangle', 'pythagorean'], ['pythagorean', 'right triangle'], ['similar', 'similarity'], ['congruent', 'congruence'],
+  ['considered the same', 'symmetry'], ['considered identical', 'symmetry'], ['indistinguishable', 'symmetry'],
+  // proofs over all integers
+  ['for all positive integer', 'induction'], ['for every positive integer', 'induction'], ['for each positive integer', 'induction'],
   ['midpoint', 'coordinate'], 
   // precalculus
   ['trigonometry', 'trig'], ['trigonometric', 'trig'], ['sine', 'trig'], ['cosine', 'trig'], ['tangent', 'trig'],
@@ -132,6 +155,20 @@ const CONCEPTS: ReadonlyArray<readonly [string, string]> = [
   ['最大值', 'maximum extremum'], ['最大値', 'maximum extremum'], ['最小值', 'minimum extremum'], ['最小値', 'minimum extremum'],
   ['面积', 'area geometry'], ['面積', 'area geometry'], ['넓이', 'area geometry'], ['等差数列', 'sequence arithmetic'],
   ['等比数列', 'sequence geometric'], ['등차수열', 'sequence arithmetic'], ['등비수열', 'sequence geometric'],
+];
+
+/**
+ * Phrases whose words mean something else together: the phrase's words give up their own terms and
+ * concept terms for the phrase's. "power" alone is an exponent, but "power of a point" is a circle theorem
+ * and "power series" a series: without this, either side's "power" would meet every exponent problem.
+ */
+const SENSES: ReadonlyArray<readonly [string, string]> = [
+  ['power of a point', 'power-of-a-point point circle'],
+  ['power of the point', 'power-of-a-point point circle'],
+  ['power series', 'power-series series'],
+  ['power mean', 'power-mean mean inequality'],
+  ['power set', 'power-set set subset'],
+  ['power tower', 'power-tower tower exponent'],
 ];
 
 /** A light English stemmer: plural, -ing/-ed, -ly, and common derivational endings folded together. */
@@ -172,6 +209,8 @@ interface ConceptTable {
   phrases: Map<string, Array<[string[], string[]]>>;
   /** CJK keys (matched as substrings of CJK runs), grouped by first character */
   cjk: Map<string, Array<[string, string[]]>>;
+  /** first stemmed word of a sense phrase (SENSES) → [rest of the phrase's words, its terms][] */
+  senses: Map<string, Array<[string[], string[]]>>;
 }
 
 let conceptTable: ConceptTable | undefined;
@@ -198,7 +237,14 @@ function concepts(): ConceptTable {
       phrases.set(parts[0]!, list);
     }
   }
-  conceptTable = { words, phrases, cjk };
+  const senses = new Map<string, Array<[string[], string[]]>>();
+  for (const [key, value] of SENSES) {
+    const parts = key.split(/\s+/).map(stem);
+    const list = senses.get(parts[0]!) ?? [];
+    list.push([parts.slice(1), value.split(/\s+/).filter(Boolean).map(stem)]);
+    senses.set(parts[0]!, list);
+  }
+  conceptTable = { words, phrases, cjk, senses };
   return conceptTable;
 }
 
@@ -224,7 +270,38 @@ const SYMBOL_WORDS: Record<string, string> = {
 /** Rewrites LaTeX into plain words: commands become concept words, markup disappears. */
 export function latexToWords(text: string): string {
   let t = text;
+  // Function names without a backslash become commands, so "sin x" and "\\sin x" read alike.
+  if (BARE_FUNCTION_RE.test(t)) t = t.replace(BARE_FUNCTION_RE_G, '\\$1');
   const hasBackslash = t.includes('\\');
+  const hasInequality = INEQUALITY_RE.test(t);
+  // An inequality of a fraction with the variable in its denominator, or of a product of linear factors:
+  // a rational / factored inequality, solved by a sign chart.
+  if (hasInequality) {
+    if (/\\frac\s*\{[^{}]*\}\s*\{[^{}]*[a-z][^{}]*\}/.test(t)) t += ' rational inequality ';
+    if (/\(\s*[a-z]\s*[+\-]\s*\d+\s*\)\s*\^?\s*\d?\s*\(\s*[a-z]\s*[+\-]\s*\d+\s*\)/.test(t)) t += ' factored inequality sign ';
+    // Piecewise definitions: "x^2 if x < 2, 3x - 2 if x >= 2".
+    if ((t.match(/\bif\s*\$?\s*[a-z]\s*(?:<|>|\\le|\\ge|\\lt|\\gt|≤|≥)/g)?.length ?? 0) >= 2) t += ' piecewise ';
+  }
+  // a^k - 1 (or a^k ≡ 1) asked for the least k: the multiplicative order.
+  if (/(?:least|smallest)/.test(t) && /[0-9a-z]\s*\^\s*\{?\s*[a-z]\s*\}?\s*(?:-\s*1(?![0-9])|(?:\\equiv|≡)\s*1(?![0-9]))/.test(t)) t += ' multiplicative order ';
+  // a^n - b^n, a^n + b^n: a difference (sum) of powers.
+  if (/[0-9a-z]\s*\^\s*\{?\s*[0-9a-z]+\s*\}?\s*[-+]\s*[0-9a-z]+\s*\^\s*\{?\s*[0-9a-z]/.test(t)) t += ' difference of powers ';
+  // "the largest k such that 3^k divides …": the exponent of a prime in a number (its p-adic valuation).
+  if (/(?:largest|greatest|highest)[^.]{0,20}(?:such that|for which)\s*\$?\s*\d+\s*\^\s*\{?\s*[a-z]\s*\}?\s*\$?\s*divides/.test(t)) t += ' highest power dividing ';
+  // "a + b + \cdots": a long or infinite sum is a series.
+  if (/\+\s*\\(?:cdots|ldots|dots)/.test(t)) t += ' series ';
+  if (/(?:least|smallest)/.test(t) && /\^\s*\{?\s*[a-z]\s*\}?\s*\$?\s*(?:leaves|has|gives) (?:a )?remainder\s*\$?\s*1(?![0-9])/.test(t)) t += ' multiplicative order ';
+  // Both sides powers of numbers with the unknown in the exponents: 8^{x+1} = 4^{2x-3}.
+  if (/\d\s*\^\s*\{[^{}]*[a-z][^{}]*\}\s*=\s*\d+\s*\^\s*\{[^{}]*[a-z]/.test(t)) t += ' common base ';
+  // "the roots of … are a, b, c" / "let r, s, t be the roots": symmetric functions of the roots.
+  if (/roots? of [^.]{0,80}? are \$?\s*[a-z]\s*\$?\s*,/.test(t)) t += ' vieta roots ';
+  // A linear congruence 17x ≡ 1, ax ≡ b.
+  if (/(?:\d+|[a-z])\s*[a-z]\s*(?:\\equiv|≡)/.test(t)) t += ' linear congruence ';
+  // Terms 1/(k(k+1)) or 1/((k+1)(k+2)) telescope by partial fractions; n/3^n is arithmetico-geometric.
+  if (t.includes('frac')) {
+    if (/\\frac\s*\{[^{}]*\}\s*\{\s*(?:([a-z])\s*\(\s*\1\s*[+\-]\s*\d+\s*\)|\(\s*([a-z])\s*[+\-]\s*\d+\s*\)\s*\(\s*\2\s*[+\-]\s*\d+\s*\))\s*\}/.test(t)) t += ' telescoping partial fraction ';
+    if (/\\frac\s*\{\s*([a-z])\s*\}\s*\{\s*\d+\s*\^\s*\{?\s*\1\s*\}?\s*\}/.test(t)) t += ' arithmetico geometric series ';
+  }
   // Inverse functions f^{-1}; the imaginary unit in arithmetic (3+4i, 1-i, i^2)
   if (t.includes('^')) t = t.replace(/\^\s*\{\s*-\s*1\s*\}/g, ' inverse ');
   t = t.replace(/(?:\d|[+\-=]\s*)i(?![a-z])|(?<![a-z\\])i\s*(?=\^|[+\-]\s*\d)/g, (m) => m.replace(/i\s*$/, '') + ' imaginary ');
@@ -233,6 +310,8 @@ export function latexToWords(text: string): string {
     // Degrees ^\circ, ^{\circ}; a difference of squares of numbers (513^2 - 487^2); variable or large
     // exponents (4^x, 2^{100}) signal exponent rules.
     if (hasBackslash) t = t.replace(/\^\s*\{?\s*\\circ\s*\}?/g, ' degree ');
+    // A power tower 7^{7^7}.
+    if (/\d\s*\^\s*\{\s*\d+\s*\^/.test(t)) t += ' power tower ';
     t = t.replace(/\d\s*\^\s*\{?\s*2\s*\}?\s*-\s*\d+\s*\^\s*\{?\s*2(?![0-9])/g, ' difference of squares ');
     // The highest power of a variable names the equation's kind: x^2 (and no higher) is quadratic,
     // x^3 cubic, x^4 and up polynomial. Only single-letter variables (not numbers, not 2^x).
@@ -267,6 +346,17 @@ export function latexToWords(text: string): string {
       return w !== undefined ? ` ${w} ` : ` ${key} `;
     });
   }
+  // a sin x + b cos x (either order, same argument): one sinusoid (auxiliary angle).
+  if (t.includes('cosine')) {
+    if (/\b(?:sine|cosine)\s*\(?\s*([a-z0-9]{1,3})\s*\)?\s*[+\-]\s*(?:[a-z]\s+)?(?:radical|sqrt)?[\s{}()0-9.]*(?:sine|cosine)\s*\(?\s*\1(?![a-z0-9])/.test(t)) t += ' amplitude sinusoid ';
+  }
+  if (t.includes('sine')) {
+    // sin 5x + sin x, cos 3x - cos x: a sum of one function at two arguments (sum-to-product).
+    if (/\b(sine|cosine)\s*\(?\s*\d+\s*([a-z])\s*\)?\s*[+\-]\s*\1\s*\(?\s*\d*\s*\2(?![a-z])/.test(t)) t += ' sum to product ';
+    // A trig value at an angle beyond 90 degrees: reference angles on the unit circle.
+    if (/\b(?:sine|cosine|tangent)\s*\(?\s*(?:9[1-9]|[1-9]\d{2})\s*(?:\)\s*)?degree/.test(t)) t += ' reference angle unit circle ';
+  }
+  if (hasInequality) t = t.replace(/[<>]/g, ' inequality ');
   // Absolute values |x + 5| (after \left| became "left |").
   if (t.includes('|')) t = t.replace(/\|[^|]{1,40}\|/g, (m) => ` absolute value ${m.slice(1, -1)} `);
   return t.replace(/[√π∫∑≡≤≥∠△°%$]/g, (c) => (Object.prototype.hasOwnProperty.call(SYMBOL_WORDS, c) ? SYMBOL_WORDS[c]! : ' '));
@@ -283,15 +373,24 @@ const wordCache = [new Map<string, WordAnalysis>(), new Map<string, WordAnalysis
 const NO_TERMS: readonly string[] = [];
 
 /** One Latin word → stem and terms, memoised (words repeat a lot across a library). */
-function analyzeWord(token: string, withConcepts: boolean): WordAnalysis {
+function analyzeWord(token: string, withConcepts: boolean, asWritten = false): WordAnalysis {
   const cache = wordCache[withConcepts ? 1 : 0]!;
-  const hit = cache.get(token);
+  const hit = asWritten ? undefined : cache.get(token);
   if (hit) return hit;
   let result: WordAnalysis;
   const c0 = token.charCodeAt(0);
   if (c0 >= 48 && c0 <= 57) result = { stem: '', terms: NO_TERMS }; // bare numbers carry no method signal
   else {
-    const raw = token.includes("'") ? token.replace(/'s$/, '').replace(/'/g, '') : token;
+    const unquoted = token.includes("'") ? token.replace(/'s$/, '').replace(/'/g, '') : token;
+    const raw = SPELLINGS[unquoted] ?? unquoted;
+    const alias = !asWritten && BARE_FUNCTIONS.has(raw) ? latexWord(raw) : undefined;
+    if (alias !== undefined) {
+      // "sin" as "\sin" would read: its words' terms (text without LaTeX never reaches latexToWords).
+      const parts = alias.split(' ').filter(Boolean).map((w) => analyzeWord(w, withConcepts, w === raw));
+      result = { stem: parts[0]?.stem ?? raw, terms: parts.flatMap((x) => x.terms) };
+      cache.set(token, result);
+      return result;
+    }
     const s = stem(raw);
     if (raw.length < 2 || STOP_WORDS.has(raw) || STOP_WORDS.has(s)) result = { stem: s, terms: NO_TERMS };
     else {
@@ -299,6 +398,7 @@ function analyzeWord(token: string, withConcepts: boolean): WordAnalysis {
       result = { stem: s, terms: extra ? [s, ...extra] : [s] };
     }
   }
+  if (asWritten) return result;
   if (cache.size > 50000) cache.clear();
   cache.set(token, result);
   return result;
@@ -317,11 +417,12 @@ export interface AnalyzeOptions {
 export function analyze(text: string, options: AnalyzeOptions = {}): string[] {
   const withConcepts = options.concepts !== false;
   const table = withConcepts ? concepts() : undefined;
-  const lower = isAscii(text) ? text.toLowerCase() : text.normalize('NFKC').toLowerCase();
+  const lower = stripAnswerFormat(isAscii(text) ? text.toLowerCase() : text.normalize('NFKC').toLowerCase());
   // Plain prose (most names, tags, sections) has nothing for latexToWords to rewrite: skip its passes.
   const src = NEEDS_LATEX.test(lower) ? latexToWords(lower) : lower;
   const out: string[] = [];
   const words: string[] = []; // stemmed English words in order, stop words included (for phrases)
+  const wordEnd: number[] = []; // per entry of `words`: the length of `out` after its terms
   // Hand-written scanner (faster than a regex with alternatives): Latin words, digit runs, CJK runs.
   const n = src.length;
   let i = 0;
@@ -342,9 +443,11 @@ export function analyze(text: string, options: AnalyzeOptions = {}): string[] {
       const w = analyzeWord(src.slice(i, j), withConcepts);
       words.push(w.stem);
       for (const x of w.terms) out.push(x);
+      wordEnd.push(out.length);
     } else if (k === 2) {
       while (j < n && charClass(src.charCodeAt(j)) === 2) j++;
       words.push('');
+      wordEnd.push(out.length);
     } else {
       while (j < n && charClass(src.charCodeAt(j)) === k) j++;
       const run = src.slice(i, j);
@@ -352,10 +455,24 @@ export function analyze(text: string, options: AnalyzeOptions = {}): string[] {
       if (k === 3 || run.length > 1) cjkBigrams(run, out);
       if (table) cjkConcepts(run, table, out);
       words.push('');
+      wordEnd.push(out.length);
     }
     i = j;
   }
+  let drop: Uint8Array | undefined; // terms of words that a sense phrase took over
   if (table) {
+    for (let i = 0; i < words.length; i++) {
+      const senses = table.senses.get(words[i]!);
+      if (!senses) continue;
+      for (const [rest, targets] of senses) {
+        if (!rest.every((w, j) => words[i + 1 + j] === w)) continue;
+        drop ??= new Uint8Array(out.length);
+        drop.fill(1, i > 0 ? wordEnd[i - 1]! : 0, wordEnd[i + rest.length]!);
+        out.push(...targets);
+        words[i] = ''; // the phrase's words no longer start other phrases
+        break;
+      }
+    }
     for (let i = 0; i < words.length; i++) {
       const cands = table.phrases.get(words[i]!);
       if (!cands) continue;
@@ -371,7 +488,47 @@ export function analyze(text: string, options: AnalyzeOptions = {}): string[] {
       }
     }
   }
-  return out;
+  return drop ? out.filter((_t, k) => k >= drop.length || drop[k] === 0) : out;
+}
+
+// Answer-format boilerplate of contest problems ("where m and n are relatively prime positive integers.
+// Find m + n.", "Find the remainder when N is divided by 1000.", "Express your answer as a common
+// fraction.") says how to report the answer, not how to solve the problem: it is removed before analysis,
+// on both sides, so it cannot pull number-theory templates (totient, gcd, modular arithmetic) into every
+// such problem. "How many integers below 360 are relatively prime to 360?" keeps its words.
+const V = String.raw`\$?\s*[a-z]\s*\$?`; // one letter, maybe in its own $…$
+const LETTER_PAIR = String.raw`(?:\$\s*[a-z]\s*,\s*[a-z]\s*\$|${V}\s*(?:,|and)\s*${V})`;
+/** "m and n are relatively prime" is answer format only beside an answer written with letters (m/n, find m + n). */
+const RELATIVELY_PRIME_FORM: readonly RegExp[] = [
+  new RegExp(String.raw`(?:,\s*)?(?:where|with|for|and)?\s*${LETTER_PAIR}\s+(?:are\s+)?(?:relatively\s+prime|coprime)(?:\s+positive)?(?:\s+integers)?`, 'g'),
+  new RegExp(String.raw`(?:,\s*)?(?:for|with|where)?\s*(?:some\s+)?(?:relatively\s+prime|coprime)\s+(?:positive\s+)?integers\s+${LETTER_PAIR}`, 'g'),
+];
+const LETTER_ANSWER = /\\frac\s*\{\s*[a-z]\s*\}\s*\{\s*[a-z]\s*\}|(?<![a-z])[a-z]\s*\/\s*[a-z](?![a-z])|find\s+\$?\s*[a-z]\s*\$?\s*\+\s*\$?\s*[a-z](?![a-z])/;
+const ANSWER_FORM: readonly RegExp[] = [
+  /(?:can|may) be (?:written|expressed) (?:uniquely )?(?:in the form|as)\s*(?:\$[^$]{1,60}\$)?/g,
+  /(?:in|as) (?:simplest (?:radical )?form|a common fraction|a mixed number)/g,
+  // "in lowest terms" of the answer m/n, or after "written / expressed" (not "fractions a/b in lowest terms")
+  /(?:(?:written|expressed|reduced|simplified) (?:in|to) lowest terms)|(?:\$?\\frac\s*\{\s*[mnpq]\s*\}\s*\{\s*[mnpq]\s*\}\s*\$?|(?<![a-z])[mnpq]\s*\/\s*[mnpq](?![a-z]))\s+in lowest terms/g,
+  /(?:express|give|enter|write) (?:your|the) answer[^.?!]*[.?!]?/g,
+];
+/** "Find m + n." — only once a form clause above was found (else "find x + y" may be the question). */
+const ANSWER_SUM = new RegExp(String.raw`(?:find|compute|what is|determine)\s+${V}(?:\s*\+\s*${V}){1,3}\s*[.?!]?`, 'g');
+const ANSWER_MOD_1000 = new RegExp(String.raw`(?:find|what is|compute|determine) the remainder when (?:${V}|\$?\s*[a-z]\s*\+\s*[a-z]\s*\$?) is divided by \$?\s*1000\s*\$?\s*[.?!]?`, 'g');
+const ANSWER_HINT = /prime|answer|lowest|simplest|common fraction|mixed number|1000|form/;
+
+/** The text without answer-format clauses (see ANSWER_FORM); unchanged when it has none. */
+export function stripAnswerFormat(lower: string): string {
+  if (!ANSWER_HINT.test(lower)) return lower;
+  let t = lower;
+  let form = false;
+  const forms = LETTER_ANSWER.test(t) ? [...RELATIVELY_PRIME_FORM, ...ANSWER_FORM] : ANSWER_FORM;
+  for (const re of forms) {
+    const next = t.replace(re, ' ');
+    if (next !== t) form = true;
+    t = next;
+  }
+  if (form) t = t.replace(ANSWER_SUM, ' ');
+  return t.replace(ANSWER_MOD_1000, ' ');
 }
 
 function cjkConcepts(run: string, table: ConceptTable, out: string[]): void {
@@ -392,7 +549,11 @@ function cjkBigrams(run: string, out: string[]): void {
 }
 
 // eslint-disable-next-line no-control-regex
-const NEEDS_LATEX = /[\\^_!%$0-9+=\-(|]|[^\x00-\x7f]/;
+const NEEDS_LATEX = /[\\^_!%$0-9+=\-(|<>]|[^\x00-\x7f]/;
+
+const BARE_FUNCTION_RE = /(?<![a-z\\])(?:sin|cos|tan|cot|sec|csc|arcsin|arccos|arctan|sinh|cosh|tanh|log|ln|exp|gcd|lcm|det|lim|mod)(?![a-z])/;
+const BARE_FUNCTION_RE_G = /(?<![a-z\\])(sin|cos|tan|cot|sec|csc|arcsin|arccos|arctan|sinh|cosh|tanh|log|ln|exp|gcd|lcm|det|lim|mod)(?![a-z])/g;
+const INEQUALITY_RE = /[<>≤≥]|\\(?:le|ge|leq|geq|lt|gt)(?![a-z])/;
 
 function isAscii(s: string): boolean {
   // eslint-disable-next-line no-control-regex
@@ -404,7 +565,9 @@ const SIGNATURE_PROBE =
   "Find the remainder when $3^{100} + 513^2 - 487^2$ is divided by 7; in how many ways can the committees be arranged? " +
   'Let $f(g(x)) = \\frac{1}{2}\\sqrt{x}$, $1011_2$, $5!$, $|x-3| \\le 4$, $\\binom{7}{3}$, $30^\\circ$, $3x + 2 = 17$, $2+3i$, ' +
   "$f^{-1}$, \\begin{pmatrix} 1 \\end{pmatrix}, 50\\% discount, √2 π ≤ °, greatest common divisor of the students' numbers, " +
-  'probabilities, counting, quickly, divided, organization, ＡＢＣ 余数 三角形的面积 確率 組み合わせ 나머지 경우의 수 확률.';
+  "probabilities, counting, quickly, divided, organization, sin x + 2 cos x < 1, power of a point, colourings, " +
+  'where $m$ and $n$ are relatively prime positive integers. Find $m+n$. ' +
+  'ＡＢＣ 余数 三角形的面积 確率 組み合わせ 나머지 경우의 수 확률.';
 
 let signature: string | undefined;
 
@@ -418,6 +581,10 @@ export function analyzerSignature(): string {
     [...STOP_WORDS],
     LATEX_WORDS,
     CONCEPTS,
+    SENSES,
+    [...BARE_FUNCTIONS],
+    SPELLINGS,
+    [...RELATIVELY_PRIME_FORM, ...ANSWER_FORM, LETTER_ANSWER].map(String),
     SYMBOL_WORDS,
     DERIVATIONAL,
     analyze(SIGNATURE_PROBE),

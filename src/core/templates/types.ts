@@ -18,6 +18,11 @@ export interface TemplateMatch {
   score: number;
   matchedFields: string[];
   matchedTerms: string[];
+  /**
+   * A general, catch-all template (`scope: "general"`, e.g. organised casework, coordinate bash): ranked
+   * below specific templates that match too, so it shows as a fallback.
+   */
+  general?: boolean;
 }
 
 export interface SearchOptions {
@@ -25,6 +30,12 @@ export interface SearchOptions {
   top?: number;
   /** Restrict to templates serving one of these subjects. */
   subjects?: string[];
+  /**
+   * Text the query comes from, e.g. the problem behind a plan step's query: its terms count too, with
+   * `contextWeight` (default DEFAULT_CONTEXT_WEIGHT) times the weight of the query's own terms.
+   */
+  context?: string;
+  contextWeight?: number;
 }
 
 /** The retrieval interface the orchestrator, server and hover use. */
@@ -33,4 +44,9 @@ export interface TemplateIndex {
   search(query: string, options?: SearchOptions): TemplateMatch[];
   get(id: string): ThoughtTemplate | undefined;
   all(): readonly ThoughtTemplate[];
+  /**
+   * Optional (indexes that call a model, e.g. embedding retrieval): make the coming searches for these
+   * queries ready. Never rejects; a search that was not prepared still answers (from BM25 alone).
+   */
+  prepare?(queries: ReadonlyArray<{ query: string; context?: string }>, signal?: AbortSignal): Promise<void>;
 }

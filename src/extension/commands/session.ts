@@ -103,7 +103,7 @@ export class SessionManager {
     try {
       [models, ...loaded] = await Promise.all([
         resolveModels(this.d.keys, scope),
-        this.d.templates.index(),
+        this.d.templates.solveIndex(),
         // Loaded on first use, not at activation (keeps the extension's start-up light).
         import('../../core/reasoning/orchestrator.js'),
       ]);
@@ -300,7 +300,7 @@ export class SessionManager {
       this.offerModelSetup(describeError(err));
       return null;
     }
-    const index = await this.d.templates.index();
+    const index = await this.d.templates.solveIndex();
     const { solveProblem } = await import('../../core/reasoning/orchestrator.js');
     let hidden: PanelState = emptyState({ mode: 'solve', problem: run.source.text });
     await vscode.window.withProgress(

@@ -9,11 +9,43 @@ import { readSettings } from '../config.js';
 export class TemplateService {
   private loading: Promise<LibraryResult> | undefined;
   private loaded: LibraryResult | undefined;
+  /** The embedding-retrieval index over a loaded library, for one embedder (see solveIndex). */
+  private hybrid: { library: LibraryResult; embedder: string; index: Promise<TemplateIndex> } | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly output: vscode.LogOutputChannel,
+    /** API keys by endpoint (SecretStorage), for the embedding endpoint. */
+    private readonly keys?: { get(baseUrl: string): Promise<string | undefined> },
   ) {}
+
+  /**
+   * The index a solve uses: with embedding retrieval when reasonflux.retrieval.embeddingsModel is set
+   * (vectors cached in the extension's global storage), else the BM25 index. Falls back to BM25 with a
+   * line in the output channel when the endpoint has no embeddings.
+   */
+  async solveIndex(): Promise<TemplateIndex> {
+    const library = await this.library();
+    const s = readSettings();
+    const model = s.retrievalEmbeddingsModel;
+    const baseUrl = s.retrievalEmbeddingsBaseUrl || s.endpointBaseUrl;
+    if (!model || !baseUrl) return library.index;
+    const embedder = `${baseUrl}#${model}`;
+    if (this.hybrid?.library !== library || this.hybrid.embedder !== embedder) {
+      const build = async (): Promise<TemplateIndex> => {
+        const { createHybridIndex, openAiEmbedder } = await import('../../core/templates/embeddings.js');
+        const apiKey = await this.keys?.get(baseUrl);
+        const r = await createHybridIndex(library.index, openAiEmbedder({ baseUrl, model, ...(apiKey ? { apiKey } : {}) }), {
+          cacheDir: path.join(this.context.globalStorageUri.fsPath, 'embeddings'),
+          onNote: (n) => this.output.warn(`templates: ${n}`),
+        });
+        (r.hybrid ? this.output.info : this.output.warn).call(this.output, `templates: ${r.note}`);
+        return r.index;
+      };
+      this.hybrid = { library, embedder, index: build() };
+    }
+    return this.hybrid.index;
+  }
 
   private options() {
     const s = readSettings();
