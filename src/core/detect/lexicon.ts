@@ -17,10 +17,13 @@ function memo<T>(fn: (s: string) => T, cap = 30000): (s: string) => T {
 
 // Singular labels that name one problem ("Problem 3", "Aufgabe 2", "問題1").
 const PROBLEM_WORDS =
-  'problem|prob\\.?|aufgabe|aufgabenstellung|problème|probleme|problema|задача|задание|問題|问题|문제|题目|題目|习题|習題|试题|試題|homework problem|hw';
+  'problem|prob\\.?|aufgabe|aufgabenstellung|problème|probleme|problema|задача|задание|問題|问题|문제|题目|題目|习题|習題|试题|試題|homework problem|hw|' +
+  // Nordic, Dutch, Greek, Slovak/Czech, Polish, Portuguese
+  'oppgave|opgave|uppgift|opgave|πρόβλημα|úloha|zadanie|zadatak|questão|problemă';
 const EXERCISE_WORDS =
-  'exercise|exer\\.?|ex\\.|übung|uebung|übungsaufgabe|exercice|ejercicio|exercício|esercizio|упражнение|練習|练习|연습|연습문제|演習|challenge';
-const QUESTION_WORDS = 'question|q|frage|pregunta|questão|вопрос|질문|设问|問い|問';
+  'exercise|exer\\.?|ex\\.|ex(?=\\s?[0-9])|übung|uebung|übungsaufgabe|exercice|ejercicio|exercício|esercizio|упражнение|練習|练习|연습|연습문제|演習|challenge|' +
+  'øvelse|övning|oefening|άσκηση|cvičenie|cvičení|ćwiczenie|exercițiu';
+const QUESTION_WORDS = 'question|q|frage|pregunta|questão|вопрос|질문|设问|問い|問|spørsmål|fråga|vraag|domanda|ερώτηση|otázka|pytanie';
 
 /** Heading or bold label naming ONE problem, e.g. "Problem 3", "Exercise 2.1:", "Aufgabe", "問題 1". */
 const longestFirst = (alts: string): string =>
@@ -35,8 +38,11 @@ const SINGLE_LABEL = new RegExp(
 );
 
 /** Heading words naming a collection of problems ("Exercises", "Übungen", "練習問題"). */
-const CONTAINER_HEADING =
-  /^(?:[\d.\s]*)(?:(?:additional|more|practice|review|homework|supplementary|further|introductory|main|extension|challenge|warm-?up)\s+)?(?:problems|exercises|questions|problem set|exercise set|homework|aufgaben|übungen|übungsaufgaben|exercices|problèmes|ejercicios|problemas|задачи|упражнения|вопросы|練習問題|演習問題|問題|问题|练习题|연습\s*문제|문제|习题|練習|练习|課題|tasks|übungsblatt|aufgabenblatt|feuille d'exercices|hoja de ejercicios|домашнее задание|задания|作业|宿題|과제)(?!\p{L})/iu;
+const CONTAINER_HEADING = new RegExp(
+  `^(?:[\\d.\\s]*)(?:(?:additional|more|practice|review|homework|supplementary|further|introductory|main|extension|challenge|warm-?up)\\s+)?(?:problems|exercises|questions|problem set|exercise set|homework|aufgaben|übungen|übungsaufgaben|exercices|problèmes|ejercicios|problemas|задачи|упражнения|вопросы|練習問題|演習問題|問題|问题|练习题|연습\\s*문제|문제|习题|練習|练习|課題|tasks|übungsblatt|aufgabenblatt|feuille d'exercices|hoja de ejercicios|домашнее задание|задания|作业|宿題|과제|` +
+    `oppgaver|øvelser|opgaver|uppgifter|övningar|opgaven|oefeningen|esercizi|exercícios|ασκήσεις|προβλήματα|úlohy|cvičenia|cvičení|zadania|ćwiczenia|exerciții)(?!\\p{L})`,
+  'iu',
+);
 
 export type LabelMatch = { kind: ProblemKind; label: string; number?: string; rest: string; numbered: boolean };
 
@@ -70,7 +76,7 @@ function isContainerHeadingRaw(raw: string): boolean {
 
 /** A heading/label that is only a number: "1.", "(2)", "3)", "Q4" — problem-like when its body states a task. */
 export function isNumberOnlyLabel(raw: string): boolean {
-  return /^\s*(?:[0-9０-９]{1,3}(?:\.[0-9]{1,2})?[.)：:]?|第\s*[0-9一二三四五六七八九十]+\s*[题題問问]?)\s*$/u.test(raw.replace(/[*_`]/g, ''));
+  return /^\s*(?:[0-9０-９]{1,3}(?:\.[0-9]{1,2})?[.)：:]?|第\s*[0-9一二三四五六七八九十]+\s*[题題問问]?|【\s*[0-9０-９]{1,3}\s*】|［\s*[0-9０-９]{1,3}\s*］|\[\s*[0-9]{1,3}\s*\])\s*$/u.test(raw.replace(/[*_`]/g, ''));
 }
 
 /** A sub-part label: (1), (a), a), (i). */
@@ -79,7 +85,7 @@ export function isSubpartLabel(raw: string): boolean {
 }
 
 const SOLUTION_WORDS =
-  /^\s*(?:solution|solutions|answer|answers|proof|sol\.|soln\.?|lösung|lösungen|loesung|beweis|antwort|solución|respuesta|demostración|solution proposée|corrigé|réponse|démonstration|решение|ответ|доказательство|解答|解|答|答え|证明|證明|풀이|정답|답|증명)(?![\p{L}])\s*[.:：)]?/iu;
+  /^\s*(?:solution|solutions|answer|answers|proof|sol\.|soln\.?|lösung|lösungen|loesung|beweis|antwort|solución|respuesta|demostración|solution proposée|corrigé|réponse|démonstration|решение|ответ|доказательство|解答|解|答|答え|证明|證明|풀이|정답|답|증명|løsning|løsningsforslag|løysing|fasit|lösning|lösningsförslag|oplossing|antwoord|bewijs|soluzione|risposta|dimostrazione|solução|resposta|λύση|απάντηση|απόδειξη|riešenie|řešení|odpoveď|odpověď|dôkaz|důkaz|rozwiązanie|odpowiedź|dowód|简评|提示)(?![\p{L}])\s*[.:：)]?/iu;
 
 /** "Solution", "Proof.", "Lösung:", "解答" at the start of a heading/paragraph. */
 function isSolutionLabelRaw(raw: string): boolean {
@@ -98,7 +104,7 @@ function isSolutionLabelRaw(raw: string): boolean {
 /** Worked example headings/labels: "Example", "Example 2", "Beispiel", "例題", "예제". */
 function isExampleLabelRaw(raw: string): boolean {
   const t = raw.replace(/[*_`#]/g, '').trim();
-  return /^(?:worked\s+)?(?:example|examples|beispiel|beispiele|exemple|exemples|ejemplo|ejemplos|пример|примеры|例|例題|例题|예제|예시)(?:\s*[0-9.]+)?\s*[.:：)]?(?:\s|$)/iu.test(t);
+  return /^(?:worked\s+)?(?:example|examples|beispiel|beispiele|exemple|exemples|ejemplo|ejemplos|пример|примеры|例|例題|例题|예제|예시|eksempel|eksempler|exempel|voorbeeld|voorbeelden|esempio|esempi|exemplo|exemplos|παράδειγμα|παραδείγματα|przykład|przykłady)(?:\s*[0-9.]+)?\s*[.:：)]?(?:\s|$)/iu.test(t);
 }
 
 // Imperative task verbs at the start of a sentence/clause, per language.
@@ -113,13 +119,16 @@ const ES_VERBS =
 const RU_VERBS =
   'найдите|найти|найди|докажите|доказать|докажи|вычислите|вычислить|вычисли|покажите|показать|решите|решить|реши|определите|определить|упростите|упростить|сколько|объясните|объяснить|проверьте|исследуйте|постройте|выразите|оцените|чему равно|чему равен|чему равна|при каких|какие|каков|какова';
 
+// Norwegian/Danish/Swedish, Dutch, Italian, Portuguese, Greek, Slovak/Czech, Polish.
+const MORE_VERBS =
+  'bestem|finn|regn ut|beregn|vis at|deriver|løs|forklar|skisser|avgjør|beräkna|bestäm|visa att|lös|bereken|bepaal|bewijs|toon aan|calcola|calcolare|calcolate|dimostra|dimostrare|dimostrate|determina|determinare|determinate|trova|trovare|trovate|risolvi|risolvere|risolvete|verifica|verificare|semplifica|stabilire|stabilisci|calcule|mostre|prove|resolva|encontre|simplifique|justifique|να βρείτε|να υπολογίσετε|να αποδείξετε|να δείξετε|να λύσετε|να εξετάσετε|βρείτε|υπολογίστε|αποδείξτε|δείξτε|λύστε|vypočítajte|vypočítejte|dokážte|dokažte|určte|určete|nájdite|najděte|riešte|řešte|zistite|zjistěte|ukážte|ukažte|rozhodnite|rozhodněte|oblicz|obliczyć|udowodnij|wyznacz|znajdź|rozwiąż|wykaż|sprawdź|uzasadnij';
 const LATIN_TASK = new RegExp(
-  `(?:^|[.!?;:]\\s+|\\n[ \\t]*\\n\\s*|\\n[ \\t]*(?:[-•*]|\\d+[.)])\\s+|\\(\\s*[a-z0-9]{1,3}\\s*\\)\\s*|\\b(?:and|then|also|hence|now|und|dann|puis|et|y|luego|и)\\s+|[⌨✍]\\s*)(?:${EN_VERBS}|${DE_VERBS}|${FR_VERBS}|${ES_VERBS}|${RU_VERBS})(?![\\p{L}])`,
+  `(?:^|[.!?;:]\\s+|\\n[ \\t]*\\n\\s*|\\n[ \\t]*(?:[-•*]|\\d+[.)])\\s+|\\(\\s*[a-z0-9]{1,3}\\s*\\)\\s*|\\b(?:and|then|also|hence|now|und|dann|puis|et|y|luego|и)\\s+|[⌨✍]\\s*)(?:${EN_VERBS}|${DE_VERBS}|${FR_VERBS}|${ES_VERBS}|${RU_VERBS}|${MORE_VERBS})(?![\\p{L}])`,
   'iu',
 );
 // "Show that", "prove that", "is it true that" anywhere in a clause (not only sentence-initial).
 const LATIN_TASK_ANYWHERE =
-  /\b(?:show that|prove that|find all|find the|compute the|calculate the|determine whether|determine the|evaluate the|is it true that|how many|how much|what is the|what are the|zeigen sie,? dass|beweisen sie,? dass|montrer que|démontrer que|demuestra que|demostrar que|докажите,? что|покажите,? что)\b/iu;
+  /\b(?:show that|prove that|find all|find the|compute the|calculate the|determine whether|determine the|evaluate the|is it true that|how many|how much|what is the|what are the|does there exist|do there exist|is there an?|are there any|for which|for what values?|zeigen sie,? dass|beweisen sie,? dass|montrer que|démontrer que|demuestra que|demostrar que|докажите,? что|покажите,? что)\b/iu;
 const CJK_TASK =
   /(?:求めよ|求めなさい|示せ|示しなさい|証明せよ|証明しなさい|計算せよ|計算しなさい|答えよ|答えなさい|述べよ|説明せよ|説明しなさい|確かめよ|解け|解きなさい|求め[、。]|を求め|구하시오|구하여라|구하라|구해라|구하면|증명하시오|증명하여라|증명하라|보이시오|보여라|계산하시오|계산하여라|풀어라|푸시오|설명하시오|구하세요|증명하세요|얼마인가|무엇인가|몇\s*개|试求|試求|求出|求解|求证|求證|试证|試證|证明|證明|计算|計算|化简|化簡|判断|判斷|解方程|是否|多少|几个|幾個|求[^和與与]{0,2}(?:的值|之值|值)|求\s*[$\\(（]|(?:^|[。，：\s])求[^和与與积積])/u;
 
@@ -173,7 +182,10 @@ function startsWithTaskRaw(text: string): boolean {
 
 /** Sentences that announce the problems that follow: "Complete the following problems." */
 function introducesProblemsRaw(text: string): boolean {
-  const t = text.slice(-400);
+  // The sentence right before the list introduces it ("Solve the following problems. … one of the following
+  // formats:" introduces formats, not problems).
+  const sentences = text.slice(-400).split(/(?<=[.!?。！？])\s+/u).filter((x) => x.trim() !== '');
+  const t = sentences[sentences.length - 1] ?? '';
   if (!/follow|these|next|below|folgend|suivant|siguiente|следующ|以下|次の|다음|下列/iu.test(t)) return false;
   return /\b(?:following|these|the next|below)\s+(?:\w+\s+){0,2}(?:problems|exercises|questions|tasks)\b|\b(?:solve|complete|answer|do|work|attempt)\s+(?:\w+\s+){0,3}(?:the\s+)?following\b|\bfolgenden?\s+aufgaben\b|\bbearbeite(?:n sie)?\s+(?:die\s+)?folgenden\b|\bexercices?\s+suivants?\b|\bproblèmes?\s+suivants?\b|\bsiguientes\s+(?:ejercicios|problemas)\b|\bследующие\s+задачи\b|以下の問題|次の問題|次の各問|다음\s*문제|다음을|下列各?题|下列问题|以下各题/iu.test(
     t,

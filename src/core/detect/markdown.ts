@@ -26,7 +26,10 @@ export type MRecord =
   | { t: 'para'; line: number; end: number; text: string; lead: string; bold: boolean }
   | { t: 'list'; ordered: boolean; line: number; end: number; items: { line: number; end: number; text: string }[] }
   | { t: 'quote'; line: number; end: number; text: string; lead: string }
-  | { t: 'directive'; name: string; line: number; end: number; text: string }
+  | { t: 'directive'; name: string; line: number; end: number; text: string; title?: string; admonition?: boolean }
+  /** `<details>` opened by an HTML block; `summary` is the text of its `<summary>`; `closed` when it ends in the same block. */
+  | { t: 'details'; line: number; end: number; summary: string; closed: boolean }
+  | { t: 'detailsEnd'; line: number; end: number }
   | { t: 'block'; line: number; end: number; text: string }
   | { t: 'hr'; line: number; end: number };
 
@@ -41,6 +44,22 @@ export interface MarkdownSegData {
 
 type StateBlock = MarkdownIt.StateBlock;
 
+/** The name after a colon fence: `{exercise}`, `exercise`, Pandoc `{.exercise …}` / `{#id .problem}`, Docusaurus `tip[Title]`. */
+const COLON_OPENER = /^\{?\s*(?:#[\w:-]+\s+)?\.?([A-Za-z][\w:.-]*)\}?(.*)$/;
+
+/** Title of a directive from its argument text: `Oppgave 1`, `title="Exercise 2"`, `[Exercise 3]`, `"Aufgabe"`. */
+function directiveTitle(args: string): string {
+  const a = args.trim();
+  const q = /\btitle\s*=\s*"([^"]*)"|\btitle\s*=\s*'([^']*)'/.exec(a);
+  if (q) return (q[1] ?? q[2] ?? '').trim();
+  const b = /^\[([^\]]*)\]/.exec(a);
+  if (b) return b[1]!.trim();
+  return a.replace(/^[}\s]+/, '').replace(/\{[^}]*\}\s*$/, '').replace(/^"([^"]*)"$/, '$1').trim();
+}
+
+/** MkDocs / Python-Markdown admonition header: `!!! question "Title"`, `???+ exercise`, `!!! note inline end "T"`. */
+const ADMONITION = /^(?:!!!|\?\?\?\+?)[ \t]*([A-Za-z][\w-]*)?((?:[ \t]+(?:inline|end))*)[ \t]*(?:"([^"]*)"|'([^']*)')?[ \t]*$/;
+
 function colonFence(state: StateBlock, startLine: number, endLine: number, silent: boolean): boolean {
   if (state.sCount[startLine]! - state.blkIndent >= 4) return false;
   const pos = state.bMarks[startLine]! + state.tShift[startLine]!;
@@ -50,7 +69,7 @@ function colonFence(state: StateBlock, startLine: number, endLine: number, silen
   while (pos + n < max && src.charCodeAt(pos + n) === 58) n++;
   if (n < 3) return false;
   const rest = src.slice(pos + n, max).trim();
-  const m = /^\{?([A-Za-z][\w:.-]*)\}?(.*)$/.exec(rest);
+  const m = COLON_OPENER.exec(rest);
   if (!m) return false;
   if (silent) return true;
   let next = startLine + 1;
@@ -66,7 +85,7 @@ function colonFence(state: StateBlock, startLine: number, endLine: number, silen
       break;
     }
     // A sibling directive with as many colons closes this one implicitly.
-    if (cm[1]!.length === n && /^\{?[A-Za-z]/.test(cm[2]!)) break;
+    if (cm[1]!.length === n && COLON_OPENER.test(cm[2]!.trim())) break;
   }
   const open = state.push('colon_open', 'div', 1);
   open.info = m[1]!;
@@ -180,7 +199,7 @@ export function scanMarkdown(
           const rest = c[2]!.trim();
           if (rest === '') {
             if (colons.length && k >= colons[colons.length - 1]!) colons.pop();
-          } else if (/^\{?[A-Za-z]/.test(rest)) {
+          } else if (COLON_OPENER.test(rest)) {
             if (colons.length && colons[colons.length - 1] === k) colons.pop();
             colons.push(k);
           }
@@ -232,6 +251,25 @@ function closeIndex(tokens: Token[], open: number): number {
   return tokens.length - 1;
 }
 
+/** `<details …><summary …>Text</summary>` at the start of an HTML block: the summary's plain text. */
+function detailsOf(html: string): { summary: string; closed: boolean } | undefined {
+  if (!/^\s*<details\b[^>]*>/i.test(html)) return undefined;
+  const m = /<summary\b[^>]*>([\s\S]*?)<\/summary\s*>/i.exec(html);
+  const summary = m
+    ? m[1]!
+        .replace(/<[^>]*>/g, ' ')
+        .replace(/&nbsp;/g, ' ')
+        .replace(/&amp;/g, '&')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/\s+/g, ' ')
+        .trim()
+    : '';
+  const opens = (html.match(/<details\b/gi) ?? []).length;
+  const closes = (html.match(/<\/details\s*>/gi) ?? []).length;
+  return { summary, closed: closes >= opens };
+}
+
 function stripOptions(text: string): string {
   return text.replace(/^(?:[ \t]*:[\w-]+:[^\n]*\n)+/, '').replace(/^(?:---\n[\s\S]*?\n---\n)/, '');
 }
@@ -252,6 +290,24 @@ export function analyse(src: string): MRecord[] {
       }
       case 'paragraph_open': {
         const inl = tokens[k + 1];
+        const content = inl?.content ?? '';
+        const nl0 = content.indexOf('\n');
+        const am = content.startsWith('!!!') || content.startsWith('???') ? ADMONITION.exec(nl0 < 0 ? content : content.slice(0, nl0)) : null;
+        if (am) {
+          // The body: the paragraph's further lines, then an indented (code-block) run right after it.
+          let body = nl0 < 0 ? '' : content.slice(nl0 + 1);
+          let last = end;
+          let close = closeIndex(tokens, k);
+          const next = tokens[close + 1];
+          if (next && next.type === 'code_block' && next.level === 0 && next.map) {
+            body = body ? `${body}\n${next.content}` : next.content;
+            last = next.map[1];
+            close++;
+          }
+          out.push({ t: 'directive', name: (am[1] ?? 'note').toLowerCase(), line, end: last, text: body, title: am[3] ?? am[4] ?? '', admonition: true });
+          k = close;
+          break;
+        }
         const { lead, bold } = leadOf(inl);
         out.push({ t: 'para', line, end, text: inl?.content ?? '', lead, bold });
         k = closeIndex(tokens, k);
@@ -288,18 +344,24 @@ export function analyse(src: string): MRecord[] {
       }
       case 'colon_open': {
         const close = closeIndex(tokens, k);
-        out.push({ t: 'directive', name: t.info, line, end, text: stripOptions(collectText(tokens, k + 1, close)) });
+        out.push({ t: 'directive', name: t.info, line, end, text: stripOptions(collectText(tokens, k + 1, close)), title: directiveTitle(String((t.meta as { args?: string } | null)?.args ?? '')) });
         k = close;
         break;
       }
       case 'fence': {
-        const m = /^\{([\w:.-]+)\}/.exec(t.info.trim());
-        if (m) out.push({ t: 'directive', name: m[1]!, line, end, text: stripOptions(t.content) });
+        const m = /^\{([\w:.-]+)\}(.*)$/.exec(t.info.trim());
+        if (m) out.push({ t: 'directive', name: m[1]!, line, end, text: stripOptions(t.content), title: directiveTitle(m[2]!) });
         else out.push({ t: 'block', line, end, text: t.content });
         break;
       }
+      case 'html_block': {
+        const d = detailsOf(t.content);
+        if (d) out.push({ t: 'details', line, end, summary: d.summary, closed: d.closed });
+        else if (/^\s*<\/details\s*>\s*$/i.test(t.content)) out.push({ t: 'detailsEnd', line, end });
+        else out.push({ t: 'block', line, end, text: '' });
+        break;
+      }
       case 'code_block':
-      case 'html_block':
       case 'table_open': {
         if (t.nesting === 1) k = closeIndex(tokens, k);
         out.push({ t: 'block', line, end, text: '' });
@@ -370,6 +432,39 @@ function once<T>(rec: object, key: string, fn: () => T): T {
   f[key] = v;
   return v;
 }
+/** A list item that is only a link (or links) to a problem elsewhere: "[UVa 374 - Big Mod](https://…)". */
+function linkOnly(body: string): boolean {
+  if (!/\]\(|https?:\/\//.test(body)) return false;
+  const rest = body
+    .replace(/\[(?:[^[\]]|\[[^\]]*\])*\]\([^)]*\)/g, ' ')
+    .replace(/https?:\/\/\S+/g, ' ')
+    .replace(/[\s\p{P}\p{S}\d]+/gu, '');
+  return rest.length < 16;
+}
+
+/** Admonition / callout types that hold a solution or answer (MkDocs `??? success "Solution"` goes by its title). */
+const SOLUTION_TYPES = /^(?:solution|solutions|answer|answers|proof|solution-start|loesung|lösung|solucion|solución|reponse|réponse|fasit|løsning|losning)$/;
+
+type BlockRole = { role: 'problem'; kind: ProblemKind; label?: string } | { role: 'solution' } | { role: 'example' };
+
+/**
+ * What a directive, admonition or callout holds, from its type, its title and its body. `strict` (MyST /
+ * Sphinx exercise directives) trusts the type alone; admonitions and callouts (`!!! question`, `> [!exercise]`,
+ * `:::tip`) hold a problem when their title is a numbered problem label, or when their type or title names a
+ * problem and the body states a task (a box that only cites "N°23 p202" is not a statement).
+ */
+function blockRole(rawName: string, title: string, body: string, strict: boolean): BlockRole | undefined {
+  const name = rawName.toLowerCase().replace(/^(?:prf|exercise|sphinx-exercise):(?=\w)/, '').replace(/-start$/, '');
+  const t = title.trim();
+  if (SOLUTION_TYPES.test(name) || (t && isSolutionLabel(t))) return { role: 'solution' };
+  if (name === 'example' || name === 'examples' || (t && isExampleLabel(t))) return { role: 'example' };
+  const label = t ? matchProblemLabel(t) : undefined;
+  if (label && !isContainerHeading(t) && (label.numbered || statesTask(body))) return { role: 'problem', kind: label.kind, label: label.label };
+  const kind = Object.hasOwn(DIRECTIVE_KIND, name) ? DIRECTIVE_KIND[name] : undefined;
+  if (kind && (strict || statesTask(body))) return { role: 'problem', kind };
+  return undefined;
+}
+
 const HEADING_TAG = {};
 const LABEL_TAG = {};
 
@@ -434,9 +529,12 @@ export function markdownProblems(
 ): DetectedProblem[] {
   const max = options.maxProblems ?? 20000;
   const out: DetectedProblem[] = [];
-  type Section = { level: number; role: 'container' | 'example' | 'solution' | 'problem' | 'plain'; problem?: DetectedProblem; inner: boolean; needsTask: boolean; open: boolean; parts: string[]; recs: object[]; body: number };
+  type Section = { level: number; role: 'container' | 'example' | 'solution' | 'problem' | 'plain'; problem?: DetectedProblem; inner: boolean; needsTask: boolean; open: boolean; parts: string[]; recs: object[]; body: number; num?: string };
   const sections: Section[] = [];
-  let open: { p: DetectedProblem; parts: string[]; recs: object[] } | undefined;
+  let open: { p: DetectedProblem; parts: string[]; recs: object[]; needsTask?: boolean } | undefined;
+  /** Depth of `<details>` blocks inside an inserted/ written solution (their content is not a statement). */
+  let solDepth = 0;
+  let solOf: DetectedProblem | undefined;
   let last: DetectedProblem | undefined;
   let prevPara = '';
   const inRole = (role: Section['role']): boolean => sections.some((s) => s.role === role);
@@ -472,10 +570,31 @@ export function markdownProblems(
     if (!open) return;
     const o = open;
     const t = cachedText(o.recs, () => o.parts.join('\n\n'));
+    open = undefined;
+    if (o.needsTask) {
+      if (t.task === undefined) t.task = statesTask(t.text);
+      if (!t.task) {
+        const at = out.lastIndexOf(o.p);
+        if (at >= 0) out.splice(at, 1);
+        if (last === o.p) last = undefined;
+        return;
+      }
+    }
     o.p.text = t.text;
     if (t.language) o.p.language = t.language;
     else delete o.p.language;
-    open = undefined;
+  };
+  /** A solution block (directive, admonition, callout, `<details>`) right after a problem: it is solved and its statement ends. */
+  const solutionHere = (pos: Pos, end: number): void => {
+    const sec = openSection();
+    const target = open ? open.p : sec && sec.open ? sec.problem : last;
+    if (target) {
+      target.solved = true;
+      target.blockEndOffset = Math.max(target.blockEndOffset, pos.endOff(end));
+    }
+    if (sec && sec.open) sec.open = false;
+    finishOpen();
+    solOf = target;
   };
   const finishSection = (s: Section): void => {
     if (s.role !== 'problem' || !s.problem) return;
@@ -524,7 +643,7 @@ export function markdownProblems(
     const segStart = starts[si]!;
     const nl = seg.nl;
     const first = seg.data.records[0];
-    if (reuse && first && first.t === 'heading' && !once(first, 'solutionHeading', () => isSolutionLabel(first.title.trim()))) {
+    if (reuse && solDepth === 0 && first && first.t === 'heading' && !once(first, 'solutionHeading', () => isSolutionLabel(first.title.trim()))) {
       // What the heading does first anyway: end the open statement and the sections it closes.
       finishOpen();
       while (sections.length && sections[sections.length - 1]!.level >= first.level) finishSection(sections.pop()!);
@@ -550,6 +669,11 @@ export function markdownProblems(
     const pos = new Pos(text, segStart, nl, seg.length, lines[si]!);
     for (const r of seg.data.records) {
       if (out.length >= max) break;
+      if (solDepth > 0) {
+        if (r.t === 'details' && !r.closed) solDepth++;
+        else if (r.t === 'detailsEnd' && --solDepth === 0 && solOf) solOf.blockEndOffset = Math.max(solOf.blockEndOffset, pos.endOff(r.end));
+        continue;
+      }
       const sec = openSection();
       switch (r.t) {
         case 'heading': {
@@ -568,8 +692,13 @@ export function markdownProblems(
           });
           const title = h.title;
           const { solution, label } = h;
-          const explicit = !!label && label.numbered && !h.container;
-          if (explicit && openSection()) claimSections();
+          const outer = openSection();
+          // "### EX4Q(a)" / "### 4.1" under "## EX4": a sub-part of the enclosing problem, not a new one.
+          const subpart =
+            !!label && label.numbered && !!outer && outer.level < r.level && !!outer.num && !!label.number &&
+            label.number.toLowerCase().startsWith(outer.num.toLowerCase()) && /^[^0-9]/.test(label.number.slice(outer.num.length));
+          const explicit = !!label && label.numbered && !h.container && !subpart;
+          if (explicit && outer) claimSections();
           const enclosing = openSection();
           if (enclosing && solution) {
             enclosing.open = false;
@@ -585,9 +714,12 @@ export function markdownProblems(
           if (solution) section.role = 'solution';
           else if (h.example) section.role = 'example';
           else if (enclosing) section.role = 'plain';
-          else if (label && (label.numbered || !label.rest) && !h.container && !inRole('example') && !inRole('solution')) {
+          else if (label && !h.container && !inRole('example') && !inRole('solution')) {
             section.role = 'problem';
             section.open = true;
+            // "## Exercise: Trigonometric identities": a titled label is a problem when its body states a task.
+            section.needsTask = !label.numbered && !!label.rest;
+            if (label.number) section.num = label.number;
             if (label.rest) section.parts.push(label.rest);
             section.problem = make(pos, r.line, r.end, label.kind, [r, HEADING_TAG], () => label.rest, label.label);
           } else if (h.numberOnly && !inRole('example') && !inRole('solution')) {
@@ -608,7 +740,7 @@ export function markdownProblems(
           const { label, solution, numberOnly } = once(r, 'para', () => ({
             label: matchProblemLabel(r.lead),
             solution: isSolutionLabel(r.bold ? r.lead : r.text.slice(0, 40)),
-            numberOnly: r.bold && isNumberOnlyLabel(r.lead),
+            numberOnly: (r.bold && isNumberOnlyLabel(r.lead)) || (r.text.length < 16 && isNumberOnlyLabel(r.text)),
           }));
           if (solution) {
             if (open) open.p.solved = true;
@@ -636,12 +768,14 @@ export function markdownProblems(
             open = { p, parts: [body], recs: [r] };
             break;
           }
-          if (numberOnly && inRole('container') && !open && !sec) {
-            const body = once(r, 'body', () => r.text.replace(/^\s*\*\*[^*]*\*\*\s*/, '').trim());
-            const p = make(pos, r.line, r.end, 'problem', [r, LABEL_TAG], () => body, r.lead.replace(/[.:)]\s*$/, ''));
+          if (numberOnly && !sec && (!open || open.recs[1] === LABEL_TAG)) {
+            finishOpen();
+            const body = once(r, 'body', () => r.text.replace(/^\s*\*\*[^*]*\*\*\s*/, '').replace(/^\s*(?:【[^】]*】|［[^］]*］|\[\s*\d+\s*\])\s*/, '').trim());
+            const lab = (r.bold ? r.lead : r.text).replace(/[.:)]\s*$/, '').trim();
+            const p = make(pos, r.line, r.end, 'problem', [r, LABEL_TAG], () => body, lab);
             out.push(p);
             last = p;
-            open = { p, parts: [body], recs: [r, LABEL_TAG] };
+            open = { p, parts: [body], recs: [r, LABEL_TAG], needsTask: !inRole('container') };
             break;
           }
           if (open) {
@@ -669,16 +803,31 @@ export function markdownProblems(
           }
           if (inRole('example') || inRole('solution')) break;
           const container = inRole('container') || (prevPara !== '' && introducesProblems(prevPara));
-          for (const it of r.items) {
-            const body = once(it, 'body', () => it.text.replace(/^\s*(?:\d+[.)]|[-*+])\s*/, ''));
-            if (!once(it, 'nonEmpty', () => body.trim() !== '')) continue;
-            const task =
-              container ||
-              (r.ordered &&
-                once(it, 'task', () => startsWithTask(body) || asksQuestion(body.split('\n', 1)[0] ?? '')) &&
-                (docMath() || once(it, 'math', () => hasMath(body))));
+          const facts = once(r, 'items', () =>
+            r.items.map((it) => {
+              const body = it.text.replace(/^\s*(?:\d+[.)]|[-*+])\s*/, '');
+              const first = body.split('\n', 1)[0] ?? '';
+              return {
+                body,
+                empty: body.trim() === '',
+                links: linkOnly(body),
+                lead: startsWithTask(body) || asksQuestion(first),
+                any: statesTask(body),
+                math: hasMath(body),
+              };
+            }),
+          );
+          // Siblings agree: when most items of a numbered list open with a task, an item whose task comes later
+          // ("In the following code … Compare …") is one of them too.
+          const leads = facts.filter((f) => f.lead).length;
+          const agree = r.ordered && leads >= 2 && leads * 2 >= facts.length;
+          for (let ii = 0; ii < r.items.length; ii++) {
+            const it = r.items[ii]!;
+            const f = facts[ii]!;
+            if (f.empty || f.links) continue;
+            const task = container || (r.ordered && (f.lead || (agree && f.any)) && (docMath() || f.math));
             if (!task) continue;
-            const p = make(pos, it.line, it.end, 'item', [it], () => body);
+            const p = make(pos, it.line, it.end, 'item', [it], () => f.body);
             out.push(p);
             last = p;
           }
@@ -724,24 +873,18 @@ export function markdownProblems(
           break;
         }
         case 'directive': {
-          const name = once(r, 'name', () => r.name.toLowerCase().replace(/^(?:prf|exercise|sphinx-exercise):(?=\w)/, '').replace(/-start$/, ''));
-          const kind = Object.hasOwn(DIRECTIVE_KIND, name) ? DIRECTIVE_KIND[name] : undefined;
-          if (kind) {
+          const role = once(r, 'role', () => blockRole(r.name, r.title ?? '', r.text, !r.admonition));
+          if (role && role.role === 'problem' && !inRole('example') && !inRole('solution')) {
             finishOpen();
             claimSections();
             if (sec) sec.open = false;
-            const p = make(pos, r.line, r.end, kind, [r], () => r.text);
+            const p = make(pos, r.line, r.end, role.kind, [r], () => r.text, role.label);
             out.push(p);
             last = p;
             break;
           }
-          if (SOLUTION_DIRECTIVE.test(name)) {
-            if (open) open.p.solved = true;
-            else if (last) {
-              last.solved = true;
-              last.blockEndOffset = pos.endOff(r.end);
-            }
-            finishOpen();
+          if (role && role.role === 'solution') {
+            solutionHere(pos, r.end);
             break;
           }
           if (open) extend(open.p, pos, r.end);
@@ -749,6 +892,22 @@ export function markdownProblems(
             extend(sec.problem!, pos, r.end);
             sec.body++;
           }
+          break;
+        }
+        case 'details': {
+          if (once(r, 'solution', () => !!r.summary && isSolutionLabel(r.summary))) {
+            // An inserted (or hand-written) collapsible solution ends the problem above it and solves it.
+            solutionHere(pos, r.end);
+            if (!r.closed) solDepth = 1;
+            break;
+          }
+          if (open) extend(open.p, pos, r.end);
+          else if (sec) extend(sec.problem!, pos, r.end);
+          break;
+        }
+        case 'detailsEnd': {
+          if (open) extend(open.p, pos, r.end);
+          else if (sec && sec.open) extend(sec.problem!, pos, r.end);
           break;
         }
         case 'block': {
