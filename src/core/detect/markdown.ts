@@ -669,6 +669,8 @@ export function markdownProblems(
     const pos = new Pos(text, segStart, nl, seg.length, lines[si]!);
     for (const r of seg.data.records) {
       if (out.length >= max) break;
+      // An unclosed solution (while typing) ends at the next numbered problem heading instead of hiding the rest.
+      if (solDepth > 0 && r.t === 'heading' && once(r, 'recover', () => !!matchProblemLabel(r.title.trim())?.numbered)) solDepth = 0;
       if (solDepth > 0) {
         if (r.t === 'details' && !r.closed) solDepth++;
         else if (r.t === 'detailsEnd' && --solDepth === 0 && solOf) solOf.blockEndOffset = Math.max(solOf.blockEndOffset, pos.endOff(r.end));
@@ -835,6 +837,34 @@ export function markdownProblems(
           break;
         }
         case 'quote': {
+          // Obsidian / GitHub callouts: "> [!exercise] Title", "> [!question]+ …", "> [!NOTE]".
+          const callout = once(r, 'callout', () => {
+            const m = /^\s*\[!([\w-]+)\][+-]?[ \t]*([^\n]*)/.exec(r.text);
+            if (!m) return undefined;
+            const nl = r.text.indexOf('\n');
+            return { role: blockRole(m[1]!, m[2]!.trim(), nl < 0 ? '' : r.text.slice(nl + 1), false) };
+          });
+          if (callout) {
+            const role = callout.role;
+            if (role && role.role === 'problem' && !inRole('example') && !inRole('solution')) {
+              finishOpen();
+              if (sec) {
+                claimSections();
+                sec.open = false;
+              }
+              const p = make(pos, r.line, r.end, role.kind, [r], () => r.text.replace(/^\s*\[![^\]]*\][+-]?[^\n]*\n?/, ''), role.label);
+              out.push(p);
+              last = p;
+            } else if (role && role.role === 'solution') solutionHere(pos, r.end);
+            else if (!role && (open || (sec && sec.open))) {
+              const target = open ?? sec!;
+              extend(open ? open.p : sec!.problem!, pos, r.end);
+              if (!open) sec!.body++;
+              target.parts.push(r.text);
+              target.recs.push(r);
+            }
+            break;
+          }
           // "> **Problem 5.** ..." is a problem of its own even right after another problem or section.
           const quoted = once(r, 'qlabel', () => {
             const l = matchProblemLabel(r.lead);
