@@ -121,9 +121,9 @@ const RU_VERBS =
 
 // Norwegian/Danish/Swedish, Dutch, Italian, Portuguese, Greek, Slovak/Czech, Polish.
 const MORE_VERBS =
-  'bestem|finn|regn ut|beregn|vis at|deriver|løs|forklar|skisser|avgjør|beräkna|bestäm|visa att|lös|bereken|bepaal|bewijs|toon aan|calcola|calcolare|calcolate|dimostra|dimostrare|dimostrate|determina|determinare|determinate|trova|trovare|trovate|risolvi|risolvere|risolvete|verifica|verificare|semplifica|stabilire|stabilisci|calcule|mostre|prove|resolva|encontre|simplifique|justifique|να βρείτε|να υπολογίσετε|να αποδείξετε|να δείξετε|να λύσετε|να εξετάσετε|βρείτε|υπολογίστε|αποδείξτε|δείξτε|λύστε|vypočítajte|vypočítejte|dokážte|dokažte|určte|určete|nájdite|najděte|riešte|řešte|zistite|zjistěte|ukážte|ukažte|rozhodnite|rozhodněte|oblicz|obliczyć|udowodnij|wyznacz|znajdź|rozwiąż|wykaż|sprawdź|uzasadnij';
+  'bestem|finn|regn ut|beregn|vis at|deriver|løs|forklar|skisser|avgjør|beräkna|bestäm|visa att|lös|bereken|bepaal|bewijs|toon aan|calcola|calcolare|calcolate|dimostra|dimostrare|dimostrate|determina|determinare|determinate|trova|trovare|trovate|risolvi|risolvere|risolvete|verifica|verificare|semplifica|stabilire|stabilisci|calcule|mostre|prove|resolva|encontre|simplifique|justifique|να βρείτε|να υπολογίσετε|να αποδείξετε|να δείξετε|να λύσετε|να εξετάσετε|βρείτε|υπολογίστε|αποδείξτε|δείξτε|λύστε|vypočítajte|vypočítejte|vypočtěte|spočítejte|spočtěte|napište|napíšte|proveďte|porovnejte|odhadněte|ověřte|nakreslete|načrtněte|dokážte|dokažte|určte|určete|nájdite|najděte|riešte|řešte|zistite|zjistěte|ukážte|ukažte|rozhodnite|rozhodněte|oblicz|obliczyć|udowodnij|wyznacz|znajdź|rozwiąż|wykaż|sprawdź|uzasadnij';
 const LATIN_TASK = new RegExp(
-  `(?:^|[.!?;:]\\s+|\\n[ \\t]*\\n\\s*|\\n[ \\t]*(?:[-•*]|\\d+[.)])\\s+|\\(\\s*[a-z0-9]{1,3}\\s*\\)\\s*|\\b(?:and|then|also|hence|now|und|dann|puis|et|y|luego|и)\\s+|[⌨✍]\\s*)(?:${EN_VERBS}|${DE_VERBS}|${FR_VERBS}|${ES_VERBS}|${RU_VERBS}|${MORE_VERBS})(?![\\p{L}])`,
+  `(?:^|[.!?;:]\\s+|(?:\\$\\$|\\\\\\])\\s+|\\n[ \\t]*\\n\\s*|\\n[ \\t]*(?:[-•*]|\\d+[.)])\\s+|\\(\\s*[a-z0-9]{1,3}\\s*\\)\\s*|\\b(?:and|then|also|hence|now|und|dann|puis|et|y|luego|и)\\s+|[⌨✍]\\s*)(?:${EN_VERBS}|${DE_VERBS}|${FR_VERBS}|${ES_VERBS}|${RU_VERBS}|${MORE_VERBS})(?![\\p{L}])`,
   'iu',
 );
 // "Show that", "prove that", "is it true that" anywhere in a clause (not only sentence-initial).
@@ -143,7 +143,10 @@ function statesTaskRaw(text: string): boolean {
 /** A real question (not "(why?)"). */
 function asksQuestionRaw(text: string): boolean {
   if (!/[?？吗嗎か]/u.test(text)) return false;
-  const t = text.replace(/\(\s*(?:why|wieso|warum|pourquoi|por qué|почему)\s*\??\s*\)/giu, '');
+  // URLs and link targets ("…/svg.latex?5%20…") hold question marks that ask nothing.
+  const t = text
+    .replace(/\]\([^)\s]*\)|\b(?:https?|ftp):\/\/\S+/g, ' ')
+    .replace(/\(\s*(?:why|wieso|warum|pourquoi|por qué|почему)\s*\??\s*\)/giu, '');
   // A question mark closing at least a short sentence (not "(why?)"), or a CJK question particle at the end.
   let prev = -1;
   for (let k = 0; k < t.length; k++) {
@@ -155,6 +158,18 @@ function asksQuestionRaw(text: string): boolean {
     }
   }
   return /[吗嗎か][?？。]?\s*$/u.test(t);
+}
+
+// CJK tasks in the imperative only (a lecture that mentions 計算 or 是否 does not set a task).
+const CJK_IMPERATIVE =
+  /(?:求めよ|求めなさい|示せ|示しなさい|証明せよ|証明しなさい|計算せよ|計算しなさい|答えよ|答えなさい|述べよ|説明せよ|説明しなさい|確かめよ|解け|解きなさい|書け|表せ|구하시오|구하여라|구하라|증명하시오|증명하여라|보이시오|계산하시오|풀어라|푸시오|설명하시오|구하세요|试求|試求|求证|求證|试证|試證|求出|证明[：:]|證明[：:]|请计算|請計算)/u;
+
+/** A task stated strictly: an imperative sentence, a task phrase or a real question (not a CJK word that only
+ *  names a computation). Used where a whole section is judged by its text. */
+function statesTaskStrictRaw(text: string): boolean {
+  if (!text) return false;
+  const t = text.length > 4000 ? text.slice(0, 4000) : text;
+  return LATIN_TASK.test(t) || LATIN_TASK_ANYWHERE.test(t) || CJK_IMPERATIVE.test(t) || asksQuestion(t);
 }
 
 /** An imperative task sentence anywhere in the text (sentence-initial verbs only; "we show that" is not one). */
@@ -265,6 +280,8 @@ export const isSolutionLabel = memo(isSolutionLabelRaw);
 export const isExampleLabel = memo(isExampleLabelRaw);
 
 export const statesTask = memo(statesTaskRaw);
+
+export const statesTaskStrict = memo(statesTaskStrictRaw);
 
 export const asksQuestion = memo(asksQuestionRaw);
 

@@ -16,6 +16,7 @@ import {
   matchProblemLabel,
   startsWithTask,
   statesTask,
+  statesTaskStrict,
   tidyStatement,
 } from './lexicon.js';
 
@@ -393,7 +394,7 @@ const DIRECTIVE_KIND: Record<string, ProblemKind> = {
 };
 const SOLUTION_DIRECTIVE = /^(?:solution|answer|proof|solution-start|loesung|lösung|solucion|solución|reponse|réponse)$/;
 
-type TextEntry = { recs: readonly object[]; text: string; language?: string; task?: boolean };
+type TextEntry = { recs: readonly object[]; text: string; language?: string; task?: boolean; strict?: boolean };
 /** Derived data kept on our own (immutable while their segment is reused) record objects. */
 type Cached = { __t?: TextEntry[]; __f?: Record<string, unknown> };
 /** Statement text of the records `recs`, computed once per distinct list of records. */
@@ -494,6 +495,8 @@ interface ResumePoint {
   sig: string;
   start: number;
   line: number;
+  /** Final totals of the sibling groups still undecided here (filled in when each is decided). */
+  finals: ({ total: number; tasks: number } | undefined)[];
 }
 
 /** Positions inside one segment (a class, not per-segment closures: the assembly pass runs on every edit). */
@@ -529,7 +532,7 @@ export function markdownProblems(
 ): DetectedProblem[] {
   const max = options.maxProblems ?? 20000;
   const out: DetectedProblem[] = [];
-  type Section = { level: number; role: 'container' | 'example' | 'solution' | 'problem' | 'plain'; problem?: DetectedProblem; inner: boolean; needsTask: boolean; open: boolean; parts: string[]; recs: object[]; body: number; num?: string };
+  type Section = { level: number; role: 'container' | 'example' | 'solution' | 'problem' | 'plain'; problem?: DetectedProblem; inner: boolean; needsTask: boolean; open: boolean; parts: string[]; recs: object[]; body: number; num?: string; free?: boolean; parentKey?: object };
   const sections: Section[] = [];
   let open: { p: DetectedProblem; parts: string[]; recs: object[]; needsTask?: boolean } | undefined;
   /** Depth of `<details>` blocks inside an inserted/ written solution (their content is not a statement). */
@@ -596,15 +599,59 @@ export function markdownProblems(
     finishOpen();
     solOf = target;
   };
+  // Free-titled sections ("## Vytékání oleje") are problems when their siblings agree: among the sections under
+  // one parent, at least two and three quarters state a task. Undecided until the parent closes.
+  type Group = { total: number; tasks: number; members: DetectedProblem[]; watchers: { point: ResumePoint; i: number }[] };
+  const groups = new Map<object, Group>();
+  const ROOT = {};
+  const drop = (p: DetectedProblem): void => {
+    const at = out.lastIndexOf(p);
+    if (at >= 0) out.splice(at, 1);
+    if (last === p) last = undefined;
+  };
+  /** A free-titled section that turns out to be a title over other problems. */
+  const dropFree = (sx: Section): void => {
+    if (sx.problem) drop(sx.problem);
+    sx.problem = undefined;
+    sx.role = 'plain';
+    sx.open = false;
+  };
+  const decide = (key: object, final?: { total: number; tasks: number }): void => {
+    const g = groups.get(key);
+    if (!g) return;
+    groups.delete(key);
+    const tot = final ?? { total: g.total, tasks: g.tasks };
+    for (const w of g.watchers) w.point.finals[w.i] = tot;
+    if (!(tot.tasks >= 2 && tot.tasks * 4 >= tot.total * 3)) for (const m of g.members) drop(m);
+  };
   const finishSection = (s: Section): void => {
+    decide(s);
     if (s.role !== 'problem' || !s.problem) return;
     const p = s.problem;
     const t = cachedText(s.recs, () => s.parts.join('\n\n') || p.label || '');
+    if (s.free) {
+      // A statement is short and says its task early; a long section that poses and works a task is a lesson.
+      if (t.strict === undefined) t.strict = statesTaskStrict(t.text.slice(0, 900));
+      const task = t.text.length <= 1500 && t.strict;
+      const key = s.parentKey ?? ROOT;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { total: 0, tasks: 0, members: [], watchers: [] }));
+      g.total++;
+      if (!task || s.inner) {
+        drop(p);
+        return;
+      }
+      g.tasks++;
+      g.members.push(p);
+      p.text = t.text;
+      if (t.language) p.language = t.language;
+      else delete p.language;
+      return;
+    }
     if (t.task === undefined) t.task = statesTask(t.text);
     const keep = !s.inner && (!s.needsTask || t.task) && !!t.text;
     if (!keep) {
-      const at = out.lastIndexOf(p);
-      if (at >= 0) out.splice(at, 1);
+      drop(p);
       return;
     }
     p.text = t.text;
@@ -616,9 +663,45 @@ export function markdownProblems(
   const claimSections = (): void => {
     for (const s of sections) {
       if (s.role !== 'problem') continue;
+      if (s.free) {
+        dropFree(s);
+        continue;
+      }
       if (s.body === 0) s.inner = true;
       else s.open = false;
     }
+  };
+
+  /** The problems a list states: every item under a container, else the numbered items that state tasks. */
+  const listProblems = (r: Extract<MRecord, { t: 'list' }>, pos: Pos, container: boolean): DetectedProblem[] => {
+    const facts = once(r, 'items', () =>
+      r.items.map((it) => {
+        const body = it.text.replace(/^\s*(?:\d+[.)]|[-*+])\s*/, '');
+        const first = body.split('\n', 1)[0] ?? '';
+        return {
+          body,
+          empty: body.trim() === '',
+          links: linkOnly(body),
+          lead: startsWithTask(body) || asksQuestion(first),
+          any: statesTask(body),
+          math: hasMath(body),
+        };
+      }),
+    );
+    // Siblings agree: when most items of a numbered list open with a task, an item whose task comes later
+    // ("In the following code … Compare …") is one of them too.
+    const leads = facts.filter((f) => f.lead).length;
+    const agree = r.ordered && leads >= 2 && leads * 2 >= facts.length;
+    const got: DetectedProblem[] = [];
+    for (let ii = 0; ii < r.items.length; ii++) {
+      const it = r.items[ii]!;
+      const f = facts[ii]!;
+      if (f.empty || f.links) continue;
+      const task = container || (r.ordered && (f.lead || (agree && f.any)) && (docMath() || f.math));
+      if (!task) continue;
+      got.push(make(pos, it.line, it.end, 'item', [it], () => f.body));
+    }
+    return got;
   };
 
   const reuse = options.reuse;
@@ -650,19 +733,30 @@ export function markdownProblems(
       if (sections.every((x) => x.role !== 'problem')) {
         let sig = '';
         for (const x of sections) sig += `${x.level}:${x.role},`;
-        const here: ResumePoint = { idx: out.length, sig, start: segStart, line: lines[si]! };
+        const pending: object[] = [];
+        for (const key of [ROOT, ...sections]) {
+          const g = groups.get(key);
+          if (g) {
+            pending.push(key);
+            sig += `|${g.total}/${g.tasks}`;
+          } else sig += '|-';
+        }
+        const here: ResumePoint = { idx: out.length, sig, start: segStart, line: lines[si]!, finals: pending.map(() => undefined) };
         const old = si >= sameFrom ? prev!.points.get(seg) : undefined;
-        if (old && old.sig === sig && out.length + (prev!.out.length - old.idx) < max) {
+        if (old && old.sig === sig && old.finals.every((f) => f !== undefined) && out.length + (prev!.out.length - old.idx) < max) {
+          // The rest is as before, so each undecided group ends as it did then.
+          pending.forEach((key, i) => decide(key, old.finals[i]));
           const dOff = segStart - old.start;
           const dLine = lines[si]! - old.line;
           tail = [];
           for (let k = old.idx; k < prev!.out.length; k++) tail.push(shiftProblem(prev!.out[k]!, dOff, dLine));
           for (let k = si; k < segs.length; k++) {
             const pt = prev!.points.get(segs[k]!);
-            if (pt) points.set(segs[k]!, { idx: pt.idx - old.idx + here.idx, sig: pt.sig, start: pt.start + dOff, line: pt.line + dLine });
+            if (pt) points.set(segs[k]!, { idx: pt.idx, sig: pt.sig, start: pt.start + dOff, line: pt.line + dLine, finals: pt.finals.slice() });
           }
           break;
         }
+        pending.forEach((key, i) => groups.get(key)!.watchers.push({ point: here, i }));
         points.set(seg, here);
       }
     }
@@ -694,6 +788,8 @@ export function markdownProblems(
           });
           const title = h.title;
           const { solution, label } = h;
+          // A free-titled section with a sub-heading is a title over what follows, not a problem itself.
+          for (const x of sections) if (x.free && x.role === 'problem') dropFree(x);
           const outer = openSection();
           // "### EX4Q(a)" / "### 4.1" under "## EX4": a sub-part of the enclosing problem, not a new one.
           const subpart =
@@ -730,6 +826,15 @@ export function markdownProblems(
             section.needsTask = true;
             section.problem = make(pos, r.line, r.end, 'problem', [r, HEADING_TAG], () => '', title.replace(/[.:)]\s*$/, ''));
           } else if (h.container) section.role = 'container';
+          else if (!solution && !h.example && title && !inRole('example') && !inRole('solution') && docMath()) {
+            // A free title ("## Populace včel"): a problem when its body states a task and its siblings agree.
+            section.role = 'problem';
+            section.open = true;
+            section.needsTask = true;
+            section.free = true;
+            section.parentKey = sections[sections.length - 1] ?? ROOT;
+            section.problem = make(pos, r.line, r.end, 'problem', [r, HEADING_TAG], () => '');
+          }
           if (section.problem) {
             out.push(section.problem);
             last = section.problem;
@@ -755,7 +860,7 @@ export function markdownProblems(
             break;
           }
           if (inRole('example') || inRole('solution')) break;
-          if (label && (r.bold || label.numbered) && !(r.bold && sec && !label.numbered)) {
+          if (label && (r.bold || label.numbered) && !(r.bold && sec && !sec.free && !label.numbered)) {
             finishOpen();
             const body = once(r, 'body', () =>
               r.bold
@@ -794,6 +899,16 @@ export function markdownProblems(
           break;
         }
         case 'list': {
+          if (!open && sec && sec.free && !inRole('example') && !inRole('solution')) {
+            const items = listProblems(r, pos, inRole('container') || (prevPara !== '' && introducesProblems(prevPara)));
+            if (items.length > 0) {
+              dropFree(sec);
+              for (const p of items) out.push(p);
+              last = items[items.length - 1];
+              prevPara = '';
+              break;
+            }
+          }
           if (open || sec) {
             const joined = once(r, 'joined', () => r.items.map((i) => i.text).join('\n'));
             const target = open ?? sec!;
@@ -805,34 +920,9 @@ export function markdownProblems(
           }
           if (inRole('example') || inRole('solution')) break;
           const container = inRole('container') || (prevPara !== '' && introducesProblems(prevPara));
-          const facts = once(r, 'items', () =>
-            r.items.map((it) => {
-              const body = it.text.replace(/^\s*(?:\d+[.)]|[-*+])\s*/, '');
-              const first = body.split('\n', 1)[0] ?? '';
-              return {
-                body,
-                empty: body.trim() === '',
-                links: linkOnly(body),
-                lead: startsWithTask(body) || asksQuestion(first),
-                any: statesTask(body),
-                math: hasMath(body),
-              };
-            }),
-          );
-          // Siblings agree: when most items of a numbered list open with a task, an item whose task comes later
-          // ("In the following code … Compare …") is one of them too.
-          const leads = facts.filter((f) => f.lead).length;
-          const agree = r.ordered && leads >= 2 && leads * 2 >= facts.length;
-          for (let ii = 0; ii < r.items.length; ii++) {
-            const it = r.items[ii]!;
-            const f = facts[ii]!;
-            if (f.empty || f.links) continue;
-            const task = container || (r.ordered && (f.lead || (agree && f.any)) && (docMath() || f.math));
-            if (!task) continue;
-            const p = make(pos, it.line, it.end, 'item', [it], () => f.body);
-            out.push(p);
-            last = p;
-          }
+          const items = listProblems(r, pos, container);
+          for (const p of items) out.push(p);
+          if (items.length > 0) last = items[items.length - 1];
           prevPara = '';
           break;
         }
@@ -870,7 +960,22 @@ export function markdownProblems(
             const l = matchProblemLabel(r.lead);
             return !!l && l.numbered && !isContainerHeading(r.lead);
           });
-          if (quoted && (open || sec) && !inRole('example') && !inRole('solution')) {
+          const q = once(r, 'quote', () => {
+            const plain = r.text.replace(/\$\$[\s\S]*?\$\$|\$[^$\n]*\$/g, ' ').trim();
+            if (plain.replace(/[\s\p{P}]/gu, '').length < 8) return undefined;
+            const label = matchProblemLabel(r.lead);
+            let kind: ProblemKind | undefined;
+            if (label && label.numbered) kind = label.kind;
+            else if (endsWithQuestion(plain)) kind = 'question';
+            else if (startsWithTask(plain) && hasMath(r.text)) kind = 'problem';
+            return kind ? { kind, label: label?.label } : undefined;
+          });
+          // A question posed in a blockquote under a free title: the quote is the problem, the title only names it.
+          const freeOverQuote = !open && !!sec && !!sec.free && !!q && !inRole('example') && !inRole('solution');
+          if (freeOverQuote) dropFree(sec!);
+          if (freeOverQuote) {
+            // fall through to the quote as a problem
+          } else if (quoted && (open || sec) && !inRole('example') && !inRole('solution')) {
             finishOpen();
             if (sec) {
               claimSections();
@@ -885,16 +990,6 @@ export function markdownProblems(
             break;
           }
           if (inRole('example') || inRole('solution')) break;
-          const q = once(r, 'quote', () => {
-            const plain = r.text.replace(/\$\$[\s\S]*?\$\$|\$[^$\n]*\$/g, ' ').trim();
-            if (plain.replace(/[\s\p{P}]/gu, '').length < 8) return undefined;
-            const label = matchProblemLabel(r.lead);
-            let kind: ProblemKind | undefined;
-            if (label && label.numbered) kind = label.kind;
-            else if (endsWithQuestion(plain)) kind = 'question';
-            else if (startsWithTask(plain) && hasMath(r.text)) kind = 'problem';
-            return kind ? { kind, label: label?.label } : undefined;
-          });
           if (!q) break;
           const body = once(r, 'body', () => (q.label ? r.text.replace(/^\s*(?:\*\*|__)[^\n]*?(?:\*\*|__)\s*/, '').trim() || r.text : r.text));
           const p = make(pos, r.line, r.end, q.kind, [r], () => body, q.label);
@@ -953,8 +1048,20 @@ export function markdownProblems(
   }
   finishOpen();
   while (sections.length) finishSection(sections.pop()!);
+  decide(ROOT);
   out.sort((a, b) => a.startOffset - b.startOffset);
   if (tail) for (const p of tail) out.push(p);
+  // Where each resume point's problems begin in the final output (later decisions may drop earlier problems).
+  for (const pt of points.values()) {
+    let lo = 0;
+    let hi = out.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (out[mid]!.startOffset < pt.start) lo = mid + 1;
+      else hi = mid;
+    }
+    pt.idx = lo;
+  }
   if (reuse) reuse.prev = { segs: segs.slice(), out: out.slice(), math, capped: out.length >= max, points };
   return out;
 }
