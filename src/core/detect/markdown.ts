@@ -4,6 +4,7 @@ import MarkdownIt from 'markdown-it';
 import type { DetectedProblem, ProblemKind } from './types.js';
 import { DetectCancelledError, detach, newlinesIn, shiftProblem, type Segment } from './segments.js';
 import {
+  type LabelMatch,
   asksQuestion,
   endsWithQuestion,
   hasMath,
@@ -27,10 +28,12 @@ export type MRecord =
   | { t: 'para'; line: number; end: number; text: string; lead: string; bold: boolean }
   | { t: 'list'; ordered: boolean; line: number; end: number; items: { line: number; end: number; text: string }[] }
   | { t: 'quote'; line: number; end: number; text: string; lead: string }
-  | { t: 'directive'; name: string; line: number; end: number; text: string; title?: string; admonition?: boolean }
+  | { t: 'directive'; name: string; line: number; end: number; text: string; title?: string; admonition?: boolean; opener?: boolean }
   /** `<details>` opened by an HTML block; `summary` is the text of its `<summary>`; `closed` when it ends in the same block. */
-  | { t: 'details'; line: number; end: number; summary: string; closed: boolean }
+  | { t: 'details'; line: number; end: number; summary: string; closed: boolean; text: string }
   | { t: 'detailsEnd'; line: number; end: number }
+  /** A closing tag alone in an HTML block (`</div>`, `</exercise>`). */
+  | { t: 'htmlEnd'; line: number; end: number }
   | { t: 'block'; line: number; end: number; text: string }
   | { t: 'hr'; line: number; end: number };
 
@@ -253,7 +256,7 @@ function closeIndex(tokens: Token[], open: number): number {
 }
 
 /** `<details …><summary …>Text</summary>` at the start of an HTML block: the summary's plain text. */
-function detailsOf(html: string): { summary: string; closed: boolean } | undefined {
+function detailsOf(html: string): { summary: string; closed: boolean; text: string } | undefined {
   if (!/^\s*<details\b[^>]*>/i.test(html)) return undefined;
   const m = /<summary\b[^>]*>([\s\S]*?)<\/summary\s*>/i.exec(html);
   const summary = m
@@ -268,7 +271,94 @@ function detailsOf(html: string): { summary: string; closed: boolean } | undefin
     : '';
   const opens = (html.match(/<details\b/gi) ?? []).length;
   const closes = (html.match(/<\/details\s*>/gi) ?? []).length;
-  return { summary, closed: closes >= opens };
+  const text = htmlText(m ? html.slice(m.index + m[0].length) : html.replace(/^\s*<details\b[^>]*>/i, ''));
+  return { summary, closed: closes >= opens, text };
+}
+
+/** The plain text of an HTML fragment (tags dropped, a few entities decoded). */
+function htmlText(html: string): string {
+  return html
+    .replace(/<br\s*\/?>|<\/p>|<\/li>|<\/div>/gi, '\n')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/[ \t]+/g, ' ')
+    .replace(/\n\s*\n\s*/g, '\n')
+    .trim();
+}
+
+const HTML_PROBLEM_WORD = /(?:^|[\s_-])(exercises?|problems?|questions?|tasks?|exercices?|ejercicios?|aufgaben?|oppgaver?|esercizi[oi]?)(?=$|[\s_-])/i;
+
+/**
+ * An HTML block that holds (or opens) a problem: a custom tag (`<exercise>`, `<problem>`) or an element whose
+ * class names one (`<div class="exercise">`). `opener` when the statement follows in Markdown blocks.
+ */
+function htmlProblemBlock(html: string): { name: string; title: string; text: string; opener: boolean } | undefined {
+  const m = /^\s*<([a-z][\w-]*)\b([^>]*)>/i.exec(html);
+  if (!m) return undefined;
+  const tag = m[1]!.toLowerCase();
+  const attrs = m[2]!;
+  let word = HTML_PROBLEM_WORD.exec(tag)?.[1];
+  if (!word) {
+    const cls = /\b(?:class|data-type|data-kind)\s*=\s*["']([^"']*)["']/i.exec(attrs);
+    if (cls) word = HTML_PROBLEM_WORD.exec(cls[1]!)?.[1];
+  }
+  if (!word) return undefined;
+  const name = word.toLowerCase().replace(/s$/, '').replace(/^exercice$/, 'exercise');
+  const titleAttr = /\btitle\s*=\s*["']([^"']*)["']/i.exec(attrs)?.[1];
+  const body = html.slice(m.index + m[0].length);
+  const head = /^\s*<(?:b|strong|h[1-6]|span class=["'][^"']*title[^"']*["'])\b[^>]*>([\s\S]*?)<\//i.exec(body);
+  const text = htmlText(body);
+  return { name, title: (titleAttr ?? (head ? htmlText(head[1]!) : '')).trim(), text, opener: text === '' || text === htmlText(head?.[1] ?? '\u0000') };
+}
+
+const LIST_LINE = /^(?:\d{1,3}[.)]|[-*+])[ \t]+\S/;
+const CODE_LINE = /[;{}]\s*$|^\s*(?:def |import |from \S+ import|#include|function |return |class |for \(|if \(|\$ )/;
+
+/** Dedented code-block text that is a list: it opens with a list item and at least two lines are items. */
+function looksLikeIndentedList(content: string): boolean {
+  const lines = content.split('\n').filter((l) => l.trim() !== '');
+  if (lines.length < 2 || !LIST_LINE.test(lines[0]!)) return false;
+  if (lines.some((l) => CODE_LINE.test(l))) return false;
+  return lines.filter((l) => LIST_LINE.test(l)).length >= 2;
+}
+
+function lineOffsets(src: string): number[] {
+  const out = [0];
+  for (let i = src.indexOf('\n'); i >= 0; i = src.indexOf('\n', i + 1)) out.push(i + 1);
+  return out;
+}
+
+function sourceLines(src: string, starts: number[], from: number, to: number): string {
+  return src.slice(starts[from] ?? src.length, to < starts.length ? starts[to]! - 1 : src.length);
+}
+
+/** The first line of a paragraph from which every line is an indented list line (≥ 2 of them), else -1. */
+function indentedListStart(src: string, starts: number[], line: number, end: number): number {
+  let first = -1;
+  let items = 0;
+  for (let l = line + 1; l < end; l++) {
+    const raw = sourceLines(src, starts, l, l + 1);
+    const m = /^(\t| {2,})(.*)$/.exec(raw);
+    if (!m) {
+      if (first >= 0) return -1;
+      continue;
+    }
+    if (LIST_LINE.test(m[2]!)) {
+      if (first < 0) first = l;
+      items++;
+    } else if (first < 0) return -1;
+  }
+  return items >= 2 ? first : -1;
+}
+
+/** A record moved down by `by` lines (records of a re-parsed block). */
+function shiftRecord(r: MRecord, by: number): MRecord {
+  const c = { ...r, line: r.line + by, end: r.end + by } as MRecord;
+  if (c.t === 'list') c.items = c.items.map((it) => ({ ...it, line: it.line + by, end: it.end + by }));
+  return c;
 }
 
 function stripOptions(text: string): string {
@@ -279,6 +369,7 @@ function stripOptions(text: string): string {
 export function analyse(src: string): MRecord[] {
   const tokens = markdown().parse(src, {});
   const out: MRecord[] = [];
+  let lineStarts: number[] | undefined;
   for (let k = 0; k < tokens.length; k++) {
     const t = tokens[k]!;
     if (t.level !== 0 || !t.map) continue;
@@ -292,6 +383,18 @@ export function analyse(src: string): MRecord[] {
       case 'paragraph_open': {
         const inl = tokens[k + 1];
         const content = inl?.content ?? '';
+        // "Exercises:\n\t1. Find …\n\t2. Show …": indented list lines run on as a lazy paragraph continuation.
+        const split = end - line >= 3 ? indentedListStart(src, lineStarts ??= lineOffsets(src), line, end) : -1;
+        if (split > line) {
+          const ls = lineStarts!;
+          const head = sourceLines(src, ls, line, split);
+          const { lead, bold } = leadOf(inl);
+          out.push({ t: 'para', line, end: split, text: head.trim(), lead: lead.slice(0, 60), bold });
+          const rest = sourceLines(src, ls, split, end).replace(/^(?:\t| {1,4})/gm, '');
+          for (const r of analyse(rest)) out.push(shiftRecord(r, split));
+          k = closeIndex(tokens, k);
+          break;
+        }
         const nl0 = content.indexOf('\n');
         const am = content.startsWith('!!!') || content.startsWith('???') ? ADMONITION.exec(nl0 < 0 ? content : content.slice(0, nl0)) : null;
         if (am) {
@@ -357,12 +460,23 @@ export function analyse(src: string): MRecord[] {
       }
       case 'html_block': {
         const d = detailsOf(t.content);
-        if (d) out.push({ t: 'details', line, end, summary: d.summary, closed: d.closed });
+        const hp = d ? undefined : htmlProblemBlock(t.content);
+        if (d) out.push({ t: 'details', line, end, summary: d.summary, closed: d.closed, text: d.text });
         else if (/^\s*<\/details\s*>\s*$/i.test(t.content)) out.push({ t: 'detailsEnd', line, end });
+        else if (hp) out.push({ t: 'directive', name: hp.name, line, end, text: hp.text, title: hp.title, admonition: true, opener: hp.opener });
+        else if (/^\s*<\/[a-z][\w-]*\s*>\s*$/i.test(t.content)) out.push({ t: 'htmlEnd', line, end });
         else out.push({ t: 'block', line, end, text: '' });
         break;
       }
-      case 'code_block':
+      case 'code_block': {
+        // A list indented by a tab (or 4 spaces) after a blank line is a list the author meant, not code.
+        if (looksLikeIndentedList(t.content)) {
+          for (const r of analyse(t.content)) out.push(shiftRecord(r, line));
+          break;
+        }
+        out.push({ t: 'block', line, end, text: '' });
+        break;
+      }
       case 'table_open': {
         if (t.nesting === 1) k = closeIndex(tokens, k);
         out.push({ t: 'block', line, end, text: '' });
@@ -390,7 +504,8 @@ export function analyse(src: string): MRecord[] {
 const DIRECTIVE_KIND: Record<string, ProblemKind> = {
   exercise: 'exercise', exercises: 'exercise', challenge: 'exercise', practice: 'exercise', 'try-it': 'exercise',
   tryit: 'exercise', problem: 'problem', task: 'problem', homework: 'problem', question: 'question', quiz: 'question',
-  aufgabe: 'problem', exercice: 'exercise', ejercicio: 'exercise', übung: 'exercise',
+  aufgabe: 'problem', aufgaben: 'problem', exercice: 'exercise', ejercicio: 'exercise', übung: 'exercise', oppgave: 'exercise',
+  esercizio: 'exercise', esercizi: 'exercise',
 };
 const SOLUTION_DIRECTIVE = /^(?:solution|answer|proof|solution-start|loesung|lösung|solucion|solución|reponse|réponse)$/;
 
@@ -467,6 +582,7 @@ function blockRole(rawName: string, title: string, body: string, strict: boolean
 }
 
 const HEADING_TAG = {};
+const HTML_TAG = {};
 const LABEL_TAG = {};
 
 export interface MarkdownRuleOptions {
@@ -534,7 +650,18 @@ export function markdownProblems(
   const out: DetectedProblem[] = [];
   type Section = { level: number; role: 'container' | 'example' | 'solution' | 'problem' | 'plain'; problem?: DetectedProblem; inner: boolean; needsTask: boolean; open: boolean; parts: string[]; recs: object[]; body: number; num?: string; free?: boolean; parentKey?: object };
   const sections: Section[] = [];
-  let open: { p: DetectedProblem; parts: string[]; recs: object[]; needsTask?: boolean } | undefined;
+  let open: { p: DetectedProblem; parts: string[]; recs: object[]; needsTask?: boolean; html?: boolean } | undefined;
+  /** A problem opened by an HTML element (`<div class="exercise">`, `<details><summary>Problem 2</summary>`). */
+  const openHtml = (pos: Pos, r: { line: number; end: number }, kind: ProblemKind, label: LabelMatch | undefined, recs: object[]): void => {
+    finishOpen();
+    claimSections();
+    const sx = openSection();
+    if (sx) sx.open = false;
+    const p = make(pos, r.line, r.end, kind, [...recs, HTML_TAG], () => '', label?.label);
+    out.push(p);
+    last = p;
+    open = { p, parts: [], recs: [...recs, HTML_TAG], needsTask: !(label && label.numbered), html: true };
+  };
   /** Depth of `<details>` blocks inside an inserted/ written solution (their content is not a statement). */
   let solDepth = 0;
   let solOf: DetectedProblem | undefined;
@@ -683,8 +810,6 @@ export function markdownProblems(
           empty: body.trim() === '',
           links: linkOnly(body),
           lead: startsWithTask(body) || asksQuestion(first),
-          any: statesTask(body),
-          math: hasMath(body),
         };
       }),
     );
@@ -697,7 +822,7 @@ export function markdownProblems(
       const it = r.items[ii]!;
       const f = facts[ii]!;
       if (f.empty || f.links) continue;
-      const task = container || (r.ordered && (f.lead || (agree && f.any)) && (docMath() || f.math));
+      const task = container || (r.ordered && (f.lead || (agree && statesTask(f.body))) && (docMath() || hasMath(f.body)));
       if (!task) continue;
       got.push(make(pos, it.line, it.end, 'item', [it], () => f.body));
     }
@@ -861,6 +986,18 @@ export function markdownProblems(
           }
           if (inRole('example') || inRole('solution')) break;
           if (label && (r.bold || label.numbered) && !(r.bold && sec && !sec.free && !label.numbered)) {
+            if (open && open.html && open.parts.length === 0) {
+              // <div class="exercise"> then "**Exercise 2.** …": one problem, opened by the element.
+              const o = open;
+              const body = once(r, 'body', () => r.text.replace(/^\s*(?:\*\*|__)[\s\S]*?(?:\*\*|__)\s*/, '').trim());
+              o.p.kind = label.kind;
+              o.p.label = label.label;
+              o.needsTask = false;
+              extend(o.p, pos, r.end);
+              o.parts.push(body);
+              o.recs.push(r);
+              break;
+            }
             finishOpen();
             const body = once(r, 'body', () =>
               r.bold
@@ -998,6 +1135,13 @@ export function markdownProblems(
           break;
         }
         case 'directive': {
+          if (r.opener) {
+            if (inRole('example') || inRole('solution')) break;
+            const label = r.title ? once(r, 'label', () => matchProblemLabel(r.title!)) : undefined;
+            const name = r.name.toLowerCase();
+            openHtml(pos, r, label?.kind ?? (Object.hasOwn(DIRECTIVE_KIND, name) ? DIRECTIVE_KIND[name]! : 'problem'), label, [r]);
+            break;
+          }
           const role = once(r, 'role', () => blockRole(r.name, r.title ?? '', r.text, !r.admonition));
           if (role && role.role === 'problem' && !inRole('example') && !inRole('solution')) {
             finishOpen();
@@ -1026,13 +1170,29 @@ export function markdownProblems(
             if (!r.closed) solDepth = 1;
             break;
           }
+          const lab = once(r, 'label', () => (r.summary ? matchProblemLabel(r.summary) : undefined));
+          if (lab && !inRole('example') && !inRole('solution') && (lab.numbered || !r.closed || statesTask(r.text))) {
+            // <details><summary>Problem 2</summary> … : the summary names the problem.
+            if (r.closed) {
+              finishOpen();
+              claimSections();
+              if (sec) sec.open = false;
+              const p = make(pos, r.line, r.end, lab.kind, [r], () => r.text, lab.label);
+              out.push(p);
+              last = p;
+            } else openHtml(pos, r, lab.kind, lab, [r]);
+            break;
+          }
           if (open) extend(open.p, pos, r.end);
           else if (sec) extend(sec.problem!, pos, r.end);
           break;
         }
-        case 'detailsEnd': {
-          if (open) extend(open.p, pos, r.end);
-          else if (sec && sec.open) extend(sec.problem!, pos, r.end);
+        case 'detailsEnd':
+        case 'htmlEnd': {
+          if (open) {
+            extend(open.p, pos, r.end);
+            if (open.html) finishOpen();
+          } else if (sec && sec.open) extend(sec.problem!, pos, r.end);
           break;
         }
         case 'block': {

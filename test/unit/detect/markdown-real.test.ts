@@ -179,3 +179,26 @@ test('a solution <details> with headings inside, in a long document: later probl
   assert.deepEqual(inc2.map((p) => p.startLine), detectProblems(broken, 'markdown').map((p) => p.startLine));
   assert.equal(inc2.length, 40, 'an unclosed solution ends at the next problem heading');
 });
+
+test('tab-indented lists (after a blank line or running on from a paragraph) are lists, not code', () => {
+  assert.deepEqual(starts('## Homework\n\nExercises:\n\t1. Find $x$ with $x^2=4$.\n\t2. Show that $2>1$.\n'), [4, 5]);
+  assert.deepEqual(starts('## Homework\n\nExercises:\n\n\t1. Find $x$ with $x^2=4$.\n\t2. Show that $2>1$.\n'), [5, 6]);
+  assert.deepEqual(starts('## Homework\n\n\tfor (i = 0; i < n; i++) {\n\t  x += i;\n\t}\n'), []);
+});
+
+test('statements in HTML blocks: class names and custom tags open a problem; <summary>Problem N</summary> names one', () => {
+  assert.deepEqual(starts('<div class="exercise">\n<b>Exercise 1</b> Compute $2+2$.\n</div>\n\nText.\n'), [1]);
+  assert.deepEqual(starts('<div class="exercise">\n\n**Exercise 2.** Compute $2+2$.\n\n</div>\n\n<div class="problem">\n\nFind $y$ such that $y^2 = 9$.\n\n</div>\n\nSome prose.\n'), [1, 7]);
+  assert.deepEqual(starts('<exercise>\nProve that $\\sqrt 2$ is irrational.\n</exercise>\n'), [1]);
+  const d = detectProblems('<details>\n<summary>Problem 3</summary>\n\nFind $x$.\n\n</details>\n\n<details><summary>Solution</summary>\n\n$x=1$\n\n</details>\n', 'markdown');
+  assert.deepEqual(d.map((p) => [p.startLine + 1, p.solved, p.text]), [[1, true, 'Find $x$.']]);
+  assert.deepEqual(starts('<div class="note">\nRemember $1+1=2$.\n</div>\n'), []);
+  assert.deepEqual(starts('<div class="exercise">\n\nThis box explains the notation only.\n\n</div>\n'), []);
+});
+
+test('free-titled sections: problems when most siblings state a task, not in lecture notes that pose and work tasks', () => {
+  const sheet = ['# Integrals', '', '## Oil leak', '', 'Oil leaks at a rate $r(t) = 200 - 4t$. Compute $\\int_0^{10} r(t)\\,dt$.', '', '## Bees', '', 'A colony grows at rate $r(t)$. What does $\\int_0^{15} r$ mean?', '', '## Tank', '', 'Water flows in at $180 + 3t$ litres per minute. Determine the amount after 20 minutes.', ''].join('\n');
+  assert.deepEqual(starts(sheet), [3, 7, 11]);
+  const notes = ['# Limits', '', '## Definition', '', 'We say $f(x) \\to L$ when $x \\to a$ if for every $\\varepsilon > 0$ …', '', '## One-sided limits', '', 'The limit from the right only looks at $x > a$.', '', '## An exercise', '', 'Compute $\\lim_{x \\to 0} \\sin x / x$.', ''].join('\n');
+  assert.deepEqual(starts(notes), [], 'one task among three sections is a lecture, not a sheet');
+});
