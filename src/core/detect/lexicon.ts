@@ -189,6 +189,15 @@ export function hasMath(text: string): boolean {
   return /\$[^$\n]+\$|\$\$|\\\(|\\\[|\\begin\{(?:equation|align)|[=≤≥≠∑∫√π^]|\d\s*[-+*/×÷]\s*\d/u.test(text);
 }
 
+// The first word is the verb ("Find …", "(a) Show …", "Berechnen Sie …"): an item that opens with a task.
+const LATIN_LEAD = new RegExp(`^\\s*(?:\\(?[a-z0-9]{1,3}[.)]\\s*)?(?:${EN_VERBS}|${DE_VERBS}|${FR_VERBS}|${ES_VERBS}|${RU_VERBS}|${MORE_VERBS})(?![\\p{L}])`, 'iu');
+
+/** A list item that opens with its task: an imperative first word (or a CJK task form). */
+function leadsWithTaskRaw(text: string): boolean {
+  const t = text.trim().slice(0, 400);
+  return LATIN_LEAD.test(t) || CJK_TASK.test(t);
+}
+
 /** Text starts with an imperative task verb (used for list items and blockquotes). */
 function startsWithTaskRaw(text: string): boolean {
   const t = text.trim().slice(0, 400);
@@ -202,9 +211,16 @@ function introducesProblemsRaw(text: string): boolean {
   const sentences = text.slice(-400).split(/(?<=[.!?。！？])\s+/u).filter((x) => x.trim() !== '');
   const t = sentences[sentences.length - 1] ?? '';
   if (!/follow|these|next|below|folgend|suivant|siguiente|следующ|以下|次の|다음|下列/iu.test(t)) return false;
-  return /\b(?:following|these|the next|below)\s+(?:\w+\s+){0,2}(?:problems|exercises|questions|tasks)\b|\b(?:solve|complete|answer|do|work|attempt)\s+(?:\w+\s+){0,3}(?:the\s+)?following\b|\bfolgenden?\s+aufgaben\b|\bbearbeite(?:n sie)?\s+(?:die\s+)?folgenden\b|\bexercices?\s+suivants?\b|\bproblèmes?\s+suivants?\b|\bsiguientes\s+(?:ejercicios|problemas)\b|\bследующие\s+задачи\b|以下の問題|次の問題|次の各問|다음\s*문제|다음을|下列各?题|下列问题|以下各题/iu.test(
+  return /\b(?:following|these|the next|below)\s+(?:\w+\s+){0,2}(?:problems|exercises|tasks)\b|\b(?:solve|complete|answer|do|work|attempt)\s+(?:\w+\s+){0,3}(?:the\s+)?following\b|\bfolgenden?\s+aufgaben\b|\bbearbeite(?:n sie)?\s+(?:die\s+)?folgenden\b|\bexercices?\s+suivants?\b|\bproblèmes?\s+suivants?\b|\bsiguientes\s+(?:ejercicios|problemas)\b|\bследующие\s+задачи\b|以下の問題|次の問題|次の各問|다음\s*문제|다음을|下列各?题|下列问题|以下各题/iu.test(
     t,
   );
+}
+
+/** The sentence before a list announces steps of a method or a plan ("Our plan is:", "The algorithm is as follows:"). */
+function introducesStepsRaw(text: string): boolean {
+  const sentences = text.slice(-300).split(/(?<=[.!?。！？])\s+/u).filter((x) => x.trim() !== '');
+  const t = sentences[sentences.length - 1] ?? '';
+  return /\b(?:(?:our|the|this|a)\s+(?:plan|recipe|algorithm|procedure|method|approach|strategy|outline|workflow|idea)|steps?|as follows|proceeds?|we (?:will|shall|proceed)|we'll|in this (?:lecture|chapter|section|notebook)|this lecture|let us|let's)\b|\b(?:Schritte|Vorgehen|Algorithmus|étapes|algorithme|pasos|algoritmo|шаги|алгоритм|手順|步骤|算法)\b/iu.test(t);
 }
 
 /** ISO 639-1 guess from script and a few function words. */
@@ -287,6 +303,10 @@ export const asksQuestion = memo(asksQuestionRaw);
 
 export const startsWithTask = memo(startsWithTaskRaw);
 
+export const leadsWithTask = memo(leadsWithTaskRaw);
+
 export const introducesProblems = memo(introducesProblemsRaw);
+
+export const introducesSteps = memo(introducesStepsRaw);
 
 export const guessLanguage = memo(guessLanguageRaw);

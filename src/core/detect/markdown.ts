@@ -10,6 +10,8 @@ import {
   hasMath,
   guessLanguage,
   introducesProblems,
+  introducesSteps,
+  leadsWithTask,
   isContainerHeading,
   isExampleLabel,
   isNumberOnlyLabel,
@@ -41,6 +43,8 @@ export interface MarkdownSegData {
   records: MRecord[];
   /** The segment holds mathematical notation. */
   math: boolean;
+  /** The segment marks a problem explicitly (exercise directive, "Problem 3" label, "Exercises" heading). */
+  marked: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -152,7 +156,7 @@ export function scanMarkdown(
   const finish = (at: number, frontMatter = false): void => {
     const src = frontMatter ? '' : text.slice(segStart, at);
     const records = frontMatter ? [] : analyse(src);
-    segs.push({ length: at - segStart, nl: newlinesIn(text, segStart, at), data: { records, math: !frontMatter && hasMath(src) } });
+    segs.push({ length: at - segStart, nl: newlinesIn(text, segStart, at), data: { records, math: !frontMatter && hasMath(src), marked: marksProblems(records) } });
     segStart = at;
     if (cancel && ++count % 16 === 0 && cancel()) throw new DetectCancelledError();
   };
@@ -548,6 +552,34 @@ function once<T>(rec: object, key: string, fn: () => T): T {
   f[key] = v;
   return v;
 }
+/**
+ * The label opening a paragraph: bold ("**Problem 2.**") or plain but set off by punctuation ("Exercise 3: …",
+ * "Problem 4 (5 points)"); "Exercise 1 provides more details …" is prose that mentions an exercise.
+ */
+function paraLabel(r: { lead: string; bold: boolean; text: string }): LabelMatch | undefined {
+  const label = matchProblemLabel(r.lead);
+  if (!label || r.bold || !label.numbered) return label;
+  const first = r.text.split('\n', 1)[0] ?? '';
+  const at = first.indexOf(label.label);
+  if (at < 0) return label;
+  const after = first.slice(at + label.label.length);
+  return /^(?:\s*[.:：)\]—–-]|\s*\(|\s*$)/u.test(after) ? label : undefined;
+}
+
+/** Whether these records mark a problem explicitly (see MarkdownSegData.marked). */
+function marksProblems(records: readonly MRecord[]): boolean {
+  for (const r of records) {
+    if (r.t === 'heading') {
+      const t = r.title.trim();
+      if (isContainerHeading(t) || matchProblemLabel(t)?.numbered) return true;
+    } else if (r.t === 'directive') {
+      const name = r.name.toLowerCase().replace(/^(?:prf|exercise|sphinx-exercise):(?=\w)/, '').replace(/-start$/, '');
+      if (Object.hasOwn(DIRECTIVE_KIND, name) || (r.title && matchProblemLabel(r.title)?.numbered)) return true;
+    } else if (r.t === 'para' && r.bold && matchProblemLabel(r.lead)?.numbered) return true;
+  }
+  return false;
+}
+
 /** A list item that is only a link (or links) to a problem elsewhere: "[UVa 374 - Big Mod](https://…)". */
 function linkOnly(body: string): boolean {
   if (!/\]\(|https?:\/\//.test(body)) return false;
@@ -601,6 +633,7 @@ export interface MarkdownReuse {
     segs: readonly Segment<MarkdownSegData>[];
     out: readonly DetectedProblem[];
     math: boolean;
+    marked: boolean;
     capped: boolean;
     points: Map<Segment<MarkdownSegData>, ResumePoint>;
   };
@@ -648,7 +681,7 @@ export function markdownProblems(
 ): DetectedProblem[] {
   const max = options.maxProblems ?? 20000;
   const out: DetectedProblem[] = [];
-  type Section = { level: number; role: 'container' | 'example' | 'solution' | 'problem' | 'plain'; problem?: DetectedProblem; inner: boolean; needsTask: boolean; open: boolean; parts: string[]; recs: object[]; body: number; num?: string; free?: boolean; parentKey?: object };
+  type Section = { level: number; role: 'container' | 'example' | 'solution' | 'problem' | 'plain'; problem?: DetectedProblem; inner: boolean; needsTask: boolean; open: boolean; parts: string[]; recs: object[]; body: number; num?: string; free?: boolean; parentKey?: object; solvedHere?: boolean; underContainer?: boolean };
   const sections: Section[] = [];
   let open: { p: DetectedProblem; parts: string[]; recs: object[]; needsTask?: boolean; html?: boolean } | undefined;
   /** A problem opened by an HTML element (`<div class="exercise">`, `<details><summary>Problem 2</summary>`). */
@@ -664,6 +697,8 @@ export function markdownProblems(
   };
   /** Depth of `<details>` blocks inside an inserted/ written solution (their content is not a statement). */
   let solDepth = 0;
+  /** Inside a MyST `{solution-start}` … `{solution-end}` pair. */
+  let inSolutionPair = false;
   let solOf: DetectedProblem | undefined;
   let last: DetectedProblem | undefined;
   let prevPara = '';
@@ -671,6 +706,10 @@ export function markdownProblems(
   let mathSeen: boolean | undefined;
   /** Whether the document uses math notation anywhere (numbered task lists in a non-math README are steps, not problems). */
   const docMath = (): boolean => (mathSeen ??= segs.some((g) => g.data.math));
+  let markedSeen: boolean | undefined;
+  /** Whether the document marks its problems explicitly somewhere: then a bare numbered list elsewhere is prose
+   *  (the steps of an algorithm, a plan), not a list of problems. */
+  const docMarked = (): boolean => (markedSeen ??= segs.some((g) => g.data.marked));
   const openSection = (): Section | undefined => {
     for (let k = sections.length - 1; k >= 0; k--) if (sections[k]!.role === 'problem' && sections[k]!.open) return sections[k];
     return undefined;
@@ -722,7 +761,10 @@ export function markdownProblems(
       target.solved = true;
       target.blockEndOffset = Math.max(target.blockEndOffset, pos.endOff(end));
     }
-    if (sec && sec.open) sec.open = false;
+    if (sec && sec.open) {
+      sec.open = false;
+      if (sec.free) sec.solvedHere = true;
+    }
     finishOpen();
     solOf = target;
   };
@@ -759,7 +801,13 @@ export function markdownProblems(
     if (s.free) {
       // A statement is short and says its task early; a long section that poses and works a task is a lesson.
       if (t.strict === undefined) t.strict = statesTaskStrict(t.text.slice(0, 900));
-      const task = t.text.length <= 1500 && t.strict;
+      // …and it is an exercise, not a lesson that asks and answers: a solution follows, it sits under an
+      // "Exercises" heading, or it is short and ends with its task.
+      const lastPart = s.parts[s.parts.length - 1] ?? '';
+      const task =
+        t.text.length <= 1500 &&
+        t.strict &&
+        (!!s.solvedHere || !!s.underContainer || (t.text.length <= 700 && statesTaskStrict(lastPart.length > 600 ? lastPart.slice(-600) : lastPart)));
       const key = s.parentKey ?? ROOT;
       let g = groups.get(key);
       if (!g) groups.set(key, (g = { total: 0, tasks: 0, members: [], watchers: [] }));
@@ -809,7 +857,7 @@ export function markdownProblems(
           body,
           empty: body.trim() === '',
           links: linkOnly(body),
-          lead: startsWithTask(body) || asksQuestion(first),
+          lead: leadsWithTask(body) || asksQuestion(first),
         };
       }),
     );
@@ -817,12 +865,14 @@ export function markdownProblems(
     // ("In the following code … Compare …") is one of them too.
     const leads = facts.filter((f) => f.lead).length;
     const agree = r.ordered && leads >= 2 && leads * 2 >= facts.length;
+    // A numbered list where only a few items open with a verb is a plan or a procedure, not a task list.
+    const majority = leads * 2 >= facts.length;
     const got: DetectedProblem[] = [];
     for (let ii = 0; ii < r.items.length; ii++) {
       const it = r.items[ii]!;
       const f = facts[ii]!;
       if (f.empty || f.links) continue;
-      const task = container || (r.ordered && (f.lead || (agree && statesTask(f.body))) && (docMath() || hasMath(f.body)));
+      const task = container || (r.ordered && !docMarked() && majority && (f.lead || (agree && statesTask(f.body))) && (docMath() || hasMath(f.body)));
       if (!task) continue;
       got.push(make(pos, it.line, it.end, 'item', [it], () => f.body));
     }
@@ -835,7 +885,7 @@ export function markdownProblems(
   const points = new Map<Segment<MarkdownSegData>, ResumePoint>();
   // Segments from `sameFrom` on are the very objects of the previous run (an edit keeps the tail).
   let sameFrom = segs.length;
-  if (prev && prev.math === math && !prev.capped) {
+  if (prev && prev.math === math && prev.marked === docMarked() && !prev.capped) {
     let a = segs.length - 1;
     let b = prev.segs.length - 1;
     while (a >= 0 && b >= 0 && segs[a] === prev.segs[b]) {
@@ -851,7 +901,7 @@ export function markdownProblems(
     const segStart = starts[si]!;
     const nl = seg.nl;
     const first = seg.data.records[0];
-    if (reuse && solDepth === 0 && first && first.t === 'heading' && !once(first, 'solutionHeading', () => isSolutionLabel(first.title.trim()))) {
+    if (reuse && solDepth === 0 && !inSolutionPair && first && first.t === 'heading' && !once(first, 'solutionHeading', () => isSolutionLabel(first.title.trim()))) {
       // What the heading does first anyway: end the open statement and the sections it closes.
       finishOpen();
       while (sections.length && sections[sections.length - 1]!.level >= first.level) finishSection(sections.pop()!);
@@ -890,6 +940,12 @@ export function markdownProblems(
       if (out.length >= max) break;
       // An unclosed solution (while typing) ends at the next numbered problem heading instead of hiding the rest.
       if (solDepth > 0 && r.t === 'heading' && once(r, 'recover', () => !!matchProblemLabel(r.title.trim())?.numbered)) solDepth = 0;
+      if (inSolutionPair) {
+        if (r.t === 'directive' && /^(?:solution-end|exercise-start|exercise|prf:exercise)$/i.test(r.name)) inSolutionPair = false;
+        else if (r.t === 'heading' && once(r, 'recover', () => !!matchProblemLabel(r.title.trim())?.numbered)) inSolutionPair = false;
+        if (inSolutionPair) continue;
+        if (/^solution-end$/i.test((r as { name?: string }).name ?? '')) continue;
+      }
       if (solDepth > 0) {
         if (r.t === 'details' && !r.closed) solDepth++;
         else if (r.t === 'detailsEnd' && --solDepth === 0 && solOf) solOf.blockEndOffset = Math.max(solOf.blockEndOffset, pos.endOff(r.end));
@@ -951,13 +1007,14 @@ export function markdownProblems(
             section.needsTask = true;
             section.problem = make(pos, r.line, r.end, 'problem', [r, HEADING_TAG], () => '', title.replace(/[.:)]\s*$/, ''));
           } else if (h.container) section.role = 'container';
-          else if (!solution && !h.example && title && !inRole('example') && !inRole('solution') && docMath()) {
+          else if (!solution && !h.example && title && !inRole('example') && !inRole('solution') && docMath() && !docMarked()) {
             // A free title ("## Populace včel"): a problem when its body states a task and its siblings agree.
             section.role = 'problem';
             section.open = true;
             section.needsTask = true;
             section.free = true;
             section.parentKey = sections[sections.length - 1] ?? ROOT;
+            section.underContainer = inRole('container');
             section.problem = make(pos, r.line, r.end, 'problem', [r, HEADING_TAG], () => '');
           }
           if (section.problem) {
@@ -970,7 +1027,7 @@ export function markdownProblems(
         }
         case 'para': {
           const { label, solution, numberOnly } = once(r, 'para', () => ({
-            label: matchProblemLabel(r.lead),
+            label: paraLabel(r),
             solution: isSolutionLabel(r.bold ? r.lead : r.text.slice(0, 40)),
             numberOnly: (r.bold && isNumberOnlyLabel(r.lead)) || (r.text.length < 16 && isNumberOnlyLabel(r.text)),
           }));
@@ -1037,7 +1094,8 @@ export function markdownProblems(
         }
         case 'list': {
           if (!open && sec && sec.free && !inRole('example') && !inRole('solution')) {
-            const items = listProblems(r, pos, inRole('container') || (prevPara !== '' && introducesProblems(prevPara)));
+            const cont = inRole('container') || (prevPara !== '' && introducesProblems(prevPara));
+            const items = !cont && prevPara !== '' && introducesSteps(prevPara) ? [] : listProblems(r, pos, cont);
             if (items.length > 0) {
               dropFree(sec);
               for (const p of items) out.push(p);
@@ -1057,7 +1115,7 @@ export function markdownProblems(
           }
           if (inRole('example') || inRole('solution')) break;
           const container = inRole('container') || (prevPara !== '' && introducesProblems(prevPara));
-          const items = listProblems(r, pos, container);
+          const items = !container && prevPara !== '' && introducesSteps(prevPara) ? [] : listProblems(r, pos, container);
           for (const p of items) out.push(p);
           if (items.length > 0) last = items[items.length - 1];
           prevPara = '';
@@ -1150,10 +1208,20 @@ export function markdownProblems(
             const p = make(pos, r.line, r.end, role.kind, [r], () => r.text, role.label);
             out.push(p);
             last = p;
+            // `{exercise-start}` … `{exercise-end}`: the statement is the Markdown between the two fences.
+            if (/-start$/i.test(r.name)) open = { p, parts: r.text.trim() ? [r.text] : [], recs: [r], html: true };
             break;
           }
           if (role && role.role === 'solution') {
             solutionHere(pos, r.end);
+            if (/^solution-start$/i.test(r.name)) inSolutionPair = true;
+            break;
+          }
+          if (/^exercise-end$/i.test(r.name)) {
+            if (open && open.html) {
+              extend(open.p, pos, r.end);
+              finishOpen();
+            }
             break;
           }
           if (open) extend(open.p, pos, r.end);
@@ -1222,6 +1290,6 @@ export function markdownProblems(
     }
     pt.idx = lo;
   }
-  if (reuse) reuse.prev = { segs: segs.slice(), out: out.slice(), math, capped: out.length >= max, points };
+  if (reuse) reuse.prev = { segs: segs.slice(), out: out.slice(), math, marked: docMarked(), capped: out.length >= max, points };
   return out;
 }
