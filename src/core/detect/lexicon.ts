@@ -211,7 +211,7 @@ function introducesProblemsRaw(text: string): boolean {
   const sentences = text.slice(-400).split(/(?<=[.!?。！？])\s+/u).filter((x) => x.trim() !== '');
   const t = sentences[sentences.length - 1] ?? '';
   if (!/follow|these|next|below|folgend|suivant|siguiente|следующ|以下|次の|다음|下列/iu.test(t)) return false;
-  return /\b(?:following|these|the next|below)\s+(?:\w+\s+){0,2}(?:problems|exercises|tasks)\b|\b(?:solve|complete|answer|do|work|attempt)\s+(?:\w+\s+){0,3}(?:the\s+)?following\b|\bfolgenden?\s+aufgaben\b|\bbearbeite(?:n sie)?\s+(?:die\s+)?folgenden\b|\bexercices?\s+suivants?\b|\bproblèmes?\s+suivants?\b|\bsiguientes\s+(?:ejercicios|problemas)\b|\bследующие\s+задачи\b|以下の問題|次の問題|次の各問|다음\s*문제|다음을|下列各?题|下列问题|以下各题/iu.test(
+  return /\b(?:following|these|the next|below)\s+(?:\w+\s+){0,2}(?:problems|exercises|tasks)\b|\b(?:solve|complete|answer)\s+(?:\w+\s+){0,3}(?:the\s+)?following\b|\b(?:do|work|attempt|try)\s+(?:\w+\s+){0,2}(?:the\s+)?following\s+(?:\w+\s+){0,2}(?:problems|exercises|questions|tasks)\b|\bfolgenden?\s+aufgaben\b|\bbearbeite(?:n sie)?\s+(?:die\s+)?folgenden\b|\bexercices?\s+suivants?\b|\bproblèmes?\s+suivants?\b|\bsiguientes\s+(?:ejercicios|problemas)\b|\bследующие\s+задачи\b|以下の問題|次の問題|次の各問|다음\s*문제|다음을|下列各?题|下列问题|以下各题/iu.test(
     t,
   );
 }

@@ -582,10 +582,13 @@ function marksProblems(records: readonly MRecord[]): boolean {
 
 /** A list item that is only a link (or links) to a problem elsewhere: "[UVa 374 - Big Mod](https://…)". */
 function linkOnly(body: string): boolean {
-  if (!/\]\(|https?:\/\//.test(body)) return false;
+  if (!/\]\(|https?:\/\/|<a\s/i.test(body)) return false;
   const rest = body
     .replace(/\[(?:[^[\]]|\[[^\]]*\])*\]\([^)]*\)/g, ' ')
+    .replace(/<a\b[^>]*>[\s\S]*?<\/a>/gi, ' ')
     .replace(/https?:\/\/\S+/g, ' ')
+    // "[difficulty: medium]", "(rated 1700)" next to the link
+    .replace(/\[[^\]]*\]|\([^)]*\)|<[^>]*>|&\w+;/g, ' ')
     .replace(/[\s\p{P}\p{S}\d]+/gu, '');
   return rest.length < 16;
 }
@@ -609,7 +612,10 @@ function blockRole(rawName: string, title: string, body: string, strict: boolean
   const label = t ? matchProblemLabel(t) : undefined;
   if (label && !isContainerHeading(t) && (label.numbered || statesTask(body))) return { role: 'problem', kind: label.kind, label: label.label };
   const kind = Object.hasOwn(DIRECTIVE_KIND, name) ? DIRECTIVE_KIND[name] : undefined;
-  if (kind && (strict || statesTask(body))) return { role: 'problem', kind };
+  if (strict) return kind ? { role: 'problem', kind } : undefined;
+  // `??? question "Why is the circle unique?"`: a question in the title answered by the box (a FAQ).
+  if (/[?？]\s*$/u.test(t)) return undefined;
+  if (kind && statesTask(body)) return { role: 'problem', kind };
   return undefined;
 }
 
