@@ -195,8 +195,11 @@ const LATIN_LEAD = new RegExp(`^\\s*(?:\\(?[a-z0-9]{1,3}[.)]\\s*)?(?:${EN_VERBS}
 /** A list item that opens with its task: an imperative first word (or a CJK task form). */
 function leadsWithTaskRaw(text: string): boolean {
   const t = text.trim().slice(0, 400);
-  return LATIN_LEAD.test(t) || CJK_TASK.test(t);
+  return LATIN_LEAD.test(t) || CJK_TASK.test(t) || CJK_LEAD.test(t);
 }
+
+// A Chinese item that opens with its verb, possibly after a short phrase ("以泛性质解释…", "设 S 为半群. 证明…").
+const CJK_LEAD = /^[^。．\n]{0,12}?(?:试|請|请)?(?:说明|說明|解释|解釋|讨论|討論|推导|推導|验证|驗證|写出|寫出|给出|給出|举例|舉例|画出|畫出)/u;
 
 /** Text starts with an imperative task verb (used for list items and blockquotes). */
 function startsWithTaskRaw(text: string): boolean {
