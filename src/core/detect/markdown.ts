@@ -28,7 +28,7 @@ type Token = MarkdownIt.Token;
 export type MRecord =
   | { t: 'heading'; level: number; title: string; line: number; end: number }
   | { t: 'para'; line: number; end: number; text: string; lead: string; bold: boolean }
-  | { t: 'list'; ordered: boolean; line: number; end: number; items: { line: number; end: number; text: string }[] }
+  | { t: 'list'; ordered: boolean; line: number; end: number; items: { line: number; end: number; text: string }[]; start?: number }
   | { t: 'quote'; line: number; end: number; text: string; lead: string }
   | { t: 'directive'; name: string; line: number; end: number; text: string; title?: string; admonition?: boolean; opener?: boolean }
   /** `<details>` opened by an HTML block; `summary` is the text of its `<summary>`; `closed` when it ends in the same block. */
@@ -433,7 +433,8 @@ export function analyse(src: string): MRecord[] {
             j = ic;
           }
         }
-        out.push({ t: 'list', ordered: t.type === 'ordered_list_open', line, end, items });
+        const startAt = t.type === 'ordered_list_open' ? Number(t.attrGet('start') ?? 1) : 1;
+        out.push({ t: 'list', ordered: t.type === 'ordered_list_open', line, end, items, ...(startAt > 1 ? { start: startAt } : {}) });
         k = close;
         break;
       }
@@ -705,6 +706,8 @@ export function markdownProblems(
   let solDepth = 0;
   /** Inside a MyST `{solution-start}` … `{solution-end}` pair. */
   let inSolutionPair = false;
+  /** The previous list's "under a container / introduced" flag, while only solutions and blocks follow it. */
+  let listCarry: boolean | undefined;
   let solOf: DetectedProblem | undefined;
   let last: DetectedProblem | undefined;
   let prevPara = '';
@@ -960,6 +963,7 @@ export function markdownProblems(
       const sec = openSection();
       switch (r.t) {
         case 'heading': {
+          listCarry = undefined;
           finishOpen();
           while (sections.length && sections[sections.length - 1]!.level >= r.level) finishSection(sections.pop()!);
           const h = once(r, 'heading', () => {
@@ -1047,6 +1051,7 @@ export function markdownProblems(
             prevPara = '';
             break;
           }
+          listCarry = undefined;
           if (inRole('example') || inRole('solution')) break;
           if (label && (r.bold || label.numbered) && !(r.bold && sec && !sec.free && !label.numbered)) {
             if (open && open.html && open.parts.length === 0) {
@@ -1120,14 +1125,18 @@ export function markdownProblems(
             break;
           }
           if (inRole('example') || inRole('solution')) break;
-          const container = inRole('container') || (prevPara !== '' && introducesProblems(prevPara));
+          // A numbered list that resumes at "2." after a solution block continues the list before it.
+          const resumed = r.ordered && !!r.start && listCarry !== undefined;
+          const container = inRole('container') || (prevPara !== '' && introducesProblems(prevPara)) || (resumed && listCarry === true);
           const items = !container && prevPara !== '' && introducesSteps(prevPara) ? [] : listProblems(r, pos, container);
+          listCarry = container;
           for (const p of items) out.push(p);
           if (items.length > 0) last = items[items.length - 1];
           prevPara = '';
           break;
         }
         case 'quote': {
+          listCarry = undefined;
           // Obsidian / GitHub callouts: "> [!exercise] Title", "> [!question]+ …", "> [!NOTE]".
           const callout = once(r, 'callout', () => {
             const m = /^\s*\[!([\w-]+)\][+-]?[ \t]*([^\n]*)/.exec(r.text);
