@@ -201,6 +201,11 @@ function leadsWithTaskRaw(text: string): boolean {
 // A Chinese item that opens with its verb, possibly after a short phrase ("以泛性质解释…", "设 S 为半群. 证明…").
 const CJK_LEAD = /^[^。．\n]{0,12}?(?:试|請|请)?(?:说明|說明|解释|解釋|讨论|討論|推导|推導|验证|驗證|写出|寫出|给出|給出|举例|舉例|画出|畫出)/u;
 
+/** Advice to the student, not a task: "Check that you can …", "Make sure you understand …", "Ich kann …". */
+function isAdviceRaw(text: string): boolean {
+  return /^\s*(?:(?:check|verify|test)\s+(?:if|whether|that)\s+you\b|(?:make|be)\s+sure\s+(?:that\s+)?you\b|ensure\s+(?:that\s+)?you\b|you\s+should\s+(?:be\s+able|know|understand)\b|(?:ich|du)\s+kann(?:st)?\b|prüfe,?\s+ob\s+du\b|vérifie[sz]?\s+que\s+(?:tu|vous)\s+(?:sais|savez|pouvez|peux)\b|je\s+sais\b)/iu.test(text);
+}
+
 /** Text starts with an imperative task verb (used for list items and blockquotes). */
 function startsWithTaskRaw(text: string): boolean {
   const t = text.trim().slice(0, 400);
@@ -305,6 +310,8 @@ export const statesTaskStrict = memo(statesTaskStrictRaw);
 export const asksQuestion = memo(asksQuestionRaw);
 
 export const startsWithTask = memo(startsWithTaskRaw);
+
+export const isAdvice = memo(isAdviceRaw);
 
 export const leadsWithTask = memo(leadsWithTaskRaw);
 

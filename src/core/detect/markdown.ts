@@ -11,6 +11,7 @@ import {
   guessLanguage,
   introducesProblems,
   introducesSteps,
+  isAdvice,
   leadsWithTask,
   isContainerHeading,
   isExampleLabel,
@@ -866,7 +867,8 @@ export function markdownProblems(
           body,
           empty: body.trim() === '',
           links: linkOnly(body),
-          lead: leadsWithTask(body) || asksQuestion(first),
+          lead: !isAdvice(body) && (leadsWithTask(body) || asksQuestion(first)),
+          advice: isAdvice(body),
         };
       }),
     );
@@ -880,7 +882,7 @@ export function markdownProblems(
     for (let ii = 0; ii < r.items.length; ii++) {
       const it = r.items[ii]!;
       const f = facts[ii]!;
-      if (f.empty || f.links) continue;
+      if (f.empty || f.links || f.advice) continue;
       const task = container || (r.ordered && !docMarked() && majority && (f.lead || (agree && statesTask(f.body))) && (docMath() || hasMath(f.body)));
       if (!task) continue;
       got.push(make(pos, it.line, it.end, 'item', [it], () => f.body));

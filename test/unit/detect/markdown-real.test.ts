@@ -202,3 +202,22 @@ test('free-titled sections: problems when most siblings state a task, not in lec
   const notes = ['# Limits', '', '## Definition', '', 'We say $f(x) \\to L$ when $x \\to a$ if for every $\\varepsilon > 0$ …', '', '## One-sided limits', '', 'The limit from the right only looks at $x > a$.', '', '## An exercise', '', 'Compute $\\lim_{x \\to 0} \\sin x / x$.', ''].join('\n');
   assert.deepEqual(starts(notes), [], 'one task among three sections is a lecture, not a sheet');
 });
+
+test('a numbered list split by an inserted solution keeps its context; FAQ admonitions and plans are not problems', () => {
+  const doc = ['## 問題 8', '', '次の積分の値を求めよ。$\\int_0^1 x\\,dx$', '', '## Review', '', 'Answer the following questions.', '', '1. Compute $7 \\times 8$.', '', '<details>', '<summary>Solution</summary>', '', '$56$', '', '</details>', '', '2. Simplify $\\frac{x^2-1}{x-1}$.', ''].join('\n');
+  const got = detectProblems(doc, 'markdown');
+  assert.deepEqual(got.map((p) => p.startLine + 1), [1, 9, 18]);
+  assert.deepEqual(got.map((p) => p.solved), [false, true, false]);
+  assert.deepEqual(starts('# Circles\n\n??? question "Why is the circle unique?"\n    Suppose two circles were minimal; show that their intersection gives a smaller one.\n'), []);
+  assert.deepEqual(starts('# Plan\n\nOur plan is:\n\n1. Compute the benchmark solution for $x$.\n2. Solve the model with several priors.\n3. Compare the results.\n'), []);
+});
+
+test('more languages: Greek, Slovak, Italian, Norwegian, Polish labels and verbs; advice lists are not tasks', () => {
+  assert.deepEqual(starts('## Άσκηση 1\n\nΝα βρείτε το $x$ αν $2x = 4$.\n\n## Άσκηση 2\n\nΝα αποδείξετε ότι $\\sqrt 2 \\notin \\mathbb Q$.\n'), [1, 5]);
+  assert.deepEqual(starts('> **Úloha 1.** Dokážte, že trajektória je parabola $y = ax^2$.\n\n*Riešenie.* …\n'), [1]);
+  assert.deepEqual(starts('**Esercizio 3.** Calcola $\\int_0^1 x^2\\,dx$.\n\n**Soluzione.** $1/3$.\n'), [1]);
+  assert.deepEqual(detectProblems('**Esercizio 3.** Calcola $\\int_0^1 x^2\\,dx$.\n\n**Soluzione.** $1/3$.\n', 'markdown').map((p) => p.solved), [true]);
+  assert.deepEqual(starts('## Oppgaver\n\n1. Bestem $f\'(x)$ når $f(x) = x^3$.\n2. Finn nullpunktene til $x^2 - 1$.\n'), [3, 4]);
+  assert.deepEqual(starts('**Zadanie 2.** Oblicz $2^{10}$.\n'), [1]);
+  assert.deepEqual(starts('## Self-check\n\n1. Check that you can differentiate $x^n$.\n2. Make sure you understand the chain rule for $f(g(x))$.\n'), []);
+});
