@@ -582,6 +582,12 @@ function marksProblems(records: readonly MRecord[]): boolean {
   return false;
 }
 
+/** A list item that is only a formula or a number ("- $-3,2$", "- 1/4"). */
+function isBareMath(text: string): boolean {
+  const t = text.replace(/^\s*[-*+]\s*/, '').replace(/\$\$[\s\S]*?\$\$|\$[^$\n]*\$|\\\([\s\S]*?\\\)/g, '').replace(/[\s\d.,;:/+\-−×·()=<>]+/g, '');
+  return t.length === 0 && text.trim() !== '';
+}
+
 /** A list item that is only a link (or links) to a problem elsewhere: "[UVa 374 - Big Mod](https://…)". */
 function linkOnly(body: string): boolean {
   if (!/\]\(|https?:\/\/|<a\s/i.test(body)) return false;
@@ -709,6 +715,8 @@ export function markdownProblems(
   let inSolutionPair = false;
   /** The previous list's "under a container / introduced" flag, while only solutions and blocks follow it. */
   let listCarry: boolean | undefined;
+  /** The last list-item problem, while only lists follow it (a bullet list of bare formulas is its data). */
+  let lastItem: DetectedProblem | undefined;
   let solOf: DetectedProblem | undefined;
   let last: DetectedProblem | undefined;
   let prevPara = '';
@@ -966,6 +974,7 @@ export function markdownProblems(
       switch (r.t) {
         case 'heading': {
           listCarry = undefined;
+          lastItem = undefined;
           finishOpen();
           while (sections.length && sections[sections.length - 1]!.level >= r.level) finishSection(sections.pop()!);
           const h = once(r, 'heading', () => {
@@ -1054,6 +1063,7 @@ export function markdownProblems(
             break;
           }
           listCarry = undefined;
+          lastItem = undefined;
           if (inRole('example') || inRole('solution')) break;
           if (label && (r.bold || label.numbered) && !(r.bold && sec && !sec.free && !label.numbered)) {
             if (open && open.html && open.parts.length === 0) {
@@ -1127,11 +1137,17 @@ export function markdownProblems(
             break;
           }
           if (inRole('example') || inRole('solution')) break;
+          // "2. Order these numbers:" then a bullet list of bare formulas: the data of that task, not new problems.
+          if (!r.ordered && lastItem && once(r, 'bare', () => r.items.every((it) => isBareMath(it.text)))) {
+            extend(lastItem, pos, r.end);
+            break;
+          }
           // A numbered list that resumes at "2." after a solution block continues the list before it.
           const resumed = r.ordered && !!r.start && listCarry !== undefined;
           const container = inRole('container') || (prevPara !== '' && introducesProblems(prevPara)) || (resumed && listCarry === true);
           const items = !container && prevPara !== '' && introducesSteps(prevPara) ? [] : listProblems(r, pos, container);
           listCarry = container;
+          lastItem = items.length > 0 && r.ordered ? items[items.length - 1] : undefined;
           for (const p of items) out.push(p);
           if (items.length > 0) last = items[items.length - 1];
           prevPara = '';
@@ -1139,6 +1155,7 @@ export function markdownProblems(
         }
         case 'quote': {
           listCarry = undefined;
+          lastItem = undefined;
           // Obsidian / GitHub callouts: "> [!exercise] Title", "> [!question]+ …", "> [!NOTE]".
           const callout = once(r, 'callout', () => {
             const m = /^\s*\[!([\w-]+)\][+-]?[ \t]*([^\n]*)/.exec(r.text);
