@@ -109,7 +109,7 @@ function isExampleLabelRaw(raw: string): boolean {
 
 // Imperative task verbs at the start of a sentence/clause, per language.
 const EN_VERBS =
-  'find|compute|calculate|prove|show|determine|evaluate|solve|simplify|count|derive|verify|explain|justify|sketch|draw|give|write|express|factor|factori[sz]e|expand|integrate|differentiate|estimate|decide|identify|characteri[sz]e|classify|construct|list|establish|deduce|plot|compare|convert|rewrite|approximate|minimi[sz]e|maximi[sz]e|describe|speculate|make a table|complete the|use|graph|state and prove|disprove|enumerate|check|test whether|argue|demonstrate|obtain|calculate|investigate|suppose that .* (?:find|show|prove)';
+  'find|compute|calculate|prove|show|for which|for what values? of|determine|evaluate|solve|simplify|count|derive|verify|explain|justify|sketch|draw|give|write|express|factor|factori[sz]e|expand|integrate|differentiate|estimate|decide|identify|characteri[sz]e|classify|construct|list|establish|deduce|plot|compare|convert|rewrite|approximate|minimi[sz]e|maximi[sz]e|describe|speculate|make a table|complete the|use|graph|state and prove|disprove|enumerate|check|test whether|argue|demonstrate|obtain|calculate|investigate|suppose that .* (?:find|show|prove)';
 const DE_VERBS =
   'berechne|berechnen sie|zeige|zeigen sie|beweise|beweisen sie|bestimme|bestimmen sie|finde|finden sie|löse|lösen sie|vereinfache|vereinfachen sie|untersuche|untersuchen sie|begründe|begründen sie|gib|geben sie|skizziere|skizzieren sie|ermittle|ermitteln sie|entscheide|entscheiden sie|leite|leiten sie|überprüfe|überprüfen sie|prüfe|prüfen sie|wie viele|wie häufig|wie groß|wie oft|welche|welcher|welches';
 const FR_VERBS =
@@ -128,7 +128,7 @@ const LATIN_TASK = new RegExp(
 );
 // "Show that", "prove that", "is it true that" anywhere in a clause (not only sentence-initial).
 const LATIN_TASK_ANYWHERE =
-  /\b(?:show that|prove that|find all|find the|compute the|calculate the|determine whether|determine the|evaluate the|is it true that|how many|how much|what is the|what are the|does there exist|do there exist|is there an?|are there any|for which|for what values?|zeigen sie,? dass|beweisen sie,? dass|montrer que|démontrer que|demuestra que|demostrar que|докажите,? что|покажите,? что)\b/iu;
+  /\b(?:show that|prove that|find all|find the|compute the|calculate the|determine whether|determine the|evaluate the|is it true that|how many|how much|what is the|what are the|does there exist|do there exist|zeigen sie,? dass|beweisen sie,? dass|montrer que|démontrer que|demuestra que|demostrar que|докажите,? что|покажите,? что)\b/iu;
 const CJK_TASK =
   /(?:求めよ|求めなさい|示せ|示しなさい|証明せよ|証明しなさい|計算せよ|計算しなさい|答えよ|答えなさい|述べよ|説明せよ|説明しなさい|確かめよ|解け|解きなさい|求め[、。]|を求め|구하시오|구하여라|구하라|구해라|구하면|증명하시오|증명하여라|증명하라|보이시오|보여라|계산하시오|계산하여라|풀어라|푸시오|설명하시오|구하세요|증명하세요|얼마인가|무엇인가|몇\s*개|试求|試求|求出|求解|求证|求證|试证|試證|证明|證明|计算|計算|化简|化簡|判断|判斷|解方程|是否|多少|几个|幾個|求[^和與与]{0,2}(?:的值|之值|值)|求\s*[$\\(（]|(?:^|[。，：\s])求[^和与與积積])/u;
 
