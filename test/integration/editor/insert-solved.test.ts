@@ -85,10 +85,12 @@ describe('editor: an inserted solution ends the problem and marks it solved', fu
   });
 
   it('LaTeX: the solution environment solves the problem above it', async () => {
-    const text = `\\documentclass{article}\n\\newtheorem{problem}{Problem}\n\\begin{document}\n\\begin{problem}\n${STATEMENT}\n\\end{problem}\n\\begin{problem}\nCompute $3 \\cdot 4$.\n\\end{problem}\n\\end{document}\n`;
+    // The document declares its solution environment, so Insert Solution writes \\begin{solution}.
+    const text = `\\documentclass{article}\n\\newtheorem{problem}{Problem}\n\\newtheorem*{solution}{Solution}\n\\begin{document}\n\\begin{problem}\n${STATEMENT}\n\\end{problem}\n\\begin{problem}\nCompute $3 \\cdot 4$.\n\\end{problem}\n\\end{document}\n`;
     const editor = await open('insert-solved.tex', text);
     linesBefore.set(editor.document.uri.toString(), editor.document.lineCount);
-    await solveAndInsert(editor, 3);
-    await assertSolvedWithStatement(editor, 3, 6);
+    await solveAndInsert(editor, 4);
+    assert.match(editor.document.getText(), /\\begin\{solution\}/);
+    await assertSolvedWithStatement(editor, 4, 7);
   });
 });
