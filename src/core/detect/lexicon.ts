@@ -17,10 +17,13 @@ function memo<T>(fn: (s: string) => T, cap = 30000): (s: string) => T {
 
 // Singular labels that name one problem ("Problem 3", "Aufgabe 2", "問題1").
 const PROBLEM_WORDS =
-  'problem|prob\\.?|aufgabe|aufgabenstellung|problème|probleme|problema|задача|задание|問題|问题|문제|题目|題目|习题|習題|试题|試題|homework problem|hw';
+  'problem|prob\\.?|aufgabe|aufgabenstellung|problème|probleme|problema|задача|задание|問題|问题|문제|题目|題目|习题|習題|试题|試題|homework problem|hw|' +
+  // Nordic, Dutch, Greek, Slovak/Czech, Polish, Portuguese
+  'oppgave|opgave|uppgift|opgave|πρόβλημα|úloha|zadanie|zadatak|questão|problemă';
 const EXERCISE_WORDS =
-  'exercise|excercise|exercice|excercice|exersise|excersise|exer\\.?|ex\\.|übung|uebung|übungsaufgabe|exercice|ejercicio|exercício|esercizio|упражнение|練習|练习|연습|연습문제|演習|challenge';
-const QUESTION_WORDS = 'question|q|frage|pregunta|questão|вопрос|질문|设问|問い|問';
+  'exercise|excercise|exercice|excercice|exersise|excersise|exer\\.?|ex\\.|übung|uebung|übungsaufgabe|exercice|ejercicio|exercício|esercizio|упражнение|練習|练习|연습|연습문제|演習|challenge|' +
+  'ex(?=\\s?[0-9])|øvelse|övning|oefening|άσκηση|cvičenie|cvičení|ćwiczenie|exercițiu';
+const QUESTION_WORDS = 'question|q|frage|pregunta|questão|вопрос|질문|设问|問い|問|spørsmål|fråga|vraag|domanda|ερώτηση|otázka|pytanie';
 
 /** Heading or bold label naming ONE problem, e.g. "Problem 3", "Exercise 2.1:", "Aufgabe", "問題 1". */
 const longestFirst = (alts: string): string =>
@@ -35,8 +38,11 @@ const SINGLE_LABEL = new RegExp(
 );
 
 /** Heading words naming a collection of problems ("Exercises", "Übungen", "練習問題"). */
-const CONTAINER_HEADING =
-  /^(?:[\d.\s]*)(?:(?:additional|more|practice|review|homework|supplementary|further|introductory|main|extension|challenge|warm-?up)\s+)?(?:problems|exercises|questions|problem set|exercise set|homework|aufgaben|übungen|übungsaufgaben|exercices|problèmes|ejercicios|problemas|задачи|упражнения|вопросы|練習問題|演習問題|問題|问题|练习题|연습\s*문제|문제|习题|練習|练习|課題|tasks|übungsblatt|aufgabenblatt|feuille d'exercices|hoja de ejercicios|домашнее задание|задания|作业|宿題|과제)(?!\p{L})/iu;
+const CONTAINER_HEADING = new RegExp(
+  `^(?:[\\d.\\s]*)(?:(?:additional|more|practice|review|homework|supplementary|further|introductory|main|extension|challenge|warm-?up)\\s+)?(?:problems|exercises|questions|problem set|exercise set|homework|aufgaben|übungen|übungsaufgaben|exercices|problèmes|ejercicios|problemas|задачи|упражнения|вопросы|練習問題|演習問題|問題|问题|练习题|연습\\s*문제|문제|习题|練習|练习|課題|tasks|übungsblatt|aufgabenblatt|feuille d'exercices|hoja de ejercicios|домашнее задание|задания|作业|宿題|과제|` +
+    `oppgaver|øvelser|opgaver|uppgifter|övningar|opgaven|oefeningen|esercizi|exercícios|ασκήσεις|προβλήματα|úlohy|cvičenia|cvičení|zadania|ćwiczenia|exerciții)(?!\\p{L})`,
+  'iu',
+);
 
 export type LabelMatch = { kind: ProblemKind; label: string; number?: string; rest: string; numbered: boolean };
 
@@ -76,7 +82,7 @@ function isContainerHeadingRaw(raw: string): boolean {
 
 /** A heading/label that is only a number: "1.", "(2)", "3)", "Q4" — problem-like when its body states a task. */
 export function isNumberOnlyLabel(raw: string): boolean {
-  return /^\s*(?:[0-9０-９]{1,3}(?:\.[0-9]{1,2})?[.)：:]?|第\s*[0-9一二三四五六七八九十]+\s*[题題問问]?)\s*$/u.test(raw.replace(/[*_`]/g, ''));
+  return /^\s*(?:[0-9０-９]{1,3}(?:\.[0-9]{1,2})?[.)：:]?|第\s*[0-9一二三四五六七八九十]+\s*[题題問问]?|【\s*[0-9０-９]{1,3}\s*】|［\s*[0-9０-９]{1,3}\s*］|\[\s*[0-9]{1,3}\s*\])\s*$/u.test(raw.replace(/[*_`]/g, ''));
 }
 
 /** A sub-part label: (1), (a), a), (i). */
@@ -85,7 +91,7 @@ export function isSubpartLabel(raw: string): boolean {
 }
 
 const SOLUTION_WORDS =
-  /^\s*(?:solution|solutions|answer|answers|proof|sol\.|soln\.?|lösung|lösungen|loesung|beweis|antwort|solución|respuesta|demostración|solution proposée|corrigé|réponse|démonstration|решение|ответ|доказательство|解答|解|答|答え|证明|證明|풀이|정답|답|증명|解答例|模範解答|参考解答|略解|解説|答案|解析|soluzione|soluzioni|risposta|dimostrazione|løsning|løsningsforslag|lösningsförslag|svar|oplossing|antwoord|rozwiązanie|odpowiedź|dowód|riešenie|řešení|odpoveď|odpověď|důkaz|dôkaz|solução|resolução|resposta|demonstração|λύση|απάντηση|απόδειξη|розв'язання|розв’язання|відповідь|доведення|çözüm|cevap|ispat)(?![\p{L}])\s*[.:：)]?/iu;
+  /^\s*(?:solution|solutions|answer|answers|proof|sol\.|soln\.?|lösung|lösungen|loesung|beweis|antwort|solución|respuesta|demostración|solution proposée|corrigé|réponse|démonstration|решение|ответ|доказательство|解答|解|答|答え|证明|證明|풀이|정답|답|증명|解答例|模範解答|参考解答|略解|解説|答案|解析|soluzione|soluzioni|risposta|dimostrazione|løsning|løsningsforslag|lösningsförslag|svar|oplossing|antwoord|rozwiązanie|odpowiedź|dowód|riešenie|řešení|odpoveď|odpověď|důkaz|dôkaz|solução|resolução|resposta|demonstração|λύση|απάντηση|απόδειξη|розв'язання|розв’язання|відповідь|доведення|çözüm|cevap|ispat|løysing|fasit|lösning|bewijs|简评|提示)(?![\p{L}])\s*[.:：)]?/iu;
 
 /** "Solution", "Proof.", "Lösung:", "解答" at the start of a heading/paragraph. */
 function isSolutionLabelRaw(raw: string): boolean {
@@ -105,12 +111,12 @@ function isSolutionLabelRaw(raw: string): boolean {
 /** Worked example headings/labels: "Example", "Example 2", "Beispiel", "例題", "예제". */
 function isExampleLabelRaw(raw: string): boolean {
   const t = raw.replace(/[*_`#]/g, '').trim();
-  return /^(?:worked\s+)?(?:example|examples|beispiel|beispiele|exemple|exemples|ejemplo|ejemplos|пример|примеры|例|例題|例题|예제|예시)(?:\s*[0-9.]+)?\s*[.:：)]?(?:\s|$)/iu.test(t);
+  return /^(?:worked\s+)?(?:example|examples|beispiel|beispiele|exemple|exemples|ejemplo|ejemplos|пример|примеры|例|例題|例题|예제|예시|eksempel|eksempler|exempel|voorbeeld|voorbeelden|esempio|esempi|exemplo|exemplos|παράδειγμα|παραδείγματα|przykład|przykłady)(?:\s*[0-9.]+)?\s*[.:：)]?(?:\s|$)/iu.test(t);
 }
 
 // Imperative task verbs at the start of a sentence/clause, per language.
 const EN_VERBS =
-  'find|compute|calculate|prove|show|determine|evaluate|solve|simplify|count|derive|verify|explain|justify|sketch|draw|give|write|express|factor|factori[sz]e|expand|integrate|differentiate|estimate|decide|identify|characteri[sz]e|classify|construct|list|establish|deduce|plot|compare|convert|rewrite|approximate|minimi[sz]e|maximi[sz]e|describe|speculate|make a table|complete the|use|graph|state and prove|disprove|enumerate|check|test whether|argue|demonstrate|obtain|calculate|investigate|suppose that .* (?:find|show|prove)';
+  'find|compute|calculate|prove|show|for which|for what values? of|determine|evaluate|solve|simplify|count|derive|verify|explain|justify|sketch|draw|give|write|express|factor|factori[sz]e|expand|integrate|differentiate|estimate|decide|identify|characteri[sz]e|classify|construct|list|establish|deduce|plot|compare|convert|rewrite|approximate|minimi[sz]e|maximi[sz]e|describe|speculate|make a table|complete the|use|graph|state and prove|disprove|enumerate|check|test whether|argue|demonstrate|obtain|calculate|investigate|suppose that .* (?:find|show|prove)';
 const DE_VERBS =
   'berechne|berechnen sie|zeige|zeigen sie|definiere|definieren sie|wende|wenden sie|beschreibe|beschreiben sie|erkläre|erklären sie|nenne|nennen sie|vergleiche|formuliere|zeichne|zeichnen sie|konstruiere|schreibe|schreiben sie|beweise|beweisen sie|bestimme|bestimmen sie|finde|finden sie|löse|lösen sie|vereinfache|vereinfachen sie|untersuche|untersuchen sie|begründe|begründen sie|gib|geben sie|skizziere|skizzieren sie|ermittle|ermitteln sie|entscheide|entscheiden sie|leite|leiten sie|überprüfe|überprüfen sie|prüfe|prüfen sie|wie viele|wie häufig|wie groß|wie oft|welche|welcher|welches';
 const FR_VERBS =
@@ -140,16 +146,19 @@ const COMMA_TASK =
 // Greek states tasks as "να" + subjunctive ("να βρεθούν", "Να υπολογιστεί") or with imperatives.
 const GREEK_TASK =
   /(?:^|[^\p{L}])(?:να\s+(?:βρ|υπολογ|δειχ|δείξ|αποδ|λυθ|λύσ|εξετ|μελετ|σχεδ|προσδιορ|εκφρ|γραφ|γράψ|απλοπ|παραγ|ολοκλ|εξηγ|δικαιολογ|επαληθ|αιτιολογ)\p{L}*|(?:βρείτε|υπολογίστε|αποδείξτε|δείξτε|λύστε|εξετάστε|σχεδιάστε|προσδιορίστε|απλοποιήστε|πόσα|πόσοι|πόσες)(?![\p{L}]))/iu;
-const MORE_VERBS = [IT_VERBS, PT_VERBS, NL_VERBS, NORDIC_VERBS, PL_VERBS, CS_VERBS, UK_VERBS, TR_VERBS].join('|');
+// Further forms seen in Markdown problem sets (Nordic, Dutch, Italian, Portuguese, Greek, Czech/Slovak, Polish).
+const MD_VERBS =
+  'bestem|finn|regn ut|beregn|vis at|deriver|løs|forklar|skisser|avgjør|beräkna|bestäm|visa att|lös|bereken|bepaal|bewijs|toon aan|calcola|calcolare|calcolate|dimostra|dimostrare|dimostrate|determina|determinare|determinate|trova|trovare|trovate|risolvi|risolvere|risolvete|verifica|verificare|semplifica|stabilire|stabilisci|calcule|mostre|prove|resolva|encontre|simplifique|justifique|να βρείτε|να υπολογίσετε|να αποδείξετε|να δείξετε|να λύσετε|να εξετάσετε|βρείτε|υπολογίστε|αποδείξτε|δείξτε|λύστε|vypočítajte|vypočítejte|vypočtěte|spočítejte|spočtěte|napište|napíšte|proveďte|porovnejte|odhadněte|ověřte|nakreslete|načrtněte|dokážte|dokažte|určte|určete|nájdite|najděte|riešte|řešte|zistite|zjistěte|ukážte|ukažte|rozhodnite|rozhodněte|oblicz|obliczyć|udowodnij|wyznacz|znajdź|rozwiąż|wykaż|sprawdź|uzasadnij';
+const MORE_VERBS = [IT_VERBS, PT_VERBS, NL_VERBS, NORDIC_VERBS, PL_VERBS, CS_VERBS, UK_VERBS, TR_VERBS, MD_VERBS].join('|');
 
 const LATIN_TASK = new RegExp(
-  `(?:^|[.!?;:]\\s+|\\n[ \\t]*\\n\\s*|\\n[ \\t]*(?:[-•*]|\\d+[.)])\\s+|(?:\\(\\s*[a-z0-9.,]{1,5}\\s*(?:points?|pts?\\.?|pontos|punkte|puntos|points)?\\s*\\)\\s*)+|\\b(?:then|also|hence|now|dann|puis|luego|poi|затем|så)\\s+|[⌨✍]\\s*)(?:${EN_VERBS}|${DE_VERBS}|${FR_VERBS}|${ES_VERBS}|${RU_VERBS}|${MORE_VERBS})(?![\\p{L}])`,
+  `(?:^|[.!?;:]\\s+|(?:\\$\\$|\\\\\\])\\s+|\\n[ \\t]*\\n\\s*|\\n[ \\t]*(?:[-•*]|\\d+[.)])\\s+|(?:\\(\\s*[a-z0-9.,]{1,5}\\s*(?:points?|pts?\\.?|pontos|punkte|puntos|points)?\\s*\\)\\s*)+|\\b(?:then|also|hence|now|dann|puis|luego|poi|и|затем|så)\\s+|(?<!\\bto\\s+\\p{L}+\\s)\\b(?:and|und|et|y)\\s+|[⌨✍]\\s*)(?:${EN_VERBS}|${DE_VERBS}|${FR_VERBS}|${ES_VERBS}|${RU_VERBS}|${MORE_VERBS})(?![\\p{L}])`,
   'iu',
 );
 // "Show that", "prove that", "is it true that" anywhere in a clause (not only sentence-initial).
 // Not after "to", "we", "can" ...: "in order to find the roots", "we show that" describe, they do not ask.
 const LATIN_TASK_ANYWHERE =
-  /(?<!\b(?:to|we|i|they|can|will|would|could|shall|may|might|us|wir|nous|on|vamos|мы)\s)\b(?:show that|prove that|find all|find the|compute the|calculate the|determine whether|determine the|evaluate the|is it true that|how many|how much|what is the|what are the|zeigen sie,? dass|beweisen sie,? dass|montrer que|démontrer que|demuestra que|demostrar que|докажите,? что|покажите,? что|dimostra(?:re)? che|mostra(?:re)? che|calcola(?:re)? (?:il|la|l'|i|le|gli)|determina(?:re)? (?:il|la|l'|i|le|gli|se)|mostre que|vis at|visa att|toon aan dat|wykaż,? że|dokážte,? že|доведіть,? що)(?![\p{L}])/iu;
+  /(?<!\b(?:to|we|i|they|can|will|would|could|shall|may|might|us|wir|nous|on|vamos|мы)\s)\b(?:show that|prove that|find all|find the|compute the|calculate the|determine whether|determine the|evaluate the|is it true that|how many|how much|what is the|what are the|does there exist|do there exist|zeigen sie,? dass|beweisen sie,? dass|montrer que|démontrer que|demuestra que|demostrar que|докажите,? что|покажите,? что|dimostra(?:re)? che|mostra(?:re)? che|calcola(?:re)? (?:il|la|l'|i|le|gli)|determina(?:re)? (?:il|la|l'|i|le|gli|se)|mostre que|vis at|visa att|toon aan dat|wykaż,? że|dokážte,? že|доведіть,? що)(?![\p{L}])/iu;
 const CJK_TASK =
   /(?:せよ|しなさい|なさい[。．]|解け(?!る)|求めよ|求めなさい|示せ|示しなさい|証明せよ|証明しなさい|計算せよ|計算しなさい|答えよ|答えなさい|述べよ|説明せよ|説明しなさい|確かめよ|解きなさい|求め[、。]|を求め|구하시오|구하여라|구하라|구해라|구하면|증명하시오|증명하여라|증명하라|보이시오|보여라|계산하시오|계산하여라|풀어라|푸시오|설명하시오|구하세요|증명하세요|얼마인가|무엇인가|몇\s*개|试求|試求|求出|求解|求证|求證|试证|試證|证明|證明|计算|計算|化简|化簡|判断|判斷|解方程|是否|多少|几个|幾個|求[^和與与]{0,2}(?:的值|之值|值)|求\s*[$\\(（]|(?:^|[。，：\s])求[^和与與积積])/u;
 
@@ -164,8 +173,10 @@ function statesTaskRaw(text: string): boolean {
 /** A real question (not "(why?)"). */
 function asksQuestionRaw(text: string): boolean {
   if (!/[?？吗嗎か]/u.test(text)) return false;
-  // Links ("watch?v=...") and rhetorical "(why?)" asides are no questions.
-  const t = text.replace(/https?:\/\/\S+|\\url\{[^}]*\}/g, ' ').replace(/\(\s*(?:why|wieso|warum|pourquoi|por qué|почему)\s*\??\s*\)/giu, '');
+  // Links ("watch?v=...", "…/svg.latex?5%20…") and rhetorical "(why?)" asides are no questions.
+  const t = text
+    .replace(/\]\([^)\s]*\)|\b(?:https?|ftp):\/\/\S+|\\url\{[^}]*\}/g, ' ')
+    .replace(/\(\s*(?:why|wieso|warum|pourquoi|por qué|почему)\s*\??\s*\)/giu, '');
   // A question mark closing at least a short sentence (not "(why?)"), or a CJK question particle at the end.
   let prev = -1;
   for (let k = 0; k < t.length; k++) {
@@ -179,16 +190,24 @@ function asksQuestionRaw(text: string): boolean {
   return /[吗嗎か][?？。]?\s*$/u.test(t);
 }
 
+// CJK tasks in the imperative only (a lecture that mentions 計算 or 是否 does not set a task).
+const CJK_IMPERATIVE =
+  /(?:求めよ|求めなさい|示せ|示しなさい|証明せよ|証明しなさい|計算せよ|計算しなさい|答えよ|答えなさい|述べよ|説明せよ|説明しなさい|確かめよ|解け|解きなさい|書け|表せ|구하시오|구하여라|구하라|증명하시오|증명하여라|보이시오|계산하시오|풀어라|푸시오|설명하시오|구하세요|试求|試求|求证|求證|试证|試證|求出|证明[：:]|證明[：:]|请计算|請計算)/u;
+
+/** A task stated strictly: an imperative sentence, a task phrase or a real question (not a CJK word that only
+ *  names a computation). Used where a whole section is judged by its text. */
+function statesTaskStrictRaw(text: string): boolean {
+  if (!text) return false;
+  const t = text.length > 4000 ? text.slice(0, 4000) : text;
+  return LATIN_TASK.test(t) || LATIN_TASK_ANYWHERE.test(t) || CJK_IMPERATIVE.test(t) || asksQuestion(t);
+}
+
 /** An imperative task sentence anywhere in the text (sentence-initial verbs only; "we show that" is not one). */
 export function hasImperative(text: string): boolean {
   const t = text.length > 3000 ? text.slice(0, 3000) : text;
   return LATIN_TASK.test(t) || COMMA_TASK.test(t) || CJK_TASK.test(t) || GREEK_TASK.test(t);
 }
 
-/** Advice to the student rather than a task: "Check if you can ...", "Make sure ...", "Try to ...". */
-export function isAdvice(text: string): boolean {
-  return /^\s*(?:check (?:if|whether|that) you|make sure|be sure|try to|remember to|don'?t forget|do not forget|you should be able|you can|review|read|revise|practi[sc]e (?:the|your)|überprüfe(?:n sie)?,? ob sie|vérifiez que vous|asegúrate)\b/iu.test(text);
-}
 
 /** The text's last sentence is a question (a blockquote that poses a question). */
 export function endsWithQuestion(text: string): boolean {
@@ -201,6 +220,25 @@ export function hasMath(text: string): boolean {
   return /\$[^$\n]+\$|\$\$|\\\(|\\\[|\\begin\{(?:equation|align)|[=≤≥≠∑∫√π^]|\d\s*[-+*/×÷]\s*\d/u.test(text);
 }
 
+// The first word is the verb ("Find …", "(a) Show …", "Berechnen Sie …"): an item that opens with a task.
+const LATIN_LEAD = new RegExp(`^\\s*(?:\\(?[a-z0-9]{1,3}[.)]\\s*)?(?:${EN_VERBS}|${DE_VERBS}|${FR_VERBS}|${ES_VERBS}|${RU_VERBS}|${MORE_VERBS})(?![\\p{L}])`, 'iu');
+
+/** A list item that opens with its task: an imperative first word (or a CJK task form). */
+function leadsWithTaskRaw(text: string): boolean {
+  const t = text.trim().slice(0, 400);
+  return LATIN_LEAD.test(t) || CJK_TASK.test(t) || CJK_LEAD.test(t);
+}
+
+// A Chinese item that opens with its verb, possibly after a short phrase ("以泛性质解释…", "设 S 为半群. 证明…").
+const CJK_LEAD = /^[^。．\n]{0,12}?(?:试|請|请)?(?:说明|說明|解释|解釋|讨论|討論|推导|推導|验证|驗證|写出|寫出|给出|給出|举例|舉例|画出|畫出)/u;
+
+/** Advice to the student, not a task: "Check that you can …", "Make sure you understand …", "Ich kann …". */
+function isAdviceRaw(text: string): boolean {
+  // LaTeX problem sets: "Try to …", "Remember to …", "Review …" (checked first); Markdown: "Ich kann …".
+  if (/^\s*(?:check (?:if|whether|that) you|make sure|be sure|try to|remember to|don'?t forget|do not forget|you should be able|you can|review|read|revise|practi[sc]e (?:the|your)|überprüfe(?:n sie)?,? ob sie|vérifiez que vous|asegúrate)\b/iu.test(text)) return true;
+  return /^\s*(?:(?:check|verify|test)\s+(?:if|whether|that)\s+you\b|(?:make|be)\s+sure\s+(?:that\s+)?you\b|ensure\s+(?:that\s+)?you\b|you\s+should\s+(?:be\s+able|know|understand)\b|(?:ich|du)\s+kann(?:st)?\b|prüfe,?\s+ob\s+du\b|vérifie[sz]?\s+que\s+(?:tu|vous)\s+(?:sais|savez|pouvez|peux)\b|je\s+sais\b)/iu.test(text);
+}
+
 /** Text starts with an imperative task verb (used for list items and blockquotes). */
 function startsWithTaskRaw(text: string): boolean {
   const t = text.trim().slice(0, 400);
@@ -209,15 +247,21 @@ function startsWithTaskRaw(text: string): boolean {
 
 /** Sentences that announce the problems that follow: "Complete the following problems." */
 function introducesProblemsRaw(text: string): boolean {
-  // Only the last sentence introduces what follows ("Complete the following problems."); "... required by these
-  // problems. In particular:" does not.
-  let t = text.slice(-400).trimEnd();
-  const cut = Math.max(t.lastIndexOf('. ', t.length - 2), t.lastIndexOf('? ', t.length - 2), t.lastIndexOf('! ', t.length - 2), t.lastIndexOf('\n\n'));
-  if (cut > 0) t = t.slice(cut + 1);
+  // Only the last sentence (or paragraph) introduces what follows: "Complete the following problems." does;
+  // "… one of the following formats:" or "… required by these problems. In particular:" do not.
+  const sentences = text.slice(-400).split(/(?<=[.!?。！？])\s+|\n[ \t]*\n/u).filter((x) => x.trim() !== '');
+  const t = sentences[sentences.length - 1] ?? '';
   if (!/follow|these|next|below|folgend|suivant|siguiente|следующ|以下|次の|다음|下列/iu.test(t)) return false;
-  return /\b(?:following|these|the next|below)\s+(?:\w+\s+){0,2}(?:problems|exercises|questions|tasks)\b|\b(?:solve|complete|answer|do|work|attempt)\s+(?:\w+\s+){0,3}(?:the\s+)?following\b|\bfolgenden?\s+aufgaben\b|\bbearbeite(?:n sie)?\s+(?:die\s+)?folgenden\b|\bexercices?\s+suivants?\b|\bproblèmes?\s+suivants?\b|\bsiguientes\s+(?:ejercicios|problemas)\b|\bследующие\s+задачи\b|以下の問題|次の問題|次の各問|다음\s*문제|다음을|下列各?题|下列问题|以下各题/iu.test(
+  return /\b(?:following|these|the next|below)\s+(?:\w+\s+){0,2}(?:problems|exercises|tasks)\b|\b(?:solve|complete|answer)\s+(?:\w+\s+){0,3}(?:the\s+)?following\b|\b(?:do|work|attempt|try)\s+(?:\w+\s+){0,2}(?:the\s+)?following\s+(?:\w+\s+){0,2}(?:problems|exercises|questions|tasks)\b|\bfolgenden?\s+aufgaben\b|\bbearbeite(?:n sie)?\s+(?:die\s+)?folgenden\b|\bexercices?\s+suivants?\b|\bproblèmes?\s+suivants?\b|\bsiguientes\s+(?:ejercicios|problemas)\b|\bследующие\s+задачи\b|以下の問題|次の問題|次の各問|다음\s*문제|다음을|下列各?题|下列问题|以下各题/iu.test(
     t,
   );
+}
+
+/** The sentence before a list announces steps of a method or a plan ("Our plan is:", "The algorithm is as follows:"). */
+function introducesStepsRaw(text: string): boolean {
+  const sentences = text.slice(-300).split(/(?<=[.!?。！？])\s+/u).filter((x) => x.trim() !== '');
+  const t = sentences[sentences.length - 1] ?? '';
+  return /\b(?:(?:our|the|this|a)\s+(?:plan|recipe|algorithm|procedure|method|approach|strategy|outline|workflow|idea)|steps?|as follows|proceeds?|we (?:will|shall|proceed)|we'll|in this (?:lecture|chapter|section|notebook)|this lecture|let us|let's)\b|\b(?:Schritte|Vorgehen|Algorithmus|étapes|algorithme|pasos|algoritmo|шаги|алгоритм|手順|步骤|算法)\b/iu.test(t);
 }
 
 /** ISO 639-1 guess from script and a few function words. */
@@ -294,10 +338,18 @@ export const isExampleLabel = memo(isExampleLabelRaw);
 
 export const statesTask = memo(statesTaskRaw);
 
+export const statesTaskStrict = memo(statesTaskStrictRaw);
+
 export const asksQuestion = memo(asksQuestionRaw);
 
 export const startsWithTask = memo(startsWithTaskRaw);
 
+export const isAdvice = memo(isAdviceRaw);
+
+export const leadsWithTask = memo(leadsWithTaskRaw);
+
 export const introducesProblems = memo(introducesProblemsRaw);
+
+export const introducesSteps = memo(introducesStepsRaw);
 
 export const guessLanguage = memo(guessLanguageRaw);

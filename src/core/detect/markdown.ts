@@ -4,11 +4,15 @@ import MarkdownIt from 'markdown-it';
 import type { DetectedProblem, ProblemKind } from './types.js';
 import { DetectCancelledError, detach, newlinesIn, shiftProblem, type Segment } from './segments.js';
 import {
+  type LabelMatch,
   asksQuestion,
   endsWithQuestion,
   hasMath,
   guessLanguage,
   introducesProblems,
+  introducesSteps,
+  isAdvice,
+  leadsWithTask,
   isContainerHeading,
   isExampleLabel,
   isNumberOnlyLabel,
@@ -16,6 +20,7 @@ import {
   matchProblemLabel,
   startsWithTask,
   statesTask,
+  statesTaskStrict,
   tidyStatement,
 } from './lexicon.js';
 
@@ -24,9 +29,14 @@ type Token = MarkdownIt.Token;
 export type MRecord =
   | { t: 'heading'; level: number; title: string; line: number; end: number }
   | { t: 'para'; line: number; end: number; text: string; lead: string; bold: boolean }
-  | { t: 'list'; ordered: boolean; line: number; end: number; items: { line: number; end: number; text: string }[] }
+  | { t: 'list'; ordered: boolean; line: number; end: number; items: { line: number; end: number; text: string }[]; start?: number }
   | { t: 'quote'; line: number; end: number; text: string; lead: string }
-  | { t: 'directive'; name: string; line: number; end: number; text: string }
+  | { t: 'directive'; name: string; line: number; end: number; text: string; title?: string; admonition?: boolean; opener?: boolean }
+  /** `<details>` opened by an HTML block; `summary` is the text of its `<summary>`; `closed` when it ends in the same block. */
+  | { t: 'details'; line: number; end: number; summary: string; closed: boolean; text: string }
+  | { t: 'detailsEnd'; line: number; end: number }
+  /** A closing tag alone in an HTML block (`</div>`, `</exercise>`). */
+  | { t: 'htmlEnd'; line: number; end: number }
   | { t: 'block'; line: number; end: number; text: string }
   | { t: 'hr'; line: number; end: number };
 
@@ -34,12 +44,30 @@ export interface MarkdownSegData {
   records: MRecord[];
   /** The segment holds mathematical notation. */
   math: boolean;
+  /** The segment marks a problem explicitly (exercise directive, "Problem 3" label, "Exercises" heading). */
+  marked: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
 // markdown-it with a colon-fence directive rule (`:::name{...}` / `::::{exercise}` ... `::::`).
 
 type StateBlock = MarkdownIt.StateBlock;
+
+/** The name after a colon fence: `{exercise}`, `exercise`, Pandoc `{.exercise …}` / `{#id .problem}`, Docusaurus `tip[Title]`. */
+const COLON_OPENER = /^\{?\s*(?:#[\w:-]+\s+)?\.?([A-Za-z][\w:.-]*)\}?(.*)$/;
+
+/** Title of a directive from its argument text: `Oppgave 1`, `title="Exercise 2"`, `[Exercise 3]`, `"Aufgabe"`. */
+function directiveTitle(args: string): string {
+  const a = args.trim();
+  const q = /\btitle\s*=\s*"([^"]*)"|\btitle\s*=\s*'([^']*)'/.exec(a);
+  if (q) return (q[1] ?? q[2] ?? '').trim();
+  const b = /^\[([^\]]*)\]/.exec(a);
+  if (b) return b[1]!.trim();
+  return a.replace(/^[}\s]+/, '').replace(/\{[^}]*\}\s*$/, '').replace(/^"([^"]*)"$/, '$1').trim();
+}
+
+/** MkDocs / Python-Markdown admonition header: `!!! question "Title"`, `???+ exercise`, `!!! note inline end "T"`. */
+const ADMONITION = /^(?:!!!|\?\?\?\+?)[ \t]*([A-Za-z][\w-]*)?((?:[ \t]+(?:inline|end))*)[ \t]*(?:"([^"]*)"|'([^']*)')?[ \t]*$/;
 
 function colonFence(state: StateBlock, startLine: number, endLine: number, silent: boolean): boolean {
   if (state.sCount[startLine]! - state.blkIndent >= 4) return false;
@@ -50,7 +78,7 @@ function colonFence(state: StateBlock, startLine: number, endLine: number, silen
   while (pos + n < max && src.charCodeAt(pos + n) === 58) n++;
   if (n < 3) return false;
   const rest = src.slice(pos + n, max).trim();
-  const m = /^\{?([A-Za-z][\w:.-]*)\}?(.*)$/.exec(rest);
+  const m = COLON_OPENER.exec(rest);
   if (!m) return false;
   if (silent) return true;
   let next = startLine + 1;
@@ -66,7 +94,7 @@ function colonFence(state: StateBlock, startLine: number, endLine: number, silen
       break;
     }
     // A sibling directive with as many colons closes this one implicitly.
-    if (cm[1]!.length === n && /^\{?[A-Za-z]/.test(cm[2]!)) break;
+    if (cm[1]!.length === n && COLON_OPENER.test(cm[2]!.trim())) break;
   }
   const open = state.push('colon_open', 'div', 1);
   open.info = m[1]!;
@@ -129,7 +157,7 @@ export function scanMarkdown(
   const finish = (at: number, frontMatter = false): void => {
     const src = frontMatter ? '' : text.slice(segStart, at);
     const records = frontMatter ? [] : analyse(src);
-    segs.push({ length: at - segStart, nl: newlinesIn(text, segStart, at), data: { records, math: !frontMatter && hasMath(src) } });
+    segs.push({ length: at - segStart, nl: newlinesIn(text, segStart, at), data: { records, math: !frontMatter && hasMath(src), marked: marksProblems(records) } });
     segStart = at;
     if (cancel && ++count % 16 === 0 && cancel()) throw new DetectCancelledError();
   };
@@ -180,7 +208,7 @@ export function scanMarkdown(
           const rest = c[2]!.trim();
           if (rest === '') {
             if (colons.length && k >= colons[colons.length - 1]!) colons.pop();
-          } else if (/^\{?[A-Za-z]/.test(rest)) {
+          } else if (COLON_OPENER.test(rest)) {
             if (colons.length && colons[colons.length - 1] === k) colons.pop();
             colons.push(k);
           }
@@ -232,6 +260,112 @@ function closeIndex(tokens: Token[], open: number): number {
   return tokens.length - 1;
 }
 
+/** `<details …><summary …>Text</summary>` at the start of an HTML block: the summary's plain text. */
+function detailsOf(html: string): { summary: string; closed: boolean; text: string } | undefined {
+  if (!/^\s*<details\b[^>]*>/i.test(html)) return undefined;
+  const m = /<summary\b[^>]*>([\s\S]*?)<\/summary\s*>/i.exec(html);
+  const summary = m
+    ? m[1]!
+        .replace(/<[^>]*>/g, ' ')
+        .replace(/&nbsp;/g, ' ')
+        .replace(/&amp;/g, '&')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/\s+/g, ' ')
+        .trim()
+    : '';
+  const opens = (html.match(/<details\b/gi) ?? []).length;
+  const closes = (html.match(/<\/details\s*>/gi) ?? []).length;
+  const text = htmlText(m ? html.slice(m.index + m[0].length) : html.replace(/^\s*<details\b[^>]*>/i, ''));
+  return { summary, closed: closes >= opens, text };
+}
+
+/** The plain text of an HTML fragment (tags dropped, a few entities decoded). */
+function htmlText(html: string): string {
+  return html
+    .replace(/<br\s*\/?>|<\/p>|<\/li>|<\/div>/gi, '\n')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/[ \t]+/g, ' ')
+    .replace(/\n\s*\n\s*/g, '\n')
+    .trim();
+}
+
+const HTML_PROBLEM_WORD = /(?:^|[\s_-])(exercises?|problems?|questions?|tasks?|exercices?|ejercicios?|aufgaben?|oppgaver?|esercizi[oi]?)(?=$|[\s_-])/i;
+
+/**
+ * An HTML block that holds (or opens) a problem: a custom tag (`<exercise>`, `<problem>`) or an element whose
+ * class names one (`<div class="exercise">`). `opener` when the statement follows in Markdown blocks.
+ */
+function htmlProblemBlock(html: string): { name: string; title: string; text: string; opener: boolean } | undefined {
+  const m = /^\s*<([a-z][\w-]*)\b([^>]*)>/i.exec(html);
+  if (!m) return undefined;
+  const tag = m[1]!.toLowerCase();
+  const attrs = m[2]!;
+  let word = HTML_PROBLEM_WORD.exec(tag)?.[1];
+  if (!word) {
+    const cls = /\b(?:class|data-type|data-kind)\s*=\s*["']([^"']*)["']/i.exec(attrs);
+    if (cls) word = HTML_PROBLEM_WORD.exec(cls[1]!)?.[1];
+  }
+  if (!word) return undefined;
+  const name = word.toLowerCase().replace(/s$/, '').replace(/^exercice$/, 'exercise');
+  const titleAttr = /\btitle\s*=\s*["']([^"']*)["']/i.exec(attrs)?.[1];
+  const body = html.slice(m.index + m[0].length);
+  const head = /^\s*<(?:b|strong|h[1-6]|span class=["'][^"']*title[^"']*["'])\b[^>]*>([\s\S]*?)<\//i.exec(body);
+  const text = htmlText(body);
+  return { name, title: (titleAttr ?? (head ? htmlText(head[1]!) : '')).trim(), text, opener: text === '' || text === htmlText(head?.[1] ?? '\u0000') };
+}
+
+const LIST_LINE = /^(?:\d{1,3}[.)]|[-*+])[ \t]+\S/;
+const CODE_LINE = /[;{}]\s*$|^\s*(?:def |import |from \S+ import|#include|function |return |class |for \(|if \(|\$ )/;
+
+/** Dedented code-block text that is a list: it opens with a list item and at least two lines are items. */
+function looksLikeIndentedList(content: string): boolean {
+  const lines = content.split('\n').filter((l) => l.trim() !== '');
+  if (lines.length < 2 || !LIST_LINE.test(lines[0]!)) return false;
+  if (lines.some((l) => CODE_LINE.test(l))) return false;
+  return lines.filter((l) => LIST_LINE.test(l)).length >= 2;
+}
+
+function lineOffsets(src: string): number[] {
+  const out = [0];
+  for (let i = src.indexOf('\n'); i >= 0; i = src.indexOf('\n', i + 1)) out.push(i + 1);
+  return out;
+}
+
+function sourceLines(src: string, starts: number[], from: number, to: number): string {
+  return src.slice(starts[from] ?? src.length, to < starts.length ? starts[to]! - 1 : src.length);
+}
+
+/** The first line of a paragraph from which every line is an indented list line (≥ 2 of them), else -1. */
+function indentedListStart(src: string, starts: number[], line: number, end: number): number {
+  let first = -1;
+  let items = 0;
+  for (let l = line + 1; l < end; l++) {
+    const raw = sourceLines(src, starts, l, l + 1);
+    const m = /^(\t| {2,})(.*)$/.exec(raw);
+    if (!m) {
+      if (first >= 0) return -1;
+      continue;
+    }
+    if (LIST_LINE.test(m[2]!)) {
+      if (first < 0) first = l;
+      items++;
+    } else if (first < 0) return -1;
+  }
+  return items >= 2 ? first : -1;
+}
+
+/** A record moved down by `by` lines (records of a re-parsed block). */
+function shiftRecord(r: MRecord, by: number): MRecord {
+  const c = { ...r, line: r.line + by, end: r.end + by } as MRecord;
+  if (c.t === 'list') c.items = c.items.map((it) => ({ ...it, line: it.line + by, end: it.end + by }));
+  return c;
+}
+
 function stripOptions(text: string): string {
   return text.replace(/^(?:[ \t]*:[\w-]+:[^\n]*\n)+/, '').replace(/^(?:---\n[\s\S]*?\n---\n)/, '');
 }
@@ -240,6 +374,7 @@ function stripOptions(text: string): string {
 export function analyse(src: string): MRecord[] {
   const tokens = markdown().parse(src, {});
   const out: MRecord[] = [];
+  let lineStarts: number[] | undefined;
   for (let k = 0; k < tokens.length; k++) {
     const t = tokens[k]!;
     if (t.level !== 0 || !t.map) continue;
@@ -252,6 +387,36 @@ export function analyse(src: string): MRecord[] {
       }
       case 'paragraph_open': {
         const inl = tokens[k + 1];
+        const content = inl?.content ?? '';
+        // "Exercises:\n\t1. Find …\n\t2. Show …": indented list lines run on as a lazy paragraph continuation.
+        const split = end - line >= 3 ? indentedListStart(src, lineStarts ??= lineOffsets(src), line, end) : -1;
+        if (split > line) {
+          const ls = lineStarts!;
+          const head = sourceLines(src, ls, line, split);
+          const { lead, bold } = leadOf(inl);
+          out.push({ t: 'para', line, end: split, text: head.trim(), lead: lead.slice(0, 60), bold });
+          const rest = sourceLines(src, ls, split, end).replace(/^(?:\t| {1,4})/gm, '');
+          for (const r of analyse(rest)) out.push(shiftRecord(r, split));
+          k = closeIndex(tokens, k);
+          break;
+        }
+        const nl0 = content.indexOf('\n');
+        const am = content.startsWith('!!!') || content.startsWith('???') ? ADMONITION.exec(nl0 < 0 ? content : content.slice(0, nl0)) : null;
+        if (am) {
+          // The body: the paragraph's further lines, then an indented (code-block) run right after it.
+          let body = nl0 < 0 ? '' : content.slice(nl0 + 1);
+          let last = end;
+          let close = closeIndex(tokens, k);
+          const next = tokens[close + 1];
+          if (next && next.type === 'code_block' && next.level === 0 && next.map) {
+            body = body ? `${body}\n${next.content}` : next.content;
+            last = next.map[1];
+            close++;
+          }
+          out.push({ t: 'directive', name: (am[1] ?? 'note').toLowerCase(), line, end: last, text: body, title: am[3] ?? am[4] ?? '', admonition: true });
+          k = close;
+          break;
+        }
         const { lead, bold } = leadOf(inl);
         out.push({ t: 'para', line, end, text: inl?.content ?? '', lead, bold });
         k = closeIndex(tokens, k);
@@ -269,7 +434,8 @@ export function analyse(src: string): MRecord[] {
             j = ic;
           }
         }
-        out.push({ t: 'list', ordered: t.type === 'ordered_list_open', line, end, items });
+        const startAt = t.type === 'ordered_list_open' ? Number(t.attrGet('start') ?? 1) : 1;
+        out.push({ t: 'list', ordered: t.type === 'ordered_list_open', line, end, items, ...(startAt > 1 ? { start: startAt } : {}) });
         k = close;
         break;
       }
@@ -288,18 +454,35 @@ export function analyse(src: string): MRecord[] {
       }
       case 'colon_open': {
         const close = closeIndex(tokens, k);
-        out.push({ t: 'directive', name: t.info, line, end, text: stripOptions(collectText(tokens, k + 1, close)) });
+        out.push({ t: 'directive', name: t.info, line, end, text: stripOptions(collectText(tokens, k + 1, close)), title: directiveTitle(String((t.meta as { args?: string } | null)?.args ?? '')) });
         k = close;
         break;
       }
       case 'fence': {
-        const m = /^\{([\w:.-]+)\}/.exec(t.info.trim());
-        if (m) out.push({ t: 'directive', name: m[1]!, line, end, text: stripOptions(t.content) });
+        const m = /^\{([\w:.-]+)\}(.*)$/.exec(t.info.trim());
+        if (m) out.push({ t: 'directive', name: m[1]!, line, end, text: stripOptions(t.content), title: directiveTitle(m[2]!) });
         else out.push({ t: 'block', line, end, text: t.content });
         break;
       }
-      case 'code_block':
-      case 'html_block':
+      case 'html_block': {
+        const d = detailsOf(t.content);
+        const hp = d ? undefined : htmlProblemBlock(t.content);
+        if (d) out.push({ t: 'details', line, end, summary: d.summary, closed: d.closed, text: d.text });
+        else if (/^\s*<\/details\s*>\s*$/i.test(t.content)) out.push({ t: 'detailsEnd', line, end });
+        else if (hp) out.push({ t: 'directive', name: hp.name, line, end, text: hp.text, title: hp.title, admonition: true, opener: hp.opener });
+        else if (/^\s*<\/[a-z][\w-]*\s*>\s*$/i.test(t.content)) out.push({ t: 'htmlEnd', line, end });
+        else out.push({ t: 'block', line, end, text: '' });
+        break;
+      }
+      case 'code_block': {
+        // A list indented by a tab (or 4 spaces) after a blank line is a list the author meant, not code.
+        if (looksLikeIndentedList(t.content)) {
+          for (const r of analyse(t.content)) out.push(shiftRecord(r, line));
+          break;
+        }
+        out.push({ t: 'block', line, end, text: '' });
+        break;
+      }
       case 'table_open': {
         if (t.nesting === 1) k = closeIndex(tokens, k);
         out.push({ t: 'block', line, end, text: '' });
@@ -327,11 +510,12 @@ export function analyse(src: string): MRecord[] {
 const DIRECTIVE_KIND: Record<string, ProblemKind> = {
   exercise: 'exercise', exercises: 'exercise', challenge: 'exercise', practice: 'exercise', 'try-it': 'exercise',
   tryit: 'exercise', problem: 'problem', task: 'problem', homework: 'problem', question: 'question', quiz: 'question',
-  aufgabe: 'problem', exercice: 'exercise', ejercicio: 'exercise', übung: 'exercise',
+  aufgabe: 'problem', aufgaben: 'problem', exercice: 'exercise', ejercicio: 'exercise', übung: 'exercise', oppgave: 'exercise',
+  esercizio: 'exercise', esercizi: 'exercise',
 };
 const SOLUTION_DIRECTIVE = /^(?:solution|answer|proof|solution-start|loesung|lösung|solucion|solución|reponse|réponse)$/;
 
-type TextEntry = { recs: readonly object[]; text: string; language?: string; task?: boolean };
+type TextEntry = { recs: readonly object[]; text: string; language?: string; task?: boolean; strict?: boolean };
 /** Derived data kept on our own (immutable while their segment is reused) record objects. */
 type Cached = { __t?: TextEntry[]; __f?: Record<string, unknown> };
 /** Statement text of the records `recs`, computed once per distinct list of records. */
@@ -370,7 +554,81 @@ function once<T>(rec: object, key: string, fn: () => T): T {
   f[key] = v;
   return v;
 }
+/**
+ * The label opening a paragraph: bold ("**Problem 2.**") or plain but set off by punctuation ("Exercise 3: …",
+ * "Problem 4 (5 points)"); "Exercise 1 provides more details …" is prose that mentions an exercise.
+ */
+function paraLabel(r: { lead: string; bold: boolean; text: string }): LabelMatch | undefined {
+  const label = matchProblemLabel(r.lead);
+  if (!label || r.bold || !label.numbered) return label;
+  const first = r.text.split('\n', 1)[0] ?? '';
+  const at = first.indexOf(label.label);
+  if (at < 0) return label;
+  const after = first.slice(at + label.label.length);
+  return /^(?:\s*[.:：)\]—–-]|\s*\(|\s*$)/u.test(after) ? label : undefined;
+}
+
+/** Whether these records mark a problem explicitly (see MarkdownSegData.marked). */
+function marksProblems(records: readonly MRecord[]): boolean {
+  for (const r of records) {
+    if (r.t === 'heading') {
+      const t = r.title.trim();
+      if (isContainerHeading(t) || matchProblemLabel(t)?.numbered) return true;
+    } else if (r.t === 'directive') {
+      const name = r.name.toLowerCase().replace(/^(?:prf|exercise|sphinx-exercise):(?=\w)/, '').replace(/-start$/, '');
+      if (Object.hasOwn(DIRECTIVE_KIND, name) || (r.title && matchProblemLabel(r.title)?.numbered)) return true;
+    } else if (r.t === 'para' && r.bold && matchProblemLabel(r.lead)?.numbered) return true;
+  }
+  return false;
+}
+
+/** A list item that is only a formula or a number ("- $-3,2$", "- 1/4"). */
+function isBareMath(text: string): boolean {
+  const t = text.replace(/^\s*[-*+]\s*/, '').replace(/\$\$[\s\S]*?\$\$|\$[^$\n]*\$|\\\([\s\S]*?\\\)/g, '').replace(/[\s\d.,;:/+\-−×·()=<>]+/g, '');
+  return t.length === 0 && text.trim() !== '';
+}
+
+/** A list item that is only a link (or links) to a problem elsewhere: "[UVa 374 - Big Mod](https://…)". */
+function linkOnly(body: string): boolean {
+  if (!/\]\(|https?:\/\/|<a\s/i.test(body)) return false;
+  const rest = body
+    .replace(/\[(?:[^[\]]|\[[^\]]*\])*\]\([^)]*\)/g, ' ')
+    .replace(/<a\b[^>]*>[\s\S]*?<\/a>/gi, ' ')
+    .replace(/https?:\/\/\S+/g, ' ')
+    // "[difficulty: medium]", "(rated 1700)" next to the link
+    .replace(/\[[^\]]*\]|\([^)]*\)|<[^>]*>|&\w+;/g, ' ')
+    .replace(/[\s\p{P}\p{S}\d]+/gu, '');
+  return rest.length < 16;
+}
+
+/** Admonition / callout types that hold a solution or answer (MkDocs `??? success "Solution"` goes by its title). */
+const SOLUTION_TYPES = /^(?:solution|solutions|answer|answers|proof|solution-start|loesung|lösung|solucion|solución|reponse|réponse|fasit|løsning|losning)$/;
+
+type BlockRole = { role: 'problem'; kind: ProblemKind; label?: string } | { role: 'solution' } | { role: 'example' };
+
+/**
+ * What a directive, admonition or callout holds, from its type, its title and its body. `strict` (MyST /
+ * Sphinx exercise directives) trusts the type alone; admonitions and callouts (`!!! question`, `> [!exercise]`,
+ * `:::tip`) hold a problem when their title is a numbered problem label, or when their type or title names a
+ * problem and the body states a task (a box that only cites "N°23 p202" is not a statement).
+ */
+function blockRole(rawName: string, title: string, body: string, strict: boolean): BlockRole | undefined {
+  const name = rawName.toLowerCase().replace(/^(?:prf|exercise|sphinx-exercise):(?=\w)/, '').replace(/-start$/, '');
+  const t = title.trim();
+  if (SOLUTION_TYPES.test(name) || (t && isSolutionLabel(t))) return { role: 'solution' };
+  if (name === 'example' || name === 'examples' || (t && isExampleLabel(t))) return { role: 'example' };
+  const label = t ? matchProblemLabel(t) : undefined;
+  if (label && !isContainerHeading(t) && (label.numbered || statesTask(body))) return { role: 'problem', kind: label.kind, label: label.label };
+  const kind = Object.hasOwn(DIRECTIVE_KIND, name) ? DIRECTIVE_KIND[name] : undefined;
+  if (strict) return kind ? { role: 'problem', kind } : undefined;
+  // `??? question "Why is the circle unique?"`: a question in the title answered by the box (a FAQ).
+  if (/[?？]\s*$/u.test(t)) return undefined;
+  if (kind && statesTask(body)) return { role: 'problem', kind };
+  return undefined;
+}
+
 const HEADING_TAG = {};
+const HTML_TAG = {};
 const LABEL_TAG = {};
 
 export interface MarkdownRuleOptions {
@@ -389,6 +647,7 @@ export interface MarkdownReuse {
     segs: readonly Segment<MarkdownSegData>[];
     out: readonly DetectedProblem[];
     math: boolean;
+    marked: boolean;
     capped: boolean;
     points: Map<Segment<MarkdownSegData>, ResumePoint>;
   };
@@ -399,6 +658,8 @@ interface ResumePoint {
   sig: string;
   start: number;
   line: number;
+  /** Final totals of the sibling groups still undecided here (filled in when each is decided). */
+  finals: ({ total: number; tasks: number } | undefined)[];
 }
 
 /** Positions inside one segment (a class, not per-segment closures: the assembly pass runs on every edit). */
@@ -434,15 +695,39 @@ export function markdownProblems(
 ): DetectedProblem[] {
   const max = options.maxProblems ?? 20000;
   const out: DetectedProblem[] = [];
-  type Section = { level: number; role: 'container' | 'example' | 'solution' | 'problem' | 'plain'; problem?: DetectedProblem; inner: boolean; needsTask: boolean; open: boolean; parts: string[]; recs: object[]; body: number };
+  type Section = { level: number; role: 'container' | 'example' | 'solution' | 'problem' | 'plain'; problem?: DetectedProblem; inner: boolean; needsTask: boolean; open: boolean; parts: string[]; recs: object[]; body: number; num?: string; free?: boolean; parentKey?: object; solvedHere?: boolean; underContainer?: boolean };
   const sections: Section[] = [];
-  let open: { p: DetectedProblem; parts: string[]; recs: object[] } | undefined;
+  let open: { p: DetectedProblem; parts: string[]; recs: object[]; needsTask?: boolean; html?: boolean } | undefined;
+  /** A problem opened by an HTML element (`<div class="exercise">`, `<details><summary>Problem 2</summary>`). */
+  const openHtml = (pos: Pos, r: { line: number; end: number }, kind: ProblemKind, label: LabelMatch | undefined, recs: object[]): void => {
+    finishOpen();
+    claimSections();
+    const sx = openSection();
+    if (sx) sx.open = false;
+    const p = make(pos, r.line, r.end, kind, [...recs, HTML_TAG], () => '', label?.label);
+    out.push(p);
+    last = p;
+    open = { p, parts: [], recs: [...recs, HTML_TAG], needsTask: !(label && label.numbered), html: true };
+  };
+  /** Depth of `<details>` blocks inside an inserted/ written solution (their content is not a statement). */
+  let solDepth = 0;
+  /** Inside a MyST `{solution-start}` … `{solution-end}` pair. */
+  let inSolutionPair = false;
+  /** The previous list's "under a container / introduced" flag, while only solutions and blocks follow it. */
+  let listCarry: boolean | undefined;
+  /** The last list-item problem, while only lists follow it (a bullet list of bare formulas is its data). */
+  let lastItem: DetectedProblem | undefined;
+  let solOf: DetectedProblem | undefined;
   let last: DetectedProblem | undefined;
   let prevPara = '';
   const inRole = (role: Section['role']): boolean => sections.some((s) => s.role === role);
   let mathSeen: boolean | undefined;
   /** Whether the document uses math notation anywhere (numbered task lists in a non-math README are steps, not problems). */
   const docMath = (): boolean => (mathSeen ??= segs.some((g) => g.data.math));
+  let markedSeen: boolean | undefined;
+  /** Whether the document marks its problems explicitly somewhere: then a bare numbered list elsewhere is prose
+   *  (the steps of an algorithm, a plan), not a list of problems. */
+  const docMarked = (): boolean => (markedSeen ??= segs.some((g) => g.data.marked));
   const openSection = (): Section | undefined => {
     for (let k = sections.length - 1; k >= 0; k--) if (sections[k]!.role === 'problem' && sections[k]!.open) return sections[k];
     return undefined;
@@ -472,20 +757,94 @@ export function markdownProblems(
     if (!open) return;
     const o = open;
     const t = cachedText(o.recs, () => o.parts.join('\n\n'));
+    open = undefined;
+    if (o.needsTask) {
+      if (t.task === undefined) t.task = statesTask(t.text);
+      if (!t.task) {
+        const at = out.lastIndexOf(o.p);
+        if (at >= 0) out.splice(at, 1);
+        if (last === o.p) last = undefined;
+        return;
+      }
+    }
     o.p.text = t.text;
     if (t.language) o.p.language = t.language;
     else delete o.p.language;
-    open = undefined;
+  };
+  /** A solution block (directive, admonition, callout, `<details>`) right after a problem: it is solved and its statement ends. */
+  const solutionHere = (pos: Pos, end: number): void => {
+    const sec = openSection();
+    const target = open ? open.p : sec && sec.open ? sec.problem : last;
+    if (target) {
+      target.solved = true;
+      target.blockEndOffset = Math.max(target.blockEndOffset, pos.endOff(end));
+    }
+    if (sec && sec.open) {
+      sec.open = false;
+      if (sec.free) sec.solvedHere = true;
+    }
+    finishOpen();
+    solOf = target;
+  };
+  // Free-titled sections ("## Vytékání oleje") are problems when their siblings agree: among the sections under
+  // one parent, at least two and three quarters state a task. Undecided until the parent closes.
+  type Group = { total: number; tasks: number; members: DetectedProblem[]; watchers: { point: ResumePoint; i: number }[] };
+  const groups = new Map<object, Group>();
+  const ROOT = {};
+  const drop = (p: DetectedProblem): void => {
+    const at = out.lastIndexOf(p);
+    if (at >= 0) out.splice(at, 1);
+    if (last === p) last = undefined;
+  };
+  /** A free-titled section that turns out to be a title over other problems. */
+  const dropFree = (sx: Section): void => {
+    if (sx.problem) drop(sx.problem);
+    sx.problem = undefined;
+    sx.role = 'plain';
+    sx.open = false;
+  };
+  const decide = (key: object, final?: { total: number; tasks: number }): void => {
+    const g = groups.get(key);
+    if (!g) return;
+    groups.delete(key);
+    const tot = final ?? { total: g.total, tasks: g.tasks };
+    for (const w of g.watchers) w.point.finals[w.i] = tot;
+    if (!(tot.tasks >= 2 && tot.tasks * 4 >= tot.total * 3)) for (const m of g.members) drop(m);
   };
   const finishSection = (s: Section): void => {
+    decide(s);
     if (s.role !== 'problem' || !s.problem) return;
     const p = s.problem;
     const t = cachedText(s.recs, () => s.parts.join('\n\n') || p.label || '');
+    if (s.free) {
+      // A statement is short and says its task early; a long section that poses and works a task is a lesson.
+      if (t.strict === undefined) t.strict = statesTaskStrict(t.text.slice(0, 900));
+      // …and it is an exercise, not a lesson that asks and answers: a solution follows, it sits under an
+      // "Exercises" heading, or it is short and ends with its task.
+      const lastPart = s.parts[s.parts.length - 1] ?? '';
+      const task =
+        t.text.length <= 1500 &&
+        t.strict &&
+        (!!s.solvedHere || !!s.underContainer || (t.text.length <= 700 && statesTaskStrict(lastPart.length > 600 ? lastPart.slice(-600) : lastPart)));
+      const key = s.parentKey ?? ROOT;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { total: 0, tasks: 0, members: [], watchers: [] }));
+      g.total++;
+      if (!task || s.inner) {
+        drop(p);
+        return;
+      }
+      g.tasks++;
+      g.members.push(p);
+      p.text = t.text;
+      if (t.language) p.language = t.language;
+      else delete p.language;
+      return;
+    }
     if (t.task === undefined) t.task = statesTask(t.text);
     const keep = !s.inner && (!s.needsTask || t.task) && !!t.text;
     if (!keep) {
-      const at = out.lastIndexOf(p);
-      if (at >= 0) out.splice(at, 1);
+      drop(p);
       return;
     }
     p.text = t.text;
@@ -497,9 +856,46 @@ export function markdownProblems(
   const claimSections = (): void => {
     for (const s of sections) {
       if (s.role !== 'problem') continue;
+      if (s.free) {
+        dropFree(s);
+        continue;
+      }
       if (s.body === 0) s.inner = true;
       else s.open = false;
     }
+  };
+
+  /** The problems a list states: every item under a container, else the numbered items that state tasks. */
+  const listProblems = (r: Extract<MRecord, { t: 'list' }>, pos: Pos, container: boolean): DetectedProblem[] => {
+    const facts = once(r, 'items', () =>
+      r.items.map((it) => {
+        const body = it.text.replace(/^\s*(?:\d+[.)]|[-*+])\s*/, '');
+        const first = body.split('\n', 1)[0] ?? '';
+        return {
+          body,
+          empty: body.trim() === '',
+          links: linkOnly(body),
+          lead: !isAdvice(body) && (leadsWithTask(body) || asksQuestion(first)),
+          advice: isAdvice(body),
+        };
+      }),
+    );
+    // Siblings agree: when most items of a numbered list open with a task, an item whose task comes later
+    // ("In the following code … Compare …") is one of them too.
+    const leads = facts.filter((f) => f.lead).length;
+    const agree = r.ordered && leads >= 2 && leads * 2 >= facts.length;
+    // A numbered list where only a few items open with a verb is a plan or a procedure, not a task list.
+    const majority = leads * 2 >= facts.length;
+    const got: DetectedProblem[] = [];
+    for (let ii = 0; ii < r.items.length; ii++) {
+      const it = r.items[ii]!;
+      const f = facts[ii]!;
+      if (f.empty || f.links || f.advice) continue;
+      const task = container || (r.ordered && !docMarked() && majority && (f.lead || (agree && statesTask(f.body))) && (docMath() || hasMath(f.body)));
+      if (!task) continue;
+      got.push(make(pos, it.line, it.end, 'item', [it], () => f.body));
+    }
+    return got;
   };
 
   const reuse = options.reuse;
@@ -508,7 +904,7 @@ export function markdownProblems(
   const points = new Map<Segment<MarkdownSegData>, ResumePoint>();
   // Segments from `sameFrom` on are the very objects of the previous run (an edit keeps the tail).
   let sameFrom = segs.length;
-  if (prev && prev.math === math && !prev.capped) {
+  if (prev && prev.math === math && prev.marked === docMarked() && !prev.capped) {
     let a = segs.length - 1;
     let b = prev.segs.length - 1;
     while (a >= 0 && b >= 0 && segs[a] === prev.segs[b]) {
@@ -524,35 +920,61 @@ export function markdownProblems(
     const segStart = starts[si]!;
     const nl = seg.nl;
     const first = seg.data.records[0];
-    if (reuse && first && first.t === 'heading' && !once(first, 'solutionHeading', () => isSolutionLabel(first.title.trim()))) {
+    if (reuse && solDepth === 0 && !inSolutionPair && first && first.t === 'heading' && !once(first, 'solutionHeading', () => isSolutionLabel(first.title.trim()))) {
       // What the heading does first anyway: end the open statement and the sections it closes.
       finishOpen();
       while (sections.length && sections[sections.length - 1]!.level >= first.level) finishSection(sections.pop()!);
       if (sections.every((x) => x.role !== 'problem')) {
         let sig = '';
         for (const x of sections) sig += `${x.level}:${x.role},`;
-        const here: ResumePoint = { idx: out.length, sig, start: segStart, line: lines[si]! };
+        const pending: object[] = [];
+        for (const key of [ROOT, ...sections]) {
+          const g = groups.get(key);
+          if (g) {
+            pending.push(key);
+            sig += `|${g.total}/${g.tasks}`;
+          } else sig += '|-';
+        }
+        const here: ResumePoint = { idx: out.length, sig, start: segStart, line: lines[si]!, finals: pending.map(() => undefined) };
         const old = si >= sameFrom ? prev!.points.get(seg) : undefined;
-        if (old && old.sig === sig && out.length + (prev!.out.length - old.idx) < max) {
+        if (old && old.sig === sig && old.finals.every((f) => f !== undefined) && out.length + (prev!.out.length - old.idx) < max) {
+          // The rest is as before, so each undecided group ends as it did then.
+          pending.forEach((key, i) => decide(key, old.finals[i]));
           const dOff = segStart - old.start;
           const dLine = lines[si]! - old.line;
           tail = [];
           for (let k = old.idx; k < prev!.out.length; k++) tail.push(shiftProblem(prev!.out[k]!, dOff, dLine));
           for (let k = si; k < segs.length; k++) {
             const pt = prev!.points.get(segs[k]!);
-            if (pt) points.set(segs[k]!, { idx: pt.idx - old.idx + here.idx, sig: pt.sig, start: pt.start + dOff, line: pt.line + dLine });
+            if (pt) points.set(segs[k]!, { idx: pt.idx, sig: pt.sig, start: pt.start + dOff, line: pt.line + dLine, finals: pt.finals.slice() });
           }
           break;
         }
+        pending.forEach((key, i) => groups.get(key)!.watchers.push({ point: here, i }));
         points.set(seg, here);
       }
     }
     const pos = new Pos(text, segStart, nl, seg.length, lines[si]!);
     for (const r of seg.data.records) {
       if (out.length >= max) break;
+      // An unclosed solution (while typing) ends at the next numbered problem heading instead of hiding the rest.
+      if (solDepth > 0 && r.t === 'heading' && once(r, 'recover', () => !!matchProblemLabel(r.title.trim())?.numbered)) solDepth = 0;
+      if (inSolutionPair) {
+        if (r.t === 'directive' && /^(?:solution-end|exercise-start|exercise|prf:exercise)$/i.test(r.name)) inSolutionPair = false;
+        else if (r.t === 'heading' && once(r, 'recover', () => !!matchProblemLabel(r.title.trim())?.numbered)) inSolutionPair = false;
+        if (inSolutionPair) continue;
+        if (/^solution-end$/i.test((r as { name?: string }).name ?? '')) continue;
+      }
+      if (solDepth > 0) {
+        if (r.t === 'details' && !r.closed) solDepth++;
+        else if (r.t === 'detailsEnd' && --solDepth === 0 && solOf) solOf.blockEndOffset = Math.max(solOf.blockEndOffset, pos.endOff(r.end));
+        continue;
+      }
       const sec = openSection();
       switch (r.t) {
         case 'heading': {
+          listCarry = undefined;
+          lastItem = undefined;
           finishOpen();
           while (sections.length && sections[sections.length - 1]!.level >= r.level) finishSection(sections.pop()!);
           const h = once(r, 'heading', () => {
@@ -568,8 +990,15 @@ export function markdownProblems(
           });
           const title = h.title;
           const { solution, label } = h;
-          const explicit = !!label && label.numbered && !h.container;
-          if (explicit && openSection()) claimSections();
+          // A free-titled section with a sub-heading is a title over what follows, not a problem itself.
+          for (const x of sections) if (x.free && x.role === 'problem') dropFree(x);
+          const outer = openSection();
+          // "### EX4Q(a)" / "### 4.1" under "## EX4": a sub-part of the enclosing problem, not a new one.
+          const subpart =
+            !!label && label.numbered && !!outer && outer.level < r.level && !!outer.num && !!label.number &&
+            label.number.toLowerCase().startsWith(outer.num.toLowerCase()) && /^[^0-9]/.test(label.number.slice(outer.num.length));
+          const explicit = !!label && label.numbered && !h.container && !subpart;
+          if (explicit && outer) claimSections();
           const enclosing = openSection();
           if (enclosing && solution) {
             enclosing.open = false;
@@ -585,9 +1014,12 @@ export function markdownProblems(
           if (solution) section.role = 'solution';
           else if (h.example) section.role = 'example';
           else if (enclosing) section.role = 'plain';
-          else if (label && (label.numbered || !label.rest) && !h.container && !inRole('example') && !inRole('solution')) {
+          else if (label && !h.container && !inRole('example') && !inRole('solution')) {
             section.role = 'problem';
             section.open = true;
+            // "## Exercise: Trigonometric identities": a titled label is a problem when its body states a task.
+            section.needsTask = !label.numbered && !!label.rest;
+            if (label.number) section.num = label.number;
             if (label.rest) section.parts.push(label.rest);
             section.problem = make(pos, r.line, r.end, label.kind, [r, HEADING_TAG], () => label.rest, label.label);
           } else if (h.numberOnly && !inRole('example') && !inRole('solution')) {
@@ -596,6 +1028,16 @@ export function markdownProblems(
             section.needsTask = true;
             section.problem = make(pos, r.line, r.end, 'problem', [r, HEADING_TAG], () => '', title.replace(/[.:)]\s*$/, ''));
           } else if (h.container) section.role = 'container';
+          else if (!solution && !h.example && title && !inRole('example') && !inRole('solution') && docMath() && !docMarked()) {
+            // A free title ("## Populace včel"): a problem when its body states a task and its siblings agree.
+            section.role = 'problem';
+            section.open = true;
+            section.needsTask = true;
+            section.free = true;
+            section.parentKey = sections[sections.length - 1] ?? ROOT;
+            section.underContainer = inRole('container');
+            section.problem = make(pos, r.line, r.end, 'problem', [r, HEADING_TAG], () => '');
+          }
           if (section.problem) {
             out.push(section.problem);
             last = section.problem;
@@ -606,9 +1048,9 @@ export function markdownProblems(
         }
         case 'para': {
           const { label, solution, numberOnly } = once(r, 'para', () => ({
-            label: matchProblemLabel(r.lead),
+            label: paraLabel(r),
             solution: isSolutionLabel(r.bold ? r.lead : r.text.slice(0, 40)),
-            numberOnly: r.bold && isNumberOnlyLabel(r.lead),
+            numberOnly: (r.bold && isNumberOnlyLabel(r.lead)) || (r.text.length < 16 && isNumberOnlyLabel(r.text)),
           }));
           if (solution) {
             if (open) open.p.solved = true;
@@ -620,8 +1062,22 @@ export function markdownProblems(
             prevPara = '';
             break;
           }
+          listCarry = undefined;
+          lastItem = undefined;
           if (inRole('example') || inRole('solution')) break;
-          if (label && (r.bold || label.numbered) && !(r.bold && sec && !label.numbered)) {
+          if (label && (r.bold || label.numbered) && !(r.bold && sec && !sec.free && !label.numbered)) {
+            if (open && open.html && open.parts.length === 0) {
+              // <div class="exercise"> then "**Exercise 2.** …": one problem, opened by the element.
+              const o = open;
+              const body = once(r, 'body', () => r.text.replace(/^\s*(?:\*\*|__)[\s\S]*?(?:\*\*|__)\s*/, '').trim());
+              o.p.kind = label.kind;
+              o.p.label = label.label;
+              o.needsTask = false;
+              extend(o.p, pos, r.end);
+              o.parts.push(body);
+              o.recs.push(r);
+              break;
+            }
             finishOpen();
             const body = once(r, 'body', () =>
               r.bold
@@ -636,12 +1092,14 @@ export function markdownProblems(
             open = { p, parts: [body], recs: [r] };
             break;
           }
-          if (numberOnly && inRole('container') && !open && !sec) {
-            const body = once(r, 'body', () => r.text.replace(/^\s*\*\*[^*]*\*\*\s*/, '').trim());
-            const p = make(pos, r.line, r.end, 'problem', [r, LABEL_TAG], () => body, r.lead.replace(/[.:)]\s*$/, ''));
+          if (numberOnly && !sec && (!open || open.recs[1] === LABEL_TAG)) {
+            finishOpen();
+            const body = once(r, 'body', () => r.text.replace(/^\s*\*\*[^*]*\*\*\s*/, '').replace(/^\s*(?:【[^】]*】|［[^］]*］|\[\s*\d+\s*\])\s*/, '').trim());
+            const lab = (r.bold ? r.lead : r.text).replace(/[.:)]\s*$/, '').trim();
+            const p = make(pos, r.line, r.end, 'problem', [r, LABEL_TAG], () => body, lab);
             out.push(p);
             last = p;
-            open = { p, parts: [body], recs: [r, LABEL_TAG] };
+            open = { p, parts: [body], recs: [r, LABEL_TAG], needsTask: !inRole('container') };
             break;
           }
           if (open) {
@@ -658,6 +1116,17 @@ export function markdownProblems(
           break;
         }
         case 'list': {
+          if (!open && sec && sec.free && !inRole('example') && !inRole('solution')) {
+            const cont = inRole('container') || (prevPara !== '' && introducesProblems(prevPara));
+            const items = !cont && prevPara !== '' && introducesSteps(prevPara) ? [] : listProblems(r, pos, cont);
+            if (items.length > 0) {
+              dropFree(sec);
+              for (const p of items) out.push(p);
+              last = items[items.length - 1];
+              prevPara = '';
+              break;
+            }
+          }
           if (open || sec) {
             const joined = once(r, 'joined', () => r.items.map((i) => i.text).join('\n'));
             const target = open ?? sec!;
@@ -668,30 +1137,74 @@ export function markdownProblems(
             break;
           }
           if (inRole('example') || inRole('solution')) break;
-          const container = inRole('container') || (prevPara !== '' && introducesProblems(prevPara));
-          for (const it of r.items) {
-            const body = once(it, 'body', () => it.text.replace(/^\s*(?:\d+[.)]|[-*+])\s*/, ''));
-            if (!once(it, 'nonEmpty', () => body.trim() !== '')) continue;
-            const task =
-              container ||
-              (r.ordered &&
-                once(it, 'task', () => startsWithTask(body) || asksQuestion(body.split('\n', 1)[0] ?? '')) &&
-                (docMath() || once(it, 'math', () => hasMath(body))));
-            if (!task) continue;
-            const p = make(pos, it.line, it.end, 'item', [it], () => body);
-            out.push(p);
-            last = p;
+          // "2. Order these numbers:" then a bullet list of bare formulas: the data of that task, not new problems.
+          if (!r.ordered && lastItem && once(r, 'bare', () => r.items.every((it) => isBareMath(it.text)))) {
+            extend(lastItem, pos, r.end);
+            break;
           }
+          // A numbered list that resumes at "2." after a solution block continues the list before it.
+          const resumed = r.ordered && !!r.start && listCarry !== undefined;
+          const container = inRole('container') || (prevPara !== '' && introducesProblems(prevPara)) || (resumed && listCarry === true);
+          const items = !container && prevPara !== '' && introducesSteps(prevPara) ? [] : listProblems(r, pos, container);
+          listCarry = container;
+          lastItem = items.length > 0 && r.ordered ? items[items.length - 1] : undefined;
+          for (const p of items) out.push(p);
+          if (items.length > 0) last = items[items.length - 1];
           prevPara = '';
           break;
         }
         case 'quote': {
+          listCarry = undefined;
+          lastItem = undefined;
+          // Obsidian / GitHub callouts: "> [!exercise] Title", "> [!question]+ …", "> [!NOTE]".
+          const callout = once(r, 'callout', () => {
+            const m = /^\s*\[!([\w-]+)\][+-]?[ \t]*([^\n]*)/.exec(r.text);
+            if (!m) return undefined;
+            const nl = r.text.indexOf('\n');
+            return { role: blockRole(m[1]!, m[2]!.trim(), nl < 0 ? '' : r.text.slice(nl + 1), false) };
+          });
+          if (callout) {
+            const role = callout.role;
+            if (role && role.role === 'problem' && !inRole('example') && !inRole('solution')) {
+              finishOpen();
+              if (sec) {
+                claimSections();
+                sec.open = false;
+              }
+              const p = make(pos, r.line, r.end, role.kind, [r], () => r.text.replace(/^\s*\[![^\]]*\][+-]?[^\n]*\n?/, ''), role.label);
+              out.push(p);
+              last = p;
+            } else if (role && role.role === 'solution') solutionHere(pos, r.end);
+            else if (!role && (open || (sec && sec.open))) {
+              const target = open ?? sec!;
+              extend(open ? open.p : sec!.problem!, pos, r.end);
+              if (!open) sec!.body++;
+              target.parts.push(r.text);
+              target.recs.push(r);
+            }
+            break;
+          }
           // "> **Problem 5.** ..." is a problem of its own even right after another problem or section.
           const quoted = once(r, 'qlabel', () => {
             const l = matchProblemLabel(r.lead);
             return !!l && l.numbered && !isContainerHeading(r.lead);
           });
-          if (quoted && (open || sec) && !inRole('example') && !inRole('solution')) {
+          const q = once(r, 'quote', () => {
+            const plain = r.text.replace(/\$\$[\s\S]*?\$\$|\$[^$\n]*\$/g, ' ').trim();
+            if (plain.replace(/[\s\p{P}]/gu, '').length < 8) return undefined;
+            const label = matchProblemLabel(r.lead);
+            let kind: ProblemKind | undefined;
+            if (label && label.numbered) kind = label.kind;
+            else if (endsWithQuestion(plain)) kind = 'question';
+            else if (startsWithTask(plain) && hasMath(r.text)) kind = 'problem';
+            return kind ? { kind, label: label?.label } : undefined;
+          });
+          // A question posed in a blockquote under a free title: the quote is the problem, the title only names it.
+          const freeOverQuote = !open && !!sec && !!sec.free && !!q && !inRole('example') && !inRole('solution');
+          if (freeOverQuote) dropFree(sec!);
+          if (freeOverQuote) {
+            // fall through to the quote as a problem
+          } else if (quoted && (open || sec) && !inRole('example') && !inRole('solution')) {
             finishOpen();
             if (sec) {
               claimSections();
@@ -706,16 +1219,6 @@ export function markdownProblems(
             break;
           }
           if (inRole('example') || inRole('solution')) break;
-          const q = once(r, 'quote', () => {
-            const plain = r.text.replace(/\$\$[\s\S]*?\$\$|\$[^$\n]*\$/g, ' ').trim();
-            if (plain.replace(/[\s\p{P}]/gu, '').length < 8) return undefined;
-            const label = matchProblemLabel(r.lead);
-            let kind: ProblemKind | undefined;
-            if (label && label.numbered) kind = label.kind;
-            else if (endsWithQuestion(plain)) kind = 'question';
-            else if (startsWithTask(plain) && hasMath(r.text)) kind = 'problem';
-            return kind ? { kind, label: label?.label } : undefined;
-          });
           if (!q) break;
           const body = once(r, 'body', () => (q.label ? r.text.replace(/^\s*(?:\*\*|__)[^\n]*?(?:\*\*|__)\s*/, '').trim() || r.text : r.text));
           const p = make(pos, r.line, r.end, q.kind, [r], () => body, q.label);
@@ -724,24 +1227,35 @@ export function markdownProblems(
           break;
         }
         case 'directive': {
-          const name = once(r, 'name', () => r.name.toLowerCase().replace(/^(?:prf|exercise|sphinx-exercise):(?=\w)/, '').replace(/-start$/, ''));
-          const kind = Object.hasOwn(DIRECTIVE_KIND, name) ? DIRECTIVE_KIND[name] : undefined;
-          if (kind) {
+          if (r.opener) {
+            if (inRole('example') || inRole('solution')) break;
+            const label = r.title ? once(r, 'label', () => matchProblemLabel(r.title!)) : undefined;
+            const name = r.name.toLowerCase();
+            openHtml(pos, r, label?.kind ?? (Object.hasOwn(DIRECTIVE_KIND, name) ? DIRECTIVE_KIND[name]! : 'problem'), label, [r]);
+            break;
+          }
+          const role = once(r, 'role', () => blockRole(r.name, r.title ?? '', r.text, !r.admonition));
+          if (role && role.role === 'problem' && !inRole('example') && !inRole('solution')) {
             finishOpen();
             claimSections();
             if (sec) sec.open = false;
-            const p = make(pos, r.line, r.end, kind, [r], () => r.text);
+            const p = make(pos, r.line, r.end, role.kind, [r], () => r.text, role.label);
             out.push(p);
             last = p;
+            // `{exercise-start}` … `{exercise-end}`: the statement is the Markdown between the two fences.
+            if (/-start$/i.test(r.name)) open = { p, parts: r.text.trim() ? [r.text] : [], recs: [r], html: true };
             break;
           }
-          if (SOLUTION_DIRECTIVE.test(name)) {
-            if (open) open.p.solved = true;
-            else if (last) {
-              last.solved = true;
-              last.blockEndOffset = pos.endOff(r.end);
+          if (role && role.role === 'solution') {
+            solutionHere(pos, r.end);
+            if (/^solution-start$/i.test(r.name)) inSolutionPair = true;
+            break;
+          }
+          if (/^exercise-end$/i.test(r.name)) {
+            if (open && open.html) {
+              extend(open.p, pos, r.end);
+              finishOpen();
             }
-            finishOpen();
             break;
           }
           if (open) extend(open.p, pos, r.end);
@@ -749,6 +1263,38 @@ export function markdownProblems(
             extend(sec.problem!, pos, r.end);
             sec.body++;
           }
+          break;
+        }
+        case 'details': {
+          if (once(r, 'solution', () => !!r.summary && isSolutionLabel(r.summary))) {
+            // An inserted (or hand-written) collapsible solution ends the problem above it and solves it.
+            solutionHere(pos, r.end);
+            if (!r.closed) solDepth = 1;
+            break;
+          }
+          const lab = once(r, 'label', () => (r.summary ? matchProblemLabel(r.summary) : undefined));
+          if (lab && !inRole('example') && !inRole('solution') && (lab.numbered || !r.closed || statesTask(r.text))) {
+            // <details><summary>Problem 2</summary> … : the summary names the problem.
+            if (r.closed) {
+              finishOpen();
+              claimSections();
+              if (sec) sec.open = false;
+              const p = make(pos, r.line, r.end, lab.kind, [r], () => r.text, lab.label);
+              out.push(p);
+              last = p;
+            } else openHtml(pos, r, lab.kind, lab, [r]);
+            break;
+          }
+          if (open) extend(open.p, pos, r.end);
+          else if (sec) extend(sec.problem!, pos, r.end);
+          break;
+        }
+        case 'detailsEnd':
+        case 'htmlEnd': {
+          if (open) {
+            extend(open.p, pos, r.end);
+            if (open.html) finishOpen();
+          } else if (sec && sec.open) extend(sec.problem!, pos, r.end);
           break;
         }
         case 'block': {
@@ -764,8 +1310,20 @@ export function markdownProblems(
   }
   finishOpen();
   while (sections.length) finishSection(sections.pop()!);
+  decide(ROOT);
   out.sort((a, b) => a.startOffset - b.startOffset);
   if (tail) for (const p of tail) out.push(p);
-  if (reuse) reuse.prev = { segs: segs.slice(), out: out.slice(), math, capped: out.length >= max, points };
+  // Where each resume point's problems begin in the final output (later decisions may drop earlier problems).
+  for (const pt of points.values()) {
+    let lo = 0;
+    let hi = out.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (out[mid]!.startOffset < pt.start) lo = mid + 1;
+      else hi = mid;
+    }
+    pt.idx = lo;
+  }
+  if (reuse) reuse.prev = { segs: segs.slice(), out: out.slice(), math, marked: docMarked(), capped: out.length >= max, points };
   return out;
 }
