@@ -34,6 +34,8 @@ export interface EnvNode {
   cache?: { text: string; language?: string };
   /** The optional [label] after \\begin{name}, '' when none (derived once). */
   label?: string;
+  /** A plain list environment labelled as a solution (`\\begin{trivlist}\\item[\\textbf{Solution.}]`). */
+  sol?: boolean;
 }
 export interface Mark {
   t: 'mark';
@@ -470,6 +472,12 @@ export function scanLatex(
           if (oe > 0) headEnd = oe;
         }
         const node: EnvNode = { t: 'env', name: env, start: i, headEnd, end: n, closed: false, children: [] };
+        if (env === 'trivlist' || env === 'description') {
+          // Kernel LaTeX has no solution environment: a list whose first item is labelled "Solution" is one
+          // (what Insert Solution writes into a document without amsthm).
+          const lab = /^\s*\\item\s*\[([^\]]{0,80})\]/.exec(text.slice(headEnd, headEnd + 120));
+          if (lab && isSolutionLabel(lab[1]!.replace(/\\[a-zA-Z]+\*?\s*|[{}]/g, ' ').trim())) node.sol = true;
+        }
         add(node);
         stack.push(node);
         i = e;
@@ -871,6 +879,11 @@ function envKind(name: string, kinds: Map<string, ProblemKind | 'skip'>): Proble
   return v;
 }
 
+/** The solution type of an environment node: its name, or a list labelled as a solution. */
+function nodeSolutionType(node: EnvNode, name = node.name): 0 | 1 | 2 {
+  return node.sol ? 1 : solutionType(name);
+}
+
 /** 1: a solution environment (solution, proof, …); 2: an exam-class answer box; 0: neither. Memoised per name. */
 const solMemo = new Map<string, 0 | 1 | 2>();
 function solutionType(name: string): 0 | 1 | 2 {
@@ -921,7 +934,7 @@ function segmentUsage(text: string, seg: Segment<LatexSegData>, segStart: number
       const base = baseName(n.name);
       if (
         envKind(n.name, kinds) === undefined &&
-        solutionType(base) === 0 &&
+        nodeSolutionType(n, base) === 0 &&
         !NESTABLE.has(n.name) &&
         !NOT_PROBLEM_ENVS.has(n.name) &&
         !LIST_ENVS.has(base) &&
@@ -979,7 +992,7 @@ function emitEnvProblem(ctx: Ctx, node: EnvNode, kind: ProblemKind): DetectedPro
   let solved = false;
   for (const c of node.children) {
     if (c.t !== 'env') continue;
-    const st = solutionType(c.name);
+    const st = nodeSolutionType(c);
     if (st === 1 || (st === 2 && hasContent(ctx, c))) {
       solved = true;
       if (st === 1) stmtEnd = Math.min(stmtEnd, c.start);
@@ -1092,7 +1105,7 @@ function walk(ctx: Ctx, nodes: readonly LRecord[], container: boolean, outerIntr
 
 function handleEnv(ctx: Ctx, node: EnvNode, container: boolean, intro: IntroRef, last: DetectedProblem | undefined): DetectedProblem | undefined {
   const base = baseName(node.name);
-  const st = solutionType(base);
+  const st = nodeSolutionType(node, base);
   if (last && (st === 1 || (st === 2 && hasContent(ctx, node)))) {
     last.solved = true;
     last.blockEndOffset = ctx.segStart + node.end;
@@ -1193,7 +1206,7 @@ function holdsSolution(node: EnvNode, depth = 0): boolean {
   if (depth > 50) return false;
   for (const c of node.children) {
     if (c.t !== 'env') continue;
-    if (solutionType(c.name) === 1 || holdsSolution(c, depth + 1)) return true;
+    if (nodeSolutionType(c) === 1 || holdsSolution(c, depth + 1)) return true;
   }
   return false;
 }
@@ -1214,7 +1227,7 @@ function handleItems(ctx: Ctx, node: EnvNode, container: boolean, marker: 'item'
     let solved = false;
     for (const c of node.children) {
       if (c.t !== 'env' || c.start <= m.start || c.start >= end) continue;
-      const st = solutionType(c.name);
+      const st = nodeSolutionType(c);
       if (st === 1) {
         solved = true;
         stmtEnd = c.start;
@@ -1493,7 +1506,7 @@ export function latexProblems(
         lastTop = undefined;
         continue;
       }
-      const st = solutionType(baseName(r.name));
+      const st = nodeSolutionType(r, baseName(r.name));
       if (st === 1 || (st === 2 && hasContent(ctx, r))) {
         // A solution (also one just inserted) after a heading problem's statement ends it and marks it solved.
         for (const s of sections) {

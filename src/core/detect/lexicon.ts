@@ -294,6 +294,9 @@ function guessLanguageRaw(text: string): string | undefined {
 
 /** Collapses whitespace and trims a statement to a readable length. */
 export function tidyStatement(text: string, max = 2000): string {
+  // The last problem of a LaTeX file must not quote the end of the document.
+  const endDoc = text.indexOf('\\end{document}');
+  if (endDoc >= 0) text = text.slice(0, endDoc);
   // One pass over the characters (it runs on every statement): spaces and tabs around line breaks are
   // dropped, runs of 3+ line breaks become 2, runs of 2+ spaces/tabs become one space; then trimmed.
   const n = text.length;

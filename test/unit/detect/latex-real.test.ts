@@ -229,3 +229,13 @@ test('problem headings whose statements are bare formulas stay problems', () => 
   const tex = doc('\\section*{Problem 1}', '$\\int_0^1 x^2\\,dx$', '\\section*{Problem 2}', '$\\lim_{n\\to\\infty} (1 + 2/n)^n$', '\\section*{Problem 3}', '$\\sum_{k=1}^{n} k^3$');
   assert.deepEqual(starts(tex), [3, 5, 7]);
 });
+
+test('a trivlist labelled "Solution." (Insert Solution without amsthm) ends the problem and marks it solved; the statement never quotes \\end{document}', () => {
+  const doc = ['\\documentclass{article}', '\\begin{document}', '\\section*{Problem 1}', 'Find all real $x$ with $x^2 = 4$.', '\\begin{trivlist}', '\\item[\\hskip\\labelsep\\textbf{Solution.}]', '1. Factor: $(x-2)(x+2) = 0$.', '', '2. So $x = \\pm 2$.', '\\end{trivlist}', '', '\\section*{Problem 2}', 'Compute $2+2$.', '\\end{document}'].join('\n');
+  const ps = detectProblems(doc, 'latex');
+  assert.deepEqual(ps.map((p) => [p.startLine + 1, p.solved]), [[3, true], [12, false]]);
+  assert.equal(ps[0]!.text, 'Find all real $x$ with $x^2 = 4$.');
+  assert.equal(ps[1]!.text, 'Compute $2+2$.');
+  const plain = doc.replace('Solution.', 'Remarks.');
+  assert.equal(detectProblems(plain, 'latex')[0]!.solved, false, 'a list labelled otherwise is no solution');
+});
