@@ -24,6 +24,7 @@ import { ProblemDetector, formatOf, looksBinary } from '../core/detect/index.js'
 import type { DetectedProblem, DocumentFormat, ProblemRef } from '../core/detect/types.js';
 import type { TemplateIndex } from '../core/templates/types.js';
 import { DEFAULT_SETTINGS, parseSettings, type ServerSettings } from './settings.js';
+import { DOCUMENT_STATUS_NOTIFICATION, NOTICE_CODES, type DocumentStatus } from './protocol.js';
 
 export const SOURCE = 'ReasonFlux';
 /** The template index (~0.3 s of work) is loaded after this long without document events. */
@@ -38,28 +39,7 @@ export const COMMANDS = {
 export const STATS_REQUEST = 'reasonflux/stats';
 /** Custom request: the problems of one open document ({ uri }) as ProblemRef[]. */
 export const PROBLEMS_REQUEST = 'reasonflux/problems';
-/** Custom notification (server → client): how much of a document was examined and listed (DocumentStatus). */
-export const DOCUMENT_STATUS_NOTIFICATION = 'reasonflux/documentStatus';
-/** Diagnostic codes of the notices that say a file's problems are not all listed or not all found. */
-export const NOTICE_CODES = { capped: 'problems.capped', truncated: 'document.truncated' } as const;
-
-/** What the server tells the client about one document after each detection that changes it. */
-export interface DocumentStatus {
-  uri: string;
-  version: number;
-  /** Problems found (hover, code lenses, code actions and symbols cover all of them). */
-  problems: number;
-  /** Problems published as diagnostics (at most the cap). */
-  listed: number;
-  /** More problems were found than are published as diagnostics. */
-  capped: boolean;
-  /** Only the first `examinedChars` of `totalChars` characters were examined. */
-  truncated: boolean;
-  examinedChars: number;
-  totalChars: number;
-  /** 1-based line where examination stopped (when truncated). */
-  examinedLines?: number;
-}
+export { DOCUMENT_STATUS_NOTIFICATION, NOTICE_CODES, type DocumentStatus } from './protocol.js';
 
 export interface ServerOptions {
   /** Milliseconds to wait after the last edit before re-detecting (default 120). */
