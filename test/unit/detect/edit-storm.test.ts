@@ -140,3 +140,53 @@ for (const format of ['latex', 'markdown'] as const) {
   }
   test(`${format}: the same with a problem cap that the storm crosses`, () => storm(format, replay?.[0] ?? 11, Math.min(STEPS, 200), { maxProblems: 25 }));
 }
+
+// Typing inside and after a structure left open to the end of a long file: the detector cuts segments
+// inside it (so a keystroke re-scans a few segments, not the rest of the file) and still gives what a
+// fresh detection gives at every keystroke, also once the structure is closed again.
+const OPEN_CASES: { format: DocumentFormat; open: string; close: string }[] = [
+  { format: 'markdown', open: '````\n', close: '````\n' },
+  { format: 'markdown', open: '~~~~python\n', close: '~~~~\n' },
+  { format: 'markdown', open: '<!--\n', close: '-->\n' },
+  { format: 'latex', open: '\\begin{lstlisting}\n', close: '\\end{lstlisting}\n' },
+  { format: 'latex', open: '\\begin{comment}\n', close: '\\end{comment}\n' },
+];
+for (const c of OPEN_CASES) {
+  test(`${c.format}: typing inside and after an unclosed ${JSON.stringify(c.open.trim())} in a long file equals fresh detection`, () => {
+    const rand = rng(97);
+    const one = baseDoc(c.format, rand);
+    let text = [one, one, one, one, one, one].join('\n');
+    const det = new ProblemDetector(c.format);
+    det.reset(text);
+    const check = (what: string): void => assert.deepEqual(plain(det.current), plain(detectProblems(text, c.format)), what);
+    const type = (at: number, s: string, what: string): void => {
+      for (let k = 0; k < s.length; k++) {
+        const next = text.slice(0, at + k) + s[k] + text.slice(at + k);
+        det.edit(at + k, at + k, s[k]!, next);
+        text = next;
+        check(`${what}, keystroke ${k}`);
+      }
+    };
+    const lineAt = (frac: number): number => text.indexOf('\n', Math.floor(text.length * frac)) + 1;
+    // After a blank line, where a fence or comment starts a block of its own.
+    const at =
+      c.format === 'latex'
+        ? text.indexOf('\\section{Exercises', Math.floor(text.length * 0.1))
+        : text.indexOf('\n\n', Math.floor(text.length * 0.1)) + 2;
+    type(at, c.open, 'typing the opener');
+    const segs = (det as unknown as { doc: { segs: { entry?: string }[] } }).doc.segs;
+    assert.ok(segs.filter((s) => s.entry !== undefined).length >= 3, `segments are cut inside the open structure: ${JSON.stringify(segs.map((s) => [(s as { length?: number }).length, s.entry]))}`);
+    type(at + c.open.length, 'Find x.\n', 'typing right after the opener');
+    for (const frac of [0.3, 0.6, 0.95]) type(lineAt(frac), '# Problem 7. Find $y$.\n', `typing at ${frac}`);
+    // Deleting and retyping characters near a cut inside the structure.
+    const mid = lineAt(0.5);
+    for (let k = 0; k < 10; k++) {
+      const next = text.slice(0, mid) + text.slice(mid + 1);
+      det.edit(mid, mid + 1, '', next);
+      text = next;
+      check(`deleting at the middle, ${k}`);
+    }
+    type(lineAt(0.7), c.close, 'typing the closer');
+    type(lineAt(0.8), c.open, 'a second opener');
+  });
+}
