@@ -396,7 +396,11 @@ export function scanLatex(
     if (text[k] !== '{') return undefined;
     const e = text.indexOf('}', k);
     if (e < 0 || e - k > 80) return undefined;
-    return [text.slice(k + 1, e).trim(), e + 1];
+    const name = text.slice(k + 1, e);
+    // No environment name spans lines or holds markup: a "\begin{" being typed is not an environment
+    // holding the rest of the file.
+    if (/[\n\\{$%]/.test(name)) return undefined;
+    return [name.trim(), e + 1];
   };
 
   let i = from;

@@ -104,7 +104,7 @@ function nextEdits(text: string, format: DocumentFormat, rand: () => number): Ed
 const apply = (text: string, edits: readonly Edit[]): string => edits.reduce((t, e) => t.slice(0, e.start) + e.insert + t.slice(e.end), text);
 const plain = (ps: readonly DetectedProblem[]) => ps.map((p) => ({ ...p }));
 
-function storm(format: DocumentFormat, seed: number, steps: number, options: { maxProblems?: number } = {}): void {
+function storm(format: DocumentFormat, seed: number, steps: number, options: { maxProblems?: number; maxChars?: number } = {}): void {
   const rand = rng(seed);
   let text = baseDoc(format, rand);
   const det = new ProblemDetector(format, options);
@@ -139,6 +139,8 @@ for (const format of ['latex', 'markdown'] as const) {
     test(`${format}: incremental detection equals a fresh one after every edit of storm ${seed} (${STEPS} edits)`, () => storm(format, seed, STEPS));
   }
   test(`${format}: the same with a problem cap that the storm crosses`, () => storm(format, replay?.[0] ?? 11, Math.min(STEPS, 200), { maxProblems: 25 }));
+  // Only the first maxChars characters are examined: edits before, across and after the limit.
+  test(`${format}: the same in a document longer than maxChars`, () => storm(format, replay?.[0] ?? 23, Math.min(STEPS, 300), { maxChars: 9000 }));
 }
 
 // Typing inside and after a structure left open to the end of a long file: the detector cuts segments
