@@ -125,13 +125,9 @@ async function defaultTemplates(settings: ServerSettings, rootPath: string | und
 }
 
 /** The first problem (in document order) whose lines hold `line` (a linear pass: well under a millisecond
- *  even for 100,000 problems, and exact when statements overlap). */
+ *  even for 100,000 problems, and exact whatever the order and overlap of the statements). */
 export function problemAtLine(ps: readonly DetectedProblem[], line: number): DetectedProblem | undefined {
-  for (const p of ps) {
-    if (p.startLine > line) return undefined;
-    if (line <= p.endLine) return p;
-  }
-  return undefined;
+  return ps.find((p) => line >= p.startLine && line <= p.endLine);
 }
 
 function problemStartingAt(ps: readonly DetectedProblem[], offset: number): DetectedProblem | undefined {
@@ -143,7 +139,8 @@ function problemStartingAt(ps: readonly DetectedProblem[], offset: number): Dete
     else hi = mid;
   }
   const p = ps[lo];
-  return p && p.startOffset === offset ? p : undefined;
+  // Problems come in document order; should they not, a linear look-up still finds it.
+  return p && p.startOffset === offset ? p : ps.find((q) => q.startOffset === offset);
 }
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
@@ -282,8 +279,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     a.listed === b.listed &&
     a.capped === b.capped &&
     a.truncated === b.truncated &&
-    a.examinedChars === b.examinedChars &&
-    a.totalChars === b.totalChars;
+    // The lengths matter only while the file is partly examined (else every keystroke would send a status).
+    (!b.truncated || (a.examinedChars === b.examinedChars && a.totalChars === b.totalChars));
 
   /** Tells the client a document no longer has a status (closed, or its language was turned off). */
   const clearStatus = (uri: string, version: number): void => {
