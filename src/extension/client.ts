@@ -13,7 +13,7 @@ import {
 import { DEFAULT_LANGUAGES, SECTION, readSettings } from './config.js';
 import { describeError } from './log.js';
 import { DOCUMENT_STATUS_NOTIFICATION, parseDocumentStatus } from '../server/protocol.js';
-import { DetectionStatusBar } from './status/detectionStatus.js';
+import { DETECTION_STATUS_COMMAND, DetectionStatusBar } from './status/detectionStatus.js';
 
 export const CLIENT_ID = 'reasonflux';
 export const CLIENT_NAME = 'ReasonFlux Language Server';
@@ -73,6 +73,11 @@ export class LanguageClientController implements vscode.Disposable {
 
   get state(): ClientState {
     return this.stateValue;
+  }
+
+  /** Registers the test-only command that returns what the detection status item shows (once, by activate()). */
+  registerTestCommands(): vscode.Disposable {
+    return vscode.commands.registerCommand(DETECTION_STATUS_COMMAND, () => this.detection.current);
   }
 
   /** The client when it is running, else undefined. */

@@ -22,7 +22,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Reason
 
   const lsp = new LanguageClientController(context, output);
   controller = lsp;
-  context.subscriptions.push(lsp);
+  context.subscriptions.push(lsp, lsp.registerTestCommands());
   // The server starts while the commands are registered: a command that triggered the activation runs
   // as soon as it is registered, without waiting for the language server.
   const starting = lsp.start();

@@ -51,8 +51,12 @@ export class DetectionStatusBar implements vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument((d) => {
         if (this.byUri.delete(d.uri.toString())) this.render();
       }),
-      vscode.commands.registerCommand(DETECTION_STATUS_COMMAND, () => this.shown),
     );
+  }
+
+  /** What the item shows, while it is shown (the test-only DETECTION_STATUS_COMMAND returns it). */
+  get current(): { text: string; tooltip: string; uri: string } | undefined {
+    return this.shown;
   }
 
   get(uri: string): DocumentStatus | undefined {
