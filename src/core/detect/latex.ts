@@ -297,6 +297,14 @@ function boldHeadTitle(content: string): string | undefined {
   return undefined;
 }
 
+const FI = /\\fi(?![A-Za-z@])/g;
+/** Offset of the next \fi command at or after `from`, or -1. */
+function fiAfter(text: string, from: number): number {
+  FI.lastIndex = from;
+  const m = FI.exec(text);
+  return m ? m.index : -1;
+}
+
 /**
  * Scans LaTeX from `from` (a safe point: a line start outside every environment) into segments.
  * See SegmentedText for `stop`.
@@ -412,6 +420,12 @@ export function scanLatex(
     const ce = text.indexOf(close, from);
     if (cutInside(from, ce < 0 ? n : ce, entry)) return segs;
     i = ce < 0 ? n : ce + close.length;
+    lineStart = false;
+  } else if (entry === 'i') {
+    // The same inside a long \iffalse … \fi.
+    const e = fiAfter(text, from);
+    if (cutInside(from, e < 0 ? n : e, entry)) return segs;
+    i = e < 0 ? n : e + 3;
     lineStart = false;
   }
   while (i < n) {
@@ -577,8 +591,14 @@ export function scanLatex(
         break;
       }
       case 'iffalse': {
-        const e = text.indexOf('\\fi', after);
-        i = e < 0 ? after : e + 3;
+        // Skipped up to its \fi (the command, not \fill or \finally), or, as TeX does, to the end when
+        // there is none: a \fi typed later then only changes the segments after the \iffalse.
+        const e = fiAfter(text, after);
+        if (longVerbatim(after, e < 0 ? n : e)) {
+          closeProse();
+          if (cutInside(after, e < 0 ? n : e, 'i')) return segs;
+        }
+        i = e < 0 ? n : e + 3;
         break;
       }
       case 'newtheorem':

@@ -28,7 +28,7 @@ const TOKENS: Record<DocumentFormat, string[]> = {
     '\\begin{verbatim}', '\\end{verbatim}', '\\begin{comment}', '\\end{comment}', '\\begin{proof}', '\\end{proof}', '\\begin{solution}',
     '\\end{solution}', '\\begin{questions}', '\\question ', '\\part ', '\\item ', '\\section{Problem 3}', '\\section*{', '\\subsection{Exercises}',
     '\\textbf{Problem 4.} ', '{\\bf Question 2.} ', '\\newtheorem{pr}{Problem}', '\\begin{pr}', '\\end{pr}', '$$', '$', '\\[', '\\]', '%', '{', '}',
-    '\\', '\\iffalse', '\\fi', '\\end{document}', '\n', '\n\n', 'Find $x$ such that $x^2=4$.', 'Prove it. ', 'x',
+    '\\', '\\iffalse', '\\fi', '\\finally ', '\\end{document}', '\n', '\n\n', 'Find $x$ such that $x^2=4$.', 'Prove it. ', 'x',
   ],
   markdown: [
     '```', '```\n', '~~~', '```{exercise}\n', '$$', '$', '<!--', '-->', '<!-- note -->', '# ', '## Exercise 3\n', '### Problem 2\n', '#### Solution\n',
@@ -152,6 +152,7 @@ const OPEN_CASES: { format: DocumentFormat; open: string; close: string }[] = [
   { format: 'markdown', open: '<!--\n', close: '-->\n' },
   { format: 'latex', open: '\\begin{lstlisting}\n', close: '\\end{lstlisting}\n' },
   { format: 'latex', open: '\\begin{comment}\n', close: '\\end{comment}\n' },
+  { format: 'latex', open: '\\iffalse\n', close: '\\fi\n' },
 ];
 for (const c of OPEN_CASES) {
   test(`${c.format}: typing inside and after an unclosed ${JSON.stringify(c.open.trim())} in a long file equals fresh detection`, () => {
