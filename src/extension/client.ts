@@ -13,7 +13,7 @@ import {
 import { DEFAULT_LANGUAGES, SECTION, readSettings } from './config.js';
 import { describeError } from './log.js';
 import { DOCUMENT_STATUS_NOTIFICATION, parseDocumentStatus } from '../server/protocol.js';
-import { DETECTION_STATUS_COMMAND, DetectionStatusBar } from './status/detectionStatus.js';
+import { DetectionStatusBar } from './status/detectionStatus.js';
 
 export const CLIENT_ID = 'reasonflux';
 export const CLIENT_NAME = 'ReasonFlux Language Server';
@@ -75,9 +75,9 @@ export class LanguageClientController implements vscode.Disposable {
     return this.stateValue;
   }
 
-  /** Registers the test-only command that returns what the detection status item shows (once, by activate()). */
-  registerTestCommands(): vscode.Disposable {
-    return vscode.commands.registerCommand(DETECTION_STATUS_COMMAND, () => this.detection.current);
+  /** What the detection status item shows, while it is shown. */
+  get detectionShown(): { text: string; tooltip: string; uri: string } | undefined {
+    return this.detection.current;
   }
 
   /** The client when it is running, else undefined. */

@@ -4,9 +4,6 @@
 import * as vscode from 'vscode';
 import type { DocumentStatus } from '../../server/protocol.js';
 
-/** Test-only command: the item's text and tooltip while it is shown (not in the manifest). */
-export const DETECTION_STATUS_COMMAND = 'reasonflux.test.detectionStatus';
-
 const count = (n: number): string => n.toLocaleString('en-US');
 
 /** Text and tooltip for a document's status, or undefined when everything was examined and listed. */
@@ -54,7 +51,7 @@ export class DetectionStatusBar implements vscode.Disposable {
     );
   }
 
-  /** What the item shows, while it is shown (the test-only DETECTION_STATUS_COMMAND returns it). */
+  /** What the item shows, while it is shown (for the host suites' test hook). */
   get current(): { text: string; tooltip: string; uri: string } | undefined {
     return this.shown;
   }
