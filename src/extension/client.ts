@@ -12,6 +12,8 @@ import {
 } from 'vscode-languageclient/node';
 import { DEFAULT_LANGUAGES, SECTION, readSettings } from './config.js';
 import { describeError } from './log.js';
+import { DOCUMENT_STATUS_NOTIFICATION, parseDocumentStatus } from '../server/protocol.js';
+import { DetectionStatusBar } from './status/detectionStatus.js';
 
 export const CLIENT_ID = 'reasonflux';
 export const CLIENT_NAME = 'ReasonFlux Language Server';
@@ -61,6 +63,8 @@ export class LanguageClientController implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private stateValue: ClientState = 'stopped';
   private failureShown = false;
+  /** Says in the status bar when the active file's problems are not all listed or not all examined. */
+  private readonly detection = new DetectionStatusBar();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -69,6 +73,11 @@ export class LanguageClientController implements vscode.Disposable {
 
   get state(): ClientState {
     return this.stateValue;
+  }
+
+  /** What the detection status item shows, while it is shown. */
+  get detectionShown(): { text: string; tooltip: string; uri: string } | undefined {
+    return this.detection.current;
   }
 
   /** The client when it is running, else undefined. */
@@ -101,6 +110,7 @@ export class LanguageClientController implements vscode.Disposable {
     } catch (err) {
       this.output.warn(`stopping the language server: ${describeError(err)}`);
     }
+    this.detection.clear();
     client.clientOptions.documentSelector = documentSelectorFor(languages);
     await this.startClient(client);
   }
@@ -108,6 +118,7 @@ export class LanguageClientController implements vscode.Disposable {
   async stop(): Promise<void> {
     const client = this.client;
     this.stateValue = 'stopped';
+    this.detection.clear();
     if (!client) return;
     try {
       if (client.needsStop()) await client.stop(5_000);
@@ -117,7 +128,7 @@ export class LanguageClientController implements vscode.Disposable {
   }
 
   dispose(): void {
-    void this.stop();
+    void this.stop().finally(() => this.detection.dispose());
   }
 
   private create(serverModule: string): LanguageClient {
@@ -141,7 +152,16 @@ export class LanguageClientController implements vscode.Disposable {
       },
     };
     this.output.info(`language server: ${SERVER_MODULE} over IPC for ${languages.join(', ')}`);
-    return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+    const client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+    // Registered once: the client keeps its notification handlers across restarts.
+    client.onNotification(DOCUMENT_STATUS_NOTIFICATION, (raw: unknown) => {
+      const st = parseDocumentStatus(raw);
+      if (!st) return;
+      const wasTruncated = this.detection.get(st.uri)?.truncated === true;
+      this.detection.set(st);
+      if (st.truncated && !wasTruncated) this.output.warn(`${st.uri}: only the first ${st.examinedChars} of ${st.totalChars} characters were examined for problems`);
+    });
+    return client;
   }
 
   private async startClient(client: LanguageClient): Promise<LanguageClient | undefined> {

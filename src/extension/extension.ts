@@ -5,6 +5,9 @@ import { LanguageClientController, type ClientState } from './client.js';
 import { affects } from './config.js';
 import { registerFeatures } from './features.js';
 import { createOutput, describeError } from './log.js';
+import { registerClientTestHooks } from './testHooks.js';
+
+declare const __REASONFLUX_TEST_HOOKS__: boolean;
 
 /** What activate() returns (vscode.extensions.getExtension(...).exports); used by the host tests. */
 export interface ReasonFluxApi {
@@ -23,6 +26,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Reason
   const lsp = new LanguageClientController(context, output);
   controller = lsp;
   context.subscriptions.push(lsp);
+  if (__REASONFLUX_TEST_HOOKS__) context.subscriptions.push(...registerClientTestHooks(lsp));
   // The server starts while the commands are registered: a command that triggered the activation runs
   // as soon as it is registered, without waiting for the language server.
   const starting = lsp.start();

@@ -18,6 +18,13 @@ export const PANEL_ACTION_COMMAND = 'reasonflux.test.panelAction';
 export const API_KEY_MATCHES_COMMAND = 'reasonflux.test.apiKeyMatches';
 /** The extension's log folder (context.logUri). */
 export const LOG_DIR_COMMAND = 'reasonflux.test.logDir';
+/** What the detection status bar item shows (text, tooltip, uri) while it is shown (test/integration/detection-status). */
+export const DETECTION_STATUS_COMMAND = 'reasonflux.test.detectionStatus';
+
+/** Registered by activate(): the language client owns the detection status item. */
+export function registerClientTestHooks(client: { readonly detectionShown: unknown }): vscode.Disposable[] {
+  return [vscode.commands.registerCommand(DETECTION_STATUS_COMMAND, () => client.detectionShown)];
+}
 
 export interface TestHookDeps {
   context: vscode.ExtensionContext;

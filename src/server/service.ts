@@ -24,6 +24,7 @@ import { ProblemDetector, formatOf, looksBinary } from '../core/detect/index.js'
 import type { DetectedProblem, DocumentFormat, ProblemRef } from '../core/detect/types.js';
 import type { TemplateIndex } from '../core/templates/types.js';
 import { DEFAULT_SETTINGS, parseSettings, type ServerSettings } from './settings.js';
+import { DOCUMENT_STATUS_NOTIFICATION, NOTICE_CODES, type DocumentStatus } from './protocol.js';
 
 export const SOURCE = 'ReasonFlux';
 /** The template index (~0.3 s of work) is loaded after this long without document events. */
@@ -38,14 +39,18 @@ export const COMMANDS = {
 export const STATS_REQUEST = 'reasonflux/stats';
 /** Custom request: the problems of one open document ({ uri }) as ProblemRef[]. */
 export const PROBLEMS_REQUEST = 'reasonflux/problems';
+export { DOCUMENT_STATUS_NOTIFICATION, NOTICE_CODES, type DocumentStatus } from './protocol.js';
 
 export interface ServerOptions {
   /** Milliseconds to wait after the last edit before re-detecting (default 120). */
   debounceMs?: number;
   /** Characters of a document that are examined at most (default 3,000,000). */
   maxChars?: number;
-  /** Problems reported per document at most (default 2000). */
+  /** Problems published as diagnostics per document at most (default 2000); the rest are still found
+   *  and answer hover, code lenses, code actions and symbols, and a notice says the list is capped. */
   maxProblems?: number;
+  /** Problems found per document at most (default 100,000). */
+  maxDetected?: number;
   /** Supplies the template index for hovers; default: the library (src/core/templates/library.ts). */
   loadTemplates?: (settings: ServerSettings, rootPath: string | undefined) => Promise<TemplateIndex | undefined>;
 }
@@ -62,6 +67,8 @@ interface DocState {
   truncated: boolean;
   /** Diagnostics last sent for this document (a re-detection that changes nothing sends nothing). */
   published?: Diagnostic[];
+  /** Status last sent (DOCUMENT_STATUS_NOTIFICATION). */
+  status?: DocumentStatus;
 }
 
 const KIND_TITLE: Record<string, string> = { problem: 'Problem', exercise: 'Exercise', question: 'Question', item: 'Task' };
@@ -117,10 +124,30 @@ async function defaultTemplates(settings: ServerSettings, rootPath: string | und
   return result.index;
 }
 
+/** The first problem (in document order) whose lines hold `line` (a linear pass: well under a millisecond
+ *  even for 100,000 problems, and exact whatever the order and overlap of the statements). */
+export function problemAtLine(ps: readonly DetectedProblem[], line: number): DetectedProblem | undefined {
+  return ps.find((p) => line >= p.startLine && line <= p.endLine);
+}
+
+function problemStartingAt(ps: readonly DetectedProblem[], offset: number): DetectedProblem | undefined {
+  let lo = 0;
+  let hi = ps.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ps[mid]!.startOffset < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  const p = ps[lo];
+  // Problems come in document order; should they not, a linear look-up still finds it.
+  return p && p.startOffset === offset ? p : ps.find((q) => q.startOffset === offset);
+}
+
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const debounceMs = options.debounceMs ?? 120;
   const maxChars = options.maxChars ?? 3_000_000;
   const maxProblems = options.maxProblems ?? 2000;
+  const maxDetected = Math.max(maxProblems, options.maxDetected ?? 100_000);
   const docs = new Map<string, DocState>();
   let settings: ServerSettings = DEFAULT_SETTINGS;
   let canPullConfig = false;
@@ -132,7 +159,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const logError = (where: string, err: unknown): void =>
     connection.console.error(`${where}: ${err instanceof Error ? err.message : String(err)}`);
 
-  const detectOptions = () => ({ extraEnvironments: settings.extraEnvironments, maxChars, maxProblems });
+  const detectOptions = () => ({ extraEnvironments: settings.extraEnvironments, maxChars, maxProblems: maxDetected });
 
   const enabledFor = (doc: TextDocument): DocumentFormat | undefined => {
     const lang = doc.languageId.toLowerCase();
@@ -173,9 +200,61 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return { start, end: doc.positionAt(Math.max(endOff, p.startOffset)) };
   };
 
-  const diagnosticsOf = (state: DocState): Diagnostic[] => {
+  const statusOf = (state: DocState): DocumentStatus => {
+    const total = state.doc.getText().length;
+    const listed = settings.features.diagnostics ? Math.min(state.problems.length, maxProblems) : 0;
+    const st: DocumentStatus = {
+      uri: state.doc.uri,
+      version: state.doc.version,
+      problems: state.problems.length,
+      listed,
+      capped: settings.features.diagnostics && state.problems.length > maxProblems,
+      truncated: state.truncated,
+      examinedChars: state.truncated ? Math.min(total, maxChars) : total,
+      totalChars: total,
+    };
+    if (state.truncated) st.examinedLines = state.doc.positionAt(Math.min(total, maxChars)).line + 1;
+    return st;
+  };
+
+  const count = (n: number): string => n.toLocaleString('en-US');
+
+  /** Diagnostics that say what is not listed or not examined (shown in the Problems panel like the others). */
+  const noticesOf = (state: DocState, st: DocumentStatus): Diagnostic[] => {
+    const out: Diagnostic[] = [];
+    if (st.capped) {
+      // On the first problem that is not listed, so the notice sits where the list stops.
+      const p = state.problems[maxProblems]!;
+      out.push({
+        range: firstLineRange(state.doc, p),
+        severity: DiagnosticSeverity.Information,
+        source: SOURCE,
+        code: NOTICE_CODES.capped,
+        message:
+          `${count(st.problems)} problems in this file; only the first ${count(st.listed)} are listed as diagnostics. ` +
+          'Hover, code lenses, code actions and the outline work on all of them.',
+      });
+    }
+    if (st.truncated) {
+      const at = state.doc.positionAt(st.examinedChars);
+      out.push({
+        range: { start: { line: at.line, character: 0 }, end: at },
+        severity: DiagnosticSeverity.Warning,
+        source: SOURCE,
+        code: NOTICE_CODES.truncated,
+        message:
+          // No total in the text: typing past the limit changes it, and the diagnostics would be re-sent each time.
+          `Only the first ${count(st.examinedChars)} characters of this file were examined (up to line ${count(st.examinedLines ?? at.line + 1)}); ` +
+          'problems after that are not found. Split the file to have them found.',
+      });
+    }
+    return out;
+  };
+
+  const diagnosticsOf = (state: DocState, st: DocumentStatus): Diagnostic[] => {
     if (!settings.features.diagnostics) return [];
-    return state.problems.map((p) => {
+    const listed = state.problems.length > maxProblems ? state.problems.slice(0, maxProblems) : state.problems;
+    const diagnostics = listed.map((p) => {
       const what = p.label ?? KIND_TITLE[p.kind] ?? 'Problem';
       const d: Diagnostic = {
         range: firstLineRange(state.doc, p),
@@ -190,14 +269,38 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       };
       return d;
     });
+    for (const n of noticesOf(state, st)) diagnostics.push(n);
+    return diagnostics;
+  };
+
+  const sameStatus = (a: DocumentStatus | undefined, b: DocumentStatus): boolean =>
+    !!a &&
+    a.problems === b.problems &&
+    a.listed === b.listed &&
+    a.capped === b.capped &&
+    a.truncated === b.truncated &&
+    // The lengths matter only while the file is partly examined (else every keystroke would send a status).
+    (!b.truncated || (a.examinedChars === b.examinedChars && a.totalChars === b.totalChars));
+
+  /** Tells the client a document no longer has a status (closed, or its language was turned off). */
+  const clearStatus = (uri: string, version: number): void => {
+    const st: DocumentStatus = { uri, version, problems: 0, listed: 0, capped: false, truncated: false, examinedChars: 0, totalChars: 0 };
+    void connection.sendNotification(DOCUMENT_STATUS_NOTIFICATION, st);
   };
 
   const publish = (state: DocState): void => {
-    const diagnostics = diagnosticsOf(state);
+    const st = statusOf(state);
+    const diagnostics = diagnosticsOf(state, st);
     // Unchanged diagnostics (the usual case while typing inside a statement far from others) are not re-sent.
-    if (state.published && sameDiagnostics(state.published, diagnostics)) return;
-    state.published = diagnostics;
-    void connection.sendDiagnostics({ uri: state.doc.uri, version: state.doc.version, diagnostics });
+    if (!state.published || !sameDiagnostics(state.published, diagnostics)) {
+      state.published = diagnostics;
+      void connection.sendDiagnostics({ uri: state.doc.uri, version: state.doc.version, diagnostics });
+    }
+    if (!sameStatus(state.status, st)) {
+      if (st.truncated && !state.status?.truncated) log(`${state.doc.uri}: only the first ${maxChars} characters were examined`);
+      state.status = st;
+      void connection.sendNotification(DOCUMENT_STATUS_NOTIFICATION, st);
+    }
   };
 
   /** The template index, loaded once in the background (hover needs it; diagnostics never wait for it). */
@@ -299,6 +402,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         if (state.timer) clearTimeout(state.timer);
         docs.delete(uri);
         void connection.sendDiagnostics({ uri, diagnostics: [] });
+        clearStatus(uri, state.doc.version);
         continue;
       }
       state.detector = new ProblemDetector(format, detectOptions());
@@ -341,7 +445,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.Empty] },
-        codeLensProvider: { resolveProvider: false },
+        codeLensProvider: { resolveProvider: true },
         documentSymbolProvider: true,
         hoverProvider: true,
       },
@@ -381,7 +485,6 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       docs.set(uri, state);
       if (looksBinary(text)) log(`${uri}: looks binary; no problems are detected in it`);
       detectNow(state);
-      if (state.truncated) log(`${uri}: only the first ${maxChars} characters were examined`);
     } catch (err) {
       logError('didOpen', err);
     }
@@ -418,6 +521,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (state?.timer) clearTimeout(state.timer);
     docs.delete(params.textDocument.uri);
     void connection.sendDiagnostics({ uri: params.textDocument.uri, diagnostics: [] });
+    if (state) clearStatus(params.textDocument.uri, state.doc.version);
   });
 
   const overlapping = (state: DocState, range: Range): DetectedProblem[] => {
@@ -437,7 +541,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const actions: CodeAction[] = [];
     for (const p of overlapping(state, params.range).slice(0, 5)) {
       const ref = refOf(state.doc.uri, state.doc, p);
-      const diagnostics = params.context.diagnostics.filter((d) => d.source === SOURCE && d.range.start.line === ref.range.start.line);
+      const diagnostics = params.context.diagnostics.filter(
+        (d) => d.source === SOURCE && typeof d.code === 'string' && d.code.startsWith('problem.') && d.range.start.line === ref.range.start.line,
+      );
       const mk = (title: string, command: string, preferred = false): CodeAction => ({
         title,
         kind: CodeActionKind.QuickFix,
@@ -455,22 +561,55 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return actions;
   });
 
+  const lensesOf = (ref: ProblemRef, solved: boolean): CodeLens[] => {
+    const range = { start: ref.range.start, end: ref.range.start };
+    return [
+      { range, command: { title: solved ? 'Solve again' : 'Solve', command: COMMANDS.solve, arguments: [ref] } },
+      { range, command: { title: 'Hint', command: COMMANDS.hint, arguments: [ref] } },
+      { range, command: { title: 'Explain', command: COMMANDS.explain, arguments: [ref] } },
+    ];
+  };
+  const LENS_ORDER = ['solve', 'hint', 'explain'] as const;
+  type LensData = { uri: string; version: number; offset: number; which: (typeof LENS_ORDER)[number] };
+
   connection.onCodeLens((params, token) => {
     if (!settings.features.codeLens || token.isCancellationRequested) return [];
     const state = current(params.textDocument.uri);
     if (!state) return [];
     const lenses: CodeLens[] = [];
-    for (const p of state.problems) {
+    const ps = state.problems;
+    for (let i = 0; i < ps.length; i++) {
       if (token.isCancellationRequested) return [];
-      const ref = refOf(state.doc.uri, state.doc, p);
-      const range = { start: ref.range.start, end: ref.range.start };
-      lenses.push(
-        { range, command: { title: p.solved ? 'Solve again' : 'Solve', command: COMMANDS.solve, arguments: [ref] } },
-        { range, command: { title: 'Hint', command: COMMANDS.hint, arguments: [ref] } },
-        { range, command: { title: 'Explain', command: COMMANDS.explain, arguments: [ref] } },
-      );
+      const p = ps[i]!;
+      if (i < maxProblems) {
+        for (const l of lensesOf(refOf(state.doc.uri, state.doc, p), p.solved)) lenses.push(l);
+        continue;
+      }
+      // Past the diagnostics cap the lenses are resolved when the client shows them (a document with
+      // thousands of problems would otherwise send every statement three times).
+      const start = state.doc.positionAt(p.startOffset);
+      const range = { start, end: start };
+      for (const which of LENS_ORDER) {
+        const data: LensData = { uri: state.doc.uri, version: state.doc.version, offset: p.startOffset, which };
+        lenses.push({ range, data });
+      }
     }
     return lenses;
+  });
+
+  connection.onCodeLensResolve((lens) => {
+    const data = lens.data as Partial<LensData> | undefined;
+    if (!data || typeof data.uri !== 'string' || typeof data.offset !== 'number') return lens;
+    const state = current(data.uri);
+    if (!state) return lens;
+    // The problem that starts at that offset; after an edit (the client asks for new lenses anyway), the
+    // one whose lines hold the lens's line, else the lens stays without a command.
+    const p =
+      state.doc.version === data.version ? problemStartingAt(state.problems, data.offset) : problemAtLine(state.problems, lens.range.start.line);
+    if (!p) return lens;
+    const all = lensesOf(refOf(state.doc.uri, state.doc, p), p.solved);
+    const k = Math.max(0, LENS_ORDER.indexOf(data.which ?? 'solve'));
+    return { range: lens.range, command: all[k]!.command! };
   });
 
   connection.onDocumentSymbol((params, token) => {
@@ -499,8 +638,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (!settings.features.hover) return null;
     const state = current(params.textDocument.uri);
     if (!state || token.isCancellationRequested) return null;
-    const line = params.position.line;
-    const p = state.problems.find((q) => line >= q.startLine && line <= q.endLine);
+    const p = problemAtLine(state.problems, params.position.line);
     if (!p) return null;
     const ref = refOf(state.doc.uri, state.doc, p);
     const title = p.label ?? KIND_TITLE[p.kind] ?? 'Problem';

@@ -27,7 +27,7 @@ test('node dist/server.js --node-ipc serves diagnostics', async () => {
     const init = await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null });
     assert.equal(init.capabilities.hoverProvider, true);
     assert.equal(init.capabilities.documentSymbolProvider, true);
-    assert.deepEqual(init.capabilities.codeLensProvider, { resolveProvider: false });
+    assert.deepEqual(init.capabilities.codeLensProvider, { resolveProvider: true });
     await conn.sendNotification(InitializedNotification.type, {});
     await conn.sendNotification(DidOpenTextDocumentNotification.type, {
       textDocument: { uri: 'file:///ipc/a.md', languageId: 'markdown', version: 1, text: '### Exercise 2\n\nShow that $e^{i\\pi} = -1$.\n' },

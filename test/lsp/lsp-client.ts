@@ -44,6 +44,10 @@ export interface LspSession {
   waitDiagnostics(uri: string, pred?: (d: Diagnostic[], p: PublishDiagnosticsParams) => boolean, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
   open(uri: string, languageId: string, text: string, version?: number): Promise<void>;
   change(uri: string, version: number, changes: TextDocumentContentChangeEvent[]): Promise<void>;
+  /** Latest reasonflux/documentStatus notification per uri. */
+  statuses: Map<string, Record<string, unknown>>;
+  /** Resolves with the next reasonflux/documentStatus for `uri` satisfying `pred`. */
+  waitStatus(uri: string, pred?: (s: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
   stderr(): string;
   close(): Promise<number | null>;
 }
@@ -82,6 +86,19 @@ export async function startSession(opts: StartOptions = {}): Promise<LspSession>
   );
   conn.onRequest('client/registerCapability', () => null);
   conn.onNotification('window/logMessage', () => undefined);
+  const statuses = new Map<string, Record<string, unknown>>();
+  const statusWaiters: { uri: string; pred: (s: Record<string, unknown>) => boolean; resolve: (s: Record<string, unknown>) => void }[] = [];
+  conn.onNotification('reasonflux/documentStatus', (st: Record<string, unknown>) => {
+    const uri = String(st.uri);
+    statuses.set(uri, st);
+    for (let i = statusWaiters.length - 1; i >= 0; i--) {
+      const w = statusWaiters[i]!;
+      if (w.uri === uri && w.pred(st)) {
+        statusWaiters.splice(i, 1);
+        w.resolve(st);
+      }
+    }
+  });
   conn.listen();
   await conn.sendRequest(InitializeRequest.type, {
     processId: process.pid,
@@ -113,6 +130,22 @@ export async function startSession(opts: StartOptions = {}): Promise<LspSession>
     },
     async change(uri, version, changes) {
       await conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: changes });
+    },
+    statuses,
+    waitStatus(uri, pred = () => true, timeoutMs = 15000) {
+      const now = statuses.get(uri);
+      if (now && pred(now)) return Promise.resolve(now);
+      return new Promise((resolveP, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no matching document status for ${uri} within ${timeoutMs} ms; stderr: ${err}`)), timeoutMs);
+        statusWaiters.push({
+          uri,
+          pred,
+          resolve: (st) => {
+            clearTimeout(timer);
+            resolveP(st);
+          },
+        });
+      });
     },
     stderr: () => err,
     async close() {

@@ -92,34 +92,49 @@ export class ProblemDetector {
 
   /**
    * Applies one edit: text[start, end) of the previous text (offsets) replaced by `insert`.
-   * Falls back to a full scan when the document is truncated or binary.
+   * Falls back to a full scan when the document is binary or the text does not match.
    */
   edit(start: number, end: number, insert: string, newText: string, isCancelled?: () => boolean): DetectedProblem[] {
-    const cancel = isCancelled ?? this.options.isCancelled;
-    const limit = this.options.maxChars ?? DEFAULT_MAX_CHARS;
-    if (this.truncated || newText.length > limit || this.doc.text.length !== this.fullLength || looksBinary(insert)) {
-      return this.reset(newText, cancel);
-    }
-    this.fullLength = newText.length;
-    this.doc.edit(start, end, insert, cancel);
-    if (this.doc.text.length !== newText.length) return this.reset(newText, cancel);
-    return this.assemble();
+    return this.editMany([{ start, end, insert }], newText, isCancelled);
   }
 
   /**
    * Applies several edits in order (each in the coordinates of the text left by the previous one), then
    * re-detects once. `newText` is the text after the last edit; a mismatch falls back to a full scan.
+   * In a document longer than `maxChars` only the examined beginning is kept: edits past it change
+   * nothing, and the examined part is re-cut to the limit from `newText`.
    */
   editMany(edits: readonly { start: number; end: number; insert: string }[], newText: string, isCancelled?: () => boolean): DetectedProblem[] {
     const cancel = isCancelled ?? this.options.isCancelled;
     const limit = this.options.maxChars ?? DEFAULT_MAX_CHARS;
-    if (this.truncated || newText.length > limit || this.doc.text.length !== this.fullLength || edits.some((e) => looksBinary(e.insert))) {
+    // The examined text is the first min(length, limit) characters of the document (empty when binary).
+    if (this.doc.text.length !== Math.min(this.fullLength, limit) || edits.some((e) => looksBinary(e.insert))) {
       return this.reset(newText, cancel);
     }
-    for (const e of edits) this.doc.edit(e.start, e.end, e.insert, cancel);
+    let changed = false;
+    let full = this.fullLength;
+    for (const e of edits) {
+      const body = this.doc.text.length;
+      full += e.insert.length - (Math.min(e.end, full) - Math.min(e.start, full));
+      // The examined text is a prefix of the document: an edit after it leaves it as it is.
+      if (e.start > body || (e.start === body && body >= limit)) continue;
+      this.doc.edit(e.start, Math.min(e.end, body), e.insert, cancel);
+      changed = true;
+    }
+    if (full !== newText.length) return this.reset(newText, cancel);
     this.fullLength = newText.length;
-    if (this.doc.text.length !== newText.length) return this.reset(newText, cancel);
-    return this.assemble();
+    const want = Math.min(newText.length, limit);
+    const have = this.doc.text.length;
+    if (have > want) {
+      this.doc.edit(want, have, '', cancel);
+      changed = true;
+    } else if (have < want) {
+      this.doc.edit(have, have, newText.slice(have, want), cancel);
+      changed = true;
+    }
+    this.truncated = newText.length > limit;
+    if (this.doc.text.length !== want) return this.reset(newText, cancel);
+    return changed ? this.assemble() : this.problems;
   }
 
   /** Recomputes the problems from the cached segments (no re-scan). */

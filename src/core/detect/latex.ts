@@ -299,6 +299,14 @@ function boldHeadTitle(content: string): string | undefined {
   return undefined;
 }
 
+const FI = /\\fi(?![A-Za-z@])/g;
+/** Offset of the next \fi command at or after `from`, or -1. */
+function fiAfter(text: string, from: number): number {
+  FI.lastIndex = from;
+  const m = FI.exec(text);
+  return m ? m.index : -1;
+}
+
 /**
  * Scans LaTeX from `from` (a safe point: a line start outside every environment) into segments.
  * See SegmentedText for `stop`.
@@ -306,13 +314,16 @@ function boldHeadTitle(content: string): string | undefined {
 export function scanLatex(
   text: string,
   from: number,
-  stop: ((pos: number) => boolean) | undefined,
+  stop: ((pos: number, entry?: string) => boolean) | undefined,
   cancel?: () => boolean,
+  entry?: string,
   minSegment = DEFAULT_MIN_SEGMENT,
 ): Segment<LatexSegData>[] {
   const segs: Segment<LatexSegData>[] = [];
   const n = text.length;
   let segStart = from;
+  /** State the current segment starts in: "v<env>" inside a long top-level verbatim block, else undefined. */
+  let segEntry: string | undefined = entry;
   let records: LRecord[] = [];
   const stack: EnvNode[] = [];
   let proseStart = -1;
@@ -341,10 +352,35 @@ export function scanLatex(
       }
     };
     for (const r of records) rel(r);
-    segs.push({ length: at - segStart, nl: newlinesIn(text, segStart, at), data: { origin: 0, records } });
+    const seg: Segment<LatexSegData> = { length: at - segStart, nl: newlinesIn(text, segStart, at), data: { origin: 0, records } };
+    if (segEntry !== undefined) seg.entry = segEntry;
+    segs.push(seg);
     segStart = at;
+    segEntry = undefined;
     records = [];
   };
+  /**
+   * A verbatim block at the top level longer than a few segments (typically one left open to the end of
+   * the file while it is typed) yields no records, so segments are also cut at line starts inside it,
+   * each starting in state `state`: an edit there or after it re-scans a few segments, not the rest of
+   * the file. Returns true when `stop` asked to end the scan at such a cut.
+   */
+  let cutCheck = 0;
+  const cutInside = (after: number, limit: number, state: string): boolean => {
+    for (;;) {
+      const nl = text.indexOf('\n', Math.max(after, segStart + minSegment * 4));
+      const p = nl + 1;
+      if (nl < 0 || p >= limit) return false;
+      if (stop && stop(p, state)) {
+        finish(p);
+        return true;
+      }
+      finish(p);
+      segEntry = state;
+      if (cancel && ++cutCheck % 8 === 0 && cancel()) throw new DetectCancelledError();
+    }
+  };
+  const longVerbatim = (e: number, limit: number): boolean => stack.length === 0 && limit - e > minSegment * 4;
   const add = (node: LNode): void => {
     const top = stack[stack.length - 1];
     if (top) top.children.push(node);
@@ -370,12 +406,30 @@ export function scanLatex(
     if (text[k] !== '{') return undefined;
     const e = text.indexOf('}', k);
     if (e < 0 || e - k > 80) return undefined;
-    return [text.slice(k + 1, e).trim(), e + 1];
+    const name = text.slice(k + 1, e);
+    // No environment name spans lines or holds markup: a "\begin{" being typed is not an environment
+    // holding the rest of the file.
+    if (/[\n\\{$%]/.test(name)) return undefined;
+    return [name.trim(), e + 1];
   };
 
   let i = from;
   let lineStart = true;
   let cancelCheck = 0;
+  if (entry !== undefined && entry.startsWith('v')) {
+    // Resuming inside a long verbatim block: its end, then the text after it.
+    const close = `\\end{${entry.slice(1)}}`;
+    const ce = text.indexOf(close, from);
+    if (cutInside(from, ce < 0 ? n : ce, entry)) return segs;
+    i = ce < 0 ? n : ce + close.length;
+    lineStart = false;
+  } else if (entry === 'i') {
+    // The same inside a long \iffalse … \fi.
+    const e = fiAfter(text, from);
+    if (cutInside(from, e < 0 ? n : e, entry)) return segs;
+    i = e < 0 ? n : e + 3;
+    lineStart = false;
+  }
   while (i < n) {
     if (lineStart && stack.length === 0 && i > segStart) {
       if (stop && stop(i)) {
@@ -444,6 +498,11 @@ export function scanLatex(
         if (VERBATIM.has(env)) {
           const close = `\\end{${env}}`;
           const ce = text.indexOf(close, e);
+          if (longVerbatim(e, ce < 0 ? n : ce)) {
+            // A long block ends the prose before it (wherever the segments are cut inside it).
+            closeProse();
+            if (cutInside(e, ce < 0 ? n : ce, `v${env}`)) return segs;
+          }
           i = ce < 0 ? n : ce + close.length;
           break;
         }
@@ -540,8 +599,14 @@ export function scanLatex(
         break;
       }
       case 'iffalse': {
-        const e = text.indexOf('\\fi', after);
-        i = e < 0 ? after : e + 3;
+        // Skipped up to its \fi (the command, not \fill or \finally), or, as TeX does, to the end when
+        // there is none: a \fi typed later then only changes the segments after the \iffalse.
+        const e = fiAfter(text, after);
+        if (longVerbatim(after, e < 0 ? n : e)) {
+          closeProse();
+          if (cutInside(after, e < 0 ? n : e, 'i')) return segs;
+        }
+        i = e < 0 ? n : e + 3;
         break;
       }
       case 'newtheorem':

@@ -144,25 +144,59 @@ function frontMatterEnd(text: string): number {
   return m.index + m[0].length;
 }
 
+/** Fence / comment state of the scanner as a segment entry ("f`3", "f~4", "c"). */
+function entryOf(fence: { ch: string; len: number } | undefined): string {
+  return fence ? `f${fence.ch}${fence.len}` : 'c';
+}
+
 export function scanMarkdown(
   text: string,
   from: number,
-  stop: ((pos: number) => boolean) | undefined,
+  stop: ((pos: number, entry?: string) => boolean) | undefined,
   cancel?: () => boolean,
+  entry?: string,
 ): Segment<MarkdownSegData>[] {
   const segs: Segment<MarkdownSegData>[] = [];
   const n = text.length;
   let segStart = from;
   let count = 0;
-  const finish = (at: number, frontMatter = false): void => {
-    const src = frontMatter ? '' : text.slice(segStart, at);
-    const records = frontMatter ? [] : analyse(src);
-    segs.push({ length: at - segStart, nl: newlinesIn(text, segStart, at), data: { records, math: !frontMatter && hasMath(src), marked: marksProblems(records) } });
+  // Inside a long code fence or HTML comment that opened at the top level (column 0, after a blank line,
+  // outside directives and raw HTML), where markdown-it and this scanner agree on where it ends, segments
+  // are also cut at line starts: `segEntry` is the state the current segment starts in, `inertEnd` where
+  // that stretch ends inside it. Its lines become one 'block' record, as the whole fence or comment
+  // would (the rules only extend a statement over a block), and the text after it is analysed on its own.
+  let segEntry: string | undefined = entry;
+  let inertEnd = -1;
+  const finish = (at: number, frontMatter = false, cutInside = false): void => {
+    let records: MRecord[];
+    if (frontMatter) records = [];
+    else if (segEntry !== undefined) {
+      const cut = inertEnd >= 0 ? Math.min(inertEnd, at) : at;
+      let head = newlinesIn(text, segStart, cut).length;
+      if (cut === n && n > segStart && text.charCodeAt(n - 1) !== 10) head++;
+      records = [{ t: 'block', line: 0, end: head, text: '' }];
+      if (cut < at) for (const r of analyse(text.slice(cut, at))) records.push(shiftRecord(r, head));
+    } else records = analyse(text.slice(segStart, at));
+    // Math notation that runs across a cut inside a stretch ("5" | "+ 3") counts as it would uncut.
+    let mathEnd = at;
+    if (cutInside) {
+      const m = /^\s*\S\s*\S?/.exec(text.slice(at, at + 400));
+      if (m) mathEnd += m[0].length;
+    }
+    const seg: Segment<MarkdownSegData> = {
+      length: at - segStart,
+      nl: newlinesIn(text, segStart, at),
+      data: { records, math: !frontMatter && hasMath(text.slice(segStart, mathEnd)), marked: marksProblems(records) },
+    };
+    if (segEntry !== undefined) seg.entry = segEntry;
+    segs.push(seg);
     segStart = at;
+    segEntry = undefined;
+    inertEnd = -1;
     if (cancel && ++count % 16 === 0 && cancel()) throw new DetectCancelledError();
   };
   let pos = from;
-  if (from === 0) {
+  if (from === 0 && entry === undefined) {
     const fm = frontMatterEnd(text);
     if (fm > 0) {
       pos = fm;
@@ -173,10 +207,21 @@ export function scanMarkdown(
   const colons: number[] = [];
   let comment = false;
   let prevBlank = true;
+  /** The open fence / comment is a top-level one (segments may be cut inside it). */
+  let inert = false;
+  /** markdown-it raw HTML block (<pre>, <script>, <style>, <textarea>) open until this closing tag. */
+  let rawHtml: string | undefined;
+  if (entry !== undefined) {
+    if (entry[0] === 'f') fence = { ch: entry[1]!, len: Number(entry.slice(2)) || 3 };
+    else comment = true;
+    inert = true;
+  }
   while (pos < n) {
     let eol = text.indexOf('\n', pos);
     if (eol < 0) eol = n;
-    const clean = !fence && colons.length === 0 && !comment;
+    // (Not inside raw HTML either: markdown-it reads a heading there as HTML, and the scanner's state
+    // at a boundary must be all a later scan resuming there needs.)
+    const clean = !fence && colons.length === 0 && !comment && rawHtml === undefined;
     if (clean && pos > segStart) {
       const c0 = text.charCodeAt(pos);
       const heading = c0 === 35 && /^#{1,6}(?:[ \t]|$)/.test(text.slice(pos, Math.min(eol, pos + 8)));
@@ -189,19 +234,47 @@ export function scanMarkdown(
         }
         if (pos - segStart >= MIN_SEGMENT) finish(pos);
       }
+    } else if (inert && pos - segStart >= LONG_SEGMENT) {
+      const here = entryOf(fence);
+      if (stop && stop(pos, here)) {
+        finish(pos, false, true);
+        return segs;
+      }
+      finish(pos, false, true);
+      segEntry = here;
     }
     const line = text.slice(pos, Math.min(eol, pos + 200));
     const ts = line.trimStart();
+    const wasBlank = prevBlank;
     prevBlank = ts.trim() === '';
     if (comment) {
-      if (text.slice(pos, eol).includes('-->')) comment = false;
+      if (text.slice(pos, eol).includes('-->')) {
+        comment = false;
+        if (inert && segEntry !== undefined && inertEnd < 0) inertEnd = Math.min(n, eol + 1);
+        inert = false;
+      }
     } else if (fence) {
-      const m = /^(`{3,}|~{3,})\s*$/.exec(ts);
-      if (m && m[1]![0] === fence.ch && m[1]!.length >= fence.len) fence = undefined;
+      if (inert) {
+        // markdown-it's closing fence: at most three spaces of indentation, nothing after but blanks.
+        const m = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(text.slice(pos, eol).replace(/\r$/, ''));
+        if (m && m[1]![0] === fence.ch && m[1]!.length >= fence.len) {
+          fence = undefined;
+          if (segEntry !== undefined && inertEnd < 0) inertEnd = Math.min(n, eol + 1);
+          inert = false;
+        }
+      } else {
+        const m = /^(`{3,}|~{3,})\s*$/.exec(ts);
+        if (m && m[1]![0] === fence.ch && m[1]!.length >= fence.len) fence = undefined;
+      }
     } else {
+      const top = wasBlank && colons.length === 0 && rawHtml === undefined && ts.length === line.length;
+      if (rawHtml !== undefined && text.slice(pos, eol).toLowerCase().includes(rawHtml)) rawHtml = undefined;
       const f = /^(`{3,}|~{3,})/.exec(ts);
-      if (f && !(f[1]![0] === '`' && ts.slice(f[1]!.length).includes('`'))) fence = { ch: f[1]![0]!, len: f[1]!.length };
-      else {
+      if (f && !(f[1]![0] === '`' && ts.slice(f[1]!.length).includes('`'))) {
+        fence = { ch: f[1]![0]!, len: f[1]!.length };
+        // Not a directive fence (```{exercise}): its text is a statement, not inert.
+        inert = top && !ts.slice(f[1]!.length).trim().startsWith('{');
+      } else {
         const c = /^(:{3,})(.*)$/.exec(ts);
         if (c) {
           const k = c[1]!.length;
@@ -214,7 +287,13 @@ export function scanMarkdown(
           }
         } else {
           const open = line.lastIndexOf('<!--');
-          if (open >= 0 && !text.slice(pos + open, eol).includes('-->')) comment = true;
+          if (open >= 0 && !text.slice(pos + open, eol).includes('-->')) {
+            comment = true;
+            inert = top && open === 0;
+          } else if (rawHtml === undefined && line.length - ts.length <= 3) {
+            const h = /^<(pre|script|style|textarea)(?:\s|>|$)/i.exec(ts);
+            if (h && !text.slice(pos, eol).toLowerCase().includes(`</${h[1]!.toLowerCase()}>`)) rawHtml = `</${h[1]!.toLowerCase()}>`;
+          }
         }
       }
     }

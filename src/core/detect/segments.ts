@@ -2,6 +2,12 @@
 // "safe points" (line starts where no environment / fence is open), each analysed on its own; an edit
 // re-scans from the segment before the edit until the scan reaches a safe point that was a segment start
 // before the edit, and the segments after it are reused as they are (they store relative positions).
+//
+// A scanner may also cut inside a long stretch whose content the rules never look into (a verbatim
+// block, a code fence, an HTML comment — open to the end of the file while one is being typed): such a
+// segment records the scanner's state at its start (`entry`), a scan can resume from it, and a re-scan
+// resynchronises only at an old boundary with the same entry. So typing inside or after an unclosed
+// structure re-scans a few segments, not the rest of the file. The scanners decide where that is exact.
 
 import type { DetectedProblem } from './types.js';
 
@@ -11,13 +17,22 @@ export interface Segment<D> {
   /** Relative offsets of the '\n' characters inside the segment (ascending). */
   nl: number[];
   data: D;
+  /** The scanner's state at the segment's start when that is not a safe point (opaque to this module). */
+  entry?: string;
 }
 
 /**
- * Scans `text` from the safe point `from` and returns the segments up to the end of the text, or up to
- * the first safe point `p > from` for which `stop(p)` is true.
+ * Scans `text` from `from` — a safe point, or a boundary inside a stretch with the scanner state `entry` —
+ * and returns the segments up to the end of the text, or up to the first boundary `p > from` for which
+ * `stop(p, entryThere)` is true (`entryThere` undefined at a safe point).
  */
-export type ScanFn<D> = (text: string, from: number, stop: ((pos: number) => boolean) | undefined, cancel?: () => boolean) => Segment<D>[];
+export type ScanFn<D> = (
+  text: string,
+  from: number,
+  stop: ((pos: number, entry?: string) => boolean) | undefined,
+  cancel?: () => boolean,
+  entry?: string,
+) => Segment<D>[];
 
 export class DetectCancelledError extends Error {
   constructor() {
@@ -95,14 +110,16 @@ export class SegmentedText<D> {
     for (let k = j + 1; k < segs.length; k++) boundaryAfter.set(starts[k]!, k);
     const newEnd = end + delta;
     let resumeAt = -1;
-    const stop = (pos: number): boolean => {
+    const stop = (pos: number, entry?: string): boolean => {
       if (pos < newEnd || pos <= start) return false;
       const k = boundaryAfter.get(pos - delta);
-      if (k === undefined) return false;
+      // The old segment there must begin in the same scanner state (both at a safe point, or both inside
+      // the same kind of stretch).
+      if (k === undefined || segs[k]!.entry !== entry) return false;
       resumeAt = k;
       return true;
     };
-    const fresh = this.scan(text, from, stop, cancel);
+    const fresh = this.scan(text, from, stop, cancel, segs[i]!.entry);
     const tail = resumeAt >= 0 ? segs.slice(resumeAt) : [];
     this.segs = segs.slice(0, i).concat(fresh, tail);
     this.text = text;

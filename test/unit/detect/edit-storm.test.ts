@@ -1,0 +1,195 @@
+// Property: after every step of a random edit storm, the incremental ProblemDetector holds exactly what a
+// fresh detectProblems of the same text gives — for LaTeX and Markdown. The storms are seeded and
+// reproducible (REASONFLUX_STORM_SEED=<n> replays one seed; REASONFLUX_STORM_STEPS=<n> makes them longer).
+// Edits are what typing does: markup that opens structures (\begin{, $$, code fences, <!--, headings,
+// list markers) typed one character at a time, deleted again, pasted whole, cut across structures, and
+// batches of several changes in one didChange (editMany).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { detectProblems, formatOf, ProblemDetector, type DetectedProblem, type DocumentFormat } from '../../../src/core/detect/index.js';
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Markup that opens or closes structures, or changes what a line is. */
+const TOKENS: Record<DocumentFormat, string[]> = {
+  latex: [
+    '\\begin{', '\\begin{problem}', '\\end{problem}', '\\begin{center}', '\\end{center}', '\\begin{enumerate}', '\\end{enumerate}',
+    '\\begin{verbatim}', '\\end{verbatim}', '\\begin{comment}', '\\end{comment}', '\\begin{proof}', '\\end{proof}', '\\begin{solution}',
+    '\\end{solution}', '\\begin{questions}', '\\question ', '\\part ', '\\item ', '\\section{Problem 3}', '\\section*{', '\\subsection{Exercises}',
+    '\\textbf{Problem 4.} ', '{\\bf Question 2.} ', '\\newtheorem{pr}{Problem}', '\\begin{pr}', '\\end{pr}', '$$', '$', '\\[', '\\]', '%', '{', '}',
+    '\\', '\\iffalse', '\\fi', '\\finally ', '\\end{document}', '\n', '\n\n', 'Find $x$ such that $x^2=4$.', 'Prove it. ', 'x',
+  ],
+  markdown: [
+    '```', '```\n', '~~~', '```{exercise}\n', '$$', '$', '<!--', '-->', '<!-- note -->', '# ', '## Exercise 3\n', '### Problem 2\n', '#### Solution\n',
+    '- ', '* ', '1. ', '2) ', '\t- ', '> ', '**Problem 5.** ', '**Solution.** ', ':::', ':::{exercise}\n', ':::{.problem}\n', '!!! question\n',
+    '???+ exercise\n', '    ', '<details>\n', '</details>\n', '<div>\n', '</div>\n', '---\n', '\n', '\n\n', 'Find $x$ such that $x^2=4$.',
+    'How many primes are there? ', 'x',
+  ],
+};
+
+function fixtureDocs(): Record<DocumentFormat, string[]> {
+  const fx = join(__dirname, '..', '..', 'fixtures', 'detect');
+  const out: Record<DocumentFormat, string[]> = { latex: [], markdown: [] };
+  for (const f of readdirSync(fx).sort()) {
+    const format = formatOf(f);
+    if (format) out[format].push(readFileSync(join(fx, f), 'utf8'));
+  }
+  return out;
+}
+
+/** A document of several segments (a few tens of KB) built from the fixtures and generated sections. */
+function baseDoc(format: DocumentFormat, rand: () => number): string {
+  const docs = fixtureDocs()[format];
+  const parts: string[] = [];
+  for (let k = 0; k < 10; k++) {
+    parts.push(docs[Math.floor(rand() * docs.length)]!);
+    if (format === 'latex') parts.push(`\\section{Exercises ${k}}\n\\begin{enumerate}\n\\item Show that $${k}$ divides $${k * 6}$.\n\\end{enumerate}\n`);
+    else parts.push(`## Exercises ${k}\n\n1. Show that $${k}$ divides $${k * 6}$.\n2. How many divisors has $${k * 12}$?\n`);
+  }
+  return parts.join('\n');
+}
+
+type Edit = { start: number; end: number; insert: string };
+
+/** The next few edits of the storm (one, or the keystrokes of typing/deleting a token). */
+function nextEdits(text: string, format: DocumentFormat, rand: () => number): Edit[][] {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  let at = Math.floor(rand() * (text.length + 1));
+  // Often at a line start or end: that is where structures open and segment boundaries lie.
+  const r0 = rand();
+  if (r0 < 0.35) at = text.lastIndexOf('\n', at - 1) + 1;
+  else if (r0 < 0.5) {
+    const e = text.indexOf('\n', at);
+    at = e < 0 ? text.length : e;
+  }
+  const token = pick(TOKENS[format]);
+  const r = rand();
+  if (r < 0.3) {
+    // Type the token one character at a time, each its own change; sometimes delete it again the same way.
+    const steps: Edit[][] = [];
+    for (let k = 0; k < token.length; k++) steps.push([{ start: at + k, end: at + k, insert: token[k]! }]);
+    if (rand() < 0.4) for (let k = token.length - 1; k >= 0; k--) steps.push([{ start: at + k, end: at + k + 1, insert: '' }]);
+    return steps;
+  }
+  if (r < 0.55) return [[{ start: at, end: at, insert: token }]];
+  if (r < 0.75) {
+    // Delete a range (a character, a line, or a stretch across structures).
+    const len = rand() < 0.5 ? 1 : Math.floor(rand() * (rand() < 0.8 ? 60 : 2000));
+    return [[{ start: at, end: Math.min(text.length, at + len), insert: '' }]];
+  }
+  if (r < 0.9) return [[{ start: at, end: Math.min(text.length, at + Math.floor(rand() * 20)), insert: token }]];
+  // A batch of changes in one notification (each in the coordinates left by the previous one).
+  const batch: Edit[] = [];
+  let t = text;
+  for (let k = 0, n = 2 + Math.floor(rand() * 3); k < n; k++) {
+    const a = Math.floor(rand() * (t.length + 1));
+    const e: Edit = rand() < 0.5 ? { start: a, end: a, insert: pick(TOKENS[format]) } : { start: a, end: Math.min(t.length, a + Math.floor(rand() * 30)), insert: '' };
+    batch.push(e);
+    t = t.slice(0, e.start) + e.insert + t.slice(e.end);
+  }
+  return [batch];
+}
+
+const apply = (text: string, edits: readonly Edit[]): string => edits.reduce((t, e) => t.slice(0, e.start) + e.insert + t.slice(e.end), text);
+const plain = (ps: readonly DetectedProblem[]) => ps.map((p) => ({ ...p }));
+
+function storm(format: DocumentFormat, seed: number, steps: number, options: { maxProblems?: number; maxChars?: number } = {}): void {
+  const rand = rng(seed);
+  let text = baseDoc(format, rand);
+  const det = new ProblemDetector(format, options);
+  assert.deepEqual(plain(det.reset(text)), plain(detectProblems(text, format, options)), `seed ${seed}: first detection`);
+  let step = 0;
+  while (step < steps) {
+    for (const edits of nextEdits(text, format, rand)) {
+      if (step >= steps) break;
+      const next = apply(text, edits);
+      const inc = edits.length === 1 ? det.edit(edits[0]!.start, edits[0]!.end, edits[0]!.insert, next) : det.editMany(edits, next);
+      const fresh = detectProblems(next, format, options);
+      if (inc.length !== fresh.length || JSON.stringify(plain(inc)) !== JSON.stringify(plain(fresh))) {
+        const e = edits[0]!;
+        const around = next.slice(Math.max(0, e.start - 80), e.start + e.insert.length + 80);
+        assert.deepEqual(
+          plain(inc),
+          plain(fresh),
+          `${format} seed ${seed} step ${step}: ${JSON.stringify(edits)} (replay: REASONFLUX_STORM_SEED=${seed}); text around the edit: ${JSON.stringify(around)}`,
+        );
+      }
+      text = next;
+      step++;
+    }
+  }
+}
+
+const replay = process.env.REASONFLUX_STORM_SEED ? [Number(process.env.REASONFLUX_STORM_SEED)] : undefined;
+const STEPS = Number(process.env.REASONFLUX_STORM_STEPS) || 400;
+
+for (const format of ['latex', 'markdown'] as const) {
+  for (const seed of replay ?? [1, 2, 3]) {
+    test(`${format}: incremental detection equals a fresh one after every edit of storm ${seed} (${STEPS} edits)`, () => storm(format, seed, STEPS));
+  }
+  test(`${format}: the same with a problem cap that the storm crosses`, () => storm(format, replay?.[0] ?? 11, Math.min(STEPS, 200), { maxProblems: 25 }));
+  // Only the first maxChars characters are examined: edits before, across and after the limit.
+  test(`${format}: the same in a document longer than maxChars`, () => storm(format, replay?.[0] ?? 23, Math.min(STEPS, 300), { maxChars: 9000 }));
+}
+
+// Typing inside and after a structure left open to the end of a long file: the detector cuts segments
+// inside it (so a keystroke re-scans a few segments, not the rest of the file) and still gives what a
+// fresh detection gives at every keystroke, also once the structure is closed again.
+const OPEN_CASES: { format: DocumentFormat; open: string; close: string }[] = [
+  { format: 'markdown', open: '````\n', close: '````\n' },
+  { format: 'markdown', open: '~~~~python\n', close: '~~~~\n' },
+  { format: 'markdown', open: '<!--\n', close: '-->\n' },
+  { format: 'latex', open: '\\begin{lstlisting}\n', close: '\\end{lstlisting}\n' },
+  { format: 'latex', open: '\\begin{comment}\n', close: '\\end{comment}\n' },
+  { format: 'latex', open: '\\iffalse\n', close: '\\fi\n' },
+];
+for (const c of OPEN_CASES) {
+  test(`${c.format}: typing inside and after an unclosed ${JSON.stringify(c.open.trim())} in a long file equals fresh detection`, () => {
+    const rand = rng(97);
+    const one = baseDoc(c.format, rand);
+    let text = [one, one, one, one, one, one].join('\n');
+    const det = new ProblemDetector(c.format);
+    det.reset(text);
+    const check = (what: string): void => assert.deepEqual(plain(det.current), plain(detectProblems(text, c.format)), what);
+    const type = (at: number, s: string, what: string): void => {
+      for (let k = 0; k < s.length; k++) {
+        const next = text.slice(0, at + k) + s[k] + text.slice(at + k);
+        det.edit(at + k, at + k, s[k]!, next);
+        text = next;
+        check(`${what}, keystroke ${k}`);
+      }
+    };
+    const lineAt = (frac: number): number => text.indexOf('\n', Math.floor(text.length * frac)) + 1;
+    // After a blank line, where a fence or comment starts a block of its own.
+    const at =
+      c.format === 'latex'
+        ? text.indexOf('\\section{Exercises', Math.floor(text.length * 0.1))
+        : text.indexOf('\n\n', Math.floor(text.length * 0.1)) + 2;
+    type(at, c.open, 'typing the opener');
+    const segs = (det as unknown as { doc: { segs: { entry?: string }[] } }).doc.segs;
+    assert.ok(segs.filter((s) => s.entry !== undefined).length >= 3, `segments are cut inside the open structure: ${JSON.stringify(segs.map((s) => [(s as { length?: number }).length, s.entry]))}`);
+    type(at + c.open.length, 'Find x.\n', 'typing right after the opener');
+    for (const frac of [0.3, 0.6, 0.95]) type(lineAt(frac), '# Problem 7. Find $y$.\n', `typing at ${frac}`);
+    // Deleting and retyping characters near a cut inside the structure.
+    const mid = lineAt(0.5);
+    for (let k = 0; k < 10; k++) {
+      const next = text.slice(0, mid) + text.slice(mid + 1);
+      det.edit(mid, mid + 1, '', next);
+      text = next;
+      check(`deleting at the middle, ${k}`);
+    }
+    type(lineAt(0.7), c.close, 'typing the closer');
+    type(lineAt(0.8), c.open, 'a second opener');
+  });
+}
