@@ -25,6 +25,8 @@ export interface Plan {
   /** The engine's assessment behind `complexity` (set by the orchestrator). */
   difficulty?: DifficultyEstimate;
   steps: PlanStep[];
+  /** Steps the navigator planned beyond the most a plan may have (MAX_PLAN_STEPS): not carried out. */
+  droppedSteps?: number;
 }
 
 export type PlanSource = 'navigator' | 'repaired' | 'fallback';
@@ -65,6 +67,9 @@ export type SolveEvent =
   | { type: 'step-start'; stepIndex: number; goal: string; templateId?: string; attempt: number }
   | { type: 'step-delta'; stepIndex: number; text: string }
   | { type: 'step-done'; stepIndex: number; text: string; attempt: number }
+  /** The step's reply was cut off: `text` is the partial reply (shown as partial, never used as the step's
+   *  work); `reason` says why; `retrying`: a fresh `step-start` for the same step follows. */
+  | { type: 'step-partial'; stepIndex: number; text: string; reason: string; retrying: boolean }
   | { type: 'evaluation'; stepIndex: number; verdict: 'accept' | 'revise' | 'replan' | 'finish'; feedback: string; progress?: number }
   | { type: 'adjustment'; kind: 'revise' | 'replan'; stepIndex: number; reason: string; plan?: Plan }
   | { type: 'analysis-delta'; text: string }
