@@ -15,6 +15,7 @@
 // model calls, whatever the models answer; `callLimit` enforces that bound.
 import type { ChatMessage, ChatModel, LlmErrorKind } from '../llm/types.js';
 import { LlmError } from '../llm/types.js';
+import { redactSecrets } from '../llm/redact.js';
 import type { TemplateIndex, TemplateMatch, ThoughtTemplate } from '../templates/types.js';
 import { extractFinalAnswer, findBoxed } from '../answers/extract.js';
 import type { ModelRole, Plan, PlanSource, PlanStep, RetrievedTemplateSummary, SolveEvent, SolveMode, SolveStats, Verification } from './events.js';
@@ -527,9 +528,10 @@ function errorKind(err: unknown): LlmErrorKind | 'internal' {
   return err instanceof LlmError ? err.kind : 'internal';
 }
 
+/** The one-line message of an error event (redacted: providers other than ours may quote a key). */
 function errorMessage(err: unknown): string {
-  if (err instanceof LlmError) return err.message;
-  return `internal error: ${err instanceof Error ? err.message : String(err)}`;
+  if (err instanceof LlmError) return redactSecrets(err.message);
+  return redactSecrets(`internal error: ${err instanceof Error ? err.message : String(err)}`);
 }
 
 function joinText(steps: readonly SolvedStep[], extra: string): string {
