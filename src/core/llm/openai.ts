@@ -380,6 +380,7 @@ export function createOpenAiModel(options: OpenAiModelOptions): ChatModel {
       let finishReason: string | undefined;
       let servedModel = model;
       let firstTokenMs: number | undefined;
+      let chunks = 0;
       try {
         const s = await client.withOptions({ fetch: watchingFetch(wire) }).chat.completions.create(
           {
@@ -395,6 +396,7 @@ export function createOpenAiModel(options: OpenAiModelOptions): ChatModel {
         );
         for await (const chunk of s) {
           if (!chunk || typeof chunk !== 'object') continue;
+          chunks++;
           if (typeof chunk.model === 'string' && chunk.model) servedModel = chunk.model;
           const u = chunk.usage;
           if (u && typeof u.prompt_tokens === 'number') {
@@ -424,7 +426,8 @@ export function createOpenAiModel(options: OpenAiModelOptions): ChatModel {
         }
         // The SDK ends a stream quietly when it is aborted: find out why.
         if (controller.signal.aborted) throw new Error('aborted');
-        const cut: CutOffReason | undefined = finishReason === 'length' ? 'length' : !finishReason && !wire.sawDone ? 'no-finish' : undefined;
+        // No chunk at all is not a cut-off stream but no stream (an HTML page, plain text): reported below.
+        const cut: CutOffReason | undefined = finishReason === 'length' ? 'length' : !finishReason && !wire.sawDone && chunks > 0 ? 'no-finish' : undefined;
         if (cut) {
           throw new LlmError('incomplete', cutOffMessage(endpoint, cut, text.length, limits), {
             endpoint,

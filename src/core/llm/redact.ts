@@ -12,8 +12,8 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   // OpenAI-style and similar provider keys, also as servers echo them half-masked (sk-abc***wxyz).
   [/\b(?:sk|rk|pk)-[A-Za-z0-9_*.-]{6,}/g, '<redacted-key>'],
   [/\b(?:gsk|hf|xai|ghp|gho|glpat)[_-][A-Za-z0-9_*.-]{8,}/g, '<redacted-key>'],
-  // Authorization header values.
-  [/\b(Bearer|Basic|Token)(\s+|%20|\+)[A-Za-z0-9._~+/=*-]{4,}/gi, '$1$2<redacted>'],
+  // Authorization header values (a credential has a digit or is long: "token limit" is prose).
+  [/\b(Bearer|Basic|Token)(\s+|%20|\+)(?:(?=[A-Za-z._~+/=*-]*\d)[A-Za-z0-9._~+/=*-]{4,}|[A-Za-z0-9._~+/=*-]{20,})/gi, '$1$2<redacted>'],
   // key=… / api_key: … / "apiKey": "…" in query strings, headers or JSON.
   [/\b(api[_-]?key|apikey|x-api-key|access[_-]?token|token|secret|password|authorization)(["']?\s*[:=]\s*["']?)(?!<redacted)[^\s"'&,}]+/gi, '$1$2<redacted>'],
   // user:password@ in URLs.
