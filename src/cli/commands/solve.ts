@@ -2,10 +2,9 @@
 // with live progress (or one JSON event per line with --json). Ctrl-C cancels cleanly.
 import { readFile } from 'node:fs/promises';
 import { describeEndpoint } from '../../core/llm/openai.js';
-import { redactSecrets } from '../../core/llm/redact.js';
 import { createInterface } from 'node:readline/promises';
 import { HintSession, solveProblem, type OrchestratorOptions } from '../../core/reasoning/orchestrator.js';
-import type { SolveEvent, SolveMode } from '../../core/reasoning/events.js';
+import { redactEvent, type SolveEvent, type SolveMode } from '../../core/reasoning/events.js';
 import { loadTemplateIndex } from '../../core/templates/library.js';
 import { CliError, checkFlags, parseArgs, stringFlag } from '../util.js';
 import { MODEL_FLAGS, TIMEOUT_HELP, createModels, readModelSettings, readSampling } from '../models.js';
@@ -223,7 +222,7 @@ export async function run(argv: string[], io: { out: Out; err: Out; env: NodeJS.
   const state: { status: 'solved' | 'no-answer' | 'cancelled' | 'failed'; fatal?: string } = { status: 'failed' };
   const emit = (event: SolveEvent) => {
     // Errors quote servers, which may echo the key: redacted again here, whatever model produced them.
-    const e: SolveEvent = event.type === 'error' ? { ...event, message: redactSecrets(event.message) } : event;
+    const e = redactEvent(event);
     if (json) io.out.write(JSON.stringify(e) + '\n');
     else view!.handle(e);
     if (e.type === 'error' && e.fatal) state.fatal = `model error (${e.kind}): ${e.message}`;

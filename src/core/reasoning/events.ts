@@ -2,6 +2,7 @@
 // the eval harness and the status bar all consume these; keep them JSON-serialisable.
 import type { LlmErrorKind } from '../llm/types.js';
 import type { DifficultyEstimate } from './difficulty.js';
+import { redactSecrets } from '../llm/redact.js';
 
 export interface PlanStep {
   /** What this step must achieve, in abstract terms. */
@@ -88,3 +89,13 @@ export type SolveMode = 'solve' | 'hint' | 'explain';
  * `unchecked` (the navigator's evaluations were unusable or failed, so nobody checked it).
  */
 export type Verification = 'accepted' | 'rejected' | 'unchecked';
+
+/**
+ * The event as it may reach a sink (terminal, JSON output, panel, history): the texts that quote servers —
+ * error messages and cut-off reasons — without credentials. Model text is left as it is.
+ */
+export function redactEvent(e: SolveEvent): SolveEvent {
+  if (e.type === 'error') return { ...e, message: redactSecrets(e.message) };
+  if (e.type === 'step-partial') return { ...e, reason: redactSecrets(e.reason) };
+  return e;
+}

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { logTiming } from '../timing.js';
 import { redactSecrets } from '../../core/llm/redact.js';
-import type { SolveEvent } from '../../core/reasoning/events.js';
+import { redactEvent, type SolveEvent } from '../../core/reasoning/events.js';
 import type { FromWebview, ToWebview } from '../../webview/protocol.js';
 import { isPanelState, parseFromWebview } from '../../webview/protocol.js';
 import type { CheckView, PanelState } from '../../webview/state.js';
@@ -186,10 +186,7 @@ export class TrajectoryPanel implements vscode.Disposable {
 
   event(runId: string, raw: SolveEvent): void {
     // Error messages quote servers (which may echo the key): redacted before the state or the webview see them.
-    const event: SolveEvent =
-      raw.type === 'error' ? { ...raw, message: redactSecrets(raw.message) }
-      : raw.type === 'step-partial' ? { ...raw, reason: redactSecrets(raw.reason) }
-      : raw;
+    const event = redactEvent(raw);
     this._state = reduce(this._state, event);
     this.post({ type: 'event', runId, event });
   }
