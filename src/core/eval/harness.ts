@@ -10,7 +10,7 @@ import { directSolve, type SolveResult } from '../reasoning/orchestrator.js';
 import { directSampled, solveSampled, type SampledResult, type SelectMethod } from '../reasoning/sampling.js';
 import { NavigatorReliability } from '../reasoning/difficulty.js';
 import { PROMPTS_VERSION } from '../reasoning/prompts.js';
-import { gradeAnswer } from '../answers/grade.js';
+import { gradeAnswer, type GradeResult } from '../answers/grade.js';
 import type { Dataset, EvalProblem } from './dataset.js';
 import { appendResult, readResults, type EvalMode, type EvalRecord, type EvalTrajectory } from './results.js';
 import { renderSummaryMarkdown, summarize, type EvalSummary } from './summary.js';
@@ -205,8 +205,10 @@ export async function runEval(opts: EvalRunOptions): Promise<EvalRunResult> {
     if (result?.status === 'cancelled') return null;
     const seconds = (Date.now() - t0) / 1000;
     const candidate = result?.answer ?? null;
-    const grade =
-      candidate !== null
+    // A failed run is not graded: what it left (e.g. the steps before a cut-off reply) is no answer.
+    const grade: GradeResult =
+      !result || result.status === 'failed' ? { equal: false, extracted: '', method: 'none (the run failed)' }
+      : candidate !== null
         ? gradeAnswer(p.answer, candidate, { extract: 'never', timeoutMs: opts.gradeTimeoutMs })
         : gradeAnswer(p.answer, result?.text ?? '', { timeoutMs: opts.gradeTimeoutMs });
     const stats = result?.stats;

@@ -190,8 +190,12 @@ function toLlmError(err: unknown, ctx: { endpoint: string; model: string; userSi
   if (err instanceof LlmError) return err;
   if (ctx.userSignal?.aborted) return new LlmError('cancelled', `request to ${endpoint} was cancelled`, { endpoint });
   const partial = ctx.attempt.text ?? '';
-  if (ctx.attempt.timedOut) {
-    const limits = ctx.limits ?? { totalMs: ctx.timeoutMs, firstTokenMs: ctx.timeoutMs, idleMs: ctx.timeoutMs };
+  if (ctx.attempt.timedOut && !ctx.limits) {
+    // A plain request (the model list): one limit.
+    return new LlmError('timeout', `${endpoint} did not answer within ${seconds(ctx.timeoutMs)} s — the server may be overloaded; try again later`, { endpoint, retryable: false, cause: err });
+  }
+  if (ctx.attempt.timedOut && ctx.limits) {
+    const limits = ctx.limits;
     const kept = partial ? { partial } : {};
     if (ctx.attempt.timedOut === 'idle') {
       return new LlmError('timeout', cutOffMessage(endpoint, 'stalled', partial.length, limits), { endpoint, retryable: false, cause: err, cutOff: 'stalled', ...kept });

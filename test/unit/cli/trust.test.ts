@@ -153,3 +153,23 @@ test('eval: a hanging server (no token ever) stops the run at the breaker, bound
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('eval: a cut-off reply that contains a boxed answer is recorded as failed, not graded correct', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rf-eval-cut-'));
+  // The right answer (1 for "What is 0 + 1?") is in the text before the cut.
+  const server = await startScriptedOpenAiServer(() => ({ content: 'Adding: $\\boxed{1}$, and to double-check we', chunkSize: 8, endEarly: true }));
+  try {
+    const out = join(dir, 'out');
+    const r = await runCli('eval', ['--dataset', dataset(dir, 1), '--base-url', server.baseUrl, '--model', 'm', '--mode', 'direct', '--out', out]);
+    assert.equal(r.code, 1, r.stderr);
+    const [rec] = readFileSync(join(out, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(rec.status, 'failed');
+    assert.equal(rec.correct, false);
+    assert.equal(rec.extracted, '');
+    assert.match(rec.error, /cut off/);
+    assert.equal(server.chatRequests.length, 2, 'asked once more');
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
