@@ -35,6 +35,7 @@
 //   endEarly       after the content chunks, end the response cleanly with neither a finish_reason chunk
 //                  nor `data: [DONE]` (a proxy or server that drops the rest of the stream)
 //   omitDone       send the finish_reason chunk (and usage) but no `data: [DONE]`
+//   hangAfterFinish  with omitDone: keep the connection open (silent) after the finish_reason chunk
 //   omitFinish     send `data: [DONE]` but no chunk with a finish_reason (a minimal server)
 //   stallAfterChunks  after this many content chunks send nothing more, keeping the connection open
 //                  until the client gives up (0: headers and the role chunk only, no token at all)
@@ -67,6 +68,7 @@ export interface ScriptedReply {
   model?: string;
   endEarly?: boolean;
   omitDone?: boolean;
+  hangAfterFinish?: boolean;
   omitFinish?: boolean;
   stallAfterChunks?: number;
   echoKey?: boolean;
@@ -261,6 +263,7 @@ export async function startScriptedOpenAiServer(
     if (!reply.omitUsage && body?.stream_options?.include_usage) {
       send({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: usageOut });
     }
+    if (reply.omitDone && reply.hangAfterFinish) return stall();
     if (reply.omitDone) res.end();
     else res.end('data: [DONE]\n\n');
   };

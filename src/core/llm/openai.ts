@@ -446,8 +446,9 @@ export function createOpenAiModel(options: OpenAiModelOptions): ChatModel {
         }
       } catch (err) {
         let e = toLlmError(err, { endpoint, model, userSignal, attempt, timeoutMs, limits });
-        // The connection dropped after the reply had finished (finish_reason seen): the text is whole.
-        const finishedBeforeDrop = e.kind === 'incomplete' && e.details.cutOff === 'connection-closed' && !!finishReason && finishReason !== 'length' && text.length > 0;
+        // The connection dropped or went silent after the reply had finished (finish_reason seen, only the
+        // usage chunk or [DONE] missing): the text is whole.
+        const finishedBeforeDrop = (e.details.cutOff === 'connection-closed' || e.details.cutOff === 'stalled') && !!finishReason && finishReason !== 'length' && text.length > 0;
         if (!finishedBeforeDrop) {
           if (e.details.status === 400 && !attempt.yielded) {
             const drop =

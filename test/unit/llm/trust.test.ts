@@ -78,6 +78,16 @@ test('finish_reason without [DONE], or [DONE] without finish_reason, is a finish
   });
 });
 
+test('a reply that finished (finish_reason) but then hangs before [DONE] is kept whole', async () => {
+  await withServer([{ content: 'complete text', omitDone: true, hangAfterFinish: true }], async (baseUrl) => {
+    const model = createOpenAiModel({ baseUrl, model: 'm', idleTimeoutMs: 300 });
+    const a = await collect(model);
+    assert.equal(a.error, undefined, a.error?.message);
+    assert.equal(a.text, 'complete text');
+    assert.equal(a.done?.finishReason, 'stop');
+  });
+});
+
 test('a 401 that echoes the key leaves it in no error message (sk- key and a key of any shape)', async () => {
   for (const key of ['sk-proj-Abc123SECRETxyz789', 'local-server-pass-42']) {
     await withServer([{ status: 401, echoKey: true }], async (baseUrl) => {
