@@ -1,7 +1,9 @@
 // Runs the `reasonflux` CLI as a child process (node --import tsx src/cli/main.ts COMMAND …), the way a
-// user runs it, with a clean model environment. For tests that check what reaches stdout and stderr.
-import { spawn } from 'node:child_process';
+// user runs it, with a clean model environment. For tests that check exit codes and what reaches stdout
+// and stderr. `onStdout` sees the output so far and the child (to interrupt it or close its pipe).
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 
@@ -11,14 +13,23 @@ export interface CliRun {
   stderr: string;
 }
 
-export function runCli(command: string, args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 60_000): Promise<CliRun> {
+export interface CliOptions {
+  onStdout?: (stdout: string, child: ChildProcessByStdio<null, Readable, Readable>) => void;
+  /** The child is killed after this long (a hang bound, not a timing assertion; default 60 s). */
+  timeoutMs?: number;
+}
+
+export function runCli(command: string, args: string[], env: Record<string, string | undefined> = {}, options: CliOptions = {}): Promise<CliRun> {
   return new Promise((done, fail) => {
     const childEnv: NodeJS.ProcessEnv = { ...process.env, OPENAI_BASE_URL: '', OPENAI_API_KEY: '', REASONFLUX_MODEL: '', OPENAI_MODEL: '', REASONFLUX_NAVIGATOR_MODEL: '', ...env };
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', command, ...args], { cwd: REPO_ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      options.onStdout?.(stdout, child);
+    });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', fail);
     child.on('close', (code) => {
