@@ -173,3 +173,18 @@ test('eval: a cut-off reply that contains a boxed answer is recorded as failed, 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('solve: a 200-step plan is cut to 8 steps and the output says so', async () => {
+  const big = { analysis: 'Long.', complexity: 3, steps: Array.from({ length: 200 }, (_, i) => ({ goal: `Part ${i + 1}`, method: '', query: 'linear' })) };
+  const server = await startScriptedOpenAiServer(byKind({ plan: { content: JSON.stringify(big) }, step: { content: 'Done: $\\boxed{5}$' }, evaluate: { content: FINISH } }));
+  try {
+    const r = await runCli('solve', [PROBLEM, '--base-url', server.baseUrl, '--model', 'm']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /\(the navigator planned 200 steps; only these 8 are carried out, 192 dropped\)/);
+    const json = await runCli('solve', [PROBLEM, '--base-url', server.baseUrl, '--model', 'm', '--json']);
+    const plan = json.stdout.trim().split('\n').map((l) => JSON.parse(l)).find((e) => e.type === 'plan');
+    assert.equal(plan.plan.droppedSteps, 192);
+  } finally {
+    await server.close();
+  }
+});
