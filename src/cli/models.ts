@@ -5,7 +5,12 @@ import { CliError, intFlag, stringFlag, type ParsedArgs } from './util.js';
 import { MAX_SAMPLES } from '../core/reasoning/sampling.js';
 
 /** Flags every model-using command accepts. */
-export const MODEL_FLAGS = ['base-url', 'model', 'navigator-model', 'navigator-base-url', 'api-key-env', 'max-rounds', 'timeout'] as const;
+export const MODEL_FLAGS = ['base-url', 'model', 'navigator-model', 'navigator-base-url', 'api-key-env', 'max-rounds', 'timeout', 'first-token-timeout', 'idle-timeout'] as const;
+
+/** Help lines for the time-limit flags (shared by solve and eval). */
+export const TIMEOUT_HELP = `  --first-token-timeout S   seconds from sending a request to its first token (default 120)
+  --idle-timeout S          longest silence between two streamed tokens, seconds (default 60)
+  --timeout S               total cap on one model request, however steadily it streams (default 1800)`;
 
 export interface ModelSettings {
   baseUrl: string;
@@ -13,11 +18,22 @@ export interface ModelSettings {
   navigatorBaseUrl: string;
   navigatorModel: string;
   apiKey?: string;
+  /** Total cap per request. */
   timeoutMs?: number;
+  firstTokenTimeoutMs?: number;
+  idleTimeoutMs?: number;
   maxRounds?: number;
 }
 
-/** Reads --base-url, --model, --navigator-model, --navigator-base-url, --api-key-env, --timeout and --max-rounds, falling back to
+function secondsFlag(args: ParsedArgs, name: string): number | undefined {
+  const v = stringFlag(args, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new CliError(`--${name} must be a positive number of seconds, got "${v}"`);
+  return n * 1000;
+}
+
+/** Reads --base-url, --model, --navigator-model, --navigator-base-url, --api-key-env, the time limits and --max-rounds, falling back to
  *  OPENAI_BASE_URL, REASONFLUX_MODEL / OPENAI_MODEL, REASONFLUX_NAVIGATOR_MODEL and OPENAI_API_KEY.
  *  `env` holds only non-empty variables. */
 export function readModelSettings(args: ParsedArgs, env: Record<string, string | undefined>): ModelSettings {
@@ -31,13 +47,9 @@ export function readModelSettings(args: ParsedArgs, env: Record<string, string |
     apiKey = env[keyVar];
     if (!apiKey) throw new CliError(`environment variable ${keyVar} (named by --api-key-env) is not set or empty`, `export ${keyVar}=... first`);
   } else apiKey = env.OPENAI_API_KEY;
-  const timeoutSec = stringFlag(args, 'timeout');
-  let timeoutMs: number | undefined;
-  if (timeoutSec !== undefined) {
-    const n = Number(timeoutSec);
-    if (!Number.isFinite(n) || n <= 0) throw new CliError(`--timeout must be a positive number of seconds, got "${timeoutSec}"`);
-    timeoutMs = n * 1000;
-  }
+  const timeoutMs = secondsFlag(args, 'timeout');
+  const firstTokenTimeoutMs = secondsFlag(args, 'first-token-timeout');
+  const idleTimeoutMs = secondsFlag(args, 'idle-timeout');
   const maxRounds = intFlag(args, 'max-rounds', 1);
   return {
     baseUrl,
@@ -46,13 +58,20 @@ export function readModelSettings(args: ParsedArgs, env: Record<string, string |
     navigatorModel: stringFlag(args, 'navigator-model') ?? env.REASONFLUX_NAVIGATOR_MODEL ?? model,
     ...(apiKey ? { apiKey } : {}),
     ...(timeoutMs ? { timeoutMs } : {}),
+    ...(firstTokenTimeoutMs ? { firstTokenTimeoutMs } : {}),
+    ...(idleTimeoutMs ? { idleTimeoutMs } : {}),
     ...(maxRounds ? { maxRounds } : {}),
   };
 }
 
 /** The solver and navigator models (one object when both are the same endpoint and model). */
 export function createModels(s: ModelSettings): { solver: ChatModel; navigator: ChatModel } {
-  const common = { ...(s.apiKey ? { apiKey: s.apiKey } : {}), ...(s.timeoutMs ? { timeoutMs: s.timeoutMs } : {}) };
+  const common = {
+    ...(s.apiKey ? { apiKey: s.apiKey } : {}),
+    ...(s.timeoutMs ? { timeoutMs: s.timeoutMs } : {}),
+    ...(s.firstTokenTimeoutMs ? { firstTokenTimeoutMs: s.firstTokenTimeoutMs } : {}),
+    ...(s.idleTimeoutMs ? { idleTimeoutMs: s.idleTimeoutMs } : {}),
+  };
   try {
     const solver = createOpenAiModel({ ...common, baseUrl: s.baseUrl, model: s.model });
     const navigator =

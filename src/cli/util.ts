@@ -1,5 +1,6 @@
 // Shared CLI helpers: argument parsing and one-line errors.
 import { LlmError } from '../core/llm/types.js';
+import { redactSecrets } from '../core/llm/redact.js';
 
 export class CliError extends Error {
   constructor(
@@ -12,7 +13,7 @@ export class CliError extends Error {
   }
 }
 
-/** One clear line (what failed, what to do); the stack only with --debug. */
+/** One clear line (what failed, what to do); the stack only with --debug. Never a key. */
 export function formatCliError(err: unknown, debug: boolean): string {
   let line: string;
   if (err instanceof CliError) line = `reasonflux: ${err.message}${err.hint ? ` — ${err.hint}` : ''}`;
@@ -20,7 +21,7 @@ export function formatCliError(err: unknown, debug: boolean): string {
   else if (err instanceof Error) line = `reasonflux: ${err.message}`;
   else line = `reasonflux: ${String(err)}`;
   if (debug && err instanceof Error && err.stack) line += '\n' + err.stack;
-  return line;
+  return redactSecrets(line);
 }
 
 export interface ParsedArgs {

@@ -20,8 +20,12 @@ export interface ReasonFluxSettings {
   navigatorBaseUrl: string;
   /** reasonflux.maxRounds — 0..20, 0 = scale with complexity. */
   maxRounds: number;
-  /** reasonflux.requestTimeoutSeconds — at least 5. */
+  /** reasonflux.requestTimeoutSeconds — total cap per request, at least 5. */
   requestTimeoutSeconds: number;
+  /** reasonflux.firstTokenTimeoutSeconds — from sending a request to its first token, at least 1. */
+  firstTokenTimeoutSeconds: number;
+  /** reasonflux.idleTimeoutSeconds — longest gap between two streamed tokens, at least 1. */
+  idleTimeoutSeconds: number;
   /** reasonflux.templates.workspaceFolder — relative to the workspace folder. */
   templatesWorkspaceFolder: string;
   /** reasonflux.templates.userFile ('' = none). */
@@ -50,6 +54,8 @@ export const SETTING_KEYS = [
   'navigator.baseUrl',
   'maxRounds',
   'requestTimeoutSeconds',
+  'firstTokenTimeoutSeconds',
+  'idleTimeoutSeconds',
   'templates.workspaceFolder',
   'templates.userFile',
   'retrieval.embeddingsModel',
@@ -129,7 +135,9 @@ export function readSettings(scope?: vscode.ConfigurationScope, trusted: boolean
     navigatorModel: asString(cfg.get('navigator.model'), ''),
     navigatorBaseUrl: readRestricted(cfg, 'navigator.baseUrl', trusted),
     maxRounds: asNumber(cfg.get('maxRounds'), 0, 0, 20, true),
-    requestTimeoutSeconds: asNumber(cfg.get('requestTimeoutSeconds'), 120, 5, 24 * 3600, false),
+    requestTimeoutSeconds: asNumber(cfg.get('requestTimeoutSeconds'), 1800, 5, 24 * 3600, false),
+    firstTokenTimeoutSeconds: asNumber(cfg.get('firstTokenTimeoutSeconds'), 120, 1, 24 * 3600, false),
+    idleTimeoutSeconds: asNumber(cfg.get('idleTimeoutSeconds'), 60, 1, 24 * 3600, false),
     templatesWorkspaceFolder: asString(cfg.get('templates.workspaceFolder'), '.reasonflux/templates') || '.reasonflux/templates',
     templatesUserFile: asString(cfg.get('templates.userFile'), ''),
     retrievalEmbeddingsModel: asString(cfg.get('retrieval.embeddingsModel'), '').trim(),
@@ -154,6 +162,8 @@ export const navigatorModel = (scope?: vscode.ConfigurationScope): string => rea
 export const navigatorBaseUrl = (scope?: vscode.ConfigurationScope): string => readSettings(scope).navigatorBaseUrl;
 export const maxRounds = (scope?: vscode.ConfigurationScope): number => readSettings(scope).maxRounds;
 export const requestTimeoutSeconds = (scope?: vscode.ConfigurationScope): number => readSettings(scope).requestTimeoutSeconds;
+export const firstTokenTimeoutSeconds = (scope?: vscode.ConfigurationScope): number => readSettings(scope).firstTokenTimeoutSeconds;
+export const idleTimeoutSeconds = (scope?: vscode.ConfigurationScope): number => readSettings(scope).idleTimeoutSeconds;
 export const templatesWorkspaceFolder = (scope?: vscode.ConfigurationScope): string => readSettings(scope).templatesWorkspaceFolder;
 export const templatesUserFile = (scope?: vscode.ConfigurationScope): string => readSettings(scope).templatesUserFile;
 export const detectionLanguages = (scope?: vscode.ConfigurationScope): string[] => readSettings(scope).detectionLanguages;

@@ -63,5 +63,5 @@ export function registerFeatures(deps: FeatureDeps): void {
     registerSelectionHover(templates),
   );
   // The reasonflux.test.* commands: compiled into the host-test build only (src/extension/testHooks.ts).
-  if (__REASONFLUX_TEST_HOOKS__) context.subscriptions.push(...registerTestHooks({ context, panel, status, keys, session: () => session }));
+  if (__REASONFLUX_TEST_HOOKS__) context.subscriptions.push(...registerTestHooks({ context, panel, status, keys, history, session: () => session }));
 }

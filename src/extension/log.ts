@@ -1,6 +1,7 @@
 // The extension's output channel and the rules for what may be written to it: never API keys,
 // never whole prompts or documents (only their size), errors as one line.
 import * as vscode from 'vscode';
+import { redactSecrets } from '../core/llm/redact.js';
 
 export const OUTPUT_CHANNEL_NAME = 'ReasonFlux';
 
@@ -9,25 +10,8 @@ export function createOutput(): vscode.LogOutputChannel {
   return vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
 }
 
-// Secrets that may end up in error messages from HTTP clients or user-typed URLs.
-const SECRET_PATTERNS: Array<[RegExp, string]> = [
-  // OpenAI-style and similar provider keys (sk-…, sk-proj-…, rk-…, gsk_…, hf_…).
-  [/\b(?:sk|rk|pk)-[A-Za-z0-9_-]{8,}/g, '<redacted-key>'],
-  [/\b(?:gsk|hf|xai|ghp|gho|glpat)[_-][A-Za-z0-9_-]{8,}/g, '<redacted-key>'],
-  // Authorization headers.
-  [/\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{6,}/gi, '$1 <redacted>'],
-  // key=… / api_key: … / "apiKey": "…" in query strings or JSON.
-  [/\b(api[_-]?key|apikey|access[_-]?token|token|secret|password)(["']?\s*[:=]\s*["']?)[^\s"'&,}]+/gi, '$1$2<redacted>'],
-  // user:password@ in URLs.
-  [/(\/\/)[^/\s:@]+:[^/\s@]+@/g, '$1<redacted>@'],
-];
-
-/** Removes anything that looks like a credential from text destined for a log. */
-export function redact(text: string): string {
-  let out = text;
-  for (const [re, repl] of SECRET_PATTERNS) out = out.replace(re, repl);
-  return out;
-}
+/** Removes anything that looks like a credential (and every key in use) from text destined for a log. */
+export const redact = (text: string): string => redactSecrets(text);
 
 /** A safe one-line description of an error: message only (no stack), redacted, bounded. */
 export function describeError(err: unknown): string {

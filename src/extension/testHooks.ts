@@ -7,6 +7,7 @@ import type { SessionManager } from './commands/session.js';
 import type { Span } from './insert/locate.js';
 import type { TrajectoryPanel } from './panel/panel.js';
 import type { ApiKeyStore } from './secrets/keys.js';
+import type { SolveHistory } from './history/history.js';
 import type { SolveStatusBar } from './status/statusBar.js';
 import { parseFromWebview } from '../webview/protocol.js';
 
@@ -31,6 +32,7 @@ export interface TestHookDeps {
   panel: TrajectoryPanel;
   status: SolveStatusBar;
   keys: ApiKeyStore;
+  history: SolveHistory;
   session: () => SessionManager | undefined;
 }
 
@@ -44,6 +46,8 @@ export function registerTestHooks(d: TestHookDeps): vscode.Disposable[] {
       rejectedMessages: d.panel.rejectedMessages,
       openMs: d.panel.lastOpenMs,
       statusBar: d.status.text,
+      // What the stored history holds (the sink checks of issue 12: no key in it).
+      history: d.history.list(),
     })),
     vscode.commands.registerCommand(API_KEY_MATCHES_COMMAND, async (baseUrl: unknown, candidate: unknown) =>
       typeof baseUrl === 'string' && typeof candidate === 'string' && (await d.keys.get(baseUrl)) === candidate,

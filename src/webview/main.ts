@@ -194,7 +194,8 @@ function renderProblem(): void {
 
 function renderAnalysis(): void {
   const text = state.mode === 'explain' ? state.analysis : state.plan?.analysis ?? '';
-  if (!text.trim()) {
+  const dropped = state.plan?.droppedSteps ?? 0;
+  if (!text.trim() && !dropped) {
     view.analysis.hidden = true;
     return;
   }
@@ -202,6 +203,13 @@ function renderAnalysis(): void {
   let body = view.analysis.querySelector<HTMLElement>('.body');
   if (!body) view.analysis.replaceChildren(el('h2', undefined, strings.analysis), (body = el('div', 'body')));
   setMarkdownBlocks(body, text);
+  // A plan cut to the most steps allowed says so (the navigator asked for more).
+  let note = view.analysis.querySelector<HTMLElement>('.steps-dropped');
+  if (!dropped) note?.remove();
+  else {
+    if (!note) view.analysis.append((note = el('p', 'steps-dropped')));
+    note.textContent = `${strings.stepsDropped} ${dropped}`;
+  }
 }
 
 function renderTrajectory(step: StepView, box: HTMLElement): void {
@@ -281,7 +289,7 @@ function renderSteps(): void {
       li.append(head, cols, notes);
       view.steps.append(li);
     }
-    li.className = `step${step.done ? ' done' : step.started ? ' active' : ''}`;
+    li.className = `step${step.partial ? ' partial' : step.done ? ' done' : step.started ? ' active' : ''}`;
     li.querySelector('.step-title')!.textContent = `${strings.step} ${i + 1}`;
     renderTrajectory(step, li.querySelector<HTMLElement>('.trajectory')!);
     const work = li.querySelector<HTMLElement>('.work')!;
@@ -297,6 +305,13 @@ function renderSteps(): void {
         work.replaceChildren();
       }
       setMarkdownBlocks(work, step.text);
+    }
+    // A cut-off reply stays visible, marked as partial (it was not used as the step's work).
+    let cut = li.querySelector<HTMLElement>('.cut-off');
+    if (!step.partial) cut?.remove();
+    else {
+      if (!cut) li.insertBefore((cut = el('p', 'cut-off')), li.querySelector('.notes'));
+      cut.textContent = `${strings.cutOff}: ${step.partial}`;
     }
     renderNotes(step, li.querySelector<HTMLElement>('.notes')!);
   });

@@ -11,7 +11,7 @@ export const UI_STRING_KEYS = [
   'finalAnswer', 'calls', 'tokens', 'time', 'cancel', 'retry', 'copyLatex', 'copyMarkdown', 'insert', 'checkAnswer',
   'nextHint', 'revealSolution', 'planning', 'checking', 'running', 'solved', 'noAnswer', 'cancelled', 'failed',
   'idle', 'empty', 'right', 'notYet', 'hidden', 'chapter', 'score', 'navigator', 'solver', 'rounds', 'waiting',
-  'history',
+  'history', 'cutOff', 'stepsDropped',
 ] as const;
 export type UiStringKey = (typeof UI_STRING_KEYS)[number];
 export type UiStrings = Record<UiStringKey, string>;
@@ -54,14 +54,15 @@ const isArr = (v: unknown, each: (x: unknown) => boolean, max = 1000): v is unkn
   Array.isArray(v) && v.length <= max && v.every(each);
 
 const MODES = ['solve', 'hint', 'explain'] as const;
-const LLM_KINDS = ['unreachable', 'auth', 'rate-limited', 'server', 'bad-response', 'timeout', 'cancelled', 'not-found', 'internal'] as const;
+const LLM_KINDS = ['unreachable', 'auth', 'rate-limited', 'server', 'bad-response', 'timeout', 'cancelled', 'not-found', 'incomplete', 'internal'] as const;
 
 function isPlan(v: unknown): boolean {
   return (
     isObj(v) &&
     isStr(v.analysis) &&
     isNum(v.complexity) &&
-    isArr(v.steps, (s) => isObj(s) && isStr(s.goal, 20_000) && isStr(s.method, 20_000) && isStr(s.query, 20_000), MAX_STEPS * 4)
+    isArr(v.steps, (s) => isObj(s) && isStr(s.goal, 20_000) && isStr(s.method, 20_000) && isStr(s.query, 20_000), MAX_STEPS * 4) &&
+    isOptNum(v.droppedSteps)
   );
 }
 
@@ -96,6 +97,8 @@ export function isSolveEvent(v: unknown): v is SolveEvent {
       return isIndex(v.stepIndex) && isStr(v.text);
     case 'step-done':
       return isIndex(v.stepIndex) && isStr(v.text) && isNum(v.attempt);
+    case 'step-partial':
+      return isIndex(v.stepIndex) && isStr(v.text) && isStr(v.reason, 10_000) && isBool(v.retrying);
     case 'evaluation':
       return isIndex(v.stepIndex) && oneOf(v.verdict, ['accept', 'revise', 'replan', 'finish'] as const) && isStr(v.feedback) && isOptNum(v.progress);
     case 'adjustment':
@@ -118,7 +121,7 @@ export function isSolveEvent(v: unknown): v is SolveEvent {
 function isStepView(v: unknown): boolean {
   return (
     isObj(v) && isIndex(v.index) && isStr(v.goal) && isArr(v.templates, isTemplateSummary, 100) && isStr(v.text) &&
-    isBool(v.started) && isBool(v.done) && isNum(v.attempt) &&
+    isBool(v.started) && isBool(v.done) && isNum(v.attempt) && isOptStr(v.partial, 10_000) &&
     isArr(v.evaluations, (e) => isObj(e) && isStr(e.verdict, 20) && isStr(e.feedback)) &&
     isArr(v.adjustments, (a) => isObj(a) && oneOf(a.kind, ['revise', 'replan'] as const) && isStr(a.reason))
   );

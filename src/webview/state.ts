@@ -35,6 +35,8 @@ export interface StepView {
   started: boolean;
   done: boolean;
   attempt: number;
+  /** Set when the step's reply was cut off: why. `text` is then the partial reply, not finished work. */
+  partial?: string;
   evaluations: EvaluationView[];
   adjustments: AdjustmentView[];
 }
@@ -181,9 +183,19 @@ export function reduce(prev: PanelState, event: SolveEvent): PanelState {
         s.started = true;
         s.done = false;
         s.text = '';
+        delete s.partial;
         s.attempt = event.attempt;
       }
       state.phase = 'step';
+      return state;
+    }
+    case 'step-partial': {
+      const s = ensureStep(state.steps, event.stepIndex);
+      if (s) {
+        s.text = cap(event.text);
+        s.partial = event.reason;
+        s.done = false;
+      }
       return state;
     }
     case 'step-delta': {
@@ -247,7 +259,8 @@ export function stateToMarkdown(state: PanelState, opts: { includeProblem?: bool
   if (state.mode === 'explain' && state.analysis) parts.push(state.analysis);
   for (const s of state.steps) {
     if (!s.text.trim()) continue;
-    parts.push(`**Step ${s.index + 1}${s.goal ? `: ${s.goal.trim()}` : ''}**\n\n${s.text.trim()}`);
+    const cut = s.partial ? '\n\n*(The reply was cut off here: this step is incomplete.)*' : '';
+    parts.push(`**Step ${s.index + 1}${s.goal ? `: ${s.goal.trim()}` : ''}**\n\n${s.text.trim()}${cut}`);
   }
   const final = state.final;
   const boxedShown = state.steps.some((s) => /\\boxed\{/.test(s.text));

@@ -26,7 +26,9 @@ describe('settings (config.ts)', () => {
     const s = readSettings();
     assert.equal(s.endpointBaseUrl, '');
     assert.equal(s.maxRounds, 0);
-    assert.equal(s.requestTimeoutSeconds, 120);
+    assert.equal(s.requestTimeoutSeconds, 1800, 'the total cap: a long, steadily streaming step is not cut at 120 s');
+    assert.equal(s.firstTokenTimeoutSeconds, 120);
+    assert.equal(s.idleTimeoutSeconds, 60);
     assert.deepEqual(s.detectionLanguages, ['markdown', 'latex', 'tex']);
     assert.equal(s.detectionSeverity, 'information');
     assert.deepEqual(s.features, { diagnostics: true, codeLens: true, codeActions: true, hover: true });

@@ -32,6 +32,15 @@
 //   malformed      'not-json' (SSE data lines that are not JSON) | 'not-sse' (plain text body with
 //                  text/plain) | 'html' (an HTML error page with status 200) | 'empty' (SSE with [DONE] only)
 //   streamError    after the content chunks, send `data: {"error": {"message": streamError}}` and end
+//   endEarly       after the content chunks, end the response cleanly with neither a finish_reason chunk
+//                  nor `data: [DONE]` (a proxy or server that drops the rest of the stream)
+//   omitDone       send the finish_reason chunk (and usage) but no `data: [DONE]`
+//   hangAfterFinish  with omitDone: keep the connection open (silent) after the finish_reason chunk
+//   omitFinish     send `data: [DONE]` but no chunk with a finish_reason (a minimal server)
+//   stallAfterChunks  after this many content chunks send nothing more, keeping the connection open
+//                  until the client gives up (0: headers and the role chunk only, no token at all)
+//   echoKey        with status >= 400: the error message repeats the request's Authorization header
+//                  ("Incorrect API key provided: <key>"), as some servers do
 //   finishReason   finish_reason of the last choice chunk (default 'stop')
 //   model          model name echoed in the chunks (default: the requested one)
 //
@@ -58,6 +67,12 @@ export interface ScriptedReply {
   finishReason?: string;
   streamError?: string;
   model?: string;
+  endEarly?: boolean;
+  omitDone?: boolean;
+  hangAfterFinish?: boolean;
+  omitFinish?: boolean;
+  stallAfterChunks?: number;
+  echoKey?: boolean;
 }
 
 export interface RecordedRequest {
@@ -178,7 +193,11 @@ export async function startScriptedOpenAiServer(
     if (reply.retryAfter !== undefined) headers['retry-after'] = String(reply.retryAfter);
     const status = reply.status ?? 200;
     if (status >= 400) {
-      const err = reply.error ?? { error: { message: `scripted error ${status}`, type: status >= 500 ? 'server_error' : 'invalid_request_error', code: null } };
+      const auth = String(req.headers.authorization ?? '');
+      const echoed = reply.echoKey
+        ? { error: { message: `Incorrect API key provided: ${auth.replace(/^Bearer\s+/i, '')}. Authorization: ${auth}`, type: 'invalid_request_error', code: 'invalid_api_key' } }
+        : undefined;
+      const err = echoed ?? reply.error ?? { error: { message: `scripted error ${status}`, type: status >= 500 ? 'server_error' : 'invalid_request_error', code: null } };
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(err));
       return;
@@ -245,10 +264,16 @@ export async function startScriptedOpenAiServer(
       return;
     }
     send(chunkObj({ role: 'assistant', content: '' }, null));
+    const stall = async () => {
+      // Keep the connection open and silent until the client or close() ends it.
+      while (!closed && !res.destroyed && !res.socket?.destroyed) await sleep(50);
+    };
+    if (reply.stallAfterChunks === 0) return stall();
     for (let i = 0; i < chunks.length; i++) {
       if (reply.chunkDelayMs) await sleep(reply.chunkDelayMs);
       if (closed || res.destroyed || res.socket?.destroyed) return;
       send(chunkObj({ content: chunks[i] }, null));
+      if (reply.stallAfterChunks !== undefined && i + 1 >= reply.stallAfterChunks) return stall();
       if (reply.cutAfterChunks !== undefined && i + 1 >= reply.cutAfterChunks) {
         // Let the chunk leave, then drop the connection without finishing the response.
         await sleep(20);
@@ -261,11 +286,17 @@ export async function startScriptedOpenAiServer(
       res.end();
       return;
     }
-    send(chunkObj({}, reply.finishReason ?? 'stop'));
+    if (reply.endEarly) {
+      res.end();
+      return;
+    }
+    if (!reply.omitFinish) send(chunkObj({}, reply.finishReason ?? 'stop'));
     if (!reply.omitUsage && body?.stream_options?.include_usage) {
       send({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: usageOut });
     }
-    res.end('data: [DONE]\n\n');
+    if (reply.omitDone && reply.hangAfterFinish) return stall();
+    if (reply.omitDone) res.end();
+    else res.end('data: [DONE]\n\n');
   };
 
   const server = createServer((req, res) => {

@@ -2,15 +2,16 @@
 import { writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { describeEndpoint } from '../../core/llm/openai.js';
+import { redactSecrets } from '../../core/llm/redact.js';
 import { loadTemplateIndex } from '../../core/templates/library.js';
 import { DatasetError, loadDataset } from '../../core/eval/dataset.js';
-import { DEFAULT_BASELINE_SAMPLES, EvalError, runEval, type EvalRunResult } from '../../core/eval/harness.js';
+import { DEFAULT_BASELINE_SAMPLES, EvalError, runEval, stopMessage, type EvalRunResult } from '../../core/eval/harness.js';
 import { EVAL_MODES, readResults, type EvalMode } from '../../core/eval/results.js';
 import { renderComparisonMarkdown } from '../../core/eval/summary.js';
 import { writePreferencePairs, type PairsFormat } from '../../core/eval/pairs.js';
 import type { ProgressStream } from '../../core/eval/progress.js';
 import { CliError, checkFlags, intFlag, parseArgs, stringFlag } from '../util.js';
-import { createModels, readModelSettings, readSampling } from '../models.js';
+import { MODEL_FLAGS, TIMEOUT_HELP, createModels, readModelSettings, readSampling } from '../models.js';
 
 export const summary = 'evaluate a model on MATH-500 / AIME / AMC';
 
@@ -44,7 +45,9 @@ Options:
                           eval-out/<dataset>-compare, one sub-folder per mode + comparison.md)
   --resume                continue DIR/results.jsonl: skip problems already answered, retry failed ones
   --max-rounds K          evaluate-and-adjust rounds (default: scale with each problem's complexity)
-  --timeout S             time limit for one model request, seconds (default 120)
+${TIMEOUT_HELP}
+  --max-failures N        stop the run after N model calls in a row failed at the endpoint (unreachable,
+                          HTTP errors, time-outs, cut-off replies; default 5; 0: never stop)
   --templates DIR         extra thought-template folder merged with the built-in library
 
 Writes DIR/results.jsonl (one line per problem, appended as each finishes), DIR/summary.md and
@@ -52,8 +55,8 @@ DIR/summary.json (several modes: DIR/<mode>/… and DIR/comparison.md / comparis
 cleanly and keeps the finished results (resume with --resume).`;
 
 const FLAGS = [
-  'dataset', 'base-url', 'model', 'navigator-model', 'navigator-base-url', 'api-key-env', 'mode', 'samples', 'select', 'export-pairs', 'pairs-format',
-  'limit', 'concurrency', 'out', 'resume', 'max-rounds', 'timeout', 'templates', 'help',
+  'dataset', ...MODEL_FLAGS, 'mode', 'samples', 'select', 'export-pairs', 'pairs-format',
+  'limit', 'concurrency', 'out', 'resume', 'max-failures', 'templates', 'help',
 ];
 
 /** `--mode a,b,c`: known modes, each once, in the order given. */
@@ -93,6 +96,7 @@ export async function run(
   if (pairsFile && !modes.includes('reasonflux')) throw new CliError('--export-pairs needs reasonflux among the modes (the pairs are over the navigator\'s plans)');
   const limit = intFlag(args, 'limit', 1);
   const concurrency = intFlag(args, 'concurrency', 1) ?? 1;
+  const maxFailures = intFlag(args, 'max-failures', 0);
   if (concurrency > 64) throw new CliError(`--concurrency must be at most 64, got ${concurrency}`);
 
   let dataset;
@@ -153,6 +157,7 @@ export async function run(
           select: sampling.select,
           ...(limit ? { limit } : {}),
           concurrency,
+          ...(maxFailures !== undefined ? { maxConsecutiveFailures: maxFailures } : {}),
           outDir,
           resume: args.flags.resume === true,
           signal: controller.signal,
@@ -172,7 +177,7 @@ export async function run(
       if (o.failed > 0 && !result.interrupted) {
         // Say why problems failed (most often the endpoint: unreachable, wrong model, bad key).
         const errors = readResults(result.files.results).records.filter((r) => r.status === 'failed' && r.error).map((r) => r.error as string);
-        if (errors.length) io.err.write(`reasonflux eval: ${o.failed} problem(s) failed${modes.length > 1 ? ` in ${mode} mode` : ''}, e.g. ${errors[0]}\n`);
+        if (errors.length) io.err.write(`reasonflux eval: ${o.failed} problem(s) failed${modes.length > 1 ? ` in ${mode} mode` : ''}, e.g. ${redactSecrets(errors[0]!)}\n`);
       }
       if (result.interrupted) break;
     }
@@ -192,6 +197,14 @@ export async function run(
     const n = writePreferencePairs(file, readResults(rf.files.results).records, pairsFormat as PairsFormat);
     io.out.write(`preference pairs: ${n} written to ${file}\n`);
     if (n === 0) io.err.write('reasonflux eval: no problem had both a correct and an incorrect trajectory with a navigator plan — run with --samples N (N ≥ 2) for pairs\n');
+  }
+  const stopped = results.find((r) => r.stopped);
+  if (stopped?.stopped) {
+    io.err.write(
+      `reasonflux eval: stopped — ${stopMessage(stopped.stopped.failures, stopped.stopped.lastError)}. ` +
+        `The ${stopped.summary.overall.problems} finished result(s) are kept in ${stopped.files.results}; fix the endpoint, then rerun with --resume to continue\n`,
+    );
+    return 1;
   }
   const interrupted = results.some((r) => r.interrupted) || (controller.signal.aborted && results.length < modes.length);
   if (interrupted) {

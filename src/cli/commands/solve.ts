@@ -4,10 +4,10 @@ import { readFile } from 'node:fs/promises';
 import { describeEndpoint } from '../../core/llm/openai.js';
 import { createInterface } from 'node:readline/promises';
 import { HintSession, solveProblem, type OrchestratorOptions } from '../../core/reasoning/orchestrator.js';
-import type { SolveEvent, SolveMode } from '../../core/reasoning/events.js';
+import { redactEvent, type SolveEvent, type SolveMode } from '../../core/reasoning/events.js';
 import { loadTemplateIndex } from '../../core/templates/library.js';
 import { CliError, checkFlags, parseArgs, stringFlag } from '../util.js';
-import { createModels, readModelSettings, readSampling } from '../models.js';
+import { MODEL_FLAGS, TIMEOUT_HELP, createModels, readModelSettings, readSampling } from '../models.js';
 import { solveSampled } from '../../core/reasoning/sampling.js';
 import { RETRIEVAL_FLAGS, RETRIEVAL_HELP, withEmbeddings } from '../retrieval.js';
 import { isEquivalent } from '../../core/answers/grade.js';
@@ -38,13 +38,13 @@ ${RETRIEVAL_HELP}
   --stats FILE              keep your template statistics in FILE (retrieved, chosen, solved, correct; env
                             REASONFLUX_STATS_FILE) and use them as a small retrieval prior
   --expect ANSWER           the known answer: the run is graded and counted as correct or not in --stats
-  --timeout SECONDS         time limit per model request (default 120)
+${TIMEOUT_HELP}
   --json                    print one event per line (JSON) instead of the live view
   --debug                   stack traces on errors
 
 Exit status: 0 solved (or hint / explain done), 3 no final answer, 1 failed, 130 cancelled, 2 usage error.`;
 
-const FLAGS = ['file', 'base-url', 'model', 'navigator-model', 'navigator-base-url', 'api-key-env', 'max-rounds', 'mode', 'samples', 'select', 'templates', 'timeout', 'json', 'help', 'stats', 'expect', ...RETRIEVAL_FLAGS];
+const FLAGS = ['file', ...MODEL_FLAGS, 'mode', 'samples', 'select', 'templates', 'json', 'help', 'stats', 'expect', ...RETRIEVAL_FLAGS];
 
 interface Out {
   write(s: string): void;
@@ -95,6 +95,9 @@ class HumanView {
         this.line(`${e.round > 0 ? 'New plan' : 'Plan'}${src} · complexity ${e.plan.complexity}/10${why}`);
         if (e.plan.analysis) this.line(`  ${e.plan.analysis.replace(/\s+/g, ' ')}`);
         e.plan.steps.forEach((s, i) => this.line(`  ${i + 1}. ${s.goal}${s.method ? `  [${s.method}]` : ''}`));
+        if (e.plan.droppedSteps) {
+          this.line(`  (the navigator planned ${e.plan.steps.length + e.plan.droppedSteps} steps; only these ${e.plan.steps.length} are carried out, ${e.plan.droppedSteps} dropped)`);
+        }
         break;
       }
       case 'retrieval':
@@ -118,6 +121,10 @@ class HumanView {
         break;
       case 'step-done':
         this.line();
+        break;
+      case 'step-partial':
+        // The text above stays on screen, marked: it is not the step's work.
+        this.line(`  [cut off — the reply above is partial and was not used${e.retrying ? '; asking again' : ''}]`);
         break;
       case 'evaluation':
         this.line(`  navigator: ${e.verdict}${e.feedback ? ` — ${e.feedback.replace(/\s+/g, ' ')}` : ''}`);
@@ -231,7 +238,9 @@ export async function run(argv: string[], io: { out: Out; err: Out; env: NodeJS.
   const state: { status: 'solved' | 'no-answer' | 'cancelled' | 'failed'; fatal?: string } = { status: 'failed' };
   const runEvents: SolveEvent[] = [];
   let finalAnswer: string | null = null;
-  const emit = (e: SolveEvent) => {
+  const emit = (event: SolveEvent) => {
+    // Errors quote servers, which may echo the key: redacted again here, whatever model produced them.
+    const e = redactEvent(event);
     if (usage) runEvents.push(e);
     if (e.type === 'final') finalAnswer = e.answer;
     if (json) io.out.write(JSON.stringify(e) + '\n');

@@ -10,11 +10,12 @@ import { directSolve, type SolveResult } from '../reasoning/orchestrator.js';
 import { directSampled, solveSampled, type SampledResult, type SelectMethod } from '../reasoning/sampling.js';
 import { NavigatorReliability } from '../reasoning/difficulty.js';
 import { PROMPTS_VERSION } from '../reasoning/prompts.js';
-import { gradeAnswer } from '../answers/grade.js';
+import { gradeAnswer, type GradeResult } from '../answers/grade.js';
 import type { Dataset, EvalProblem } from './dataset.js';
 import { appendResult, readResults, type EvalMode, type EvalRecord, type EvalTrajectory } from './results.js';
 import { renderSummaryMarkdown, summarize, type EvalSummary } from './summary.js';
 import { ProgressBar, type ProgressStream } from './progress.js';
+import { redactSecrets } from '../llm/redact.js';
 
 export class EvalError extends Error {
   constructor(
@@ -60,7 +61,17 @@ export interface EvalRunOptions {
   gradeTimeoutMs?: number;
   /** Replaces the orchestrator / baseline (tests). */
   runner?: ProblemRunner;
+  /**
+   * Circuit breaker: stop the run after this many model calls in a row failed at the endpoint
+   * (unreachable, refused key, HTTP errors, time-outs, cut-off replies); a call that succeeds resets the
+   * count. Default 5; 0 turns it off. Finished results stay; `resume` continues.
+   */
+  maxConsecutiveFailures?: number;
 }
+
+/** Error kinds that say the endpoint is failing (not the model's output format). */
+const ENDPOINT_FAILURES: ReadonlySet<string> = new Set(['unreachable', 'auth', 'not-found', 'server', 'timeout', 'rate-limited', 'incomplete']);
+export const DEFAULT_MAX_CONSECUTIVE_FAILURES = 5;
 
 export interface EvalRunResult {
   summary: EvalSummary;
@@ -69,6 +80,8 @@ export interface EvalRunResult {
   /** Problems skipped because results.jsonl already had them. */
   skipped: number;
   interrupted: boolean;
+  /** Set when the circuit breaker stopped the run: how many calls failed in a row, and the last error. */
+  stopped?: { failures: number; lastError: string };
   files: { results: string; summaryMd: string; summaryJson: string };
 }
 
@@ -112,6 +125,11 @@ function trajectories(p: EvalProblem, result: SolveResult, gradeTimeoutMs: numbe
   }));
 }
 
+/** The circuit breaker's one-line reason (redacted: it quotes a server's error). */
+export function stopMessage(failures: number, lastError: string): string {
+  return redactSecrets(`${failures} model calls in a row failed at the endpoint (last: ${lastError.replace(/\s+/g, ' ').slice(0, 300)})`);
+}
+
 /** Runs the evaluation. Throws `EvalError` only for setup problems (never for a single problem). */
 export async function runEval(opts: EvalRunOptions): Promise<EvalRunResult> {
   const startedAt = new Date().toISOString();
@@ -149,6 +167,20 @@ export async function runEval(opts: EvalRunOptions): Promise<EvalRunResult> {
   const bar = opts.progress ? new ProgressBar(opts.progress, todo.length, skipped) : undefined;
   let ran = 0;
   let next = 0;
+  const breakerLimit = Math.max(0, Math.floor(opts.maxConsecutiveFailures ?? DEFAULT_MAX_CONSECUTIVE_FAILURES));
+  const breaker = { failures: 0, lastError: '', tripped: false };
+  /** Counts endpoint failures across all workers; a successful call (its usage event) resets the count. */
+  const watch = (ev: SolveEvent) => {
+    if (ev.type === 'usage') breaker.failures = 0;
+    else if (ev.type === 'error' && ENDPOINT_FAILURES.has(ev.kind)) {
+      breaker.failures++;
+      breaker.lastError = ev.message;
+      if (breakerLimit > 0 && breaker.failures >= breakerLimit && !breaker.tripped) {
+        breaker.tripped = true;
+        controller.abort();
+      }
+    }
+  };
 
   const runOne = async (p: EvalProblem): Promise<EvalRecord | null> => {
     const t0 = Date.now();
@@ -164,6 +196,7 @@ export async function runEval(opts: EvalRunOptions): Promise<EvalRunResult> {
         }
         const ev = it.value;
         if (ev.type === 'error' && ev.fatal) fatal = ev.message;
+        watch(ev);
       }
     } catch (err) {
       fatal = `internal error: ${err instanceof Error ? err.message : String(err)}`;
@@ -172,8 +205,10 @@ export async function runEval(opts: EvalRunOptions): Promise<EvalRunResult> {
     if (result?.status === 'cancelled') return null;
     const seconds = (Date.now() - t0) / 1000;
     const candidate = result?.answer ?? null;
-    const grade =
-      candidate !== null
+    // A failed run is not graded: what it left (e.g. the steps before a cut-off reply) is no answer.
+    const grade: GradeResult =
+      !result || result.status === 'failed' ? { equal: false, extracted: '', method: 'none (the run failed)' }
+      : candidate !== null
         ? gradeAnswer(p.answer, candidate, { extract: 'never', timeoutMs: opts.gradeTimeoutMs })
         : gradeAnswer(p.answer, result?.text ?? '', { timeoutMs: opts.gradeTimeoutMs });
     const stats = result?.stats;
@@ -181,7 +216,8 @@ export async function runEval(opts: EvalRunOptions): Promise<EvalRunResult> {
     const traj = result ? trajectories(p, result, opts.gradeTimeoutMs) : [];
     const difficulty = result?.difficulty;
     const planPrompt = result ? ((result as Partial<SampledResult>).samples ?? [result]).find((t) => t.planPrompt)?.planPrompt : undefined;
-    const error = fatal ?? (status === 'failed' ? 'the run failed' : status === 'no-answer' && !grade.extracted ? 'no final answer' : null);
+    const reason = fatal ?? (status === 'failed' ? 'the run failed' : status === 'no-answer' && !grade.extracted ? 'no final answer' : null);
+    const error = reason === null ? null : redactSecrets(reason);
     return {
       id: p.id,
       ...(p.subject !== undefined ? { subject: p.subject } : {}),
@@ -246,8 +282,9 @@ export async function runEval(opts: EvalRunOptions): Promise<EvalRunResult> {
     startedAt,
     finishedAt: new Date().toISOString(),
     interrupted,
+    ...(breaker.tripped ? { stopped: stopMessage(breaker.failures, breaker.lastError) } : {}),
   });
   writeFileSync(files.summaryJson, JSON.stringify(summary, null, 2) + '\n');
   writeFileSync(files.summaryMd, renderSummaryMarkdown(summary));
-  return { summary, ran, skipped, interrupted, files };
+  return { summary, ran, skipped, interrupted, ...(breaker.tripped ? { stopped: { failures: breaker.failures, lastError: breaker.lastError } } : {}), files };
 }

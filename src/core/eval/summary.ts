@@ -33,6 +33,8 @@ export interface EvalMeta {
   startedAt: string;
   finishedAt: string;
   interrupted: boolean;
+  /** Why the run stopped early (the circuit breaker), when it did. */
+  stopped?: string;
 }
 
 export interface EvalSummary {
@@ -106,6 +108,7 @@ export function renderSummaryMarkdown(s: EvalSummary): string {
   out.push('');
   out.push(`Model \`${cell(m.model)}\`${m.mode === 'reasonflux' ? `, navigator \`${cell(m.navigatorModel)}\`` : ''} at ${cell(m.baseUrl)}` + (m.promptsVersion ? ` · prompts ${m.promptsVersion}` : ''));
   out.push(`Started ${m.startedAt}, finished ${m.finishedAt}${m.interrupted ? ' (interrupted: resume with --resume)' : ''}.`);
+  if (m.stopped) out.push(`Stopped early: ${cell(m.stopped)}`);
   out.push('');
   out.push('| problems | correct | accuracy | failed | no answer | mean calls | mean tokens | mean seconds | mean rounds | unverified finals |');
   out.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');

@@ -5,10 +5,21 @@
 // honouring Retry-After, on 429 / 5xx / dropped connections — and only while nothing has been yielded
 // yet, so streamed text is never duplicated. A refused connection or an unknown host is not retried
 // (it fails within a second or so). Every failure becomes an `LlmError` whose message names the endpoint
-// (never the key) and says what to do.
+// (never the key: the key is remembered by ./redact.ts and removed from every message) and says what to do.
+//
+// Completeness: a reply counts as finished only when the stream carried a finish_reason or the final
+// `data: [DONE]` line, and the finish_reason is not "length". Anything else — the stream ends early, the
+// connection closes mid-reply, the server stops at its token limit — is an `incomplete` LlmError that
+// carries the partial text; callers (the orchestrator) retry once and otherwise fail the step.
+//
+// Time limits (per attempt):
+//   firstTokenTimeoutMs  from sending the request to the first token (connecting, queueing, prefill)
+//   idleTimeoutMs        longest gap between two tokens once the reply streams
+//   timeoutMs            total cap on one attempt, however steadily it streams
 import OpenAI from 'openai';
-import type { ChatChunk, ChatMessage, ChatModel, ChatRequest, TokenUsage } from './types.js';
+import type { ChatChunk, ChatMessage, ChatModel, ChatRequest, CutOffReason, TokenUsage } from './types.js';
 import { LlmError } from './types.js';
+import { rememberSecret } from './redact.js';
 
 export interface OpenAiModelOptions {
   /** e.g. https://api.openai.com/v1, http://localhost:11434/v1 */
@@ -16,8 +27,12 @@ export interface OpenAiModelOptions {
   model: string;
   /** Optional: local servers need none (a placeholder the server ignores is sent). */
   apiKey?: string;
-  /** Time limit for one request, from sending it to the last streamed token (default 120 s). */
+  /** Total cap on one request, from sending it to the last streamed token (default 30 min). */
   timeoutMs?: number;
+  /** Time allowed from sending a request to its first token (default 120 s). */
+  firstTokenTimeoutMs?: number;
+  /** Longest silence between two streamed tokens (default 60 s). */
+  idleTimeoutMs?: number;
   /** Retries after the first attempt on 429 / 5xx / dropped connections (default 3). */
   maxRetries?: number;
   /** Shown to users; defaults to the model name. */
@@ -35,7 +50,9 @@ export interface ModelInfo {
 
 /** Placeholder key for servers that need none; real servers reject it with 401 (reported as `auth`). */
 const NO_KEY = 'no-key-needed';
-const DEFAULT_TIMEOUT_MS = 120_000;
+export const DEFAULT_TIMEOUT_MS = 30 * 60_000;
+export const DEFAULT_FIRST_TOKEN_TIMEOUT_MS = 120_000;
+export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 
 /** The endpoint as shown in messages: no credentials, no query string. */
 export function describeEndpoint(baseUrl: string): string {
@@ -141,20 +158,59 @@ function apiMessage(err: InstanceType<typeof OpenAI.APIError>): string {
 interface Attempt {
   /** true once a delta has been yielded: from then on nothing is retried. */
   yielded: boolean;
-  timedOut: boolean;
+  /** Which limit ended the attempt, when one did. */
+  timedOut: false | 'first-token' | 'idle' | 'total';
   startedAt: number;
+  /** Text received so far (the partial reply when it breaks off). */
+  text?: string;
+}
+
+interface Limits {
+  totalMs: number;
+  firstTokenMs: number;
+  idleMs: number;
+}
+
+function cutOffMessage(endpoint: string, reason: CutOffReason, chars: number, limits?: Limits): string {
+  const what =
+    reason === 'length' ? 'the server stopped at its token limit (finish_reason "length")'
+    : reason === 'connection-closed' ? 'the connection closed in the middle of the reply'
+    : reason === 'stalled' ? `no token arrived for ${seconds(limits?.idleMs ?? 0)} s (idle timeout)`
+    : 'the stream ended without a finish_reason or [DONE]';
+  const fix =
+    reason === 'length' ? 'raise the server\'s output limit (max_tokens / num_predict / context length) or use a model with a longer context'
+    : reason === 'stalled' ? 'the model may be overloaded; raise the idle timeout or try again'
+    : 'the server or a proxy dropped the stream; try again';
+  return `the reply from ${endpoint} was cut off after ${chars} characters: ${what} — ${fix}`;
 }
 
 /** Maps anything thrown during one attempt to an LlmError (retryable marks what may be tried again). */
-function toLlmError(err: unknown, ctx: { endpoint: string; model: string; userSignal?: AbortSignal; attempt: Attempt; timeoutMs: number }): LlmError {
+function toLlmError(err: unknown, ctx: { endpoint: string; model: string; userSignal?: AbortSignal; attempt: Attempt; timeoutMs: number; limits?: Limits }): LlmError {
   const { endpoint, model } = ctx;
   if (err instanceof LlmError) return err;
   if (ctx.userSignal?.aborted) return new LlmError('cancelled', `request to ${endpoint} was cancelled`, { endpoint });
-  if (ctx.attempt.timedOut) {
+  const partial = ctx.attempt.text ?? '';
+  if (ctx.attempt.timedOut && !ctx.limits) {
+    // A plain request (the model list): one limit.
+    return new LlmError('timeout', `${endpoint} did not answer within ${seconds(ctx.timeoutMs)} s — the server may be overloaded; try again later`, { endpoint, retryable: false, cause: err });
+  }
+  if (ctx.attempt.timedOut && ctx.limits) {
+    const limits = ctx.limits;
+    const kept = partial ? { partial } : {};
+    if (ctx.attempt.timedOut === 'idle') {
+      return new LlmError('timeout', cutOffMessage(endpoint, 'stalled', partial.length, limits), { endpoint, retryable: false, cause: err, cutOff: 'stalled', ...kept });
+    }
+    if (ctx.attempt.timedOut === 'first-token') {
+      return new LlmError(
+        'timeout',
+        `${endpoint} sent no token within ${seconds(limits.firstTokenMs)} s (first-token timeout) — the server may be overloaded or still loading the model; raise the first-token timeout or try later`,
+        { endpoint, retryable: false, cause: err },
+      );
+    }
     return new LlmError(
       'timeout',
-      `${endpoint} did not finish answering within ${seconds(ctx.timeoutMs)} s — the model may be overloaded or too slow; raise the request timeout or use a smaller model`,
-      { endpoint, retryable: false, cause: err },
+      `${endpoint} did not finish answering within ${seconds(limits.totalMs)} s (total request cap)${partial ? ` after ${partial.length} characters` : ''} — the model may be too slow for this step; raise the request cap or use a smaller model`,
+      { endpoint, retryable: false, cause: err, ...(partial ? { partial, cutOff: 'stalled' as const } : {}) },
     );
   }
   if (err instanceof OpenAI.APIError && typeof err.status === 'number') {
@@ -195,19 +251,27 @@ function toLlmError(err: unknown, ctx: { endpoint: string; model: string; userSi
   }
   if (err instanceof OpenAI.APIConnectionTimeoutError || codes.includes('ETIMEDOUT') || codes.includes('UND_ERR_CONNECT_TIMEOUT')) {
     // Sooner than our own limit: the TCP connection itself was never accepted (a firewalled or dead host).
-    if (performance.now() - ctx.attempt.startedAt < ctx.timeoutMs - 100) {
+    const headerLimit = ctx.limits?.firstTokenMs ?? ctx.timeoutMs;
+    if (performance.now() - ctx.attempt.startedAt < headerLimit - 100) {
       return new LlmError('unreachable', `cannot reach ${endpoint}: the connection timed out — check the host and port, the network, or a firewall`, { endpoint, retryable: false, cause: err });
     }
-    return new LlmError('timeout', `${endpoint} did not answer within ${seconds(ctx.timeoutMs)} s — the server may be overloaded; raise the request timeout or try later`, { endpoint, retryable: false, cause: err });
+    return new LlmError('timeout', `${endpoint} did not answer within ${seconds(headerLimit)} s${ctx.limits ? ' (first-token timeout)' : ''} — the server may be overloaded; raise the ${ctx.limits ? 'first-token' : 'request'} timeout or try later`, { endpoint, retryable: false, cause: err });
   }
   if (err instanceof OpenAI.APIConnectionError || codes.includes('ECONNRESET') || codes.includes('EPIPE')) {
-    const mid = ctx.attempt.yielded ? ' in the middle of the answer' : '';
-    return new LlmError('server', `the connection to ${endpoint} was closed${mid} — the server may have crashed or restarted; try again`, { endpoint, retryable: !ctx.attempt.yielded, cause: err });
+    if (ctx.attempt.yielded) {
+      return new LlmError('incomplete', cutOffMessage(endpoint, 'connection-closed', partial.length), { endpoint, retryable: false, cause: err, partial, cutOff: 'connection-closed' });
+    }
+    return new LlmError('server', `the connection to ${endpoint} was closed — the server may have crashed or restarted; try again`, { endpoint, retryable: true, cause: err });
   }
   if (err instanceof OpenAI.APIError && err.status === undefined && err.error && typeof err.error === 'object') {
     // An `error` event inside the SSE stream (e.g. the model crashed or was unloaded while answering).
     const detail = apiMessage(err) || 'no details';
-    return new LlmError('server', `${endpoint} reported an error while answering (${detail}) — try again; if it persists, check the server's log`, { endpoint, retryable: !ctx.attempt.yielded, cause: err });
+    return new LlmError('server', `${endpoint} reported an error while answering (${detail}) — try again; if it persists, check the server's log`, {
+      endpoint,
+      retryable: !ctx.attempt.yielded,
+      cause: err,
+      ...(partial ? { partial, cutOff: 'connection-closed' as const } : {}),
+    });
   }
   if (err instanceof SyntaxError || (err instanceof OpenAI.APIError && err.status === undefined)) {
     return new LlmError('bad-response', `${endpoint} sent a reply that is not a valid OpenAI-compatible stream (${String((err as Error).message).slice(0, 120)}) — check that the base URL points at an OpenAI-compatible /v1 API`, { endpoint, cause: err });
@@ -217,6 +281,7 @@ function toLlmError(err: unknown, ctx: { endpoint: string; model: string; userSi
 }
 
 function makeClient(baseURL: string, apiKey: string | undefined, timeoutMs: number): OpenAI {
+  rememberSecret(apiKey);
   return new OpenAI({
     baseURL,
     apiKey: apiKey && apiKey.trim() ? apiKey.trim() : NO_KEY,
@@ -227,6 +292,39 @@ function makeClient(baseURL: string, apiKey: string | undefined, timeoutMs: numb
   });
 }
 
+/** What one attempt saw of the wire: the SDK's stream hides whether `data: [DONE]` arrived. */
+interface Wire {
+  sawDone: boolean;
+}
+
+const DONE_LINE = /(?:^|\n)data: ?\[DONE\]/;
+
+/**
+ * fetch that notes in `wire` when an event stream carries its final `data: [DONE]` line. The body is
+ * passed on unchanged, chunk for chunk.
+ */
+function watchingFetch(wire: Wire): typeof fetch {
+  return async (input, init) => {
+    const res = await fetch(input, init);
+    if (!res.body || !/event-stream/i.test(res.headers.get('content-type') ?? '')) return res;
+    const decoder = new TextDecoder();
+    let tail = '';
+    const watched = res.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, out) {
+          if (!wire.sawDone) {
+            const text = tail + decoder.decode(chunk, { stream: true });
+            if (DONE_LINE.test(text)) wire.sawDone = true;
+            tail = text.slice(-16);
+          }
+          out.enqueue(chunk);
+        },
+      }),
+    );
+    return new Response(watched, { status: res.status, statusText: res.statusText, headers: res.headers });
+  };
+}
+
 /** A ChatModel that streams chat completions from an OpenAI-compatible endpoint. */
 export function createOpenAiModel(options: OpenAiModelOptions): ChatModel {
   const baseURL = normaliseBaseUrl(options.baseUrl);
@@ -234,10 +332,16 @@ export function createOpenAiModel(options: OpenAiModelOptions): ChatModel {
   const model = options.model.trim();
   if (!model) throw new LlmError('not-found', `no model name given for ${endpoint} — pass --model or set REASONFLUX_MODEL`, { endpoint });
   const timeoutMs = Math.max(1, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const limits: Limits = {
+    totalMs: timeoutMs,
+    firstTokenMs: Math.min(timeoutMs, Math.max(1, options.firstTokenTimeoutMs ?? DEFAULT_FIRST_TOKEN_TIMEOUT_MS)),
+    idleMs: Math.min(timeoutMs, Math.max(1, options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS)),
+  };
   const maxRetries = Math.max(0, Math.floor(options.maxRetries ?? 3));
   const baseDelay = Math.max(0, options.retryBaseDelayMs ?? 500);
   const maxDelay = Math.max(0, options.maxRetryDelayMs ?? 20_000);
-  const client = makeClient(baseURL, options.apiKey, timeoutMs);
+  // The SDK's own limit covers only the wait for the response headers: the first-token limit.
+  const client = makeClient(baseURL, options.apiKey, limits.firstTokenMs);
   /**
    * Optional parameters the server rejected with HTTP 400 (e.g. LM Studio and `response_format`
    * json_object, OpenAI reasoning models and `temperature` / `max_tokens`): the request is sent again
@@ -255,10 +359,23 @@ export function createOpenAiModel(options: OpenAiModelOptions): ChatModel {
       const controller = new AbortController();
       const onUserAbort = () => controller.abort(userSignal?.reason);
       userSignal?.addEventListener('abort', onUserAbort, { once: true });
-      const timer = setTimeout(() => {
-        attempt.timedOut = true;
-        controller.abort(new Error('timeout'));
-      }, timeoutMs);
+      // One timer, re-armed only when it fires: tokens just move `lastTokenAt`.
+      let lastTokenAt: number | undefined;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const checkLimits = () => {
+        const now = performance.now();
+        const total = attempt.startedAt + limits.totalMs;
+        const phase = lastTokenAt === undefined ? attempt.startedAt + limits.firstTokenMs : lastTokenAt + limits.idleMs;
+        const deadline = Math.min(total, phase);
+        if (now >= deadline - 1) {
+          attempt.timedOut = deadline === total && total <= phase ? 'total' : lastTokenAt === undefined ? 'first-token' : 'idle';
+          controller.abort(new Error('timeout'));
+          return;
+        }
+        timer = setTimeout(checkLimits, deadline - now);
+      };
+      timer = setTimeout(checkLimits, Math.min(limits.totalMs, limits.firstTokenMs));
+      const wire: Wire = { sawDone: false };
       const useJson = !!request.json && !unsupported.has('json');
       const useTemperature = request.temperature !== undefined && !unsupported.has('temperature');
       const useMaxTokens = request.maxTokens !== undefined && !unsupported.has('max_tokens');
@@ -267,8 +384,9 @@ export function createOpenAiModel(options: OpenAiModelOptions): ChatModel {
       let finishReason: string | undefined;
       let servedModel = model;
       let firstTokenMs: number | undefined;
+      let chunks = 0;
       try {
-        const s = await client.chat.completions.create(
+        const s = await client.withOptions({ fetch: watchingFetch(wire) }).chat.completions.create(
           {
             model,
             messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
@@ -278,10 +396,11 @@ export function createOpenAiModel(options: OpenAiModelOptions): ChatModel {
             ...(useMaxTokens ? { max_tokens: request.maxTokens } : {}),
             ...(useJson ? { response_format: { type: 'json_object' as const } } : {}),
           },
-          { signal: controller.signal, maxRetries: 0, timeout: timeoutMs },
+          { signal: controller.signal, maxRetries: 0, timeout: limits.firstTokenMs },
         );
         for await (const chunk of s) {
           if (!chunk || typeof chunk !== 'object') continue;
+          chunks++;
           if (typeof chunk.model === 'string' && chunk.model) servedModel = chunk.model;
           const u = chunk.usage;
           if (u && typeof u.prompt_tokens === 'number') {
@@ -295,9 +414,15 @@ export function createOpenAiModel(options: OpenAiModelOptions): ChatModel {
           const choice = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
           if (choice?.finish_reason) finishReason = choice.finish_reason;
           const delta = choice?.delta?.content;
+          // Reasoning servers stream their thinking in a separate field: not text, but proof of life.
+          const thinking = (choice?.delta as { reasoning_content?: unknown; reasoning?: unknown } | undefined)?.reasoning_content ?? (choice?.delta as { reasoning?: unknown } | undefined)?.reasoning;
+          if ((typeof delta === 'string' && delta.length > 0) || (typeof thinking === 'string' && thinking.length > 0) || choice?.finish_reason) {
+            lastTokenAt = performance.now();
+          }
           if (typeof delta === 'string' && delta.length > 0) {
             if (firstTokenMs === undefined) firstTokenMs = performance.now() - started;
             text += delta;
+            attempt.text = text;
             attempt.yielded = true;
             yield { type: 'delta', text: delta };
           }
@@ -305,44 +430,60 @@ export function createOpenAiModel(options: OpenAiModelOptions): ChatModel {
         }
         // The SDK ends a stream quietly when it is aborted: find out why.
         if (controller.signal.aborted) throw new Error('aborted');
-        if (text.length === 0 && finishReason !== 'length') {
+        // No chunk at all is not a cut-off stream but no stream (an HTML page, plain text): reported below.
+        const cut: CutOffReason | undefined = finishReason === 'length' ? 'length' : !finishReason && !wire.sawDone && chunks > 0 ? 'no-finish' : undefined;
+        if (cut) {
+          throw new LlmError('incomplete', cutOffMessage(endpoint, cut, text.length, limits), {
+            endpoint,
+            // Nothing shown yet: try again like any dropped connection (a length cut would repeat itself).
+            retryable: !attempt.yielded && cut !== 'length',
+            partial: text,
+            cutOff: cut,
+          });
+        }
+        if (text.length === 0) {
           throw new LlmError('bad-response', `${endpoint} returned an empty answer for model "${model}" — check that the model is loaded and supports chat`, { endpoint, retryable: false });
         }
       } catch (err) {
-        let e = toLlmError(err, { endpoint, model, userSignal, attempt, timeoutMs });
-        if (e.details.status === 400 && !attempt.yielded) {
-          const drop =
-            useJson && /response_format|json/i.test(e.message) ? 'json'
-            : useTemperature && /temperature/i.test(e.message) ? 'temperature'
-            : useMaxTokens && /max_tokens/i.test(e.message) ? 'max_tokens'
-            : undefined;
-          if (drop) {
-            unsupported.add(drop);
-            continue;
+        let e = toLlmError(err, { endpoint, model, userSignal, attempt, timeoutMs, limits });
+        // The connection dropped or went silent after the reply had finished (finish_reason seen, only the
+        // usage chunk or [DONE] missing): the text is whole.
+        const finishedBeforeDrop = (e.details.cutOff === 'connection-closed' || e.details.cutOff === 'stalled') && !!finishReason && finishReason !== 'length' && text.length > 0;
+        if (!finishedBeforeDrop) {
+          if (e.details.status === 400 && !attempt.yielded) {
+            const drop =
+              useJson && /response_format|json/i.test(e.message) ? 'json'
+              : useTemperature && /temperature/i.test(e.message) ? 'temperature'
+              : useMaxTokens && /max_tokens/i.test(e.message) ? 'max_tokens'
+              : undefined;
+            if (drop) {
+              unsupported.add(drop);
+              continue;
+            }
           }
-        }
-        if (e.kind === 'cancelled' || !e.details.retryable || attempt.yielded || retries >= maxRetries) {
-          if (retries > 0 && e.kind !== 'cancelled') {
-            e = new LlmError(e.kind, `${e.message} (gave up after ${retries + 1} attempts)`, e.details);
+          if (e.kind === 'cancelled' || !e.details.retryable || attempt.yielded || retries >= maxRetries) {
+            if (retries > 0 && e.kind !== 'cancelled') {
+              e = new LlmError(e.kind, `${e.message} (gave up after ${retries + 1} attempts)`, e.details);
+            }
+            throw e;
           }
-          throw e;
-        }
-        let wait = Math.min(maxDelay, baseDelay * 2 ** retries) * (0.75 + Math.random() * 0.5);
-        const cause = e.details.cause;
-        const ra = cause instanceof OpenAI.APIError ? retryAfterMs(cause.headers) : undefined;
-        if (ra !== undefined) {
-          if (ra > maxDelay) {
-            throw new LlmError(e.kind, `${e.message} (the server asks to wait ${Math.ceil(ra / 1000)} s)`, e.details);
+          let wait = Math.min(maxDelay, baseDelay * 2 ** retries) * (0.75 + Math.random() * 0.5);
+          const cause = e.details.cause;
+          const ra = cause instanceof OpenAI.APIError ? retryAfterMs(cause.headers) : undefined;
+          if (ra !== undefined) {
+            if (ra > maxDelay) {
+              throw new LlmError(e.kind, `${e.message} (the server asks to wait ${Math.ceil(ra / 1000)} s)`, e.details);
+            }
+            wait = ra;
           }
-          wait = ra;
+          retries++;
+          try {
+            await sleep(wait, userSignal);
+          } catch {
+            throw new LlmError('cancelled', `request to ${endpoint} was cancelled`, { endpoint });
+          }
+          continue;
         }
-        retries++;
-        try {
-          await sleep(wait, userSignal);
-        } catch {
-          throw new LlmError('cancelled', `request to ${endpoint} was cancelled`, { endpoint });
-        }
-        continue;
       } finally {
         clearTimeout(timer);
         userSignal?.removeEventListener('abort', onUserAbort);
@@ -379,7 +520,7 @@ export async function listModels(baseUrl: string, apiKey?: string, options: { si
   const onAbort = () => controller.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const timer = setTimeout(() => {
-    attempt.timedOut = true;
+    attempt.timedOut = 'total';
     controller.abort();
   }, timeoutMs);
   try {
@@ -427,7 +568,7 @@ export async function createEmbeddings(texts: readonly string[], options: Embedd
   const onAbort = () => controller.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const timer = setTimeout(() => {
-    attempt.timedOut = true;
+    attempt.timedOut = 'total';
     controller.abort();
   }, timeoutMs);
   try {

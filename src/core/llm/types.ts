@@ -1,4 +1,5 @@
 // One streaming interface for every model provider (OpenAI-compatible HTTP, VS Code's Language Model API, ...).
+import { redactSecrets } from './redact.js';
 
 export type ChatRole = 'system' | 'user' | 'assistant';
 
@@ -55,15 +56,34 @@ export type LlmErrorKind =
   | 'bad-response'
   | 'timeout'
   | 'cancelled'
-  | 'not-found';
+  | 'not-found'
+  /** The reply was cut off: the stream ended without finish_reason or [DONE], the connection closed
+   *  mid-reply, or the server stopped at its length limit (finish_reason "length"). */
+  | 'incomplete';
 
+/** Why a reply is incomplete (LlmError kind 'incomplete', or a 'timeout' that stalled mid-reply). */
+export type CutOffReason = 'no-finish' | 'length' | 'connection-closed' | 'stalled';
+
+export interface LlmErrorDetails {
+  status?: number;
+  endpoint?: string;
+  retryable?: boolean;
+  cause?: unknown;
+  /** Text streamed before the reply broke off (shown as partial, never used as a finished answer). */
+  partial?: string;
+  /** Set when the reply was cut off (kind 'incomplete', or a 'timeout' after some text). */
+  cutOff?: CutOffReason;
+}
+
+/** A model failure with a one-line message for users. The message is redacted here, so no error built
+ *  from a server's reply can carry an API key to any sink. */
 export class LlmError extends Error {
   constructor(
     readonly kind: LlmErrorKind,
     message: string,
-    readonly details: { status?: number; endpoint?: string; retryable?: boolean; cause?: unknown } = {},
+    readonly details: LlmErrorDetails = {},
   ) {
-    super(message);
+    super(redactSecrets(message));
     this.name = 'LlmError';
   }
 }

@@ -2,6 +2,7 @@
 // the eval harness and the status bar all consume these; keep them JSON-serialisable.
 import type { LlmErrorKind } from '../llm/types.js';
 import type { DifficultyEstimate } from './difficulty.js';
+import { redactSecrets } from '../llm/redact.js';
 
 export interface PlanStep {
   /** What this step must achieve, in abstract terms. */
@@ -25,6 +26,8 @@ export interface Plan {
   /** The engine's assessment behind `complexity` (set by the orchestrator). */
   difficulty?: DifficultyEstimate;
   steps: PlanStep[];
+  /** Steps the navigator planned beyond the most a plan may have (MAX_PLAN_STEPS): not carried out. */
+  droppedSteps?: number;
 }
 
 export type PlanSource = 'navigator' | 'repaired' | 'fallback';
@@ -67,6 +70,9 @@ export type SolveEvent =
   | { type: 'step-start'; stepIndex: number; goal: string; templateId?: string; attempt: number }
   | { type: 'step-delta'; stepIndex: number; text: string }
   | { type: 'step-done'; stepIndex: number; text: string; attempt: number }
+  /** The step's reply was cut off: `text` is the partial reply (shown as partial, never used as the step's
+   *  work); `reason` says why; `retrying`: a fresh `step-start` for the same step follows. */
+  | { type: 'step-partial'; stepIndex: number; text: string; reason: string; retrying: boolean }
   | { type: 'evaluation'; stepIndex: number; verdict: 'accept' | 'revise' | 'replan' | 'finish'; feedback: string; progress?: number }
   | { type: 'adjustment'; kind: 'revise' | 'replan'; stepIndex: number; reason: string; plan?: Plan }
   | { type: 'analysis-delta'; text: string }
@@ -85,3 +91,13 @@ export type SolveMode = 'solve' | 'hint' | 'explain';
  * `unchecked` (the navigator's evaluations were unusable or failed, so nobody checked it).
  */
 export type Verification = 'accepted' | 'rejected' | 'unchecked';
+
+/**
+ * The event as it may reach a sink (terminal, JSON output, panel, history): the texts that quote servers —
+ * error messages and cut-off reasons — without credentials. Model text is left as it is.
+ */
+export function redactEvent(e: SolveEvent): SolveEvent {
+  if (e.type === 'error') return { ...e, message: redactSecrets(e.message) };
+  if (e.type === 'step-partial') return { ...e, reason: redactSecrets(e.reason) };
+  return e;
+}

@@ -261,7 +261,11 @@ export function planFromObject(obj: Record<string, unknown>, options: { schemaOn
   }));
   // A missing complexity is recorded as missing (the engine estimates it), never as the default 5.
   const navigatorComplexity = obj.complexity === undefined ? null : r.data.complexity;
-  return { ok: true, value: { analysis: r.data.analysis.trim(), complexity: r.data.complexity, navigatorComplexity, steps } };
+  const dropped = r.data.steps.length - steps.length;
+  return {
+    ok: true,
+    value: { analysis: r.data.analysis.trim(), complexity: r.data.complexity, navigatorComplexity, steps, ...(dropped > 0 ? { droppedSteps: dropped } : {}) },
+  };
 }
 
 const VERDICTS: ReadonlySet<string> = new Set(['accept', 'revise', 'replan', 'finish']);

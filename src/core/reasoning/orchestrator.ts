@@ -15,6 +15,7 @@
 // model calls, whatever the models answer; `callLimit` enforces that bound.
 import type { ChatMessage, ChatModel, LlmErrorKind } from '../llm/types.js';
 import { LlmError } from '../llm/types.js';
+import { redactSecrets } from '../llm/redact.js';
 import type { TemplateIndex, TemplateMatch, ThoughtTemplate } from '../templates/types.js';
 import { extractFinalAnswer, findBoxed } from '../answers/extract.js';
 import type { ModelRole, Plan, PlanSource, PlanStep, RetrievedTemplateSummary, SolveEvent, SolveMode, SolveStats, Verification } from './events.js';
@@ -115,6 +116,25 @@ function whenIdle(fn: () => void): () => void {
   return () => clearTimeout(t);
 }
 
+interface CallOptions {
+  json?: boolean;
+  maxTokens?: number;
+  toEvent?: (text: string) => SolveEvent;
+  signal?: AbortSignal;
+  /** Events for a reply that was cut off: its partial text, the message, whether it is asked again. */
+  onCutOff?: (partial: string, message: string, retrying: boolean) => SolveEvent[];
+  /** false: a cut-off reply fails at once instead of being asked again. */
+  retry?: boolean;
+}
+
+/** Events for a step whose reply was cut off: the partial text marked as such, and a fresh start when retried. */
+function stepCutOff(stepIndex: number, goal: string, attempt: number, templateId?: string) {
+  return (partial: string, message: string, retrying: boolean): SolveEvent[] => [
+    { type: 'step-partial', stepIndex, text: stripThinking(partial), reason: message, retrying },
+    ...(retrying ? [{ type: 'step-start' as const, stepIndex, goal, ...(templateId ? { templateId } : {}), attempt }] : []),
+  ];
+}
+
 /** Shared machinery: model calls with accounting, retrieval, cancellation. */
 class Engine {
   readonly stats: SolveStats = {
@@ -132,6 +152,8 @@ class Engine {
   };
   readonly started = performance.now();
   callLimit = 2 + 2 * (MAX_PLAN_STEPS + 20 + FINAL_RESERVE) + 20 + 1;
+  /** Calls repeated because the first reply was cut off (each call is repeated at most once). */
+  cutOffRetries = 0;
   readonly runId: string;
   /** The statement's features' estimate, computed once. */
   private featuresEstimate: number | undefined;
@@ -181,17 +203,39 @@ class Engine {
   }
 
   /**
-   * One model call. Deltas are turned into events by `toEvent` (or kept silent); a `usage` event follows
-   * the call. Returns the full reply text. Throws Stop on cancellation; LlmError otherwise.
+   * One model call, made a second time when the reply was cut off (the provider's `incomplete` error, or
+   * a stream that stalled after some text); a second cut-off fails with the provider's "cut off" message.
+   * A cut-off reply is never returned as text. `onCutOff` turns its partial text into events (`retrying`:
+   * whether a second attempt follows); `retry: false` fails at once (a stream that cannot be restarted).
    */
   async *call(
     role: ModelRole,
     messages: ChatMessage[],
-    o: { json?: boolean; maxTokens?: number; toEvent?: (text: string) => SolveEvent; signal?: AbortSignal } = {},
+    o: CallOptions = {},
   ): AsyncGenerator<SolveEvent, string> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return yield* this.callOnce(role, messages, o);
+      } catch (err) {
+        const cut = err instanceof LlmError && (err.kind === 'incomplete' || (err.details.cutOff !== undefined && !!err.details.partial)) ? err : undefined;
+        if (!cut) throw err;
+        const retrying = attempt === 1 && o.retry !== false;
+        for (const ev of o.onCutOff?.(cut.details.partial ?? '', cut.message, retrying) ?? []) yield ev;
+        if (!retrying) {
+          throw attempt > 1 ? new LlmError(cut.kind, `${cut.message} (the retry was cut off too)`, cut.details) : cut;
+        }
+        this.cutOffRetries++;
+        yield { type: 'error', kind: cut.kind, fatal: false, message: `${cut.message} — asking the ${role} once more` };
+      }
+    }
+  }
+
+  /** One model call. Deltas are turned into events by `toEvent` (or kept silent); a `usage` event follows
+   *  the call. Returns the full reply text. Throws Stop on cancellation; LlmError otherwise. */
+  private async *callOnce(role: ModelRole, messages: ChatMessage[], o: CallOptions): AsyncGenerator<SolveEvent, string> {
     const signal = o.signal && this.signal && o.signal !== this.signal ? AbortSignal.any([o.signal, this.signal]) : (o.signal ?? this.signal);
     this.checkCancelled(signal);
-    if (this.stats.calls >= this.callLimit) {
+    if (this.stats.calls - this.cutOffRetries >= this.callLimit) {
       throw new LlmError('bad-response', `stopped after ${this.stats.calls} model calls without finishing — the models do not follow the expected format`);
     }
     const model = role === 'navigator' ? this.opts.navigator : this.opts.solver;
@@ -474,7 +518,11 @@ class Engine {
       ...(input.feedback ? { feedback: input.feedback, previousAttempt: input.previousAttempt } : {}),
     });
     const stepIndex = input.stepIndex;
-    const raw = yield* this.call('solver', messages, { toEvent: (t) => ({ type: 'step-delta', stepIndex, text: t }), signal: input.signal });
+    const raw = yield* this.call('solver', messages, {
+      toEvent: (t) => ({ type: 'step-delta', stepIndex, text: t }),
+      onCutOff: stepCutOff(stepIndex, step.goal, input.attempt, r.chosen?.id),
+      signal: input.signal,
+    });
     // Reasoning models stream their thinking in <think> blocks: shown live, but not kept as the step's work.
     const text = stripThinking(raw);
     yield { type: 'step-done', stepIndex, text, attempt: input.attempt };
@@ -511,9 +559,10 @@ function errorKind(err: unknown): LlmErrorKind | 'internal' {
   return err instanceof LlmError ? err.kind : 'internal';
 }
 
+/** The one-line message of an error event (redacted: providers other than ours may quote a key). */
 function errorMessage(err: unknown): string {
-  if (err instanceof LlmError) return err.message;
-  return `internal error: ${err instanceof Error ? err.message : String(err)}`;
+  if (err instanceof LlmError) return redactSecrets(err.message);
+  return redactSecrets(`internal error: ${err instanceof Error ? err.message : String(err)}`);
 }
 
 function joinText(steps: readonly SolvedStep[], extra: string): string {
@@ -549,7 +598,11 @@ export async function* solveProblem(problem: string, options: OrchestratorOption
   try {
     if (mode === 'explain') {
       const templates = e.search(problem, 3).matches.map((m) => m.template);
-      explanation = yield* e.call('navigator', P.explainPrompt(problem, templates), { toEvent: (text) => ({ type: 'analysis-delta', text }) });
+      explanation = yield* e.call('navigator', P.explainPrompt(problem, templates), {
+        toEvent: (text) => ({ type: 'analysis-delta', text }),
+        // The analysis streams into one text: a cut-off one is kept as it is, marked by the fatal error.
+        retry: false,
+      });
       for (const t of templates) e.noteTemplate(t.id);
       yield { type: 'final', answer: null, text: explanation };
       const stats = e.finishStats();
@@ -659,12 +712,14 @@ export async function* solveProblem(problem: string, options: OrchestratorOption
             reassess();
             const difficulty = e.difficulty();
             const room = Math.max(1, MAX_PLAN_STEPS - steps.length);
+            const dropped = Math.max(0, parsed.value.steps.length - room) + (parsed.value.droppedSteps ?? 0);
             replanned = {
               analysis: parsed.value.analysis || plan.analysis,
               complexity: difficulty.complexity,
               navigatorComplexity: e.navigatorComplexity,
               difficulty,
               steps: [...plan.steps.slice(0, i), ...parsed.value.steps.slice(0, room)],
+              ...(dropped > 0 ? { droppedSteps: dropped } : {}),
             };
           } else {
             yield { type: 'error', kind: 'bad-response', fatal: false, message: `the navigator's new plan is unusable (${parsed.error}); keeping the current plan` };
@@ -858,6 +913,7 @@ export async function* directSolve(
     yield { type: 'step-start', stepIndex: 0, goal, attempt: 1 };
     text = yield* e.call('solver', P.directPrompt(problem), {
       toEvent: (t) => ({ type: 'step-delta', stepIndex: 0, text: t }),
+      onCutOff: stepCutOff(0, goal, 1),
       ...(options.maxTokens ? { maxTokens: options.maxTokens } : {}),
     });
     text = stripThinking(text);

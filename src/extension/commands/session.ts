@@ -13,7 +13,7 @@ import type { PanelState } from '../../webview/state.js';
 import { emptyState, reduce, stateToMarkdown } from '../../webview/state.js';
 import type { SolveHistory } from '../history/history.js';
 import type { ChoosePlace, InsertOutcome } from '../insert/insert.js';
-import { describeError } from '../log.js';
+import { describeError, redact } from '../log.js';
 import { NoModelError, resolveModels, type ResolvedModels } from '../models/resolve.js';
 import { extractMacros } from '../panel/macros.js';
 import type { TrajectoryPanel } from '../panel/panel.js';
@@ -164,7 +164,7 @@ export class SessionManager {
   }
 
   private onModelError(kind: string, message: string): void {
-    this.d.output.warn(`model error (${kind}): ${message}`);
+    this.d.output.warn(`model error (${kind}): ${redact(message)}`);
     if (MODEL_PROBLEM_KINDS.has(kind)) this.offerModelSetup(message);
   }
 
@@ -174,7 +174,7 @@ export class SessionManager {
     this.modelMessageShown = true;
     const setUp = vscode.l10n.t('Set up a model');
     void vscode.window
-      .showErrorMessage(vscode.l10n.t('ReasonFlux: no model answers. {0}', reason), setUp)
+      .showErrorMessage(vscode.l10n.t('ReasonFlux: no model answers. {0}', redact(reason)), setUp)
       .then((choice) => (choice === setUp ? vscode.commands.executeCommand('reasonflux.selectModel') : undefined));
   }
 

@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import { isPanelState } from '../../webview/protocol.js';
 import type { PanelState } from '../../webview/state.js';
+import { redactSecrets } from '../../core/llm/redact.js';
 
 const KEY = 'reasonflux.history.v1';
 export const MAX_ENTRIES = 30;
@@ -14,6 +15,17 @@ export interface HistoryEntry {
   /** Document the problem came from, when any. */
   uri?: string;
   state: PanelState;
+}
+
+/** The state as it may be stored: error texts (which quote servers) without credentials. */
+export function redactState(state: PanelState): PanelState {
+  const partial = state.steps.some((s) => s.partial);
+  if (!state.error && !partial) return state;
+  return {
+    ...state,
+    ...(state.error ? { error: { ...state.error, message: redactSecrets(state.error.message) } } : {}),
+    ...(partial ? { steps: state.steps.map((s) => (s.partial ? { ...s, partial: redactSecrets(s.partial) } : s)) } : {}),
+  };
 }
 
 export class SolveHistory {
@@ -34,6 +46,7 @@ export class SolveHistory {
     if (JSON.stringify(state).length > MAX_ENTRY_CHARS) {
       kept = { ...state, steps: state.steps.map((s) => ({ ...s, text: s.text.slice(0, 4000) })), analysis: state.analysis.slice(0, 4000) };
     }
+    kept = redactState(kept);
     const entry: HistoryEntry = { id: state.runId ?? String(Date.now()), at: Date.now(), ...(uri ? { uri } : {}), state: kept };
     const list = [entry, ...this.list().filter((e) => e.id !== entry.id)].slice(0, MAX_ENTRIES);
     await this.memento.update(KEY, list);

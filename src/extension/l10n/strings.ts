@@ -47,5 +47,7 @@ export function uiStrings(): UiStrings {
     rounds: t('Rounds'),
     waiting: t('Waiting for you'),
     history: t('History'),
+    cutOff: t('Cut off — this reply is incomplete and was not used'),
+    stepsDropped: t('The navigator planned more steps than a plan may have. Steps not carried out:'),
   };
 }

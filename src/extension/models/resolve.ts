@@ -21,7 +21,13 @@ export interface ResolvedModels {
   maxRounds: number;
 }
 
-async function build(name: string, baseUrl: string, keys: ApiKeyStore, timeoutMs: number): Promise<ChatModel> {
+interface Limits {
+  timeoutMs: number;
+  firstTokenTimeoutMs: number;
+  idleTimeoutMs: number;
+}
+
+async function build(name: string, baseUrl: string, keys: ApiKeyStore, limits: Limits): Promise<ChatModel> {
   if (name.startsWith(VSCODE_LM_PREFIX)) {
     const id = name.slice(VSCODE_LM_PREFIX.length);
     const found = vscode.lm ? await vscode.lm.selectChatModels({ id }) : [];
@@ -30,17 +36,21 @@ async function build(name: string, baseUrl: string, keys: ApiKeyStore, timeoutMs
   }
   if (!baseUrl) throw new NoModelError(vscode.l10n.t('No model endpoint is set.'));
   const { createOpenAiModel } = await import('../../core/llm/openai.js');
-  return createOpenAiModel({ baseUrl, model: name, apiKey: await keys.get(baseUrl), timeoutMs });
+  return createOpenAiModel({ baseUrl, model: name, apiKey: await keys.get(baseUrl), ...limits });
 }
 
 /** The configured models, or a NoModelError saying what is missing. Makes no network request. */
 export async function resolveModels(keys: ApiKeyStore, scope?: vscode.ConfigurationScope): Promise<ResolvedModels> {
   const s = readSettings(scope);
   if (!s.solverModel) throw new NoModelError(vscode.l10n.t('No solver model is selected.'));
-  const timeoutMs = s.requestTimeoutSeconds * 1000;
-  const solver = await build(s.solverModel, s.endpointBaseUrl, keys, timeoutMs);
+  const limits: Limits = {
+    timeoutMs: s.requestTimeoutSeconds * 1000,
+    firstTokenTimeoutMs: s.firstTokenTimeoutSeconds * 1000,
+    idleTimeoutMs: s.idleTimeoutSeconds * 1000,
+  };
+  const solver = await build(s.solverModel, s.endpointBaseUrl, keys, limits);
   const navName = s.navigatorModel || s.solverModel;
   const navBase = s.navigatorBaseUrl || s.endpointBaseUrl;
-  const navigator = navName === s.solverModel && navBase === s.endpointBaseUrl ? solver : await build(navName, navBase, keys, timeoutMs);
+  const navigator = navName === s.solverModel && navBase === s.endpointBaseUrl ? solver : await build(navName, navBase, keys, limits);
   return { navigator, solver, maxRounds: s.maxRounds };
 }

@@ -3,7 +3,8 @@
 // full `reset` whenever it (re)loads and incremental `event`s while it is visible.
 import * as vscode from 'vscode';
 import { logTiming } from '../timing.js';
-import type { SolveEvent } from '../../core/reasoning/events.js';
+import { redactSecrets } from '../../core/llm/redact.js';
+import { redactEvent, type SolveEvent } from '../../core/reasoning/events.js';
 import type { FromWebview, ToWebview } from '../../webview/protocol.js';
 import { isPanelState, parseFromWebview } from '../../webview/protocol.js';
 import type { CheckView, PanelState } from '../../webview/state.js';
@@ -152,9 +153,9 @@ export class TrajectoryPanel implements vscode.Disposable {
       for (const l of this.readyListeners.splice(0)) l();
     }
     try {
-      void Promise.resolve(this.onMessage(msg)).catch((err: unknown) => this.output.error(`panel action ${msg.type}: ${String(err)}`));
+      void Promise.resolve(this.onMessage(msg)).catch((err: unknown) => this.output.error(`panel action ${msg.type}: ${redactSecrets(String(err))}`));
     } catch (err) {
-      this.output.error(`panel action ${msg.type}: ${String(err)}`);
+      this.output.error(`panel action ${msg.type}: ${redactSecrets(String(err))}`);
     }
   }
 
@@ -183,7 +184,9 @@ export class TrajectoryPanel implements vscode.Disposable {
     this.reset(change({ ...this._state }));
   }
 
-  event(runId: string, event: SolveEvent): void {
+  event(runId: string, raw: SolveEvent): void {
+    // Error messages quote servers (which may echo the key): redacted before the state or the webview see them.
+    const event = redactEvent(raw);
     this._state = reduce(this._state, event);
     this.post({ type: 'event', runId, event });
   }
@@ -194,7 +197,7 @@ export class TrajectoryPanel implements vscode.Disposable {
   }
 
   notice(level: 'info' | 'error', text: string): void {
-    this.post({ type: 'notice', level, text });
+    this.post({ type: 'notice', level, text: redactSecrets(text) });
   }
 
   dispose(): void {

@@ -1,10 +1,10 @@
 // Regressions found in a QA pass over the CLI (each test names the bug it guards).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { runCli } from '../../support/cli.js';
 import { startScriptedOpenAiServer, type ScriptedReply } from '../../support/scripted-openai-server.js';
 import { kindOf } from '../reasoning/fixtures.js';
 import { run as gradeCli } from '../../../src/cli/commands/grade.js';
@@ -40,24 +40,8 @@ function sink() {
 }
 
 /** Runs `solve` in a child; `closeAfterFirst` closes our end of its stdout after the first bytes (like `| head -c`). */
-function solveChild(args: string[], closeAfterFirst: boolean): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, reject) => {
-    const env = { ...process.env, OPENAI_BASE_URL: '', OPENAI_API_KEY: '', REASONFLUX_MODEL: '', OPENAI_MODEL: '', REASONFLUX_NAVIGATOR_MODEL: '' };
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'solve', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      if (closeAfterFirst) child.stdout.destroy();
-    });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
+function solveChild(args: string[], closeAfterFirst: boolean) {
+  return runCli('solve', args, {}, closeAfterFirst ? { onStdout: (_out, child) => child.stdout.destroy() } : {});
 }
 
 test('solve | head: a reader that closes the pipe early ends the run quietly (no EPIPE crash)', async () => {

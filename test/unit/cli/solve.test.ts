@@ -2,15 +2,14 @@
 // against the scripted OpenAI-compatible server started in this test process.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startScriptedOpenAiServer, type ScriptedReply } from '../../support/scripted-openai-server.js';
 import { kindOf } from '../reasoning/fixtures.js';
 import { closedPort } from '../../support/net.js';
+import { runCli } from '../../support/cli.js';
 
-const ROOT = resolve(__dirname, '..', '..', '..');
 const PROBLEM = 'Solve the linear equation 2x + 3 = 13 for x.';
 const PLAN = {
   analysis: 'A linear equation in one unknown.',
@@ -34,30 +33,9 @@ function script(extra: Partial<Record<string, ScriptedReply>> = {}) {
   };
 }
 
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: Record<string, string | undefined> = {}, onStdout?: (s: string, kill: () => void) => void): Promise<Ran> {
-  return new Promise((resolvePromise, reject) => {
-    const cleanEnv: NodeJS.ProcessEnv = { ...process.env, OPENAI_BASE_URL: '', OPENAI_API_KEY: '', REASONFLUX_MODEL: '', OPENAI_MODEL: '', REASONFLUX_NAVIGATOR_MODEL: '', ...env };
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'solve', ...args], { cwd: ROOT, env: cleanEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      onStdout?.(stdout, () => child.kill('SIGINT'));
-    });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr });
-    });
-  });
+/** `reasonflux solve ARGS` in a child; `onStdout` may interrupt it (SIGINT) once it has printed enough. */
+function cli(args: string[], env: Record<string, string | undefined> = {}, onStdout?: (s: string, kill: () => void) => void) {
+  return runCli('solve', args, env, onStdout ? { onStdout: (out, child) => onStdout(out, () => child.kill('SIGINT')) } : {});
 }
 
 test('solve --json prints one SolveEvent per line and exits 0', async () => {

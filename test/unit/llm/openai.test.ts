@@ -125,8 +125,9 @@ test('a connection cut before the first token is retried; cut mid-stream is not 
     const model = createOpenAiModel({ baseUrl: server.baseUrl, model: 'm', retryBaseDelayMs: 1 });
     const r = await collect(model, hello);
     assert.ok(r.error instanceof LlmError);
-    assert.equal(r.error.kind, 'server');
-    assert.match(r.error.message, /closed in the middle of the answer/);
+    assert.equal(r.error.kind, 'incomplete');
+    assert.match(r.error.message, /cut off after 12 characters: the connection closed in the middle of the reply/);
+    assert.equal(r.error.details.partial, 'first part s');
     assert.equal(r.text, 'first part s');
     assert.equal(server.chatRequests.length, 2);
   } finally {

@@ -367,7 +367,7 @@ test('500s exhausting retries end the run with a fatal server error', async () =
   }
 });
 
-test('a connection cut mid-stream: clear error, streamed text not duplicated, no retry', async () => {
+test('a connection cut mid-stream, twice: asked once more, then a clear "cut off" error, never solved', async () => {
   const server = await routed({
     plan: { content: JSON.stringify(PLAN) },
     step: { content: 'Subtract three from both sides now', chunkSize: 5, cutAfterChunks: 3 },
@@ -375,12 +375,15 @@ test('a connection cut mid-stream: clear error, streamed text not duplicated, no
   try {
     const { events, result } = await run(solveProblem(PROBLEM, { ...models(server), index: fixtureIndex() }));
     assert.equal(result.status, 'failed');
-    const deltas = events.filter((e) => e.type === 'step-delta').map((e) => (e as { text: string }).text).join('');
-    assert.equal(deltas, 'Subtract three ');
+    // Each attempt streams its own text once; a fresh step-start separates them.
+    const partials = events.filter((e) => e.type === 'step-partial') as Extract<SolveEvent, { type: 'step-partial' }>[];
+    assert.deepEqual(partials.map((p) => [p.text, p.retrying]), [['Subtract three ', true], ['Subtract three ', false]]);
     const err = events.find((e) => e.type === 'error' && e.fatal) as Extract<SolveEvent, { type: 'error' }>;
-    assert.match(err.message, /closed in the middle of the answer/);
+    assert.equal(err.kind, 'incomplete');
+    assert.match(err.message, /cut off .*connection closed in the middle of the reply.*\(the retry was cut off too\)/);
     assert.ok(err.message.includes(server.baseUrl));
-    assert.equal(server.chatRequests.filter((r) => kindOf(r.body) === 'step').length, 1);
+    assert.equal(server.chatRequests.filter((r) => kindOf(r.body) === 'step').length, 2);
+    assert.deepEqual(result.steps, [], 'the partial step is not part of the result');
   } finally {
     await server.close();
   }
