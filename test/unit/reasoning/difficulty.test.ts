@@ -21,7 +21,7 @@ import { createOpenAiModel } from '../../../src/core/llm/openai.js';
 import { solveProblem, roundBudget, type SolveResult } from '../../../src/core/reasoning/orchestrator.js';
 import type { SolveEvent } from '../../../src/core/reasoning/events.js';
 import { startScriptedOpenAiServer } from '../../support/scripted-openai-server.js';
-import { fixtureIndex, kindOf } from './fixtures.js';
+import { fixtureIndex, kindOf, run } from './fixtures.js';
 
 const CALIBRATION = join(__dirname, '..', '..', 'fixtures', 'difficulty', 'calibration.jsonl');
 const rows = readFileSync(CALIBRATION, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { id: string; problem: string; level: number });
@@ -106,15 +106,6 @@ test('a plan without complexity is recorded as missing, not as 5', () => {
   assert.equal(given.value.navigatorComplexity, 5);
 });
 
-async function run(gen: AsyncGenerator<SolveEvent, SolveResult>) {
-  const events: SolveEvent[] = [];
-  let r = await gen.next();
-  while (!r.done) {
-    events.push(r.value);
-    r = await gen.next();
-  }
-  return { events, result: r.value };
-}
 
 test('the plan event carries the engine\'s assessment; a re-plan re-estimates complexity and rejected steps raise the budget', async () => {
   const problem = 'Solve the linear equation 2x + 3 = 13 for x.';

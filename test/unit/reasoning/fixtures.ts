@@ -1,5 +1,8 @@
 // Six fixture templates and a small in-test TemplateIndex (substring scoring), so the orchestrator tests
 // do not depend on the real library or index.
+import type { SolveEvent } from '../../../src/core/reasoning/events.js';
+import type { SolveResult } from '../../../src/core/reasoning/orchestrator.js';
+import { startScriptedOpenAiServer, type ScriptedOpenAiServer, type ScriptedReply } from '../../support/scripted-openai-server.js';
 import type { SearchOptions, TemplateIndex, TemplateMatch, ThoughtTemplate } from '../../../src/core/templates/types.js';
 
 function t(p: Partial<ThoughtTemplate> & Pick<ThoughtTemplate, 'id' | 'name' | 'tags' | 'description'>): ThoughtTemplate {
@@ -123,4 +126,29 @@ export function kindOf(body: any): 'plan' | 'repair' | 'evaluate' | 'replan' | '
   if (last.includes('Independent solutions reached different final answers')) return 'select';
   if (first.startsWith('You are a careful mathematician')) return 'direct';
   return 'unknown';
+}
+
+/** Drains a solve's event generator: every event and the result. */
+export async function run(gen: AsyncGenerator<SolveEvent, SolveResult>): Promise<{ events: SolveEvent[]; result: SolveResult }> {
+  const events: SolveEvent[] = [];
+  let r = await gen.next();
+  while (!r.done) {
+    events.push(r.value);
+    r = await gen.next();
+  }
+  return { events, result: r.value };
+}
+
+/** A scripted server that answers each prompt kind from a table (arrays are consumed in order, the last one repeats). */
+export async function routed(table: Partial<Record<ReturnType<typeof kindOf>, ScriptedReply | ScriptedReply[]>>): Promise<ScriptedOpenAiServer> {
+  const used: Record<string, number> = {};
+  return startScriptedOpenAiServer((body) => {
+    const k = kindOf(body);
+    const entry = table[k];
+    if (!entry) return { status: 500, error: { error: { message: `test has no reply for ${k}` } } };
+    if (!Array.isArray(entry)) return entry;
+    const n = used[k] ?? 0;
+    used[k] = n + 1;
+    return entry[Math.min(n, entry.length - 1)]!;
+  });
 }

@@ -10,34 +10,13 @@ import { createOpenAiModel } from '../../../src/core/llm/openai.js';
 import { HintSession, solveProblem, topKFor, type SolveResult } from '../../../src/core/reasoning/orchestrator.js';
 import type { SolveEvent } from '../../../src/core/reasoning/events.js';
 import { startScriptedOpenAiServer, type ScriptedReply } from '../../support/scripted-openai-server.js';
-import { FIXTURE_TEMPLATES, fixtureIndex, kindOf } from './fixtures.js';
+import { FIXTURE_TEMPLATES, fixtureIndex, kindOf, run, routed } from './fixtures.js';
 
 const PROBLEM = 'Solve the linear equation 2x + 3 = 13 for x.';
 /** Matches every fixture template, so retrieval is limited by top-K alone. */
 const WIDE_QUERY = 'linear equation quadratic roots modulo remainder counting complement right triangle vieta';
 
-async function run(gen: AsyncGenerator<SolveEvent, SolveResult>) {
-  const events: SolveEvent[] = [];
-  let r = await gen.next();
-  while (!r.done) {
-    events.push(r.value);
-    r = await gen.next();
-  }
-  return { events, result: r.value };
-}
 
-async function routed(table: Partial<Record<ReturnType<typeof kindOf>, ScriptedReply | ScriptedReply[]>>) {
-  const used: Record<string, number> = {};
-  return startScriptedOpenAiServer((body) => {
-    const k = kindOf(body);
-    const entry = table[k];
-    if (!entry) return { status: 500, error: { error: { message: `test has no reply for ${k}` } } };
-    if (!Array.isArray(entry)) return entry;
-    const n = used[k] ?? 0;
-    used[k] = n + 1;
-    return entry[Math.min(n, entry.length - 1)]!;
-  });
-}
 
 function models(baseUrl: string) {
   const m = createOpenAiModel({ baseUrl, model: 'm', retryBaseDelayMs: 1, maxRetries: 0 });

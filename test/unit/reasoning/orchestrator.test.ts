@@ -7,7 +7,7 @@ import { solveProblem, directSolve, HintSession, topKFor, roundBudget, FINAL_RES
 import type { SolveEvent } from '../../../src/core/reasoning/events.js';
 import { MAX_PLAN_STEPS } from '../../../src/core/reasoning/json.js';
 import { startScriptedOpenAiServer, type ScriptedReply, type ScriptedOpenAiServer } from '../../support/scripted-openai-server.js';
-import { EMPTY_INDEX, fixtureIndex, kindOf } from './fixtures.js';
+import { EMPTY_INDEX, fixtureIndex, kindOf, routed } from './fixtures.js';
 import { closedPort } from '../../support/net.js';
 
 const PROBLEM = 'Solve the linear equation 2x + 3 = 13 for x.';
@@ -49,19 +49,6 @@ function models(server: ScriptedOpenAiServer, extra: Partial<Parameters<typeof c
   return { navigator: createOpenAiModel({ ...base, model: 'nav-model' }), solver: createOpenAiModel({ ...base, model: 'solver-model' }) };
 }
 
-/** A server that answers each prompt kind from a table (arrays are consumed in order, last one repeats). */
-async function routed(table: Partial<Record<ReturnType<typeof kindOf>, ScriptedReply | ScriptedReply[]>>) {
-  const used: Record<string, number> = {};
-  return startScriptedOpenAiServer((body) => {
-    const k = kindOf(body);
-    const entry = table[k];
-    if (!entry) return { status: 500, error: { error: { message: `test has no reply for ${k}` } } };
-    if (!Array.isArray(entry)) return entry;
-    const n = used[k] ?? 0;
-    used[k] = n + 1;
-    return entry[Math.min(n, entry.length - 1)]!;
-  });
-}
 
 test('budget formulas scale with complexity', () => {
   assert.deepEqual([1, 3, 4, 6, 7, 9, 10].map(topKFor), [3, 3, 4, 4, 5, 5, 6]);

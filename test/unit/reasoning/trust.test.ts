@@ -10,7 +10,7 @@ import { MAX_PLAN_STEPS } from '../../../src/core/reasoning/json.js';
 import { emptyState, reduce, stateToMarkdown } from '../../../src/webview/state.js';
 import { isSolveEvent } from '../../../src/webview/protocol.js';
 import { startScriptedOpenAiServer, type ScriptedOpenAiServer, type ScriptedReply } from '../../support/scripted-openai-server.js';
-import { fixtureIndex, kindOf } from './fixtures.js';
+import { fixtureIndex, kindOf, run, routed } from './fixtures.js';
 
 const PROBLEM = 'Solve the linear equation 2x + 3 = 13 for x.';
 const PLAN = {
@@ -20,29 +20,7 @@ const PLAN = {
 };
 const FINISH = JSON.stringify({ verdict: 'finish', feedback: 'Solved.', progress: 1 });
 
-async function run(gen: AsyncGenerator<SolveEvent, SolveResult>) {
-  const events: SolveEvent[] = [];
-  let r = await gen.next();
-  while (!r.done) {
-    events.push(r.value);
-    r = await gen.next();
-  }
-  return { events, result: r.value };
-}
 
-/** Answers by prompt kind; arrays are consumed in order (the last one repeats). */
-async function routed(table: Partial<Record<ReturnType<typeof kindOf>, ScriptedReply | ScriptedReply[]>>) {
-  const used: Record<string, number> = {};
-  return startScriptedOpenAiServer((body) => {
-    const k = kindOf(body);
-    const entry = table[k];
-    if (!entry) return { status: 500, error: { error: { message: `test has no reply for ${k}` } } };
-    if (!Array.isArray(entry)) return entry;
-    const n = used[k] ?? 0;
-    used[k] = n + 1;
-    return entry[Math.min(n, entry.length - 1)]!;
-  });
-}
 
 function options(server: ScriptedOpenAiServer) {
   const base = { baseUrl: server.baseUrl, retryBaseDelayMs: 1, idleTimeoutMs: 400 };
