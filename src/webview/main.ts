@@ -231,8 +231,8 @@ function renderTrajectory(step: StepView, box: HTMLElement): void {
     why.append(w);
     box.append(why);
   }
-  // The retrieval event lists only templates that match about as well as the best (core/templates/display.ts).
-  const others = step.templates.filter((t) => t !== chosen);
+  // Only the alternatives that match about as well as the best (the event marks the others `distant`).
+  const others = step.templates.filter((t) => t !== chosen && !t.distant);
   if (others.length) {
     const d = el('details', 'alternatives');
     d.append(el('summary', undefined, `${s.alternatives} (${others.length})`));

@@ -420,13 +420,15 @@ class Engine {
         ? 'its name is the method the plan names'
         : matchedSummary(step.query || step.goal, top[0]!.terms, chosen);
     }
+    const close = new Set(closeMatches(top));
     return {
       templates: top.map((x) => x.t),
-      // What is shown (panel, CLI): the chosen template and those that match about as well; the solver still
-      // sees all of `top`.
-      summaries: [...new Set([...(chosen ? top.filter((x) => x.t === chosen) : []), ...closeMatches(top)])].map((x) => ({
+      // All of `top` (what the solver sees); those far below the best are marked `distant`, and the panel
+      // does not list them (core/templates/display.ts).
+      summaries: top.map((x) => ({
         id: x.t.id, name: x.t.name, chapter: x.t.chapter, section: x.t.section, score: x.score, matchedFields: x.fields,
         ...(x.general || x.t.scope === 'general' ? { general: true } : {}),
+        ...(x.t !== chosen && !close.has(x) ? { distant: true } : {}),
       })),
       ...(chosen ? { chosen, why } : {}),
       ...(error ? { error } : {}),
