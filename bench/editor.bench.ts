@@ -20,7 +20,7 @@ function pct(xs: number[], p: number): number {
 
 async function sizes(): Promise<void> {
   console.log('bundle sizes (npm run build, not minified):');
-  for (const f of ['extension.js', 'webview.js', 'grade.js', 'server.js']) {
+  for (const f of ['extension.js', 'webview.js', 'grade.js', 'server.js', 'math-worker.js']) {
     const p = join(root, 'dist', f);
     console.log(`  dist/${f.padEnd(13)} ${existsSync(p) ? mib(statSync(p).size) : '(not built)'}`);
   }
@@ -34,6 +34,14 @@ async function sizes(): Promise<void> {
   const ext = await build('src/extension/extension.ts', 'node');
   const web = await build('src/webview/main.ts', 'browser');
   console.log(`  minified: extension.js ${mib(ext)} (goal ≤ 1.5 MB: ${ext <= 1.5e6 ? 'met' : 'NOT met'}), webview.js ${mib(web)}`);
+  // Loaded later, never at activation: the language server (its own process), its math worker (first
+  // hover with math), the answer checker (first "Check my answer").
+  const [server, worker, grade] = await Promise.all([
+    build('src/server/server.ts', 'node'),
+    build('src/server/math/worker.ts', 'node'),
+    build('src/core/answers/grade.ts', 'node'),
+  ]);
+  console.log(`  minified, loaded on demand: server.js ${mib(server)}, math-worker.js ${mib(worker)}, grade.js ${mib(grade)}`);
   const media = ['media/panel.css', 'media/katex/katex.min.css'].reduce((n, f) => n + statSync(join(root, f)).size, 0);
   console.log(`  media: css ${kib(media)}`);
 }
@@ -122,9 +130,29 @@ function loadTime(): void {
   console.log(`dist/extension.js load (require, before activate): ${ms.toFixed(0)} ms`);
 }
 
+/** The answer checker is required on the first "Check my answer" only, and once (loadGrader caches it). */
+function graderLoad(): void {
+  if (!existsSync(join(root, 'dist', 'grade.js'))) return;
+  // loadGrader (src/extension/commands/grading.ts) imports no vscode: measure it as the extension runs it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { loadGrader } = require('../src/extension/commands/grading.ts') as typeof import('../src/extension/commands/grading.js');
+  const t0 = performance.now();
+  const first = loadGrader(root);
+  const t1 = performance.now();
+  const again = loadGrader(root);
+  const t2 = performance.now();
+  const t3 = performance.now();
+  const verdict = first('\\frac{1}{2}', '0.5', { extract: 'never' }).equal;
+  const t4 = performance.now();
+  console.log(
+    `answer checker dist/grade.js: first load ${(t1 - t0).toFixed(0)} ms, second ${(t2 - t1).toFixed(2)} ms (${again === first ? 'same module, loaded once' : 'LOADED TWICE'}), first grading ${(t4 - t3).toFixed(0)} ms (1/2 = 0.5: ${verdict})`,
+  );
+}
+
 void (async () => {
   await sizes();
   renderer();
   hostile();
   loadTime();
+  graderLoad();
 })();

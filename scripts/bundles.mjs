@@ -12,6 +12,12 @@ export const builds = [
     platform: 'node', format: 'cjs', target: 'node20',
   },
   {
+    // TeX → SVG for hovers (MathJax), in a worker thread of the language server: loaded on the first
+    // hover with math, never by the extension.
+    entryPoints: { 'math-worker': 'src/server/math/worker.ts' },
+    platform: 'node', format: 'cjs', target: 'node20',
+  },
+  {
     entryPoints: { cli: 'src/cli/main.ts' },
     platform: 'node', format: 'cjs', target: 'node20',
     banner: { js: '#!/usr/bin/env node' },

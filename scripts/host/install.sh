@@ -12,6 +12,7 @@
 # Environment:
 #   REASONFLUX_HOST_CACHE   cache dir (default ${XDG_CACHE_HOME:-$HOME/.cache}/reasonflux-tutor)
 #   REASONFLUX_SKIP_APT=1   never call apt (the packages must then already be present)
+#   npm_config_nodedir      Node's header dir for native builds (default: found next to `node`)
 set -euo pipefail
 
 CODE_SERVER_VERSION=4.100.3
@@ -71,6 +72,17 @@ command -v rg >/dev/null 2>&1 || die "ripgrep (rg) is not on PATH after the apt 
 [[ -x /usr/bin/chromium ]] || die "/usr/bin/chromium is missing after the apt step"
 
 # ---------------------------------------------------------------- code-server
+# The prefix whose include/node holds the headers of the running node: next to the real executable
+# (…/bin/node → …/include/node), else the prefix node was configured with, else the usual ones.
+find_nodedir() {
+  local exe prefix d
+  exe=$(node -p 'require("fs").realpathSync(process.execPath)')
+  prefix=$(node -p 'process.config.variables.node_prefix || ""')
+  for d in "$(dirname "$(dirname "$exe")")" "$prefix" /usr /usr/local; do
+    [[ -n "$d" && -f "$d/include/node/node.h" && -f "$d/include/node/common.gypi" ]] && { (cd "$d" && pwd); return 0; }
+  done
+  return 1
+}
 # code-server writes a default config and log dirs under XDG_CONFIG_HOME / XDG_DATA_HOME on any
 # start, even for --version: point them at a scratch dir so the user's home stays untouched.
 verify() {
@@ -95,10 +107,16 @@ else
   cp "$(command -v rg)" "$tmp/rg-pack/rg"
   tar -czf "$tmp/$RG_CACHE_DIR_NAME/$RG_ARCHIVE_NAME" -C "$tmp/rg-pack" rg
   printf '{ "name": "reasonflux-host", "private": true }\n' >"$staging/package.json"
+  # Native modules (argon2, node-pty, kerberos) fall back to building from source when their prebuilt
+  # download fails (no GitHub), and node-gyp then downloads Node's headers unless it is told where
+  # they are: point it at the headers of the node that runs the build, so an empty ~/.npmrc works.
+  nodedir="${npm_config_nodedir:-$(find_nodedir)}" ||
+    die "Node's C headers (include/node/node.h) were not found next to $(command -v node); install them (Debian: apt-get install libnode-dev) or set npm_config_nodedir"
+  log "native builds use Node headers from $nodedir/include/node"
   (
     cd "$staging"
     # unsafe_perm: lifecycle scripts run as root keep root; yes: node-pty's build runs `npx node-gyp`.
-    TMPDIR="$tmp" npm_config_unsafe_perm=true npm_config_yes=true npm_config_fund=false \
+    TMPDIR="$tmp" npm_config_nodedir="$nodedir" npm_config_unsafe_perm=true npm_config_yes=true npm_config_fund=false \
       npm_config_audit=false npm_config_update_notifier=false \
       npm install --no-save --no-package-lock --loglevel=error "code-server@$CODE_SERVER_VERSION"
   ) || die "npm install code-server@$CODE_SERVER_VERSION failed (see the npm output above)"

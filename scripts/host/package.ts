@@ -103,6 +103,7 @@ const REQUIRED = [
   'extension/package.json',
   'extension/dist/extension.js',
   'extension/dist/server.js',
+  'extension/dist/math-worker.js',
   'extension/dist/webview.js',
   'extension/dist/library.json',
   'extension/media/icon.png',

@@ -27,6 +27,11 @@ interface SuiteResult {
   failed: number;
 }
 
+/** Failures of a suite: the tests that failed, or one when the run failed without a failed test. */
+function countFailures(failedTests: number, runFailed: boolean): number {
+  return failedTests > 0 ? failedTests : runFailed ? 1 : 0;
+}
+
 function walk(dir: string, keep: (p: string) => boolean, skip: (p: string) => boolean = () => false): string[] {
   if (!existsSync(dir)) return [];
   const out: string[] = [];
@@ -111,7 +116,9 @@ async function runIntegration(): Promise<SuiteResult> {
     for (const t of r.tests) console.log(`  ${mark[t.state] ?? '?'} ${t.title}${t.durationMs !== undefined ? ` (${t.durationMs} ms)` : ''}`);
     ok = ok && r.failed === 0;
     passed = r.passed;
-    failed = r.failed + (failedToRun ? 1 : 0);
+    // runTests also rejects when a test failed: that is the same failure, not one more. It counts
+    // on its own only when no test failed (the host crashed or a hook failed outside any test).
+    failed = countFailures(r.failed, !!failedToRun);
     line = `integration: ${r.passed} passed, ${r.failed} failed, ${r.pending} pending in ${seconds} s`;
     for (const f of r.failures) console.error(`  ✗ ${f.title}\n    ${f.error.split('\n')[0]}`);
   } else {
@@ -146,7 +153,7 @@ function runE2e(rebuild: boolean): SuiteResult {
   unhook();
   rmSync(scratch, { recursive: true, force: true });
   const ok = r.status === 0;
-  const failed = count('fail') + (ok || count('fail') > 0 ? 0 : 1);
+  const failed = countFailures(count('fail'), !ok);
   return { name: 'e2e', ok, line: `e2e: ${count('pass')} passed, ${count('fail')} failed, ${count('skipped')} skipped in ${seconds} s`, passed: count('pass'), failed };
 }
 

@@ -42,13 +42,41 @@ export function documentSelectorFor(languages: readonly string[]): DocumentSelec
  */
 export function trustHoverCommands<T extends vscode.Hover | null | undefined>(hover: T): T {
   if (!hover) return hover;
+  const colour = mathColour(vscode.window.activeColorTheme.kind);
   for (const content of hover.contents) {
     if (content instanceof vscode.MarkdownString) {
       content.isTrusted = { enabledCommands: [...TRUSTED_HOVER_COMMANDS] };
       content.supportHtml = false;
+      content.value = colourMathImages(content.value, colour);
     }
   }
   return hover;
+}
+
+/** Ink for typeset math in hovers: an <img> does not inherit the theme's text colour. */
+export function mathColour(kind: vscode.ColorThemeKind): string {
+  switch (kind) {
+    case vscode.ColorThemeKind.Dark:
+      return '#d4d4d4';
+    case vscode.ColorThemeKind.HighContrast:
+      return '#ffffff';
+    case vscode.ColorThemeKind.HighContrastLight:
+      return '#000000';
+    default:
+      return '#1f1f1f';
+  }
+}
+
+const SVG_IMAGE = /\]\(data:image\/svg\+xml;base64,([A-Za-z0-9+/=]{1,200000})\)/g;
+
+/** The server's math images (SVG drawn in currentColor) recoloured for the theme. */
+export function colourMathImages(markdown: string, colour: string): string {
+  if (!/^#[0-9a-f]{6}$/i.test(colour)) return markdown;
+  return markdown.replace(SVG_IMAGE, (m, b64: string) => {
+    const svg = Buffer.from(b64, 'base64').toString('utf8');
+    if (!svg.startsWith('<svg')) return m;
+    return `](data:image/svg+xml;base64,${Buffer.from(svg.replace(/currentColor/g, colour), 'utf8').toString('base64')})`;
+  });
 }
 
 class StartTimeout extends Error {

@@ -32,7 +32,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Reason
   const starting = lsp.start();
 
   try {
-    registerFeatures({ context, output });
+    registerFeatures({ context, output, client: () => lsp.running });
   } catch (err) {
     // A broken feature must not take the language server (detection, hovers) down with it.
     output.error(`registering the editor features failed: ${describeError(err)}`);

@@ -13,6 +13,7 @@ import { ApiKeyStore } from './secrets/keys.js';
 import { SolveStatusBar } from './status/statusBar.js';
 import { registerTestHooks } from './testHooks.js';
 import { logTiming } from './timing.js';
+import { ChatTutor, registerChat } from './chat/participant.js';
 
 export interface FeatureDeps {
   context: vscode.ExtensionContext;
@@ -21,7 +22,7 @@ export interface FeatureDeps {
    * The running language client, or undefined when it failed to start or is still starting (the
    * features are registered before the language server answers, so commands work at once).
    */
-  client?: LanguageClient | undefined;
+  client?: () => LanguageClient | undefined;
 }
 
 /** Set by esbuild (scripts/bundles.mjs): true only in the build the real-host test suites run. */
@@ -44,12 +45,15 @@ export function registerFeatures(deps: FeatureDeps): void {
   const panel = new TrajectoryPanel(context, output, (msg) => session?.handle(msg));
   session = new SessionManager({ extensionPath: context.extensionPath, output, panel, keys, history, status, templates });
 
+  const chat = new ChatTutor({ output, keys, templates, session });
+
   // The template library loads once, shared by runs, hovers and the search command. Loading starts in the
   // background shortly after activation, off the path of a first "Solve" (which opens its panel first).
   const warmUp = setTimeout(() => templates.peek(), TEMPLATE_WARMUP_DELAY_MS);
   context.subscriptions.push(
     { dispose: () => clearTimeout(warmUp) },
     templates.watch(),
+    templates,
     status,
     panel,
     ...registerCommands({ output, session, panel, keys, history, templates }),
@@ -60,8 +64,9 @@ export function registerFeatures(deps: FeatureDeps): void {
         if (latest?.uri && panel.state.runId === latest.state.runId) session?.adoptRestored(latest.state, latest.uri);
       },
     }),
-    registerSelectionHover(templates),
+    registerSelectionHover(templates, deps.client ?? (() => undefined)),
+    ...registerChat(chat, context, output),
   );
   // The reasonflux.test.* commands: compiled into the host-test build only (src/extension/testHooks.ts).
-  if (__REASONFLUX_TEST_HOOKS__) context.subscriptions.push(...registerTestHooks({ context, panel, status, keys, history, session: () => session }));
+  if (__REASONFLUX_TEST_HOOKS__) context.subscriptions.push(...registerTestHooks({ context, panel, status, keys, history, session: () => session, templates, chat }));
 }

@@ -1,5 +1,6 @@
 // Commands for the real-VS-Code test suites only (test/integration/editor): what the panel holds, panel
-// actions without clicks, whether a stored key matches, the log folder. They are compiled in only by
+// actions without clicks, whether a stored key matches, the log folder, the template library's load
+// event, the chat participant's handler. They are compiled in only by
 // `node esbuild.mjs --test-hooks` (scripts/bundles.mjs, run by scripts/host/test-host.ts); every other
 // build — and so every packaged extension — has none of them, so no other extension can call them.
 import * as vscode from 'vscode';
@@ -10,6 +11,9 @@ import type { ApiKeyStore } from './secrets/keys.js';
 import type { SolveHistory } from './history/history.js';
 import type { SolveStatusBar } from './status/statusBar.js';
 import { parseFromWebview } from '../webview/protocol.js';
+import type { ChatRequestLike, ChatTutor } from './chat/participant.js';
+import { recordingStream, type RecordedPart } from './chat/record.js';
+import type { TemplateService } from './commands/templates.js';
 
 /** What the panel holds and shows. */
 export const PANEL_STATE_COMMAND = 'reasonflux.test.panelState';
@@ -19,6 +23,11 @@ export const PANEL_ACTION_COMMAND = 'reasonflux.test.panelAction';
 export const API_KEY_MATCHES_COMMAND = 'reasonflux.test.apiKeyMatches';
 /** The extension's log folder (context.logUri). */
 export const LOG_DIR_COMMAND = 'reasonflux.test.logDir';
+/** (name) → settles once the editor's template library holds a template of that name (waits on its load event). */
+export const TEMPLATES_LOADED_COMMAND = 'reasonflux.test.templatesLoaded';
+/** ({ prompt, command, model? }) → runs the chat participant's handler; returns what it streamed. */
+export const CHAT_COMMAND = 'reasonflux.test.chat';
+
 /** What the detection status bar item shows (text, tooltip, uri) while it is shown (test/integration/detection-status). */
 export const DETECTION_STATUS_COMMAND = 'reasonflux.test.detectionStatus';
 
@@ -34,6 +43,8 @@ export interface TestHookDeps {
   keys: ApiKeyStore;
   history: SolveHistory;
   session: () => SessionManager | undefined;
+  templates: TemplateService;
+  chat: ChatTutor;
 }
 
 export function registerTestHooks(d: TestHookDeps): vscode.Disposable[] {
@@ -52,6 +63,25 @@ export function registerTestHooks(d: TestHookDeps): vscode.Disposable[] {
     vscode.commands.registerCommand(API_KEY_MATCHES_COMMAND, async (baseUrl: unknown, candidate: unknown) =>
       typeof baseUrl === 'string' && typeof candidate === 'string' && (await d.keys.get(baseUrl)) === candidate,
     ),
+    vscode.commands.registerCommand(TEMPLATES_LOADED_COMMAND, async (name: unknown) =>
+      typeof name === 'string' ? (await d.templates.whenLoaded(name)).templates.length : 0,
+    ),
+    // The chat handler with a recording stream (a host without a chat view cannot give a real one).
+    vscode.commands.registerCommand(CHAT_COMMAND, async (req: unknown) => {
+      const r = (req ?? {}) as { prompt?: unknown; command?: unknown; model?: { sendRequest?: unknown } };
+      if (typeof r.prompt !== 'string') throw new Error('reasonflux.test.chat needs { prompt }');
+      const parts: RecordedPart[] = [];
+      const request: ChatRequestLike = { prompt: r.prompt, command: typeof r.command === 'string' ? r.command : undefined };
+      // The model "picked in the chat" (a LanguageModelChat the test supplies).
+      if (r.model && typeof r.model.sendRequest === 'function') request.model = r.model as vscode.LanguageModelChat;
+      const cts = new vscode.CancellationTokenSource();
+      try {
+        const result = await d.chat.handle(request, recordingStream(parts), cts.token);
+        return { parts, result };
+      } finally {
+        cts.dispose();
+      }
+    }),
     // The host writes the output channel's file next to the extension's log folder.
     vscode.commands.registerCommand(LOG_DIR_COMMAND, () => d.context.logUri.fsPath),
     vscode.commands.registerCommand(PANEL_ACTION_COMMAND, async (raw: unknown, answer?: unknown) => {

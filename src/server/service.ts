@@ -25,6 +25,8 @@ import type { DetectedProblem, DocumentFormat, ProblemRef } from '../core/detect
 import type { TemplateIndex } from '../core/templates/types.js';
 import { DEFAULT_SETTINGS, parseSettings, type ServerSettings } from './settings.js';
 import { DOCUMENT_STATUS_NOTIFICATION, NOTICE_CODES, type DocumentStatus } from './protocol.js';
+import { MathImages, escapeMarkdown } from './math/images.js';
+import { closeMatches, matchedWords } from '../core/templates/display.js';
 
 export const SOURCE = 'ReasonFlux';
 /** The template index (~0.3 s of work) is loaded after this long without document events. */
@@ -37,6 +39,8 @@ export const COMMANDS = {
 } as const;
 /** Custom request: process memory and open documents (used by the benchmark and for diagnosis). */
 export const STATS_REQUEST = 'reasonflux/stats';
+/** Custom request: { text } → { markdown } with its math typeset as images (the editor's selection hover). */
+export const MATH_MARKDOWN_REQUEST = 'reasonflux/mathMarkdown';
 /** Custom request: the problems of one open document ({ uri }) as ProblemRef[]. */
 export const PROBLEMS_REQUEST = 'reasonflux/problems';
 export { DOCUMENT_STATUS_NOTIFICATION, NOTICE_CODES, type DocumentStatus } from './protocol.js';
@@ -53,6 +57,8 @@ export interface ServerOptions {
   maxDetected?: number;
   /** Supplies the template index for hovers; default: the library (src/core/templates/library.ts). */
   loadTemplates?: (settings: ServerSettings, rootPath: string | undefined) => Promise<TemplateIndex | undefined>;
+  /** Worker bundle that typesets hover math (default: math-worker.js next to the server bundle). */
+  mathWorker?: string;
 }
 
 interface DocState {
@@ -154,6 +160,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let rootPath: string | undefined;
   let templates: Promise<TemplateIndex | undefined> | undefined;
   const loadTemplates = options.loadTemplates ?? defaultTemplates;
+  const math = new MathImages({ ...(options.mathWorker ? { workerPath: options.mathWorker } : {}), log: (m) => connection.console.log(m) });
 
   const log = (msg: string): void => connection.console.log(msg);
   const logError = (where: string, err: unknown): void =>
@@ -261,9 +268,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         severity: p.solved ? DiagnosticSeverity.Hint : settings.severity,
         source: SOURCE,
         code: p.solved ? 'problem.solved' : 'problem.unsolved',
-        message: p.solved
-          ? `${what} (already solved): ${cachedSummary(p.text, 90)}`
-          : `${what}: ${cachedSummary(p.text, 90)} — ReasonFlux can solve it, give a hint or explain it.`,
+        // The statement itself is in the hover (typeset) and the outline: the message, which VS Code shows
+        // above the hover, only names the problem, so the hover does not say things twice.
+        message: p.solved ? `${what}: already solved` : `${what}: unsolved — ReasonFlux can solve it, give a hint or explain it`,
         // Small on purpose (a large document has thousands); code actions rebuild the full ProblemRef.
         data: p.label ? { kind: p.kind, solved: p.solved, label: p.label } : { kind: p.kind, solved: p.solved },
       };
@@ -347,7 +354,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     warmTimer = setTimeout(() => {
       warmTimer = undefined;
       warmPending = false;
-      if (settings.features.hover) void templateIndex();
+      if (settings.features.hover) {
+        void templateIndex();
+        math.warm();
+      }
     }, WARM_IDLE_MS);
     warmTimer.unref?.();
   };
@@ -632,8 +642,6 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const commandLink = (title: string, command: string, ref: ProblemRef): string =>
     `[${title}](command:${command}?${encodeURIComponent(JSON.stringify([ref]))} "${title}")`;
 
-  const escapeMd = (s: string): string => s.replace(/([\\`*_{}[\]<>#|])/g, '\\$1');
-
   connection.onHover(async (params, token): Promise<Hover | null> => {
     if (!settings.features.hover) return null;
     const state = current(params.textDocument.uri);
@@ -641,30 +649,41 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const p = problemAtLine(state.problems, params.position.line);
     if (!p) return null;
     const ref = refOf(state.doc.uri, state.doc, p);
+    // One block: the statement typeset (math as images, never raw TeX), the templates that match, the
+    // actions. The diagnostic VS Code shows above it only names the problem.
+    const statement = summary(p.text, 600);
+    const [body, templatesBlock] = await Promise.all([
+      statement ? math.markdown(statement) : Promise.resolve('_(no statement text)_'),
+      templateLines(p.text, token),
+    ]);
+    if (token.isCancellationRequested) return null;
     const title = p.label ?? KIND_TITLE[p.kind] ?? 'Problem';
-    const lines: string[] = [];
-    lines.push(`**${escapeMd(title)}** · ${p.kind} · ${p.solved ? 'solved (a solution follows)' : 'unsolved'}${p.language ? ` · ${p.language}` : ''}`);
-    lines.push('', `What it asks: ${escapeMd(summary(p.text, 280)) || '(no statement text)'}`);
-    try {
-      const index = await Promise.race([templateIndex(), new Promise<undefined>((r) => setTimeout(() => r(undefined), 3000))]);
-      if (token.isCancellationRequested) return null;
-      const matches = index && p.text ? index.search(p.text, { top: 3 }) : [];
-      if (matches.length > 0) {
-        lines.push('', 'Matching thought templates:');
-        for (const m of matches) {
-          const t = m.template;
-          lines.push(`- **${escapeMd(t.name)}** — ${escapeMd(t.chapter)} › ${escapeMd(t.section)}`);
-        }
-      } else if (index) lines.push('', '_No matching thought template._');
-    } catch (err) {
-      logError('template search', err);
-    }
+    const lines: string[] = [`**${escapeMarkdown(title)}**${p.solved ? ' _(solved)_' : ''} — ${body}`];
+    if (templatesBlock) lines.push('', templatesBlock);
     lines.push('', [commandLink('Explain', COMMANDS.explain, ref), commandLink('Hint', COMMANDS.hint, ref), commandLink('Solve', COMMANDS.solve, ref)].join(' · '));
     return {
       contents: { kind: 'markdown', value: lines.join('\n') },
       range: firstLineRange(state.doc, p),
     };
   });
+
+  /** "Thought templates: **name** (matched terms) · …" for the templates that match well, or undefined. */
+  const templateLines = async (text: string, token: { isCancellationRequested: boolean }): Promise<string | undefined> => {
+    try {
+      const index = await Promise.race([templateIndex(), new Promise<undefined>((r) => setTimeout(() => r(undefined), 3000))]);
+      if (token.isCancellationRequested || !index) return undefined;
+      const matches = text ? closeMatches(index.search(text, { top: 3 })) : [];
+      if (matches.length === 0) return '_No matching thought template._';
+      const names = await Promise.all(matches.map((m) => math.markdown(m.template.name)));
+      const best = matches[0]!.template;
+      const terms = matchedWords(text, matches[0]!.matchedTerms, `${best.name} ${best.tags.join(' ')}`);
+      const list = matches.map((m, i) => `**${names[i]}** _(${escapeMarkdown(m.template.chapter)})_`).join(' · ');
+      return `Thought templates: ${list}${terms.length ? ` — matched ${escapeMarkdown(terms.join(', '))}` : ''}`;
+    } catch (err) {
+      logError('template search', err);
+      return undefined;
+    }
+  };
 
   connection.onRequest(STATS_REQUEST, (params: { gc?: unknown } | undefined) => {
     // With `node --expose-gc`, {gc: true} collects first so successive readings compare live memory.
@@ -676,6 +695,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return { heapUsed: mem.heapUsed, rss: mem.rss, documents: docs.size, problems };
   });
 
+  connection.onRequest(MATH_MARKDOWN_REQUEST, async (params: { text?: unknown }) => {
+    if (typeof params?.text !== 'string' || params.text.length > 4000) return { markdown: '' };
+    return { markdown: await math.markdown(params.text) };
+  });
+
   connection.onRequest(PROBLEMS_REQUEST, (params: { uri?: unknown }) => {
     if (typeof params?.uri !== 'string') return [];
     const state = current(params.uri);
@@ -685,6 +709,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onShutdown(() => {
     if (warmTimer) clearTimeout(warmTimer);
+    math.dispose();
     watchGeneration++;
     watcher?.dispose();
     for (const s of docs.values()) if (s.timer) clearTimeout(s.timer);

@@ -8,6 +8,7 @@ import type { PanelState, StepView } from './state.js';
 import { emptyState, reduce } from './state.js';
 import { isPanelState } from './protocol.js';
 import { renderMarkdown, splitBlocks } from './render.js';
+import { showsFinal, statusLabel } from './labels.js';
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;
@@ -129,21 +130,6 @@ root.append(view.status, view.header, view.notice, view.problem, view.analysis, 
 
 const running = () => state.status === 'running';
 
-function statusText(): string {
-  const s = strings;
-  if (state.status === 'running') {
-    if (state.phase === 'planning') return s.planning;
-    if (state.phase === 'checking') return s.checking;
-    const current = state.steps.findIndex((x) => x.started && !x.done);
-    const i = current >= 0 ? current + 1 : state.steps.filter((x) => x.done).length;
-    return `${s.step} ${i} / ${Math.max(state.steps.length, i)}`;
-  }
-  const map: Record<string, string> = {
-    idle: s.idle, paused: s.waiting, solved: s.solved, 'no-answer': s.noAnswer, cancelled: s.cancelled, failed: s.failed,
-  };
-  return map[state.status] ?? state.status;
-}
-
 function renderHeader(): void {
   const s = strings;
   const h = view.header;
@@ -175,7 +161,10 @@ function renderHeader(): void {
   const models = [state.navigator && `${s.navigator}: ${state.navigator}`, state.solver && `${s.solver}: ${state.solver}`]
     .filter(Boolean)
     .join(' · ');
-  view.status.replaceChildren(el('span', `badge status-${state.status}`, statusText()), el('span', 'models', models));
+  const label = statusLabel(state, s);
+  const badge = el('span', `badge status-${label.tone}`, label.text);
+  badge.id = 'status-badge';
+  view.status.replaceChildren(badge, el('span', 'models', models));
 }
 
 function renderProblem(): void {
@@ -201,7 +190,11 @@ function renderAnalysis(): void {
   }
   view.analysis.hidden = false;
   let body = view.analysis.querySelector<HTMLElement>('.body');
-  if (!body) view.analysis.replaceChildren(el('h2', undefined, strings.analysis), (body = el('div', 'body')));
+  const heading = state.mode === 'explain' ? strings.explanation : strings.analysis;
+  if (!body || view.analysis.dataset.heading !== heading) {
+    view.analysis.replaceChildren(el('h2', undefined, heading), (body = el('div', 'body')));
+    view.analysis.dataset.heading = heading;
+  }
   setMarkdownBlocks(body, text);
   // A plan cut to the most steps allowed says so (the navigator asked for more).
   let note = view.analysis.querySelector<HTMLElement>('.steps-dropped');
@@ -225,7 +218,7 @@ function renderTrajectory(step: StepView, box: HTMLElement): void {
   if (chosen) {
     const t = el('div', 'template');
     t.append(el('span', 'label', `${s.template}: `), el('strong', undefined, chosen.name));
-    t.append(el('div', 'where', `${s.chapter}: ${chosen.chapter}${chosen.section ? ` › ${chosen.section}` : ''} · ${s.score} ${chosen.score.toFixed(2)}`));
+    t.append(el('div', 'where', `${chosen.chapter}${chosen.section ? ` › ${chosen.section}` : ''}`));
     box.append(t);
   } else if (step.chosen) {
     box.append(el('div', 'template', `${s.template}: ${step.chosen}`));
@@ -238,12 +231,13 @@ function renderTrajectory(step: StepView, box: HTMLElement): void {
     why.append(w);
     box.append(why);
   }
-  const others = step.templates.filter((t) => t !== chosen);
+  // Only the alternatives that match about as well as the best (the event marks the others `distant`).
+  const others = step.templates.filter((t) => t !== chosen && !t.distant);
   if (others.length) {
     const d = el('details', 'alternatives');
     d.append(el('summary', undefined, `${s.alternatives} (${others.length})`));
     const ul = el('ul');
-    for (const o of others) ul.append(el('li', undefined, `${o.name} — ${o.chapter}${o.section ? ` › ${o.section}` : ''} (${o.score.toFixed(2)})`));
+    for (const o of others) ul.append(el('li', undefined, `${o.name} — ${o.chapter}${o.section ? ` › ${o.section}` : ''}`));
     d.append(ul);
     box.append(d);
   }
@@ -320,13 +314,16 @@ function renderSteps(): void {
 
 function renderFinal(): void {
   const f = state.final;
-  const hidden = state.mode === 'hint' && !state.solutionRevealed;
-  const key = JSON.stringify([f, state.stats, hidden, state.error]);
+  const shown = showsFinal(state);
+  const explained = state.mode === 'explain' && state.status !== 'running' && !!state.analysis.trim() && !state.error;
+  const key = JSON.stringify([f, state.stats, shown, explained, state.error]);
   if (view.final.dataset.key === key) return;
   view.final.dataset.key = key;
   view.final.replaceChildren();
   if (state.error) view.final.append(el('p', 'error', state.error.message));
-  if (f && !hidden) {
+  // An explanation ends with a note, not an answer box (its text is the analysis shown above).
+  if (explained) view.final.append(el('p', 'explained-note', strings.explainedNote));
+  if (f && shown) {
     view.final.append(el('h2', undefined, strings.finalAnswer));
     const box = el('div', 'answer-box');
     box.id = 'final-answer';
@@ -373,6 +370,7 @@ function report(): void {
     math: root.querySelectorAll('.math').length,
     mathSource: root.querySelectorAll('.math-source').length,
     finalShown: !!document.getElementById('final-answer'),
+    badge: document.getElementById('status-badge')?.textContent ?? '',
   };
   const key = JSON.stringify(r);
   if (key === lastReport) return;

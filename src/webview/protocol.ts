@@ -11,7 +11,7 @@ export const UI_STRING_KEYS = [
   'finalAnswer', 'calls', 'tokens', 'time', 'cancel', 'retry', 'copyLatex', 'copyMarkdown', 'insert', 'checkAnswer',
   'nextHint', 'revealSolution', 'planning', 'checking', 'running', 'solved', 'noAnswer', 'cancelled', 'failed',
   'idle', 'empty', 'right', 'notYet', 'hidden', 'chapter', 'score', 'navigator', 'solver', 'rounds', 'waiting',
-  'history', 'cutOff', 'stepsDropped',
+  'history', 'cutOff', 'stepsDropped', 'explaining', 'explained', 'explanation', 'explainedNote', 'preparingHints', 'hint', 'allHints',
 ] as const;
 export type UiStringKey = (typeof UI_STRING_KEYS)[number];
 export type UiStrings = Record<UiStringKey, string>;
@@ -36,7 +36,7 @@ export type FromWebview =
   | { type: 'show-history' }
   | { type: 'open-link'; href: string }
   /** What the panel shows after a render (lets host tests assert on the real DOM, not on timing). */
-  | { type: 'rendered'; runId: string; status: string; steps: number; math: number; mathSource: number; finalShown: boolean };
+  | { type: 'rendered'; runId: string; status: string; steps: number; math: number; mathSource: number; finalShown: boolean; badge?: string };
 
 // ---------------------------------------------------------------------------------------------
 // Validation helpers
@@ -204,9 +204,12 @@ export function parseFromWebview(v: unknown): FromWebview | undefined {
       return only('href') && isSafeExternalLink(v.href) ? { type: 'open-link', href: v.href } : undefined;
     case 'rendered': {
       const count = (x: unknown) => isNum(x) && Number.isInteger(x) && x >= 0 && x < 1e7;
-      return only('runId', 'status', 'steps', 'math', 'mathSource', 'finalShown') && isStr(v.runId, 200) && isStr(v.status, 20) &&
-        count(v.steps) && count(v.math) && count(v.mathSource) && isBool(v.finalShown)
-        ? { type: 'rendered', runId: v.runId, status: v.status, steps: v.steps as number, math: v.math as number, mathSource: v.mathSource as number, finalShown: v.finalShown }
+      return only('runId', 'status', 'steps', 'math', 'mathSource', 'finalShown', 'badge') && isStr(v.runId, 200) && isStr(v.status, 20) &&
+        count(v.steps) && count(v.math) && count(v.mathSource) && isBool(v.finalShown) && isOptStr(v.badge, 200)
+        ? {
+            type: 'rendered', runId: v.runId, status: v.status, steps: v.steps as number, math: v.math as number, mathSource: v.mathSource as number,
+            finalShown: v.finalShown, ...(typeof v.badge === 'string' ? { badge: v.badge } : {}),
+          }
         : undefined;
     }
     default:

@@ -15,6 +15,7 @@
 import MarkdownIt from 'markdown-it';
 import katex from 'katex';
 import { addMathRules } from './mathRules.js';
+import { normaliseModelText } from './text.js';
 
 type Md = InstanceType<typeof MarkdownIt>;
 
@@ -46,11 +47,7 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
 }
 
-/** Removes NUL / C0 controls (except tab, newline) and bidi overrides that could disguise text. */
-export function normaliseModelText(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '').replace(/\r\n?/g, '\n');
-}
+export { normaliseModelText };
 
 /** Maximum nesting of { } and \left … \right in a TeX string. */
 export function texDepth(tex: string): number {

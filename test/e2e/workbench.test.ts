@@ -65,6 +65,18 @@ describe('workbench: a Markdown problem set', () => {
     for (const cmd of ['reasonflux.explain', 'reasonflux.hint', 'reasonflux.solve']) {
       assert.ok((await hover.first().locator(`a[data-href^="command:${cmd}"]`).count()) >= 1, `a live link to ${cmd}`);
     }
+    // Math is typeset (MathJax SVG images, loaded), never raw TeX; the statement is said once.
+    const images = hover.first().locator('img[src^="data:image/svg+xml;base64,"]');
+    await images.first().waitFor({ state: 'visible', timeout: 15_000 });
+    assert.ok((await images.count()) >= 2, 'both formulas of the statement are images');
+    await page.waitForFunction(
+      () => [...document.querySelectorAll<HTMLImageElement>('.monaco-hover:not(.hidden) img[src^="data:image/svg+xml"]')].every((i) => i.complete && i.naturalWidth > 0),
+      undefined,
+      { timeout: 15_000 },
+    );
+    const all = await page.locator('.monaco-editor .monaco-hover:not(.hidden)').allInnerTexts();
+    assert.doesNotMatch(all.join('\n'), /\$|x\^2/, 'no raw TeX anywhere in the hover');
+    assert.equal(all.join('\n').match(/Find all real numbers/g)?.length ?? 0, 1, 'the statement appears once');
     await wb.screenshot('03-hover');
   });
 

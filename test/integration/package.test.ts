@@ -14,6 +14,7 @@ const GOOD = [
   'extension/dist/extension.js',
   'extension/dist/extension.js.LEGAL.txt',
   'extension/dist/server.js',
+  'extension/dist/math-worker.js',
   'extension/dist/webview.js',
   'extension/dist/grade.js',
   'extension/dist/library.json',

@@ -24,9 +24,11 @@ import {
 
 export const ROOT = resolve(__dirname, '..', '..');
 export const SERVER = join(ROOT, 'dist', 'server.js');
+/** The server's hover-math worker, built beside it. */
+export const MATH_WORKER = join(ROOT, 'dist', 'math-worker.js');
 
 export function ensureBuilt(): void {
-  if (existsSync(SERVER)) return;
+  if (existsSync(SERVER) && existsSync(MATH_WORKER)) return;
   const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'inherit' });
   if (r.status !== 0 || !existsSync(SERVER)) throw new Error('building dist/server.js failed (node esbuild.mjs)');
 }

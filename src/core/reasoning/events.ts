@@ -41,6 +41,8 @@ export interface RetrievedTemplateSummary {
   matchedFields: string[];
   /** A general (catch-all) template, ranked below specific matches: show it as a fallback. */
   general?: boolean;
+  /** Scores far below the best match (core/templates/display.ts): the solver sees it, the panel does not list it. */
+  distant?: boolean;
 }
 
 export type ModelRole = 'navigator' | 'solver';

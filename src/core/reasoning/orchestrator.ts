@@ -17,6 +17,7 @@ import type { ChatMessage, ChatModel, LlmErrorKind } from '../llm/types.js';
 import { LlmError } from '../llm/types.js';
 import { redactSecrets } from '../llm/redact.js';
 import type { TemplateIndex, TemplateMatch, ThoughtTemplate } from '../templates/types.js';
+import { closeMatches, matchedWords } from '../templates/display.js';
 import { extractFinalAnswer, findBoxed } from '../answers/extract.js';
 import type { ModelRole, Plan, PlanSource, PlanStep, RetrievedTemplateSummary, SolveEvent, SolveMode, SolveStats, Verification } from './events.js';
 import { emptySignals, estimateDifficulty, featureComplexity, NAVIGATOR_WEIGHT, type DifficultyEstimate, type NavigatorReliability, type RunSignals } from './difficulty.js';
@@ -399,9 +400,13 @@ class Engine {
     // The step's query (method + goal) leads; the problem adds its terms at a lower weight.
     const { query, context } = this.stepSearch(step);
     const { matches, error } = this.search(query, k, context);
-    const list: { t: ThoughtTemplate; score: number; fields: string[]; general?: boolean }[] = [];
-    if (named) list.push({ t: named, score: matches.find((m) => m.template.id === named.id)?.score ?? 0, fields: ['id'] });
-    for (const m of matches) if (!list.some((x) => x.t.id === m.template.id)) list.push({ t: m.template, score: m.score, fields: m.matchedFields ?? [], ...(m.general ? { general: true } : {}) });
+    const list: { t: ThoughtTemplate; score: number; fields: string[]; terms: string[]; general?: boolean }[] = [];
+    if (named) list.push({ t: named, score: matches.find((m) => m.template.id === named.id)?.score ?? 0, fields: ['id'], terms: [] });
+    for (const m of matches) {
+      if (!list.some((x) => x.t.id === m.template.id)) {
+        list.push({ t: m.template, score: m.score, fields: m.matchedFields ?? [], terms: m.matchedTerms ?? [], ...(m.general ? { general: true } : {}) });
+      }
+    }
     const top = list.slice(0, k);
     let chosen: ThoughtTemplate | undefined;
     let why: string | undefined;
@@ -413,11 +418,18 @@ class Engine {
       const byName = step.method && chosen.name.toLowerCase() === step.method.toLowerCase();
       why = byName
         ? 'its name is the method the plan names'
-        : `best match for "${(step.query || step.goal).slice(0, 80)}"${top[0]!.fields.length ? ` (matched ${top[0]!.fields.slice(0, 3).join(', ')})` : ''}`;
+        : matchedSummary(step.query || step.goal, top[0]!.terms, chosen);
     }
+    const close = new Set(closeMatches(top));
     return {
       templates: top.map((x) => x.t),
-      summaries: top.map((x) => ({ id: x.t.id, name: x.t.name, chapter: x.t.chapter, section: x.t.section, score: x.score, matchedFields: x.fields, ...(x.general || x.t.scope === 'general' ? { general: true } : {}) })),
+      // All of `top` (what the solver sees); those far below the best are marked `distant`, and the panel
+      // does not list them (core/templates/display.ts).
+      summaries: top.map((x) => ({
+        id: x.t.id, name: x.t.name, chapter: x.t.chapter, section: x.t.section, score: x.score, matchedFields: x.fields,
+        ...(x.general || x.t.scope === 'general' ? { general: true } : {}),
+        ...(x.t !== chosen && !close.has(x) ? { distant: true } : {}),
+      })),
       ...(chosen ? { chosen, why } : {}),
       ...(error ? { error } : {}),
     };
@@ -787,6 +799,12 @@ export async function* solveProblem(problem: string, options: OrchestratorOption
   } finally {
     e.cancelPrefetches();
   }
+}
+
+/** "matched quadratic, roots": the few words of the step the chosen template matched on (brief; never cut mid-word). */
+function matchedSummary(query: string, terms: readonly string[], t: ThoughtTemplate): string {
+  const words = matchedWords(query, terms, `${t.name} ${t.tags.join(' ')}`, 3);
+  return words.length ? `matched ${words.join(', ')}` : 'closest match in the library';
 }
 
 /**

@@ -79,19 +79,29 @@ export async function problemAt(doc: vscode.TextDocument, position: vscode.Posit
   return undefined;
 }
 
+/** The editor's selection, else the detected problem under its cursor (no input box). */
+export async function problemInEditor(editor: vscode.TextEditor | undefined = vscode.window.activeTextEditor): Promise<ProblemSource | undefined> {
+  if (!editor) return undefined;
+  const sel = editor.selection;
+  if (!sel.isEmpty) {
+    const text = editor.document.getText(sel);
+    if (text.trim()) return fromDocument(editor.document, sel, text.slice(0, MAX_PROBLEM_CHARS));
+  }
+  const ref = await problemAt(editor.document, sel.active);
+  return ref ? fromRef(ref) : undefined;
+}
+
+/** A problem from a document range (a chat reference to a selection or a file location). */
+export function problemFromRange(doc: vscode.TextDocument, range: vscode.Range): ProblemSource | undefined {
+  const text = doc.getText(range);
+  return text.trim() ? fromDocument(doc, range, text.slice(0, MAX_PROBLEM_CHARS)) : undefined;
+}
+
 export async function resolveProblem(arg: unknown, title: string): Promise<ProblemSource | undefined> {
   if (isProblemRef(arg)) return fromRef(arg);
   if (typeof arg === 'string' && arg.trim()) return { text: arg.trim().slice(0, MAX_PROBLEM_CHARS) };
-  const editor = vscode.window.activeTextEditor;
-  if (editor) {
-    const sel = editor.selection;
-    if (!sel.isEmpty) {
-      const text = editor.document.getText(sel);
-      if (text.trim()) return fromDocument(editor.document, sel, text.slice(0, MAX_PROBLEM_CHARS));
-    }
-    const ref = await problemAt(editor.document, sel.active);
-    if (ref) return fromRef(ref);
-  }
+  const inEditor = await problemInEditor();
+  if (inEditor) return inEditor;
   const typed = await vscode.window.showInputBox({
     title,
     prompt: vscode.l10n.t('Type or paste a math problem (LaTeX math with $…$ is fine).'),

@@ -6,11 +6,14 @@ import type { LibraryResult } from '../../core/templates/library.js';
 import type { TemplateIndex } from '../../core/templates/types.js';
 import { readSettings } from '../config.js';
 
-export class TemplateService {
+export class TemplateService implements vscode.Disposable {
   private loading: Promise<LibraryResult> | undefined;
   private loaded: LibraryResult | undefined;
   /** The embedding-retrieval index over a loaded library, for one embedder (see solveIndex). */
   private hybrid: { library: LibraryResult; embedder: string; index: Promise<TemplateIndex> } | undefined;
+  private readonly loadedEmitter = new vscode.EventEmitter<LibraryResult>();
+  /** Fires after every completed load or reload (the test hooks wait on it instead of polling). */
+  readonly onDidLoad = this.loadedEmitter.event;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -71,16 +74,36 @@ export class TemplateService {
 
   async library(): Promise<LibraryResult> {
     if (this.loaded) return this.loaded;
-    this.loading ??= import('../../core/templates/library.js').then(({ loadTemplateIndex }) => loadTemplateIndex(this.options())).then((r) => {
+    const loading = (this.loading ??= import('../../core/templates/library.js').then(({ loadTemplateIndex }) => loadTemplateIndex(this.options())).then((r) => {
+      // A reload started meanwhile supersedes this result.
+      if (this.loading !== loading) return r;
       this.loaded = r;
+      this.loadedEmitter.fire(r);
       for (const e of r.errors.slice(0, 20)) this.output.warn(`templates: ${e}`);
       this.output.info(`templates: ${r.templates.length} loaded`);
       return r;
     }, (err: unknown) => {
-      this.loading = undefined; // a later use tries again
+      if (this.loading === loading) this.loading = undefined; // a later use tries again
       throw err;
+    }));
+    return loading;
+  }
+
+  /** Settles with the library once a load holds a template named `name` (now, or at a later reload). */
+  whenLoaded(name: string): Promise<LibraryResult> {
+    const has = (r: LibraryResult | undefined) => !!r?.templates.some((t) => t.name === name);
+    if (has(this.loaded)) return Promise.resolve(this.loaded!);
+    return new Promise((resolve) => {
+      const sub = this.onDidLoad((r) => {
+        if (!has(r)) return;
+        sub.dispose();
+        resolve(r);
+      });
     });
-    return this.loading;
+  }
+
+  dispose(): void {
+    this.loadedEmitter.dispose();
   }
 
   async reload(): Promise<LibraryResult> {

@@ -3,7 +3,11 @@
 // and command links (Explain · Hint · Solve) trusted only for those three commands. Where the language
 // server already marks a problem, its hover covers the place and this one stays silent (never two).
 import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { splitMath, texToText } from '../../core/detect/mathText.js';
 import type { ProblemRef } from '../../core/detect/types.js';
+import { closeMatches, matchedWords } from '../../core/templates/display.js';
+import { colourMathImages, mathColour } from '../client.js';
 import { problemAt } from '../commands/problem.js';
 import type { TemplateService } from '../commands/templates.js';
 import { featureFlags } from '../config.js';
@@ -16,7 +20,25 @@ export function commandLink(command: (typeof HOVER_COMMANDS)[number], ref: Probl
   return `command:${command}?${encodeURIComponent(JSON.stringify([ref]))}`;
 }
 
-export function registerSelectionHover(templates: TemplateService): vscode.Disposable {
+/** The language server's request that typesets math for hovers (src/server/service.ts). */
+const MATH_MARKDOWN_REQUEST = 'reasonflux/mathMarkdown';
+
+/** Markdown for `text` with its math typeset by the language server, else as readable text. */
+async function mathMarkdown(text: string, client: LanguageClient | undefined): Promise<string> {
+  if (client && /[$\\]/.test(text)) {
+    try {
+      const r = await client.sendRequest<{ markdown?: unknown }>(MATH_MARKDOWN_REQUEST, { text });
+      if (typeof r?.markdown === 'string' && r.markdown) return colourMathImages(r.markdown, mathColour(vscode.window.activeColorTheme.kind));
+    } catch {
+      // the server is gone or busy: readable text below
+    }
+  }
+  const md = new vscode.MarkdownString();
+  for (const seg of splitMath(text)) md.appendText(seg.kind === 'text' ? seg.text : texToText(seg.tex));
+  return md.value;
+}
+
+export function registerSelectionHover(templates: TemplateService, client: () => LanguageClient | undefined): vscode.Disposable {
   const selector: vscode.DocumentSelector = [
     { language: 'markdown' },
     { language: 'latex' },
@@ -45,18 +67,25 @@ export function registerSelectionHover(templates: TemplateService): vscode.Dispo
       md.supportHtml = false;
       md.isTrusted = { enabledCommands: [...HOVER_COMMANDS] };
       md.appendMarkdown(`**ReasonFlux** — ${vscode.l10n.t('what it asks')}: `);
-      md.appendText(whatItAsks(text));
+      md.appendMarkdown(await mathMarkdown(whatItAsks(text), client()));
+      if (token.isCancellationRequested) return undefined;
       md.appendMarkdown('\n\n');
       const index = templates.peek();
-      const hits = index ? index.search(text, { top: 3 }) : [];
+      const hits = index ? closeMatches(index.search(text, { top: 3 })) : [];
       if (hits.length) {
-        md.appendMarkdown(`${vscode.l10n.t('Matching thought templates')}:\n\n`);
-        for (const h of hits) {
-          md.appendMarkdown('- ');
-          md.appendText(`${h.template.name} — ${h.template.chapter} › ${h.template.section} (${h.score.toFixed(2)})`);
-          md.appendMarkdown('\n');
-        }
-        md.appendMarkdown('\n');
+        const best = hits[0]!;
+        const words = matchedWords(text, best.matchedTerms, `${best.template.name} ${best.template.tags.join(' ')}`);
+        md.appendMarkdown(`${vscode.l10n.t('Thought templates')}: `);
+        hits.forEach((h, i) => {
+          if (i > 0) md.appendMarkdown(' · ');
+          md.appendMarkdown('**');
+          md.appendText(h.template.name);
+          md.appendMarkdown('** _(');
+          md.appendText(h.template.chapter);
+          md.appendMarkdown(')_');
+        });
+        if (words.length) md.appendText(` — ${vscode.l10n.t('matched {0}', words.join(', '))}`);
+        md.appendMarkdown('\n\n');
       } else if (!index) {
         md.appendMarkdown(`_${vscode.l10n.t('Loading the template library…')}_\n\n`);
       }

@@ -49,5 +49,12 @@ export function uiStrings(): UiStrings {
     history: t('History'),
     cutOff: t('Cut off — this reply is incomplete and was not used'),
     stepsDropped: t('The navigator planned more steps than a plan may have. Steps not carried out:'),
+    explaining: t('Explaining…'),
+    explained: t('Explained'),
+    explanation: t('Explanation'),
+    explainedNote: t('An explanation only: no solution and no answer were produced. Use Hint or Solve to go on.'),
+    preparingHints: t('Preparing hints…'),
+    hint: t('Hint'),
+    allHints: t('All hints shown'),
   };
 }

@@ -14,6 +14,7 @@ export class SolveStatusBar implements vscode.Disposable {
   /** Text for a state; exported logic kept here so the panel and the status bar agree. */
   static describe(s: PanelState): string | undefined {
     if (s.status === 'running') {
+      if (s.mode === 'explain') return vscode.l10n.t('ReasonFlux: explaining');
       if (s.phase === 'planning') return vscode.l10n.t('ReasonFlux: planning');
       if (s.phase === 'checking') return vscode.l10n.t('ReasonFlux: checking');
       const active = s.steps.findIndex((x) => x.started && !x.done);

@@ -46,8 +46,14 @@ function extensionLog(root: string): string {
   walk(root, 0);
   return found.map((f) => readFileSync(f, 'utf8')).join('\n');
 }
+const EXPLAIN =
+  'The problem asks for a **closed form** of a finite sum and then its limit.\n\n' +
+  'Each term $\\frac{1}{k(k+1)}$ splits into a difference, $\\frac{1}{k} - \\frac{1}{k+1}$, so the sum *telescopes*: ' +
+  'write out the first few terms and see what cancels. Then let $n \\to \\infty$.';
+
 function reply(body: { messages?: Array<{ content: string }> }): ScriptedReply {
   const text = (body.messages ?? []).map((m) => m.content).join('\n');
+  if (/Explain this problem/.test(text)) return { content: EXPLAIN, chunkSize: 8, chunkDelayMs: 20 };
   if (/Plan the (solution|remaining)/.test(text)) return { content: JSON.stringify(PLAN) };
   if (/Judge this step/.test(text)) return { content: JSON.stringify({ verdict: 'accept', feedback: 'The algebra is right.', progress: 0.6 }) };
   if (/State the final answer/.test(text)) return { content: 'The answer is $\\boxed{1}$.' };
@@ -190,5 +196,51 @@ describe('editor: the trajectory panel in the workbench', () => {
     assert.equal(await view.locator('li.step').count(), 2);
     assert.match(await view.locator('li.step').nth(1).innerText(), /Careful/);
     await wb.screenshot('editor-04-panel-restored');
+  });
+
+  it('Explain (from the palette) streams an explanation and ends "Explained", without an answer box', async () => {
+    // No editor open: the command asks for the problem in an input box, and the student pastes it.
+    await wb.runCommand('View: Close All Editors');
+    await wb.runCommand('ReasonFlux: Explain This Problem');
+    const input = wb.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill('Let $S = \\sum_{k=1}^{n} \\frac{1}{k(k+1)}$. Find $S$ in closed form and compute $\\lim_{n\\to\\infty} S$.');
+    await wb.page.keyboard.press('Enter');
+    const view = wb.webview();
+    await view.locator('.analysis .katex').first().waitFor({ timeout: 60_000 });
+    const badge = view.locator('#status-badge');
+    await view.locator('#status-badge', { hasText: 'Explained' }).waitFor({ timeout: 60_000 });
+    assert.equal(await view.locator('#final-answer').count(), 0, 'no "Final answer" box');
+    assert.match(await view.locator('.analysis h2').innerText(), /Explanation/);
+    assert.match(await view.locator('.explained-note').innerText(), /no solution/);
+    assert.doesNotMatch(await view.locator('body').innerText(), /No final answer|Planning/);
+    assert.equal(await badge.innerText(), 'Explained');
+    await wb.screenshot('editor-05-panel-explain');
+  });
+
+  it('offers @reasonflux in the chat, or says plainly that this host has no chat view', async () => {
+    await wb.runCommand('ReasonFlux: Ask in Chat (@reasonflux)');
+    const notice = wb.page.locator('.notifications-toasts .notification-toast', { hasText: /no chat view/ });
+    const chatInput = wb.page.locator('.interactive-session .interactive-input-part, .chat-input-container').first();
+    const which = await Promise.race([
+      notice.first().waitFor({ timeout: 30_000 }).then(() => 'notice' as const),
+      chatInput.waitFor({ state: 'visible', timeout: 30_000 }).then(() => 'chat' as const),
+    ]);
+    console.log(`chat in this host: ${which === 'chat' ? 'a chat view opened with @reasonflux' : 'no chat view; the extension says so'}`);
+    if (which === 'notice') {
+      assert.match(await notice.first().innerText(), /ReasonFlux panel/);
+      // The toast slides in: shoot once it sits wholly inside the window.
+      await wb.page.waitForFunction(() => {
+        const t = document.querySelector('.notifications-toasts .notification-toast');
+        const r = t?.getBoundingClientRect();
+        return !!r && r.height > 0 && r.bottom <= window.innerHeight - 20 && getComputedStyle(t!).opacity === '1';
+      }, undefined, { timeout: 10_000 });
+      await wb.screenshot('editor-06-chat-unavailable');
+    } else {
+      await wb.page.keyboard.type('/solve Find $x$ if $2x + 3 = 7$.');
+      await wb.page.keyboard.press('Enter');
+      await wb.page.locator('.interactive-response', { hasText: /Plan/ }).first().waitFor({ timeout: 90_000 });
+      await wb.screenshot('editor-06-chat');
+    }
   });
 });

@@ -17,7 +17,7 @@ interface PanelProbe {
   state: PanelState;
   open: boolean;
   ready: boolean;
-  rendered?: { runId: string; status: string; steps: number; math: number; mathSource: number; finalShown: boolean };
+  rendered?: { runId: string; status: string; steps: number; math: number; mathSource: number; finalShown: boolean; badge?: string };
   rejectedMessages: number;
   openMs?: number;
   statusBar?: string;
@@ -257,6 +257,10 @@ describe('editor: solving in the editor', function () {
     assert.match(state.analysis, /linear equation/);
     assert.equal(state.final?.answer ?? null, null);
     assert.ok(state.steps.every((s) => !s.text), 'no step was solved');
+    // The panel ends in its own state: "Explained", no "Final answer" box repeating the analysis.
+    const done = await waitFor('the panel renders the finished explanation', probe, (p) => p.rendered?.runId === state.runId && p.rendered?.status === state.status);
+    assert.equal(done.rendered?.badge, 'Explained');
+    assert.equal(done.rendered?.finalShown, false);
   });
 
   it('accepts a ProblemRef argument (code lens / hover link)', async () => {
@@ -360,6 +364,88 @@ describe('editor: solving in the editor', function () {
     assert.equal(await vscode.commands.executeCommand('reasonflux.insertSolution'), 'inserted');
     assert.match(editor.document.getText(), /<details>[\s\S]*x = \\boxed\{2\}/);
   });
+
+  // The @reasonflux chat participant's handler, driven through reasonflux.test.chat with a recording
+  // response stream (code-server has no chat view to give a real one); same scripted endpoint.
+  interface ChatOut {
+    parts: Array<{ kind: string; value?: string; command?: string; title?: string; arguments?: unknown[]; uri?: string }>;
+    result: { metadata?: { command?: string; runId?: string; status?: string; answer?: string | null; ids?: string[] }; errorDetails?: { message: string } };
+  }
+  const chat = (prompt: string, command?: string) => vscode.commands.executeCommand<ChatOut>('reasonflux.test.chat', { prompt, command });
+  const chatMarkdown = (o: ChatOut) => o.parts.filter((p) => p.kind === 'markdown').map((p) => p.value).join('');
+
+  it('chat /solve streams the trajectory (plan, templates, steps, answer) and offers the panel', async () => {
+    const before = server.chatRequests.length;
+    const out = await chat('Find $x$ if $2x + 3 = 7$.', 'solve');
+    const md = chatMarkdown(out);
+    assert.equal(out.result.metadata?.status, 'solved', md);
+    assert.equal(out.result.metadata?.answer, '2');
+    for (const piece of ['**Plan**', '1. Isolate the term with $x$', '**Step 1: Isolate the term with $x$**', STEP1, '**Step 2: Divide to find $x$**', STEP2, '**Answer:** $\\boxed{2}$']) {
+      assert.ok(md.includes(piece), `${piece} in:\n${md}`);
+    }
+    assert.ok(md.indexOf('**Plan**') < md.indexOf(STEP1) && md.indexOf(STEP1) < md.indexOf(STEP2), 'in the order of the run');
+    assert.ok(server.chatRequests.length - before >= 3, 'the configured endpoint answered (no chat model picked)');
+    // "Open in the panel" shows the same run there without another model call.
+    const open = out.parts.find((p) => p.kind === 'button' && p.command === 'reasonflux.chat.showInPanel');
+    assert.ok(open, 'an Open in the panel button');
+    const calls = server.chatRequests.length;
+    assert.equal(await vscode.commands.executeCommand(open.command!, ...(open.arguments ?? [])), true);
+    const p = await probe();
+    assert.equal(p.state.runId, out.result.metadata?.runId);
+    assert.equal(p.state.final?.answer, '2');
+    assert.equal(server.chatRequests.length, calls, 'no model call');
+  });
+
+  it('chat uses the model picked in the chat (vscode.lm) instead of the endpoint', async () => {
+    const asked: string[] = [];
+    // A LanguageModelChat as the chat hands it over (a test double answering like the scripted server).
+    const picked = {
+      id: 'picked-model', vendor: 'test', family: 'test', name: 'Picked model', version: '1', maxInputTokens: 100_000,
+      countTokens: async () => 1,
+      sendRequest: async (messages: vscode.LanguageModelChatMessage[]) => {
+        const body = { messages: messages.map((m) => ({ content: m.content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('') })) };
+        asked.push(body.messages.map((m) => m.content).join('\n'));
+        const content = reply(body).content ?? '';
+        return { text: (async function* () { for (let i = 0; i < content.length; i += 7) yield content.slice(i, i + 7); })(), stream: (async function* () {})() };
+      },
+    };
+    const before = server.chatRequests.length;
+    const out = await vscode.commands.executeCommand<ChatOut>('reasonflux.test.chat', { prompt: 'Find $x$ if $2x + 3 = 7$.', command: 'solve', model: picked });
+    assert.equal(out.result.metadata?.answer, '2', chatMarkdown(out));
+    assert.ok(asked.length >= 3, 'plan and steps went to the picked model');
+    assert.equal(server.chatRequests.length, before, 'the configured endpoint was not used');
+  });
+
+  it('chat on the editor selection anchors the problem and inserts the solution below it', async () => {
+    const problem = 'Find $x$ if $2x + 3 = 7$.';
+    const editor = await writeFixture('chat-insert.md', `# Chat\n\n${problem}\n\nAfter.\n`);
+    select(editor, problem);
+    const out = await chat('', 'solve');
+    assert.ok(out.parts.some((p) => p.kind === 'anchor' && p.uri === editor.document.uri.toString()), 'an anchor to the problem');
+    const insert = out.parts.find((p) => p.kind === 'button' && p.command === 'reasonflux.chat.insertSolution');
+    assert.ok(insert, 'an Insert the solution button');
+    assert.equal(await vscode.commands.executeCommand(insert.command!, ...(insert.arguments ?? [])), 'inserted');
+    const text = editor.document.getText();
+    const at = text.indexOf('x = \\boxed{2}');
+    assert.ok(at > text.indexOf(problem) && at < text.indexOf('After.'), `the solution between the problem and the next paragraph:\n${text}`);
+  });
+
+  it('chat /explain and /hint stream without solving; /template searches the library', async () => {
+    const ex = await chat('Find $x$ if $2x + 3 = 7$.', 'explain');
+    assert.match(chatMarkdown(ex), /\*\*Explanation\*\*[\s\S]*linear equation/);
+    assert.doesNotMatch(chatMarkdown(ex), /boxed/);
+    const hint = await chat('Find $x$ if $2x + 3 = 7$.', 'hint');
+    const hmd = chatMarkdown(hint);
+    assert.ok(hmd.includes(STEP1), 'the first hint');
+    assert.ok(!hmd.includes(STEP2), 'not the second');
+    assert.doesNotMatch(hmd, /\*\*Answer/);
+    const tpl = await chat('count the positive divisors of a number', 'template');
+    assert.ok((tpl.result.metadata?.ids ?? []).length >= 1, chatMarkdown(tpl));
+    // (appendText escapes Markdown punctuation and writes spaces as &nbsp;: compare the text as the chat shows it.)
+    assert.match(chatMarkdown(tpl).replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1'), /^1\. \*\*.+\*\* — .+ › .+\(matched .*divisors/m);
+    const empty = await chat('', 'template');
+    assert.match(chatMarkdown(empty), /\/template count lattice paths/);
+  });
 });
 
 describe('editor: connecting a model', function () {
@@ -439,6 +525,14 @@ describe('editor: hover-to-explain over a selection', function () {
     assert.match(md.value, /\]\(command:reasonflux\.solve\?/);
     assert.deepEqual(md.isTrusted, { enabledCommands: ['reasonflux.explain', 'reasonflux.hint', 'reasonflux.solve'] });
     assert.equal(md.supportHtml, false);
+    // The formula is typeset by the language server (an SVG image in the theme's ink), never raw TeX.
+    const shown = md.value.replace(/\]\(command:[^)]*\)/g, ']');
+    assert.doesNotMatch(shown, /\$\\int|\\int_0/, 'no raw TeX');
+    const img = /!\[[^\]]*\]\(data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)\)/.exec(shown);
+    assert.ok(img, `a typeset formula in: ${shown.slice(0, 300)}`);
+    const svg = Buffer.from(img[1]!, 'base64').toString('utf8');
+    assert.match(svg, /^<svg /);
+    assert.doesNotMatch(svg, /currentColor/, 'recoloured for the theme (an <img> does not inherit the text colour)');
     // The link's argument is a ProblemRef for the selection.
     const arg = JSON.parse(decodeURIComponent(/command:reasonflux\.explain\?([^)]+)\)/.exec(md.value)![1]!)) as Array<{ text: string; uri: string }>;
     assert.equal(arg[0]!.text, text.slice(12));
@@ -475,11 +569,17 @@ describe('editor: user thought templates', function () {
       const pos = new vscode.Position(2, 10);
       const hoverOf = async () =>
         ((await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, pos)) ?? []).map(hoverText).join('\n').replace(/&nbsp;/g, ' ');
-      // Load the library (a reload picks the file up too, whichever comes first), then edit the file.
+      // Each step waits on the library's load event (reasonflux.test.templatesLoaded), not on a fixed time:
+      // a cold first load of the library may take long, and the mocha timeout bounds a hang.
+      const loaded = (name: string) => vscode.commands.executeCommand<number>('reasonflux.test.templatesLoaded', name);
       await vscode.commands.executeCommand('reasonflux.reloadTemplates');
-      await waitFor('the user template in the selection hover', hoverOf, (t) => t.includes('Zorblax pairing'), 30_000);
+      await loaded('Zorblax pairing');
+      assert.match(await hoverOf(), /Zorblax pairing/, 'the user template in the selection hover');
+      const reloaded = loaded('Zorblax twin matching');
       await write('Zorblax twin matching');
-      const after = await waitFor('the renamed template after the file changed', hoverOf, (t) => t.includes('Zorblax twin matching'), 30_000);
+      assert.ok((await reloaded) > 1, 'the watcher reloaded the library');
+      const after = await hoverOf();
+      assert.match(after, /Zorblax twin matching/, 'the renamed template after the file changed');
       assert.ok(!after.includes('Zorblax pairing'), 'the old name is gone');
     } finally {
       await vscode.workspace.fs.delete(vscode.Uri.joinPath(workspaceRoot(), '.reasonflux'), { recursive: true });
