@@ -133,6 +133,8 @@ export interface StartOptions {
   port?: number;
   /** Bind address (default 127.0.0.1). */
   host?: string;
+  /** Extra code-server arguments (e.g. `--enable-proposed-api <id>` for a test-double extension). */
+  args?: string[];
 }
 
 const cleanups = new Set<() => void>();
@@ -237,6 +239,7 @@ export async function startCodeServer(workspace: string, opts: StartOptions = {}
           '--disable-workspace-trust',
           '--disable-getting-started-override',
           '--ignore-last-opened',
+          ...(opts.args ?? []),
           workspace,
         ],
         // detached: the server gets its own session and process group (setsid), so that it and every

@@ -173,6 +173,11 @@ export const featureFlags = (scope?: vscode.ConfigurationScope): ReasonFluxSetti
 export const latexSolutionEnvironment = (scope?: vscode.ConfigurationScope): string => readSettings(scope).latexSolutionEnvironment;
 
 /** True when a configuration change touches any reasonflux.* setting (or the given key). */
+/** Whether VS Code's chat typesets TeX (the host's `chat.math.enabled`, in releases that have it). */
+export function hostChatRendersMath(): boolean {
+  return vscode.workspace.getConfiguration('chat').get<boolean>('math.enabled') === true;
+}
+
 export function affects(e: vscode.ConfigurationChangeEvent, key?: SettingKey): boolean {
   return e.affectsConfiguration(key ? `${SECTION}.${key}` : SECTION);
 }

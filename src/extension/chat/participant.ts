@@ -15,7 +15,8 @@ import { describeError } from '../log.js';
 import { NoModelError, resolveModels, type ResolvedModels } from '../models/resolve.js';
 import { createLmModel } from '../models/vscodeLm.js';
 import type { ApiKeyStore } from '../secrets/keys.js';
-import { ChatTranscript, type TranscriptStrings } from './transcript.js';
+import { hostChatRendersMath } from '../config.js';
+import { ChatTranscript, type ChatMath, type TranscriptStrings } from './transcript.js';
 
 export const PARTICIPANT_ID = 'reasonflux.tutor';
 export const SHOW_IN_PANEL_COMMAND = 'reasonflux.chat.showInPanel';
@@ -75,8 +76,12 @@ export class ChatTutor {
   };
 
   private async problemOf(request: ChatRequestLike): Promise<ProblemSource | undefined> {
-    // A #selection / #file reference with a range names the problem in its document.
+    // A #selection / #file reference with a range names the problem in its document. The chat also
+    // attaches the visible editor by itself (an implicit reference): that names the problem only when
+    // the prompt does not state one.
+    const typed = request.prompt.trim() !== '';
     for (const ref of request.references ?? []) {
+      if (typed && isImplicitReference(ref)) continue;
       if (ref.value instanceof vscode.Location) {
         const doc = await vscode.workspace.openTextDocument(ref.value.uri);
         const fromRef = problemFromRange(doc, ref.value.range);
@@ -118,7 +123,7 @@ export class ChatTutor {
     const sub = token.onCancellationRequested(() => abort.abort());
     const runId = randomUUID();
     let state = emptyState({ runId, mode, problem: source.text, status: 'running', phase: 'planning', startedAt: Date.now() });
-    const transcript = new ChatTranscript(mode, (md) => stream.markdown(md), strings());
+    const transcript = new ChatTranscript(mode, (md) => stream.markdown(md), strings(), chatMath());
     try {
       for await (const ev of solveProblem(source.text, { navigator: models.navigator, solver: models.solver, index, maxRounds: models.maxRounds, mode, signal: abort.signal, runId })) {
         state = reduce(state, ev);
@@ -199,6 +204,22 @@ async function rangeOf(source: ProblemSource): Promise<vscode.Range> {
 /** Whether this host has the chat participant API. */
 export function hasChatApi(): boolean {
   return typeof (vscode as { chat?: { createChatParticipant?: unknown } }).chat?.createChatParticipant === 'function';
+}
+
+/**
+ * Whether this chat typesets math: VS Code's chat renders TeX only with `chat.math.enabled` (newer
+ * releases); elsewhere the transcript writes math as readable text rather than raw TeX.
+ */
+function chatMath(): ChatMath {
+  return hostChatRendersMath() ? 'tex' : 'text';
+}
+
+/**
+ * A reference the chat attached by itself for the visible editor or file (not one the user added, and
+ * not a selection: selecting a problem says which one is meant).
+ */
+export function isImplicitReference(ref: { id: string }): boolean {
+  return ref.id.startsWith('vscode.implicit') && !ref.id.includes('selection');
 }
 
 /** Registers the participant (when the host has chat) and its commands. */

@@ -218,29 +218,18 @@ describe('editor: the trajectory panel in the workbench', () => {
     await wb.screenshot('editor-05-panel-explain');
   });
 
-  it('offers @reasonflux in the chat, or says plainly that this host has no chat view', async () => {
+  it('without a chat extension, "Ask in Chat" says plainly that this host has no chat view', async () => {
+    // code-server ships no chat provider; test/e2e/editor/chat.test.ts adds one and uses the real chat view.
     await wb.runCommand('ReasonFlux: Ask in Chat (@reasonflux)');
     const notice = wb.page.locator('.notifications-toasts .notification-toast', { hasText: /no chat view/ });
-    const chatInput = wb.page.locator('.interactive-session .interactive-input-part, .chat-input-container').first();
-    const which = await Promise.race([
-      notice.first().waitFor({ timeout: 30_000 }).then(() => 'notice' as const),
-      chatInput.waitFor({ state: 'visible', timeout: 30_000 }).then(() => 'chat' as const),
-    ]);
-    console.log(`chat in this host: ${which === 'chat' ? 'a chat view opened with @reasonflux' : 'no chat view; the extension says so'}`);
-    if (which === 'notice') {
-      assert.match(await notice.first().innerText(), /ReasonFlux panel/);
-      // The toast slides in: shoot once it sits wholly inside the window.
-      await wb.page.waitForFunction(() => {
-        const t = document.querySelector('.notifications-toasts .notification-toast');
-        const r = t?.getBoundingClientRect();
-        return !!r && r.height > 0 && r.bottom <= window.innerHeight - 20 && getComputedStyle(t!).opacity === '1';
-      }, undefined, { timeout: 10_000 });
-      await wb.screenshot('editor-06-chat-unavailable');
-    } else {
-      await wb.page.keyboard.type('/solve Find $x$ if $2x + 3 = 7$.');
-      await wb.page.keyboard.press('Enter');
-      await wb.page.locator('.interactive-response', { hasText: /Plan/ }).first().waitFor({ timeout: 90_000 });
-      await wb.screenshot('editor-06-chat');
-    }
+    await notice.first().waitFor({ timeout: 30_000 });
+    assert.match(await notice.first().innerText(), /ReasonFlux panel/);
+    // The toast slides in: shoot once it sits wholly inside the window.
+    await wb.page.waitForFunction(() => {
+      const t = document.querySelector('.notifications-toasts .notification-toast');
+      const r = t?.getBoundingClientRect();
+      return !!r && r.height > 0 && r.bottom <= window.innerHeight - 20 && getComputedStyle(t!).opacity === '1';
+    }, undefined, { timeout: 10_000 });
+    await wb.screenshot('editor-06-chat-unavailable');
   });
 });

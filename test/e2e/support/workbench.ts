@@ -25,6 +25,11 @@ export interface WorkbenchOptions {
   settings?: Record<string, unknown>;
   /** Extra environment for code-server and its extension host. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * More extensions loaded in development mode beside ReasonFlux (test doubles, e.g. the stand-in chat
+   * extension), each by folder and id; they may use proposed API.
+   */
+  devExtensions?: Array<{ id: string; path: string }>;
 }
 
 export interface Workbench {
@@ -62,7 +67,7 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
   let server: CodeServer | undefined;
   let browser: HeadlessBrowser | undefined;
   try {
-    server = await startCodeServer(workspace, { env: opts.env });
+    server = await startCodeServer(workspace, { env: opts.env, args: (opts.devExtensions ?? []).flatMap((x) => ['--enable-proposed-api', x.id]) });
     if (opts.settings) {
       const { readFileSync, writeFileSync } = await import('node:fs');
       const file = join(server.userDataDir, 'User', 'settings.json');
@@ -71,11 +76,12 @@ export async function openWorkbench(opts: WorkbenchOptions = {}): Promise<Workbe
     }
     const vsix = opts.vsix ?? process.env.REASONFLUX_VSIX;
     let url: string;
+    const extra = (opts.devExtensions ?? []).map((x): [string, string] => ['extensionDevelopmentPath', server!.remoteUri(resolve(x.path))]);
     if (vsix) {
       server.installExtension(vsix);
-      url = server.url(workspace);
+      url = server.url(workspace, extra);
     } else {
-      url = server.url(workspace, [['extensionDevelopmentPath', server.remoteUri(REPO_ROOT)]]);
+      url = server.url(workspace, [['extensionDevelopmentPath', server.remoteUri(REPO_ROOT)], ...extra]);
     }
     browser = await launchBrowser();
     const page = browser.page;
