@@ -68,6 +68,10 @@ describe('editor: @reasonflux in the chat view', () => {
     // The run went through the chat's model (vscode.lm → the stand-in → the scripted server).
     assert.ok(server.chatRequests.length >= 4, `requests through the chat's model: ${server.chatRequests.length}`);
     assert.ok(server.chatRequests.every((r) => (r.body as { model?: string } | null)?.model === 'stand-in-chat-model'));
+    // The typed problem is the one solved, not the open editor the chat attached by itself.
+    const planPrompt = JSON.stringify(server.chatRequests[0]!.body);
+    assert.match(planPrompt, /x\^2 - 7x \+ 10 = 0/);
+    assert.doesNotMatch(planPrompt, /closed form/);
     await wb.page.mouse.move(700, 400);
     await wb.screenshot('editor-06-chat');
   });
