@@ -509,38 +509,56 @@ export function createOpenAiModel(options: OpenAiModelOptions): ChatModel {
   };
 }
 
-/** Models the endpoint offers (GET /models), sorted by id, for the model picker. */
-export async function listModels(baseUrl: string, apiKey?: string, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<ModelInfo[]> {
-  const baseURL = normaliseBaseUrl(baseUrl);
+/**
+ * One plain (non-streaming) request with a total time limit and the caller's signal: runs `fn` with a
+ * client and a signal that aborts on either, maps failures to LlmError (a 404 to `notFound`), and
+ * always clears the timer and the listener.
+ */
+async function timedRequest<T>(
+  o: { baseUrl: string; apiKey?: string; model?: string; timeoutMs: number; signal?: AbortSignal; notFound: (endpoint: string) => string },
+  fn: (client: OpenAI, signal: AbortSignal, endpoint: string) => Promise<T>,
+): Promise<T> {
+  const baseURL = normaliseBaseUrl(o.baseUrl);
   const endpoint = describeEndpoint(baseURL);
-  const timeoutMs = options.timeoutMs ?? 15_000;
-  const client = makeClient(baseURL, apiKey, timeoutMs);
+  const client = makeClient(baseURL, o.apiKey, o.timeoutMs);
   const attempt: Attempt = { yielded: false, timedOut: false, startedAt: performance.now() };
   const controller = new AbortController();
   const onAbort = () => controller.abort();
-  options.signal?.addEventListener('abort', onAbort, { once: true });
+  o.signal?.addEventListener('abort', onAbort, { once: true });
   const timer = setTimeout(() => {
     attempt.timedOut = 'total';
     controller.abort();
-  }, timeoutMs);
+  }, o.timeoutMs);
   try {
-    const out: ModelInfo[] = [];
-    for await (const m of client.models.list({ signal: controller.signal })) {
-      if (m && typeof m.id === 'string') out.push(typeof m.owned_by === 'string' ? { id: m.id, ownedBy: m.owned_by } : { id: m.id });
-      if (out.length >= 5000) break;
-    }
-    if (controller.signal.aborted) throw new Error('aborted');
-    return out.sort((a, b) => a.id.localeCompare(b.id));
+    return await fn(client, controller.signal, endpoint);
   } catch (err) {
-    const e = toLlmError(err, { endpoint, model: '', userSignal: options.signal, attempt, timeoutMs });
-    if (e.kind === 'not-found') {
-      throw new LlmError('not-found', `${endpoint} has no /models route (HTTP 404) — check that the base URL ends in /v1, or type the model name yourself`, e.details);
-    }
+    if (err instanceof LlmError) throw err;
+    const e = toLlmError(err, { endpoint, model: o.model ?? '', userSignal: o.signal, attempt, timeoutMs: o.timeoutMs });
+    if (e.kind === 'not-found') throw new LlmError('not-found', o.notFound(endpoint), e.details);
     throw e;
   } finally {
     clearTimeout(timer);
-    options.signal?.removeEventListener('abort', onAbort);
+    o.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/** Models the endpoint offers (GET /models), sorted by id, for the model picker. */
+export async function listModels(baseUrl: string, apiKey?: string, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<ModelInfo[]> {
+  return timedRequest(
+    {
+      baseUrl, apiKey, timeoutMs: options.timeoutMs ?? 15_000, signal: options.signal,
+      notFound: (endpoint) => `${endpoint} has no /models route (HTTP 404) — check that the base URL ends in /v1, or type the model name yourself`,
+    },
+    async (client, signal) => {
+      const out: ModelInfo[] = [];
+      for await (const m of client.models.list({ signal })) {
+        if (m && typeof m.id === 'string') out.push(typeof m.owned_by === 'string' ? { id: m.id, ownedBy: m.owned_by } : { id: m.id });
+        if (out.length >= 5000) break;
+      }
+      if (signal.aborted) throw new Error('aborted');
+      return out.sort((a, b) => a.id.localeCompare(b.id));
+    },
+  );
 }
 
 export interface EmbeddingRequestOptions {
@@ -559,42 +577,27 @@ export interface EmbeddingRequestOptions {
  */
 export async function createEmbeddings(texts: readonly string[], options: EmbeddingRequestOptions): Promise<number[][]> {
   if (texts.length === 0) return [];
-  const baseURL = normaliseBaseUrl(options.baseUrl);
-  const endpoint = describeEndpoint(baseURL);
-  const timeoutMs = options.timeoutMs ?? 60_000;
-  const client = makeClient(baseURL, options.apiKey, timeoutMs);
-  const attempt: Attempt = { yielded: false, timedOut: false, startedAt: performance.now() };
-  const controller = new AbortController();
-  const onAbort = () => controller.abort();
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-  const timer = setTimeout(() => {
-    attempt.timedOut = 'total';
-    controller.abort();
-  }, timeoutMs);
-  try {
-    const res = await client.embeddings.create({ model: options.model, input: [...texts], encoding_format: 'float' }, { signal: controller.signal });
-    const data = Array.isArray(res?.data) ? res.data : [];
-    const out: number[][] = new Array(texts.length);
-    for (const [i, d] of data.entries()) {
-      const at = typeof d?.index === 'number' ? d.index : i;
-      if (Number.isInteger(at) && at >= 0 && at < texts.length && Array.isArray(d?.embedding)) out[at] = d.embedding;
-    }
-    const dim = out[0]?.length ?? 0;
-    for (let i = 0; i < texts.length; i++) {
-      const v = out[i];
-      if (!v || v.length === 0 || v.length !== dim || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-        throw new LlmError('bad-response', `${endpoint} sent no usable embedding for input ${i + 1} of ${texts.length} (model "${options.model}") — check that the model is an embedding model`, { endpoint });
+  return timedRequest(
+    {
+      baseUrl: options.baseUrl, apiKey: options.apiKey, model: options.model, timeoutMs: options.timeoutMs ?? 60_000, signal: options.signal,
+      notFound: (endpoint) => `${endpoint} has no /embeddings route or no embedding model "${options.model}" (HTTP 404) — name an embedding model the server offers, or turn embedding retrieval off`,
+    },
+    async (client, signal, endpoint) => {
+      const res = await client.embeddings.create({ model: options.model, input: [...texts], encoding_format: 'float' }, { signal });
+      const data = Array.isArray(res?.data) ? res.data : [];
+      const out: number[][] = new Array(texts.length);
+      for (const [i, d] of data.entries()) {
+        const at = typeof d?.index === 'number' ? d.index : i;
+        if (Number.isInteger(at) && at >= 0 && at < texts.length && Array.isArray(d?.embedding)) out[at] = d.embedding;
       }
-    }
-    return out;
-  } catch (err) {
-    const e = toLlmError(err, { endpoint, model: options.model, userSignal: options.signal, attempt, timeoutMs });
-    if (e.kind === 'not-found') {
-      throw new LlmError('not-found', `${endpoint} has no /embeddings route or no embedding model "${options.model}" (HTTP 404) — name an embedding model the server offers, or turn embedding retrieval off`, e.details);
-    }
-    throw e;
-  } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener('abort', onAbort);
-  }
+      const dim = out[0]?.length ?? 0;
+      for (let i = 0; i < texts.length; i++) {
+        const v = out[i];
+        if (!v || v.length === 0 || v.length !== dim || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+          throw new LlmError('bad-response', `${endpoint} sent no usable embedding for input ${i + 1} of ${texts.length} (model "${options.model}") — check that the model is an embedding model`, { endpoint });
+        }
+      }
+      return out;
+    },
+  );
 }
