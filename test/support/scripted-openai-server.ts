@@ -84,6 +84,22 @@ export interface RecordedRequest {
 
 export type Script = ScriptedReply[] | ((body: any, index: number) => ScriptedReply | Promise<ScriptedReply>);
 
+/**
+ * A script that answers by what the request asks: the first route whose pattern matches the request's
+ * messages (joined) gives the reply (a function is called each time, for replies that change), else
+ * `fallback`.
+ */
+export function replyByPrompt(
+  routes: ReadonlyArray<readonly [RegExp, ScriptedReply | (() => ScriptedReply)]>,
+  fallback: ScriptedReply = { content: 'OK' },
+): (body: { messages?: Array<{ content: string }> }) => ScriptedReply {
+  return (body) => {
+    const text = (body?.messages ?? []).map((m) => m.content).join('\n');
+    for (const [pattern, reply] of routes) if (pattern.test(text)) return typeof reply === 'function' ? reply() : reply;
+    return fallback;
+  };
+}
+
 export interface ScriptedOpenAiServer {
   baseUrl: string;
   port: number;

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startScriptedOpenAiServer, type ScriptedOpenAiServer, type ScriptedReply } from '../../support/scripted-openai-server';
+import { replyByPrompt, startScriptedOpenAiServer, type ScriptedOpenAiServer } from '../../support/scripted-openai-server';
 import { openWorkbench, type Workbench } from '../support/workbench';
 
 const PLAN = {
@@ -19,15 +19,13 @@ const PLAN = {
   ],
 };
 
-function reply(body: { messages?: Array<{ content: string }> }): ScriptedReply {
-  const text = (body.messages ?? []).map((m) => m.content).join('\n');
-  if (/Plan the (solution|remaining)/.test(text)) return { content: JSON.stringify(PLAN) };
-  if (/Judge this step/.test(text)) return { content: JSON.stringify({ verdict: 'accept', feedback: 'Right.', progress: 0.7 }) };
-  if (/State the final answer/.test(text)) return { content: 'The roots are $\\boxed{2, 5}$.' };
-  if (/Now step 1/.test(text)) return { content: 'Two numbers with product $10$ and sum $7$: $$x^2 - 7x + 10 = (x-2)(x-5).$$' };
-  if (/Now step 2/.test(text)) return { content: 'A product is zero when a factor is: $x = 2$ or $x = 5$, so $x \\in \\boxed{\\{2, 5\\}}$.' };
-  return { content: 'OK' };
-}
+const reply = replyByPrompt([
+  [/Plan the (solution|remaining)/, { content: JSON.stringify(PLAN) }],
+  [/Judge this step/, { content: JSON.stringify({ verdict: 'accept', feedback: 'Right.', progress: 0.7 }) }],
+  [/State the final answer/, { content: 'The roots are $\\boxed{2, 5}$.' }],
+  [/Now step 1/, { content: 'Two numbers with product $10$ and sum $7$: $$x^2 - 7x + 10 = (x-2)(x-5).$$' }],
+  [/Now step 2/, { content: 'A product is zero when a factor is: $x = 2$ or $x = 5$, so $x \\in \\boxed{\\{2, 5\\}}$.' }],
+]);
 
 describe('editor: @reasonflux in the chat view', () => {
   let wb: Workbench;

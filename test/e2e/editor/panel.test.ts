@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startScriptedOpenAiServer, type ScriptedOpenAiServer, type ScriptedReply } from '../../support/scripted-openai-server';
+import { replyByPrompt, startScriptedOpenAiServer, type ScriptedOpenAiServer } from '../../support/scripted-openai-server';
 import { openWorkbench, type Workbench } from '../support/workbench';
 
 const PLAN = {
@@ -51,16 +51,14 @@ const EXPLAIN =
   'Each term $\\frac{1}{k(k+1)}$ splits into a difference, $\\frac{1}{k} - \\frac{1}{k+1}$, so the sum *telescopes*: ' +
   'write out the first few terms and see what cancels. Then let $n \\to \\infty$.';
 
-function reply(body: { messages?: Array<{ content: string }> }): ScriptedReply {
-  const text = (body.messages ?? []).map((m) => m.content).join('\n');
-  if (/Explain this problem/.test(text)) return { content: EXPLAIN, chunkSize: 8, chunkDelayMs: 20 };
-  if (/Plan the (solution|remaining)/.test(text)) return { content: JSON.stringify(PLAN) };
-  if (/Judge this step/.test(text)) return { content: JSON.stringify({ verdict: 'accept', feedback: 'The algebra is right.', progress: 0.6 }) };
-  if (/State the final answer/.test(text)) return { content: 'The answer is $\\boxed{1}$.' };
-  if (/Now step 1/.test(text)) return { content: STEP1, chunkSize: 6, chunkDelayMs: 20 };
-  if (/Now step 2/.test(text)) return { content: hostile ? HOSTILE : STEP2, chunkSize: 6, chunkDelayMs: 20 };
-  return { content: 'OK' };
-}
+const reply = replyByPrompt([
+  [/Explain this problem/, { content: EXPLAIN, chunkSize: 8, chunkDelayMs: 20 }],
+  [/Plan the (solution|remaining)/, { content: JSON.stringify(PLAN) }],
+  [/Judge this step/, { content: JSON.stringify({ verdict: 'accept', feedback: 'The algebra is right.', progress: 0.6 }) }],
+  [/State the final answer/, { content: 'The answer is $\\boxed{1}$.' }],
+  [/Now step 1/, { content: STEP1, chunkSize: 6, chunkDelayMs: 20 }],
+  [/Now step 2/, () => ({ content: hostile ? HOSTILE : STEP2, chunkSize: 6, chunkDelayMs: 20 })],
+]);
 
 describe('editor: the trajectory panel in the workbench', () => {
   let wb: Workbench;
