@@ -24,6 +24,15 @@ import { emptySignals, estimateDifficulty, featureComplexity, NAVIGATOR_WEIGHT, 
 import { MAX_PLAN_STEPS, parseEvaluation, parsePlan, parseSelection } from './json.js';
 import * as P from './prompts.js';
 
+/**
+ * The search a plan step's retrieval makes: the step's query (for a navigator's step, goal + method: see
+ * planFromObject) leads, and the problem weighs in as context at a lower weight. The library bench
+ * measures retrieval with this same request (src/core/templates/methodEval.ts).
+ */
+export function stepSearchRequest(step: Pick<PlanStep, 'goal' | 'query'>, problem: string): { query: string; context: string } {
+  return { query: step.query || step.goal, context: problem };
+}
+
 export interface OrchestratorOptions {
   navigator: ChatModel;
   solver: ChatModel;
@@ -389,9 +398,9 @@ class Engine {
     }
   }
 
-  /** The search a step's retrieval makes: its query, with the problem as context. */
+  /** The search a step's retrieval makes (see stepSearchRequest). */
   private stepSearch(step: PlanStep): { query: string; context: string } {
-    return { query: step.query || step.goal, context: this.problem };
+    return stepSearchRequest(step, this.problem);
   }
 
   /** Templates for one step: the one the plan names (by id) first, then the search results. */

@@ -1,8 +1,19 @@
 // Method-level retrieval quality on a labelled problem set: for each problem (with the template ids
-// that fit it, labelled by reading the library), is a fitting template ranked first / in the top k
-// when the whole problem is the query? Reported per source of problems. Used by the library bench and
-// by a unit test that keeps a floor.
+// that fit it, labelled by reading the library, and the key plan step in a navigator's words), is a
+// fitting template ranked first / in the top k? Three ways to query, reported per source of problems:
+// the whole problem; the step with the problem as context, built by the same functions a solve uses
+// (planFromObject makes a navigator step's query, stepSearchRequest the per-step search); the step
+// alone. Used by the library bench and by a unit test that keeps a floor.
+import { planFromObject } from '../reasoning/json.js';
+import { stepSearchRequest } from '../reasoning/orchestrator.js';
 import type { TemplateIndex } from './types.js';
+
+export interface LabelledStep {
+  method: string;
+  goal: string;
+}
+
+export type StepSource = 'solution' | 'solution-paraphrase' | 'written';
 
 export interface LabelledProblem {
   id: string;
@@ -12,7 +23,15 @@ export interface LabelledProblem {
   problem: string;
   /** Template ids that fit; empty when the library has no fitting template (a coverage gap). */
   templates: string[];
+  /** The key step of the solution as a navigator would plan it (needed by the step query modes). */
+  step?: LabelledStep;
+  /** Where the step came from: the official solution's wording, a paraphrase of it, or written here. */
+  stepSource?: StepSource;
 }
+
+/** How a problem is turned into a search: the whole problem, the plan step + problem (as a solve), the step alone. */
+export type QueryMode = 'problem' | 'step+problem' | 'step';
+export const QUERY_MODES: readonly QueryMode[] = ['problem', 'step+problem', 'step'];
 
 export interface SourceScore {
   source: string;
@@ -23,6 +42,8 @@ export interface SourceScore {
   hit3: number;
 }
 
+const STEP_SOURCES: ReadonlySet<string> = new Set(['solution', 'solution-paraphrase', 'written']);
+
 export function parseLabelledProblems(text: string): LabelledProblem[] {
   const out: LabelledProblem[] = [];
   text.split('\n').forEach((line, i) => {
@@ -31,19 +52,41 @@ export function parseLabelledProblems(text: string): LabelledProblem[] {
     if (typeof d.id !== 'string' || typeof d.source !== 'string' || typeof d.problem !== 'string' || !Array.isArray(d.templates) || (d.split !== 'dev' && d.split !== 'test')) {
       throw new Error(`line ${i + 1}: expected {"id", "source", "split": "dev"|"test", "problem", "templates": [...]}`);
     }
+    if (d.step !== undefined) {
+      const s = d.step as Partial<LabelledStep> | null;
+      if (!s || typeof s !== 'object' || typeof s.method !== 'string' || typeof s.goal !== 'string' || !s.goal.trim()) {
+        throw new Error(`line ${i + 1}: "step" must be {"method": "...", "goal": "..."} with a non-empty goal`);
+      }
+      if (d.stepSource === undefined || !STEP_SOURCES.has(d.stepSource)) {
+        throw new Error(`line ${i + 1}: a step needs "stepSource": "solution" | "solution-paraphrase" | "written"`);
+      }
+    }
     out.push(d as LabelledProblem);
   });
   return out;
 }
 
-/** Hit counts per source (and "all"), querying with the whole problem text. */
-export function scoreMethods(index: TemplateIndex, problems: readonly LabelledProblem[], top = 3): SourceScore[] {
+/** The search for a problem in a query mode; a step mode needs the problem's step. */
+export function methodQuery(p: LabelledProblem, mode: QueryMode): { query: string; context?: string } {
+  if (mode === 'problem') return { query: p.problem };
+  if (!p.step) throw new Error(`${p.id}: no "step" to query with (mode ${mode})`);
+  // The navigator's step goes through the plan parser, which builds its query, as in a solve.
+  const parsed = planFromObject({ steps: [{ method: p.step.method, goal: p.step.goal }] });
+  if (!parsed.ok) throw new Error(`${p.id}: the step is not a valid plan step (${parsed.error})`);
+  const req = stepSearchRequest(parsed.value.steps[0]!, p.problem);
+  return mode === 'step' ? { query: req.query } : req;
+}
+
+/** Hit counts per source (and "all") for one query mode (default: the whole problem). */
+export function scoreMethods(index: TemplateIndex, problems: readonly LabelledProblem[], options: { top?: number; mode?: QueryMode } = {}): SourceScore[] {
+  const top = options.top ?? 3;
+  const mode = options.mode ?? 'problem';
   const by = new Map<string, SourceScore>();
   const row = (s: string) => by.get(s) ?? by.set(s, { source: s, problems: 0, labelled: 0, hit1: 0, hit3: 0 }).get(s)!;
   for (const p of problems) {
     for (const r of [row(p.source), row('all')]) r.problems++;
     if (p.templates.length === 0) continue;
-    const got = index.search(p.problem, { top }).map((m) => m.template.id);
+    const got = rankFor(index, p, mode, top);
     const fits = new Set(p.templates);
     const h1 = got.length > 0 && fits.has(got[0]!);
     const h3 = got.slice(0, top).some((id) => fits.has(id));
@@ -56,4 +99,22 @@ export function scoreMethods(index: TemplateIndex, problems: readonly LabelledPr
   const all = by.get('all');
   by.delete('all');
   return [...[...by.values()].sort((a, b) => a.source.localeCompare(b.source)), ...(all ? [all] : [])];
+}
+
+/** Labelled problems whose fitting templates are not in the top `top`, with what came instead. */
+export function methodMisses(index: TemplateIndex, problems: readonly LabelledProblem[], options: { top?: number; mode?: QueryMode } = {}): Array<{ problem: LabelledProblem; got: string[] }> {
+  const top = options.top ?? 3;
+  const mode = options.mode ?? 'problem';
+  const out: Array<{ problem: LabelledProblem; got: string[] }> = [];
+  for (const p of problems) {
+    if (p.templates.length === 0) continue;
+    const got = rankFor(index, p, mode, top);
+    if (!got.some((id) => p.templates.includes(id))) out.push({ problem: p, got });
+  }
+  return out;
+}
+
+function rankFor(index: TemplateIndex, p: LabelledProblem, mode: QueryMode, top: number): string[] {
+  const { query, context } = methodQuery(p, mode);
+  return index.search(query, { top, ...(context !== undefined && context !== query ? { context } : {}) }).map((m) => m.template.id);
 }
