@@ -71,6 +71,19 @@ const SPELLINGS: Record<string, string> = {
   minimise: 'minimize', maximise: 'maximize', minimised: 'minimized', maximised: 'maximized', labelled: 'labeled',
 };
 
+/**
+ * British -ise / -isation / -yse verbs and nouns (factorise, normalisation, analyse) folded into the
+ * American -ize / -ization / -yze the library mostly uses, so a navigator's "factorisation" meets a
+ * template's "factorization". Short stems (rise, raise) and -wise words are left alone; a word that is
+ * not a British spelling (precise) is rewritten on both sides alike, which changes nothing.
+ */
+function americanSpelling(word: string): string {
+  if (word.length < 7 || (!word.includes('is') && !word.includes('ys'))) return word;
+  const m = /^([a-z]{4,}?)(is|ys)(e|ed|es|ing|ation|ations|er|ers)$/.exec(word);
+  if (!m || m[1]!.endsWith('w')) return word;
+  return `${m[1]}${m[2] === 'is' ? 'iz' : 'yz'}${m[3]}`;
+}
+
 function latexWord(cmd: string): string | undefined {
   return Object.prototype.hasOwnProperty.call(LATEX_WORDS, cmd) ? LATEX_WORDS[cmd] : undefined;
 }
@@ -169,6 +182,13 @@ const SENSES: ReadonlyArray<readonly [string, string]> = [
   ['power mean', 'power-mean mean inequality'],
   ['power set', 'power-set set subset'],
   ['power tower', 'power-tower tower exponent'],
+  // "cube" alone is a solid; these are powers.
+  ['sum of cubes', 'sum-of-cubes cube sum exponent'],
+  ['sum of two cubes', 'sum-of-cubes cube sum exponent'],
+  ['difference of cubes', 'difference-of-cubes cube difference exponent'],
+  ['difference of two cubes', 'difference-of-cubes cube difference exponent'],
+  ['perfect cube', 'perfect-cube cube exponent power'],
+  ['cube of', 'cube exponent power'],
 ];
 
 /** A light English stemmer: plural, -ing/-ed, -ly, and common derivational endings folded together. */
@@ -288,6 +308,18 @@ export function latexToWords(text: string): string {
   if (/[0-9a-z]\s*\^\s*\{?\s*[0-9a-z]+\s*\}?\s*[-+]\s*[0-9a-z]+\s*\^\s*\{?\s*[0-9a-z]/.test(t)) t += ' difference of powers ';
   // "the largest k such that 3^k divides …": the exponent of a prime in a number (its p-adic valuation).
   if (/(?:largest|greatest|highest)[^.]{0,20}(?:such that|for which)\s*\$?\s*\d+\s*\^\s*\{?\s*[a-z]\s*\}?\s*\$?\s*divides/.test(t)) t += ' highest power dividing ';
+  // Triangles named by their angles or sides, in numbers that are otherwise dropped: "30-60-90" and
+  // "45°-45°-90°" are special right triangles, "3-4-5" and "5-12-13" Pythagorean triples.
+  if (/\d\s*(?:°|\^\s*\{?\s*\\circ\s*\}?)?\s*-\s*\d/.test(t)) {
+    t = t.replace(/(?<![0-9.])(\d{1,3})\s*(?:°|\^\s*\{?\s*\\circ\s*\}?)?\s*-\s*(\d{1,3})\s*(?:°|\^\s*\{?\s*\\circ\s*\}?)?\s*-\s*(\d{1,3})(?![0-9.])/g, (m, a: string, b: string, c: string) => {
+      const [x, y, z] = [Number(a), Number(b), Number(c)];
+      if ((x === 30 && y === 60 && z === 90) || (x === 45 && y === 45 && z === 90)) return ` ${m} special right triangle `;
+      if (x > 0 && y > 0 && x < y && x * x + y * y === z * z) return ` ${m} pythagorean triple right triangle `;
+      return m;
+    });
+  }
+  // C(n, k) written in plain text is a binomial coefficient, as \binom{n}{k} is.
+  if (/(?<![a-z\\])c\s*\(/.test(t)) t = t.replace(/(?<![a-z\\])c\s*\(\s*[a-z0-9+\-\s]{1,8},\s*[a-z0-9+\-\s]{1,8}\)/g, (m) => ` ${m.slice(1)} binomial choose `);
   // "a + b + \cdots": a long or infinite sum is a series.
   if (/\+\s*\\(?:cdots|ldots|dots)/.test(t)) t += ' series ';
   if (/(?:least|smallest)/.test(t) && /\^\s*\{?\s*[a-z]\s*\}?\s*\$?\s*(?:leaves|has|gives) (?:a )?remainder\s*\$?\s*1(?![0-9])/.test(t)) t += ' multiplicative order ';
@@ -382,7 +414,7 @@ function analyzeWord(token: string, withConcepts: boolean, asWritten = false): W
   if (c0 >= 48 && c0 <= 57) result = { stem: '', terms: NO_TERMS }; // bare numbers carry no method signal
   else {
     const unquoted = token.includes("'") ? token.replace(/'s$/, '').replace(/'/g, '') : token;
-    const raw = SPELLINGS[unquoted] ?? unquoted;
+    const raw = SPELLINGS[unquoted] ?? americanSpelling(unquoted);
     const alias = !asWritten && BARE_FUNCTIONS.has(raw) ? latexWord(raw) : undefined;
     if (alias !== undefined) {
       // "sin" as "\sin" would read: its words' terms (text without LaTeX never reaches latexToWords).

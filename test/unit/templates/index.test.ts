@@ -58,6 +58,27 @@ test('concept map: remainder → modular, "how many ways" → counting', () => {
   assert.ok(!analyze('How are you').includes(stem('counting')));
 });
 
+test('British -ise / -isation / -yse spellings analyse like the American ones; short and -wise words stay', () => {
+  assert.deepEqual(analyze('factorisation'), analyze('factorization'));
+  assert.deepEqual(analyze('minimise normalised analysed'), analyze('minimize normalized analyzed'));
+  assert.deepEqual(analyze('rise raise otherwise', { concepts: false }), ['rise', 'rais', 'otherwis']);
+});
+
+test('method names written with numbers or in plain text keep their meaning', () => {
+  // Special right triangles and Pythagorean triples named by numbers (numbers alone are dropped).
+  assert.ok(analyze('use the 30-60-90 triangle').includes(stem('special')));
+  assert.ok(analyze('45°-45°-90°').includes(stem('special')));
+  assert.ok(analyze('the 5-12-13 triple').includes(stem('pythagorean')));
+  assert.ok(!analyze('2-3-4 and 1998-12-25').includes(stem('pythagorean')));
+  // C(n, k) in plain text is a binomial coefficient; f(x, y) is not.
+  assert.ok(analyze('choose C(n, 2) pairs').includes(stem('binomial')));
+  assert.ok(!analyze('abc(1, 2) and f(x, y)').includes(stem('binomial')));
+  // An algebraic cube is a power, not a solid.
+  assert.ok(!analyze('factor the sum of cubes').includes(stem('solid')));
+  assert.ok(analyze('the sum of cubes').includes('sum-of-cubes'));
+  assert.ok(analyze('a cube has six faces').includes(stem('solid')));
+});
+
 test('CJK: Chinese/Japanese by character bigrams, Korean words plus bigrams', () => {
   assert.deepEqual(analyze('余数问题', { concepts: false }), ['余数', '数问', '问题']);
   assert.deepEqual(analyze('組み合わせ', { concepts: false }), ['組み', 'み合', '合わ', 'わせ']);

