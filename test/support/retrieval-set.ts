@@ -5,6 +5,7 @@
 // so a template's problems are all on one side.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { navigatorStepSearch } from '../../src/core/templates/methodEval';
 
 export interface RetrievalItem {
   id: string;
@@ -54,7 +55,7 @@ export async function hitRates(items: readonly RetrievalItem[], rank: (item: Ret
   return { n, hit1: n ? h1 / n : 0, hit3: n ? h3 / n : 0, misses };
 }
 
-/** The step as the orchestrator queries it when the plan gives no explicit query (see reasoning/json.ts). */
+/** The step's query as a solve builds it (the plan parser, then the orchestrator's per-step search). */
 export function stepQuery(item: RetrievalItem): string {
-  return `${item.step.goal} ${item.step.method}`.trim();
+  return navigatorStepSearch(item.step, item.problem, item.id).query;
 }

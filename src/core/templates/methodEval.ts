@@ -66,14 +66,21 @@ export function parseLabelledProblems(text: string): LabelledProblem[] {
   return out;
 }
 
+/**
+ * The per-step search a solve makes for a navigator's step (method + goal) on `problem`: the step goes
+ * through the plan parser, which builds its query, then the orchestrator's stepSearchRequest.
+ */
+export function navigatorStepSearch(step: { method: string; goal: string }, problem: string, id = 'the step'): { query: string; context: string } {
+  const parsed = planFromObject({ steps: [{ method: step.method, goal: step.goal }] });
+  if (!parsed.ok) throw new Error(`${id}: the step is not a valid plan step (${parsed.error})`);
+  return stepSearchRequest(parsed.value.steps[0]!, problem);
+}
+
 /** The search for a problem in a query mode; a step mode needs the problem's step. */
 export function methodQuery(p: LabelledProblem, mode: QueryMode): { query: string; context?: string } {
   if (mode === 'problem') return { query: p.problem };
   if (!p.step) throw new Error(`${p.id}: no "step" to query with (mode ${mode})`);
-  // The navigator's step goes through the plan parser, which builds its query, as in a solve.
-  const parsed = planFromObject({ steps: [{ method: p.step.method, goal: p.step.goal }] });
-  if (!parsed.ok) throw new Error(`${p.id}: the step is not a valid plan step (${parsed.error})`);
-  const req = stepSearchRequest(parsed.value.steps[0]!, p.problem);
+  const req = navigatorStepSearch(p.step, p.problem, p.id);
   return mode === 'step' ? { query: req.query } : req;
 }
 
