@@ -2,6 +2,7 @@
 // reasonflux.detection.languages, keeps the server's settings in sync, and marks the server's hover
 // Markdown trusted for the extension's own tutoring commands only.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
   LanguageClient,
@@ -14,6 +15,7 @@ import { DEFAULT_LANGUAGES, SECTION, readSettings } from './config.js';
 import { describeError } from './log.js';
 import { DOCUMENT_STATUS_NOTIFICATION, parseDocumentStatus } from '../server/protocol.js';
 import { DetectionStatusBar } from './status/detectionStatus.js';
+import { USAGE_FILE } from './history/runs.js';
 
 export const CLIENT_ID = 'reasonflux';
 export const CLIENT_NAME = 'ReasonFlux Language Server';
@@ -174,6 +176,8 @@ export class LanguageClientController implements vscode.Disposable {
       // Pushes workspace/didChangeConfiguration with the whole reasonflux section on every change;
       // the server may also pull it with workspace/configuration.
       synchronize: { configurationSection: SECTION },
+      // The user's template statistics (kept by the editor in its global storage) for the hovers.
+      initializationOptions: { usageFile: path.join(this.context.globalStorageUri.fsPath, USAGE_FILE) },
       outputChannel: this.output,
       middleware: {
         provideHover: async (document, position, token, next) => trustHoverCommands(await next(document, position, token)),

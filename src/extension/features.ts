@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { registerCommands } from './commands/register.js';
 import { SessionManager } from './commands/session.js';
+import { GrowthService } from './commands/grow.js';
 import { TemplateService } from './commands/templates.js';
 import { SolveHistory } from './history/history.js';
 import { registerSelectionHover } from './hover/selectionHover.js';
@@ -41,11 +42,13 @@ export function registerFeatures(deps: FeatureDeps): void {
   const history = new SolveHistory(context.globalState);
   const status = new SolveStatusBar();
   const templates = new TemplateService(context, output, keys);
+  // Nothing is read until a run finishes or a statistics line is asked for.
+  const grow = new GrowthService({ context, output, templates, keys, history });
   let session: SessionManager | undefined;
   const panel = new TrajectoryPanel(context, output, (msg) => session?.handle(msg));
-  session = new SessionManager({ extensionPath: context.extensionPath, output, panel, keys, history, status, templates });
+  session = new SessionManager({ extensionPath: context.extensionPath, output, panel, keys, history, status, templates, grow });
 
-  const chat = new ChatTutor({ output, keys, templates, session });
+  const chat = new ChatTutor({ output, keys, templates, session, grow });
 
   // The template library loads once, shared by runs, hovers and the search command. Loading starts in the
   // background shortly after activation, off the path of a first "Solve" (which opens its panel first).
@@ -56,7 +59,7 @@ export function registerFeatures(deps: FeatureDeps): void {
     templates,
     status,
     panel,
-    ...registerCommands({ output, session, panel, keys, history, templates }),
+    ...registerCommands({ output, session, panel, keys, history, templates, grow }),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: unknown) {
         const latest = history.list()[0];
@@ -64,9 +67,9 @@ export function registerFeatures(deps: FeatureDeps): void {
         if (latest?.uri && panel.state.runId === latest.state.runId) session?.adoptRestored(latest.state, latest.uri);
       },
     }),
-    registerSelectionHover(templates, deps.client ?? (() => undefined)),
+    registerSelectionHover(templates, deps.client ?? (() => undefined), grow),
     ...registerChat(chat, context, output),
   );
   // The reasonflux.test.* commands: compiled into the host-test build only (src/extension/testHooks.ts).
-  if (__REASONFLUX_TEST_HOOKS__) context.subscriptions.push(...registerTestHooks({ context, panel, status, keys, history, session: () => session, templates, chat }));
+  if (__REASONFLUX_TEST_HOOKS__) context.subscriptions.push(...registerTestHooks({ context, panel, status, keys, history, session: () => session, templates, chat, grow }));
 }

@@ -14,6 +14,7 @@ import { parseFromWebview } from '../webview/protocol.js';
 import type { ChatRequestLike, ChatTutor } from './chat/participant.js';
 import { recordingStream, type RecordedPart } from './chat/record.js';
 import type { TemplateService } from './commands/templates.js';
+import type { GrowthService } from './commands/grow.js';
 
 /** What the panel holds and shows. */
 export const PANEL_STATE_COMMAND = 'reasonflux.test.panelState';
@@ -27,6 +28,9 @@ export const LOG_DIR_COMMAND = 'reasonflux.test.logDir';
 export const TEMPLATES_LOADED_COMMAND = 'reasonflux.test.templatesLoaded';
 /** ({ prompt, command, model? }) → runs the chat participant's handler; returns what it streamed. */
 export const CHAT_COMMAND = 'reasonflux.test.chat';
+
+/** The template statistics file, the run records' graded runs and the panel's statistics lines. */
+export const GROWTH_COMMAND = 'reasonflux.test.growth';
 
 /** What the detection status bar item shows (text, tooltip, uri) while it is shown (test/integration/detection-status). */
 export const DETECTION_STATUS_COMMAND = 'reasonflux.test.detectionStatus';
@@ -45,6 +49,7 @@ export interface TestHookDeps {
   session: () => SessionManager | undefined;
   templates: TemplateService;
   chat: ChatTutor;
+  grow: GrowthService;
 }
 
 export function registerTestHooks(d: TestHookDeps): vscode.Disposable[] {
@@ -59,7 +64,9 @@ export function registerTestHooks(d: TestHookDeps): vscode.Disposable[] {
       statusBar: d.status.text,
       // What the stored history holds (the sink checks of issue 12: no key in it).
       history: d.history.list(),
+      usage: d.panel.usage,
     })),
+    vscode.commands.registerCommand(GROWTH_COMMAND, async () => ({ usageFile: d.grow.usageFile, ...(await d.grow.gradedCounts()) })),
     vscode.commands.registerCommand(API_KEY_MATCHES_COMMAND, async (baseUrl: unknown, candidate: unknown) =>
       typeof baseUrl === 'string' && typeof candidate === 'string' && (await d.keys.get(baseUrl)) === candidate,
     ),

@@ -23,6 +23,8 @@ import { isAbsolute, join } from 'node:path';
 import { ProblemDetector, formatOf, looksBinary } from '../core/detect/index.js';
 import type { DetectedProblem, DocumentFormat, ProblemRef } from '../core/detect/types.js';
 import type { TemplateIndex } from '../core/templates/types.js';
+import type { TemplateUsageStore } from '../core/templates/usage.js';
+import { stat } from 'node:fs/promises';
 import { DEFAULT_SETTINGS, parseSettings, type ServerSettings } from './settings.js';
 import { DOCUMENT_STATUS_NOTIFICATION, NOTICE_CODES, type DocumentStatus } from './protocol.js';
 import { MathImages, escapeMarkdown } from './math/images.js';
@@ -158,6 +160,22 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let settings: ServerSettings = DEFAULT_SETTINGS;
   let canPullConfig = false;
   let rootPath: string | undefined;
+  /** The user's template statistics (initializationOptions.usageFile: the editor's global storage), read for hovers. */
+  let usageFile: string | undefined;
+  let usageCache: { mtimeMs: number; store: TemplateUsageStore } | undefined;
+  /** The statistics as the file holds them now (re-read when it changed); undefined without a file. */
+  const usageStore = async (): Promise<TemplateUsageStore | undefined> => {
+    if (!usageFile) return undefined;
+    try {
+      const st = await stat(usageFile);
+      if (usageCache?.mtimeMs === st.mtimeMs) return usageCache.store;
+      const { TemplateUsageStore } = await import('../core/templates/usage.js');
+      usageCache = { mtimeMs: st.mtimeMs, store: await TemplateUsageStore.load(usageFile) };
+      return usageCache.store;
+    } catch {
+      return undefined; // no statistics yet, or a file we cannot read: the hover goes without them
+    }
+  };
   let templates: Promise<TemplateIndex | undefined> | undefined;
   const loadTemplates = options.loadTemplates ?? defaultTemplates;
   const math = new MathImages({ ...(options.mathWorker ? { workerPath: options.mathWorker } : {}), log: (m) => connection.console.log(m) });
@@ -443,6 +461,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     canPullConfig = !!params.capabilities.workspace?.configuration;
     if (params.initializationOptions !== undefined) settings = parseSettings(params.initializationOptions, DEFAULT_SETTINGS);
+    const uf = (params.initializationOptions as { usageFile?: unknown } | null | undefined)?.usageFile;
+    if (typeof uf === 'string' && isAbsolute(uf)) usageFile = uf;
     const root = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
     if (root && root.startsWith('file:')) {
       try {
@@ -674,10 +694,15 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       if (token.isCancellationRequested || !index) return undefined;
       const matches = text ? closeMatches(index.search(text, { top: 3 })) : [];
       if (matches.length === 0) return '_No matching thought template._';
-      const names = await Promise.all(matches.map((m) => math.markdown(m.template.name)));
+      const [names, usage] = await Promise.all([Promise.all(matches.map((m) => math.markdown(m.template.name))), usageStore()]);
       const best = matches[0]!.template;
       const terms = matchedWords(text, matches[0]!.matchedTerms, `${best.name} ${best.tags.join(' ')}`);
-      const list = matches.map((m, i) => `**${names[i]}** _(${escapeMarkdown(m.template.chapter)})_`).join(' · ');
+      const list = matches
+        .map((m, i) => {
+          const use = usage?.brief(m.template.id);
+          return `**${names[i]}** _(${escapeMarkdown(m.template.chapter)}${use ? ` · your use: ${escapeMarkdown(use)}` : ''})_`;
+        })
+        .join(' · ');
       return `Thought templates: ${list}${terms.length ? ` — matched ${escapeMarkdown(terms.join(', '))}` : ''}`;
     } catch (err) {
       logError('template search', err);

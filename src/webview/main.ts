@@ -33,6 +33,8 @@ let renderQueued = false;
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
 let lastCheck: { verdict: string; message: string } | undefined;
 let notice: { level: 'info' | 'error'; text: string } | undefined;
+/** The user's statistics per template id (sent by the extension; shown on the template cards). */
+let usage: Record<string, string> = {};
 
 const saved = vscode.getState() as Partial<SavedState> | undefined;
 if (saved && isPanelState(saved.panel)) {
@@ -153,6 +155,13 @@ function renderHeader(): void {
   if (state.mode !== 'explain' && state.problem) {
     h.append(button(s.checkAnswer, () => post({ type: 'check' }), { id: 'btn-check' }));
   }
+  // Growing the library: a solved run becomes a template; a finished solve can be graded (statistics, pairs).
+  if (state.mode === 'solve' && state.status === 'solved' && state.final?.answer) {
+    h.append(button(s.saveTemplate, () => post({ type: 'save-template' }), { id: 'btn-save-template' }));
+  }
+  if (state.mode === 'solve' && (state.status === 'solved' || state.status === 'no-answer')) {
+    h.append(button(s.grade, () => post({ type: 'grade' }), { id: 'btn-grade' }));
+  }
   if (state.mode === 'hint' && !state.solutionRevealed && state.problem) {
     h.append(button(s.revealSolution, () => post({ type: 'reveal-solution' }), { id: 'btn-reveal' }));
   }
@@ -207,7 +216,8 @@ function renderAnalysis(): void {
 
 function renderTrajectory(step: StepView, box: HTMLElement): void {
   const s = strings;
-  const key = JSON.stringify([step.goal, step.method, step.chosen, step.why, step.templates, step.evaluations, step.adjustments]);
+  const lineOf = (id: string) => usage[id];
+  const key = JSON.stringify([step.goal, step.method, step.chosen, step.why, step.templates, step.evaluations, step.adjustments, step.templates.map((t) => lineOf(t.id) ?? '')]);
   if (box.dataset.key === key) return;
   box.dataset.key = key;
   box.replaceChildren();
@@ -219,6 +229,8 @@ function renderTrajectory(step: StepView, box: HTMLElement): void {
     const t = el('div', 'template');
     t.append(el('span', 'label', `${s.template}: `), el('strong', undefined, chosen.name));
     t.append(el('div', 'where', `${chosen.chapter}${chosen.section ? ` › ${chosen.section}` : ''}`));
+    const line = lineOf(chosen.id);
+    if (line) t.append(el('div', 'usage', `${s.yourUse}: ${line}`));
     box.append(t);
   } else if (step.chosen) {
     box.append(el('div', 'template', `${s.template}: ${step.chosen}`));
@@ -237,7 +249,12 @@ function renderTrajectory(step: StepView, box: HTMLElement): void {
     const d = el('details', 'alternatives');
     d.append(el('summary', undefined, `${s.alternatives} (${others.length})`));
     const ul = el('ul');
-    for (const o of others) ul.append(el('li', undefined, `${o.name} — ${o.chapter}${o.section ? ` › ${o.section}` : ''}`));
+    for (const o of others) {
+      const li = el('li', undefined, `${o.name} — ${o.chapter}${o.section ? ` › ${o.section}` : ''}`);
+      const line = lineOf(o.id);
+      if (line) li.append(el('span', 'usage', ` · ${line}`));
+      ul.append(li);
+    }
     d.append(ul);
     box.append(d);
   }
@@ -316,7 +333,7 @@ function renderFinal(): void {
   const f = state.final;
   const shown = showsFinal(state);
   const explained = state.mode === 'explain' && state.status !== 'running' && !!state.analysis.trim() && !state.error;
-  const key = JSON.stringify([f, state.stats, shown, explained, state.error]);
+  const key = JSON.stringify([f, state.stats, shown, explained, state.error, state.graded]);
   if (view.final.dataset.key === key) return;
   view.final.dataset.key = key;
   view.final.replaceChildren();
@@ -330,6 +347,13 @@ function renderFinal(): void {
     // The box is drawn by CSS, so a \\boxed{} answer is not boxed twice.
     setMarkdown(box, f.answer !== null ? `$$${f.answer}$$` : f.text);
     view.final.append(box);
+  }
+  if (state.graded) {
+    const g = state.graded;
+    const text = `${g.correct ? strings.gradedCorrect : strings.gradedWrong}${g.reference !== undefined ? ` (${strings.reference}: ${g.reference})` : ''}`;
+    const p = el('p', `graded verdict-${g.correct ? 'right' : 'not-yet'}`, text);
+    p.id = 'graded';
+    view.final.append(p);
   }
   const st = state.stats;
   if (st) {
@@ -371,6 +395,7 @@ function report(): void {
     mathSource: root.querySelectorAll('.math-source').length,
     finalShown: !!document.getElementById('final-answer'),
     badge: document.getElementById('status-badge')?.textContent ?? '',
+    usage: Array.from(root.querySelectorAll('.usage')).map((n) => (n.textContent ?? '').slice(0, 300)).slice(0, 500),
   };
   const key = JSON.stringify(r);
   if (key === lastReport) return;
@@ -406,6 +431,7 @@ function apply(msg: ToWebview | undefined): void {
       state = msg.state;
       strings = msg.strings;
       canInsert = msg.canInsert;
+      if (msg.usage) usage = msg.usage;
       if (!sameRun) {
         // A different run (or history entry): start from a clean view. The same run (a hint pause,
         // a reload) keeps its DOM, so nothing flickers.
@@ -432,6 +458,10 @@ function apply(msg: ToWebview | undefined): void {
       break;
     case 'notice':
       notice = { level: msg.level, text: msg.text };
+      scheduleRender();
+      break;
+    case 'usage':
+      usage = { ...usage, ...msg.lines };
       scheduleRender();
       break;
   }

@@ -12,12 +12,15 @@ export const UI_STRING_KEYS = [
   'nextHint', 'revealSolution', 'planning', 'checking', 'running', 'solved', 'noAnswer', 'cancelled', 'failed',
   'idle', 'empty', 'right', 'notYet', 'hidden', 'chapter', 'score', 'navigator', 'solver', 'rounds', 'waiting',
   'history', 'cutOff', 'stepsDropped', 'explaining', 'explained', 'explanation', 'explainedNote', 'preparingHints', 'hint', 'allHints',
+  'saveTemplate', 'grade', 'gradedCorrect', 'gradedWrong', 'reference', 'yourUse',
 ] as const;
 export type UiStringKey = (typeof UI_STRING_KEYS)[number];
 export type UiStrings = Record<UiStringKey, string>;
 
 export type ToWebview =
-  | { type: 'reset'; state: PanelState; strings: UiStrings; canInsert: boolean }
+  | { type: 'reset'; state: PanelState; strings: UiStrings; canInsert: boolean; usage?: Record<string, string> }
+  /** The user's statistics of templates (id → one line, e.g. "used 4× · 3 solved · 2/2 correct"). */
+  | { type: 'usage'; lines: Record<string, string> }
   | { type: 'event'; runId: string; event: SolveEvent }
   | { type: 'check'; result: CheckView }
   | { type: 'notice'; level: 'info' | 'error'; text: string };
@@ -35,8 +38,10 @@ export type FromWebview =
   | { type: 'reveal-solution' }
   | { type: 'show-history' }
   | { type: 'open-link'; href: string }
+  | { type: 'save-template' }
+  | { type: 'grade' }
   /** What the panel shows after a render (lets host tests assert on the real DOM, not on timing). */
-  | { type: 'rendered'; runId: string; status: string; steps: number; math: number; mathSource: number; finalShown: boolean; badge?: string };
+  | { type: 'rendered'; runId: string; status: string; steps: number; math: number; mathSource: number; finalShown: boolean; badge?: string; usage?: string[] };
 
 // ---------------------------------------------------------------------------------------------
 // Validation helpers
@@ -141,6 +146,7 @@ export function isPanelState(v: unknown): v is PanelState {
     (v.stats === undefined || isStats(v.stats)) &&
     (v.error === undefined || (isObj(v.error) && isStr(v.error.message) && isStr(v.error.kind, 50))) &&
     (v.check === undefined || isCheck(v.check)) &&
+    (v.graded === undefined || (isObj(v.graded) && isBool(v.graded.correct) && isOptStr(v.graded.reference, 10_000))) &&
     isOptStr(v.runId, 200) && isOptStr(v.language, 20) && isOptStr(v.navigator, 1000) && isOptStr(v.solver, 1000) &&
     isOptNum(v.startedAt)
   );
@@ -148,6 +154,11 @@ export function isPanelState(v: unknown): v is PanelState {
 
 function isCheck(v: unknown): v is CheckView {
   return isObj(v) && oneOf(v.verdict, ['right', 'not-yet', 'unknown'] as const) && isStr(v.message, 10_000);
+}
+
+/** At most 500 template lines of at most 300 characters. */
+function isUsageLines(v: unknown): v is Record<string, string> {
+  return isObj(v) && Object.keys(v).length <= 500 && Object.entries(v).every(([k, x]) => k.length <= 500 && isStr(x, 300));
 }
 
 function isStrings(v: unknown): v is UiStrings {
@@ -159,7 +170,9 @@ export function parseToWebview(v: unknown): ToWebview | undefined {
   if (!isObj(v)) return undefined;
   switch (v.type) {
     case 'reset':
-      return isPanelState(v.state) && isStrings(v.strings) && isBool(v.canInsert) ? (v as ToWebview) : undefined;
+      return isPanelState(v.state) && isStrings(v.strings) && isBool(v.canInsert) && (v.usage === undefined || isUsageLines(v.usage)) ? (v as ToWebview) : undefined;
+    case 'usage':
+      return isUsageLines(v.lines) ? (v as ToWebview) : undefined;
     case 'event':
       return isStr(v.runId, 200) && isSolveEvent(v.event) ? (v as ToWebview) : undefined;
     case 'check':
@@ -197,6 +210,8 @@ export function parseFromWebview(v: unknown): FromWebview | undefined {
     case 'next-hint':
     case 'reveal-solution':
     case 'show-history':
+    case 'save-template':
+    case 'grade':
       return only() ? ({ type: v.type } as FromWebview) : undefined;
     case 'copy':
       return only('format') && oneOf(v.format, ['latex', 'markdown'] as const) ? { type: 'copy', format: v.format } : undefined;
@@ -204,11 +219,12 @@ export function parseFromWebview(v: unknown): FromWebview | undefined {
       return only('href') && isSafeExternalLink(v.href) ? { type: 'open-link', href: v.href } : undefined;
     case 'rendered': {
       const count = (x: unknown) => isNum(x) && Number.isInteger(x) && x >= 0 && x < 1e7;
-      return only('runId', 'status', 'steps', 'math', 'mathSource', 'finalShown', 'badge') && isStr(v.runId, 200) && isStr(v.status, 20) &&
-        count(v.steps) && count(v.math) && count(v.mathSource) && isBool(v.finalShown) && isOptStr(v.badge, 200)
+      return only('runId', 'status', 'steps', 'math', 'mathSource', 'finalShown', 'badge', 'usage') && isStr(v.runId, 200) && isStr(v.status, 20) &&
+        count(v.steps) && count(v.math) && count(v.mathSource) && isBool(v.finalShown) && isOptStr(v.badge, 200) &&
+        (v.usage === undefined || isArr(v.usage, (x) => isStr(x, 300), 500))
         ? {
             type: 'rendered', runId: v.runId, status: v.status, steps: v.steps as number, math: v.math as number, mathSource: v.mathSource as number,
-            finalShown: v.finalShown, ...(typeof v.badge === 'string' ? { badge: v.badge } : {}),
+            finalShown: v.finalShown, ...(typeof v.badge === 'string' ? { badge: v.badge } : {}), ...(Array.isArray(v.usage) ? { usage: v.usage as string[] } : {}),
           }
         : undefined;
     }

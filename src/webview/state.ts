@@ -72,6 +72,8 @@ export interface PanelState {
   /** Hint mode / check: whether the final solution may be shown. */
   solutionRevealed: boolean;
   check?: CheckView;
+  /** The user's grade of this run (against a reference answer, or by hand). */
+  graded?: { correct: boolean; reference?: string };
   /** KaTeX macros taken from the problem's document. */
   macros: Record<string, string>;
   /** Wall-clock start, for the elapsed time shown while running. */

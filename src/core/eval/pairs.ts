@@ -5,7 +5,7 @@
 // applies the model's chat template) or standard (plain strings).
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { EvalRecord } from './results.js';
+import type { EvalRecord, EvalTrajectory } from './results.js';
 
 export type PairsFormat = 'conversational' | 'standard';
 
@@ -18,8 +18,41 @@ export type PreferencePair =
 /** Most pairs taken from one problem (correct × incorrect trajectories, in order). */
 export const MAX_PAIRS_PER_PROBLEM = 4;
 
+/** What the pairs are built from: one problem's plan prompt and its graded trajectories (an eval record fits). */
+export type PairSource = Pick<EvalRecord, 'mode' | 'planPrompt' | 'trajectories'>;
+
+/** One graded run outside eval (the editor's panel runs): a problem, the navigator's plan and its grade. */
+export interface GradedRun {
+  problem: string;
+  /** The messages the navigator planned with; runs are paired only over the same prompt. */
+  planPrompt?: readonly Message[];
+  /** The navigator's plan (JSON text). */
+  planText?: string;
+  answer: string | null;
+  /** Graded against a reference, or marked by hand; undefined: not graded (not used). */
+  correct?: boolean;
+  calls?: number;
+}
+
+/**
+ * Groups graded runs into pair sources: runs of the same problem planned over the same prompt form one
+ * source with one trajectory per run (ungraded runs and runs without a plan are left out).
+ */
+export function pairSourcesFromRuns(runs: readonly GradedRun[]): PairSource[] {
+  const groups = new Map<string, { planPrompt: Message[]; trajectories: EvalTrajectory[] }>();
+  for (const r of runs) {
+    if (r.correct === undefined || !r.planText || !r.planPrompt?.length) continue;
+    const planPrompt = r.planPrompt.map((m) => ({ role: m.role, content: m.content }));
+    const key = `${r.problem.trim()}\u0000${JSON.stringify(planPrompt)}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { planPrompt, trajectories: [] }));
+    g.trajectories.push({ answer: r.answer, correct: r.correct, calls: r.calls ?? 0, plan: r.planText });
+  }
+  return [...groups.values()].map((g) => ({ mode: 'reasonflux' as const, ...g }));
+}
+
 /** The pairs of a set of results (reasonflux records with graded trajectories and a plan prompt). */
-export function preferencePairs(records: readonly EvalRecord[], format: PairsFormat = 'conversational'): PreferencePair[] {
+export function preferencePairs(records: readonly PairSource[], format: PairsFormat = 'conversational'): PreferencePair[] {
   const out: PreferencePair[] = [];
   for (const r of records) {
     if (r.mode !== 'reasonflux' || !r.planPrompt?.length || !r.trajectories) continue;
@@ -42,7 +75,7 @@ export function preferencePairs(records: readonly EvalRecord[], format: PairsFor
 }
 
 /** Writes the pairs as JSON Lines; returns how many were written. */
-export function writePreferencePairs(file: string, records: readonly EvalRecord[], format: PairsFormat = 'conversational'): number {
+export function writePreferencePairs(file: string, records: readonly PairSource[], format: PairsFormat = 'conversational'): number {
   const pairs = preferencePairs(records, format);
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, pairs.map((p) => JSON.stringify(p)).join('\n') + (pairs.length ? '\n' : ''), 'utf8');

@@ -4,7 +4,7 @@
 // says which library templates it resembles and whether it is a near-duplicate, and stores it in the user's
 // template folder, where retrieval finds it on the next load.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { z } from 'zod';
 import type { ChatMessage, ChatModel } from '../llm/types.js';
 import type { Plan, SolveEvent } from '../reasoning/events.js';
@@ -170,7 +170,11 @@ export async function distillTemplate(traj: Trajectory, navigator: ChatModel, li
  * same id is replaced). Returns the file. A file that is not a template file is not overwritten.
  */
 export async function saveDistilled(dir: string, template: TemplateData, schemaUrl?: string): Promise<string> {
-  const file = join(dir, DISTILLED_FILE);
+  return saveDistilledFile(join(dir, DISTILLED_FILE), template, schemaUrl);
+}
+
+/** As saveDistilled, into a given template file (the editor's reasonflux.templates.userFile). */
+export async function saveDistilledFile(file: string, template: TemplateData, schemaUrl?: string): Promise<string> {
   let data: { $schema?: string; templates: unknown[] } = { ...(schemaUrl ? { $schema: schemaUrl } : {}), templates: [] };
   let text: string | undefined;
   try {
@@ -191,7 +195,7 @@ export async function saveDistilled(dir: string, template: TemplateData, schemaU
     data = parsed as typeof data;
   }
   data.templates = [...data.templates.filter((t) => !(t && typeof t === 'object' && (t as { id?: unknown }).id === template.id)), template];
-  await mkdir(dir, { recursive: true });
+  await mkdir(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, JSON.stringify(data, null, 2) + '\n');
   await rename(tmp, file);

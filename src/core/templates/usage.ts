@@ -96,21 +96,44 @@ export class TemplateUsageStore {
         if (typeof e.chosen === 'string') chosen.add(e.chosen);
       } else if (e.type === 'done') solved = e.status === 'solved';
     }
-    const at = (id: string) => {
-      let u = this.byId.get(id);
-      if (!u) this.byId.set(id, (u = empty()));
-      return u;
-    };
-    for (const id of retrieved) at(id).retrieved++;
+    this.record({ retrieved, chosen, solved, ...outcome });
+  }
+
+  /**
+   * Counts one run from what it retrieved and chose (the editor keeps a run's panel state, not its
+   * events). Each id counts once per run, however many steps retrieved or chose it.
+   */
+  record(run: { retrieved: Iterable<string>; chosen: Iterable<string>; solved: boolean; correct?: boolean }): void {
+    const chosen = new Set(run.chosen);
+    for (const id of new Set(run.retrieved)) this.at(id).retrieved++;
     for (const id of chosen) {
-      const u = at(id);
+      const u = this.at(id);
       u.chosen++;
-      if (solved) u.solved++;
-      if (outcome.correct !== undefined) {
+      if (run.solved) u.solved++;
+    }
+    if (run.correct !== undefined) this.recordGrade(chosen, run.correct);
+  }
+
+  /**
+   * A run counted before is graded afterwards (or graded again): its chosen templates gain a graded run,
+   * correct or not. `previous`: the grade it had, when it is graded again (then only `correct` moves).
+   */
+  recordGrade(chosen: Iterable<string>, correct: boolean, previous?: boolean): void {
+    for (const id of new Set(chosen)) {
+      const u = this.at(id);
+      if (previous === undefined) {
         u.graded++;
-        if (outcome.correct) u.correct++;
+        if (correct) u.correct++;
+      } else if (previous !== correct) {
+        u.correct = Math.max(0, Math.min(u.graded, u.correct + (correct ? 1 : -1)));
       }
     }
+  }
+
+  private at(id: string): TemplateUsage {
+    let u = this.byId.get(id);
+    if (!u) this.byId.set(id, (u = empty()));
+    return u;
   }
 
   /**
@@ -136,6 +159,19 @@ export class TemplateUsageStore {
     const parts = [`retrieved ${u.retrieved}×`, `chosen ${u.chosen}×`];
     if (u.chosen) parts.push(`solved ${u.solved} of ${u.chosen}`);
     if (u.graded) parts.push(`correct ${u.correct} of ${u.graded} graded`);
+    return parts.join(' · ');
+  }
+
+  /**
+   * The short form for cards and hovers, e.g. "used 4× · 3 solved · 2/2 correct" ("used": chosen for a
+   * step; a template only ever retrieved says "retrieved 3×, not used yet").
+   */
+  brief(id: string): string | undefined {
+    const u = this.byId.get(id);
+    if (!u || (!u.retrieved && !u.chosen)) return undefined;
+    if (!u.chosen) return `retrieved ${u.retrieved}×, not used yet`;
+    const parts = [`used ${u.chosen}×`, `${u.solved} solved`];
+    if (u.graded) parts.push(`${u.correct}/${u.graded} correct`);
     return parts.join(' · ');
   }
 

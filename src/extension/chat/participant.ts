@@ -10,6 +10,7 @@ import { closeMatches, matchedWords } from '../../core/templates/display.js';
 import { emptyState, reduce, type PanelState } from '../../webview/state.js';
 import { problemFromRange, problemInEditor, type ProblemSource } from '../commands/problem.js';
 import type { SessionManager } from '../commands/session.js';
+import type { GrowthService } from '../commands/grow.js';
 import type { TemplateService } from '../commands/templates.js';
 import { describeError } from '../log.js';
 import { NoModelError, resolveModels, type ResolvedModels } from '../models/resolve.js';
@@ -31,6 +32,8 @@ export interface ChatDeps {
   keys: ApiKeyStore;
   templates: TemplateService;
   session: SessionManager;
+  /** Template statistics and run records (chat runs count like panel runs). */
+  grow?: GrowthService;
 }
 
 /** What a handler call needs of a chat request (the real ChatRequest has more; tests pass these). */
@@ -124,15 +127,22 @@ export class ChatTutor {
     const runId = randomUUID();
     let state = emptyState({ runId, mode, problem: source.text, status: 'running', phase: 'planning', startedAt: Date.now() });
     const transcript = new ChatTranscript(mode, (md) => stream.markdown(md), strings(), chatMath());
+    let result: { planText?: string; planPrompt?: ReadonlyArray<{ role: string; content: string }> } | undefined;
     try {
-      for await (const ev of solveProblem(source.text, { navigator: models.navigator, solver: models.solver, index, maxRounds: models.maxRounds, mode, signal: abort.signal, runId })) {
-        state = reduce(state, ev);
-        transcript.event(ev);
+      const events = solveProblem(source.text, { navigator: models.navigator, solver: models.solver, index, maxRounds: models.maxRounds, mode, signal: abort.signal, runId });
+      for (let next = await events.next(); ; next = await events.next()) {
+        if (next.done) {
+          result = next.value;
+          break;
+        }
+        state = reduce(state, next.value);
+        transcript.event(next.value);
       }
     } finally {
       sub.dispose();
     }
     this.keep(runId, { state, source });
+    await this.d.grow?.recordRun(state, result).catch((err: unknown) => this.d.output.warn(`recording the chat run: ${describeError(err)}`));
     const worked = state.steps.some((s) => s.text.trim()) || !!state.analysis.trim();
     if (worked) stream.button({ command: SHOW_IN_PANEL_COMMAND, title: vscode.l10n.t('Open in the panel'), arguments: [runId] });
     if (mode === 'solve' && source.document && state.final) {

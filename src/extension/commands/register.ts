@@ -9,6 +9,7 @@ import type { TrajectoryPanel } from '../panel/panel.js';
 import { endpointLabel, type ApiKeyStore } from '../secrets/keys.js';
 import { validateBaseUrl } from '../models/validate.js';
 import { resolveProblem } from './problem.js';
+import type { ExportOptions, GradeOptions, GrowthService, SaveTemplateOptions } from './grow.js';
 import type { SessionManager } from './session.js';
 import { reloadTemplatesCommand, searchTemplatesCommand, type TemplateService } from './templates.js';
 
@@ -19,6 +20,19 @@ export interface CommandDeps {
   keys: ApiKeyStore;
   history: SolveHistory;
   templates: TemplateService;
+  grow: GrowthService;
+}
+
+/** The typed fields of an optional object argument (automation, tests); anything else is ignored. */
+function pick<T>(arg: unknown, fields: Record<keyof T, 'string' | 'boolean'>): T {
+  const out: Record<string, unknown> = {};
+  if (arg && typeof arg === 'object' && !Array.isArray(arg)) {
+    for (const [k, type] of Object.entries(fields)) {
+      const v = (arg as Record<string, unknown>)[k];
+      if (typeof v === type) out[k] = v;
+    }
+  }
+  return out as T;
 }
 
 /** Asks for a key and stores it for `baseUrl`; true when one was stored. */
@@ -118,5 +132,13 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     }),
     reg('reasonflux.searchTemplates', () => searchTemplatesCommand(d.templates)),
     reg('reasonflux.reloadTemplates', () => reloadTemplatesCommand(d.templates)),
+    // Optional arguments (automation, tests) answer what the dialogs would ask.
+    reg('reasonflux.saveAsTemplate', (arg?: unknown) => d.session.saveAsTemplate(pick<SaveTemplateOptions>(arg, { confirmDuplicate: 'boolean', openFile: 'boolean' }))),
+    reg('reasonflux.gradeRun', (arg?: unknown) => d.session.gradeRun(pick<GradeOptions>(arg, { reference: 'string', correct: 'boolean' }))),
+    reg('reasonflux.exportPreferencePairs', (arg?: unknown) => {
+      const o = pick<ExportOptions>(arg, { file: 'string', format: 'string' });
+      if (o.format !== undefined && o.format !== 'conversational' && o.format !== 'standard') delete o.format;
+      return d.grow.exportPairs(o);
+    }),
   ];
 }

@@ -22,6 +22,7 @@ import type { SolveStatusBar } from '../status/statusBar.js';
 import { readSettings } from '../config.js';
 import { loadGrader } from './grading.js';
 import type { ProblemSource } from './problem.js';
+import type { GradeOptions, GrowthService, SaveTemplateOptions } from './grow.js';
 import type { TemplateService } from './templates.js';
 
 const MODEL_PROBLEM_KINDS = new Set(['unreachable', 'auth', 'not-found']);
@@ -36,6 +37,8 @@ interface Run {
   work?: Promise<void>;
   /** The answer of a background solve made only to check the student's answer (never shown). */
   hiddenAnswer?: string | null;
+  /** What the orchestrator returned (solve mode): the plan text and prompt kept for preference pairs. */
+  result?: { planText?: string; planPrompt?: ReadonlyArray<{ role: string; content: string }> };
 }
 
 export interface SessionDeps {
@@ -46,6 +49,7 @@ export interface SessionDeps {
   history: SolveHistory;
   status: SolveStatusBar;
   templates: TemplateService;
+  grow: GrowthService;
 }
 
 export class SessionManager {
@@ -128,7 +132,10 @@ export class SessionManager {
       run.hint = new HintSession(source.text, options);
       run.work = this.pump(run, run.hint.plan(run.abort.signal)).then(() => this.pauseOrFinish(run));
     } else {
-      run.work = this.pump(run, solveProblem(source.text, options)).then(() => this.finish(run));
+      run.work = this.pump(run, solveProblem(source.text, options)).then((result) => {
+        if (result) run.result = result;
+        return this.finish(run);
+      });
     }
     await run.work;
   }
@@ -146,13 +153,17 @@ export class SessionManager {
     }
   }
 
-  /** Feeds a stream of events to the panel; never throws. */
-  private async pump(run: Run, events: AsyncGenerator<SolveEvent, unknown>): Promise<void> {
+  /** Feeds a stream of events to the panel; never throws. Returns what the generator returned. */
+  private async pump<R>(run: Run, events: AsyncGenerator<SolveEvent, R>): Promise<R | undefined> {
     try {
-      for await (const ev of events) {
+      for (;;) {
+        const next = await events.next();
+        if (next.done) return next.value;
+        const ev = next.value;
         if (this.run !== run) continue; // superseded: drain quietly
         this.d.panel.event(run.runId, ev);
         if (ev.type !== 'step-delta' && ev.type !== 'analysis-delta') this.d.status.update(this.d.panel.state);
+        if (ev.type === 'retrieval') void this.refreshUsage();
         if (ev.type === 'error' && ev.fatal) this.onModelError(ev.kind, ev.message);
       }
     } catch (err) {
@@ -160,6 +171,18 @@ export class SessionManager {
       if (this.run === run) {
         this.d.panel.event(run.runId, { type: 'error', kind: 'internal', fatal: true, message: describeError(err) });
       }
+      return undefined;
+    }
+  }
+
+  /** Sends the panel the statistics of the templates its steps show. */
+  async refreshUsage(): Promise<void> {
+    const ids = this.d.panel.state.steps.flatMap((s) => s.templates.map((t) => t.id));
+    if (!ids.length) return;
+    try {
+      this.d.panel.setUsage(await this.d.grow.usageLines(ids));
+    } catch (err) {
+      this.d.output.warn(`template statistics: ${describeError(err)}`);
     }
   }
 
@@ -188,6 +211,26 @@ export class SessionManager {
     }
     this.d.status.update(this.d.panel.state);
     await this.d.history.add(this.d.panel.state, run.source.document?.uri).catch(() => undefined);
+    await this.d.grow.recordRun(this.d.panel.state, run.result).catch((err: unknown) => this.d.output.warn(`recording the run: ${describeError(err)}`));
+    await this.refreshUsage();
+  }
+
+  /** Save as Template: the run in the panel, distilled by the navigator into a template. */
+  saveAsTemplate(opts?: SaveTemplateOptions) {
+    return this.d.grow.saveAsTemplate(this.d.panel.state, opts);
+  }
+
+  /** Grades the run in the panel (reference answer or by hand); the panel and history show the grade. */
+  async gradeRun(opts?: GradeOptions) {
+    const s = this.d.panel.state;
+    const grade = await this.d.grow.grade(s, opts);
+    if (!grade || this.d.panel.state.runId !== s.runId) return grade;
+    this.d.panel.update((x) => ({ ...x, graded: grade }));
+    const run = this.run;
+    const uri = run && run.runId === s.runId ? run.source.document?.uri : this.restoredSource?.document?.uri;
+    await this.d.history.add(this.d.panel.state, uri).catch(() => undefined);
+    await this.refreshUsage();
+    return grade;
   }
 
   private async pauseOrFinish(run: Run): Promise<void> {
@@ -392,6 +435,12 @@ export class SessionManager {
         return;
       case 'open-link':
         return this.openLink(msg.href);
+      case 'save-template':
+        await vscode.commands.executeCommand('reasonflux.saveAsTemplate');
+        return;
+      case 'grade':
+        await vscode.commands.executeCommand('reasonflux.gradeRun');
+        return;
       case 'rendered':
         return;
     }

@@ -9,6 +9,7 @@ import type { ProblemRef } from '../../core/detect/types.js';
 import { closeMatches, matchedWords } from '../../core/templates/display.js';
 import { colourMathImages, mathColour } from '../client.js';
 import { problemAt } from '../commands/problem.js';
+import { usageLine, type GrowthService } from '../commands/grow.js';
 import type { TemplateService } from '../commands/templates.js';
 import { featureFlags } from '../config.js';
 import { whatItAsks } from './asks.js';
@@ -38,7 +39,7 @@ async function mathMarkdown(text: string, client: LanguageClient | undefined): P
   return md.value;
 }
 
-export function registerSelectionHover(templates: TemplateService, client: () => LanguageClient | undefined): vscode.Disposable {
+export function registerSelectionHover(templates: TemplateService, client: () => LanguageClient | undefined, grow?: GrowthService): vscode.Disposable {
   const selector: vscode.DocumentSelector = [
     { language: 'markdown' },
     { language: 'latex' },
@@ -75,13 +76,16 @@ export function registerSelectionHover(templates: TemplateService, client: () =>
       if (hits.length) {
         const best = hits[0]!;
         const words = matchedWords(text, best.matchedTerms, `${best.template.name} ${best.template.tags.join(' ')}`);
+        // The user's own statistics of each template (global storage; no model call).
+        const usage = await grow?.usage().catch(() => undefined);
         md.appendMarkdown(`${vscode.l10n.t('Thought templates')}: `);
         hits.forEach((h, i) => {
           if (i > 0) md.appendMarkdown(' · ');
           md.appendMarkdown('**');
           md.appendText(h.template.name);
           md.appendMarkdown('** _(');
-          md.appendText(h.template.chapter);
+          const line = usageLine(usage?.get(h.template.id));
+          md.appendText(line ? `${h.template.chapter} · ${vscode.l10n.t('your use')}: ${line}` : h.template.chapter);
           md.appendMarkdown(')_');
         });
         if (words.length) md.appendText(` — ${vscode.l10n.t('matched {0}', words.join(', '))}`);

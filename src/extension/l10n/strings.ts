@@ -56,5 +56,11 @@ export function uiStrings(): UiStrings {
     preparingHints: t('Preparing hints…'),
     hint: t('Hint'),
     allHints: t('All hints shown'),
+    saveTemplate: t('Save as Template'),
+    grade: t('Grade…'),
+    gradedCorrect: t('Graded correct'),
+    gradedWrong: t('Graded wrong'),
+    reference: t('reference'),
+    yourUse: t('Your use'),
   };
 }

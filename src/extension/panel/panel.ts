@@ -22,6 +22,8 @@ export class TrajectoryPanel implements vscode.Disposable {
   private disposables: vscode.Disposable[] = [];
   private _state: PanelState = emptyState();
   private _canInsert = false;
+  /** Template statistics lines by id (the cards show them). */
+  private _usage: Record<string, string> = {};
   /** Messages from the webview that failed validation (for tests and the log). */
   rejectedMessages = 0;
   /** The webview's last report of what it rendered. */
@@ -165,7 +167,7 @@ export class TrajectoryPanel implements vscode.Disposable {
   }
 
   private resetMessage(): ToWebview {
-    return { type: 'reset', state: this._state, strings: uiStrings(), canInsert: this._canInsert };
+    return { type: 'reset', state: this._state, strings: uiStrings(), canInsert: this._canInsert, usage: this._usage };
   }
 
   private postReset(): void {
@@ -189,6 +191,15 @@ export class TrajectoryPanel implements vscode.Disposable {
     const event = redactEvent(raw);
     this._state = reduce(this._state, event);
     this.post({ type: 'event', runId, event });
+  }
+
+  /** What the template cards say about the user's use of each template (merged into what it had). */
+  get usage(): Readonly<Record<string, string>> {
+    return this._usage;
+  }
+  setUsage(lines: Record<string, string>): void {
+    this._usage = { ...this._usage, ...lines };
+    this.post({ type: 'usage', lines });
   }
 
   check(result: CheckView): void {
