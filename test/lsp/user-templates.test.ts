@@ -47,3 +47,32 @@ test('hover shows user templates and follows edits of their file', async () => {
     await s.close();
   }
 });
+
+test('hover shows the user\'s template statistics from the file the editor keeps (initializationOptions.usageFile), re-read when it changes', async () => {
+  writeFileSync(file, JSON.stringify(userTemplate('Zorblax pairing')));
+  const usageFile = join(dir, 'usage.json');
+  const usage = (chosen: number, solved: number, graded: number, correct: number) =>
+    writeFileSync(usageFile, JSON.stringify({ format: 1, templates: { 'user.zorblax-widgets': { retrieved: chosen + 1, chosen, solved, graded, correct } } }));
+  usage(4, 3, 2, 2);
+  const s = await startSession({ initializationOptions: { templates: { workspaceFolder: dir }, usageFile } });
+  try {
+    const uri = pathToFileURL(join(dir, 'stats.md')).toString();
+    const wait = s.waitDiagnostics(uri, (d) => d.length > 0);
+    await s.open(uri, 'markdown', '**Problem 1.** How many zorblax widgets can be paired in the lab?\n');
+    await wait;
+    const hover = async () => {
+      const h = await s.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 20 } });
+      return h ? (h.contents as MarkupContent).value : '';
+    };
+    const md = await until('the statistics in the hover', hover, (m) => m.includes('Zorblax pairing'));
+    assert.match(md, /your use: used 4× · 3 solved · 2\/2 correct/);
+    await new Promise((r) => setTimeout(r, 20)); // a later mtime
+    usage(5, 4, 3, 2);
+    await until('the updated statistics', hover, (m) => m.includes('used 5× · 4 solved · 2/3 correct'));
+    writeFileSync(usageFile, '{broken');
+    const without = await until('the hover without statistics', hover, (m) => m.includes('Zorblax pairing') && !m.includes('your use'));
+    assert.ok(without.length > 0, 'a broken statistics file leaves the hover working');
+  } finally {
+    await s.close();
+  }
+});

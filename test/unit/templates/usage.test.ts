@@ -93,3 +93,28 @@ test('CLI: solve --stats --expect records the graded run; templates search --sta
     await server.close();
   }
 });
+
+test('the editor counts a run from its templates and grades it later; a regrade moves only "correct"; brief says it short', () => {
+  const s = TemplateUsageStore.inMemory();
+  // retrieved twice in one run counts once; chosen and solved
+  s.record({ retrieved: ['a', 'b', 'a'], chosen: ['a'], solved: true });
+  assert.deepEqual(s.get('a'), { retrieved: 1, chosen: 1, solved: 1, graded: 0, correct: 0 });
+  assert.equal(s.brief('a'), 'used 1× · 1 solved');
+  assert.equal(s.brief('b'), 'retrieved 1×, not used yet');
+  assert.equal(s.brief('never'), undefined);
+  s.recordGrade(['a'], true);
+  assert.deepEqual(s.get('a'), { retrieved: 1, chosen: 1, solved: 1, graded: 1, correct: 1 });
+  s.recordGrade(['a'], false, true); // the same run graded again: wrong after all
+  assert.deepEqual(s.get('a'), { retrieved: 1, chosen: 1, solved: 1, graded: 1, correct: 0 });
+  s.recordGrade(['a'], false, false); // unchanged grade: nothing moves
+  assert.deepEqual(s.get('a'), { retrieved: 1, chosen: 1, solved: 1, graded: 1, correct: 0 });
+  s.record({ retrieved: ['a'], chosen: ['a'], solved: false, correct: true });
+  assert.equal(s.brief('a'), 'used 2× · 1 solved · 1/2 correct');
+  // recordRun (the CLI's events) and record agree
+  const t = TemplateUsageStore.inMemory();
+  t.recordRun(run('a'), { correct: true });
+  const u = TemplateUsageStore.inMemory();
+  u.record({ retrieved: ['a', 'other'], chosen: ['a'], solved: true, correct: true });
+  assert.deepEqual(t.get('a'), u.get('a'));
+  assert.deepEqual(t.get('other'), u.get('other'));
+});

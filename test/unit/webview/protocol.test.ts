@@ -119,3 +119,32 @@ describe('reducer', () => {
     assert.equal(s.hintsRevealed, 1);
   });
 });
+
+describe('growing the library: messages', () => {
+  it('Save as Template and Grade are panel actions with no payload', () => {
+    assert.deepEqual(parseFromWebview({ type: 'save-template' }), { type: 'save-template' });
+    assert.deepEqual(parseFromWebview({ type: 'grade' }), { type: 'grade' });
+    assert.equal(parseFromWebview({ type: 'grade', correct: true }), undefined, 'the grade is chosen in the editor, not by the webview');
+  });
+  it('template statistics lines reach the webview only as short strings by id', () => {
+    assert.deepEqual(parseToWebview({ type: 'usage', lines: { t1: 'used 2× · 2 solved' } }), { type: 'usage', lines: { t1: 'used 2× · 2 solved' } });
+    assert.equal(parseToWebview({ type: 'usage', lines: { t1: 3 } }), undefined);
+    assert.equal(parseToWebview({ type: 'usage', lines: { t1: 'x'.repeat(301) } }), undefined);
+    const reset = { type: 'reset', state: emptyState(), strings, canInsert: false };
+    assert.ok(parseToWebview({ ...reset, usage: { t1: 'used 1×' } }));
+    assert.equal(parseToWebview({ ...reset, usage: ['used 1×'] }), undefined);
+  });
+  it('a graded state is a panel state; a malformed grade is not', () => {
+    assert.ok(isPanelState(emptyState({ graded: { correct: true, reference: '12' } })));
+    assert.ok(isPanelState(emptyState({ graded: { correct: false } })));
+    assert.equal(isPanelState({ ...emptyState(), graded: { correct: 'yes' } }), false);
+    // a new run starts ungraded
+    const s = reduce(emptyState({ graded: { correct: true } }), run[0]!);
+    assert.equal(s.graded, undefined);
+  });
+  it('the render report may list the statistics lines shown', () => {
+    const r = { type: 'rendered', runId: 'r', status: 'solved', steps: 1, math: 0, mathSource: 0, finalShown: true, usage: ['Your use: used 1× · 1 solved'] };
+    assert.deepEqual(parseFromWebview(r), r);
+    assert.equal(parseFromWebview({ ...r, usage: [1] }), undefined);
+  });
+});
