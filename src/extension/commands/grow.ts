@@ -10,7 +10,7 @@ import type { PanelState } from '../../webview/state.js';
 import { LlmError } from '../../core/llm/types.js';
 import { readSettings } from '../config.js';
 import type { SolveHistory } from '../history/history.js';
-import { RUNS_FILE, USAGE_FILE, RunStore, recordOf, gradedRunOf, templatesOf, trajectoryFromState, type RunGrade, type RunRecord } from '../history/runs.js';
+import { RUNS_FILE, USAGE_FILE, RunStore, recordOf, saveTarget, gradedRunOf, templatesOf, trajectoryFromState, type RunGrade, type RunRecord } from '../history/runs.js';
 import { describeError } from '../log.js';
 import { NoModelError, resolveModels } from '../models/resolve.js';
 import type { ApiKeyStore } from '../secrets/keys.js';
@@ -148,22 +148,20 @@ export class GrowthService {
   /** Where a distilled template goes, or a one-line reason why it cannot be saved. */
   target(): { file: string } | { error: string } {
     const s = readSettings();
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-    // A user file set in the user settings is the user's own; in Restricted Mode a workspace may not pick it.
-    const userFile = vscode.workspace.isTrusted
-      ? s.templatesUserFile
-      : (vscode.workspace.getConfiguration('reasonflux').inspect<string>('templates.userFile')?.globalValue ?? '').trim();
-    if (folder && vscode.workspace.isTrusted) {
-      const ws = s.templatesWorkspaceFolder;
-      return { file: path.join(path.isAbsolute(ws) ? ws : path.join(folder, ws), 'distilled.json') };
-    }
-    if (userFile) return { file: userFile };
-    if (folder) {
-      return {
-        error: vscode.l10n.t('Save as Template writes into the workspace\'s .reasonflux/templates, and this workspace is not trusted (Restricted Mode). Trust it, or set reasonflux.templates.userFile in your user settings.'),
-      };
-    }
-    return { error: vscode.l10n.t('Save as Template needs a folder (templates go to .reasonflux/templates/distilled.json) or reasonflux.templates.userFile in your settings.') };
+    const t = saveTarget({
+      trusted: vscode.workspace.isTrusted,
+      ...(vscode.workspace.workspaceFolders?.[0] ? { folder: vscode.workspace.workspaceFolders[0].uri.fsPath } : {}),
+      workspaceFolder: s.templatesWorkspaceFolder,
+      userFile: s.templatesUserFile,
+      userFileGlobal: vscode.workspace.getConfiguration('reasonflux').inspect<string>('templates.userFile')?.globalValue ?? '',
+    });
+    if ('file' in t) return t;
+    return {
+      error:
+        t.error === 'untrusted'
+          ? vscode.l10n.t('Save as Template writes into the workspace\'s .reasonflux/templates, and this workspace is not trusted (Restricted Mode). Trust it, or set reasonflux.templates.userFile in your user settings.')
+          : vscode.l10n.t('Save as Template needs a folder (templates go to .reasonflux/templates/distilled.json) or reasonflux.templates.userFile in your settings.'),
+    };
   }
 
   async saveAsTemplate(state: PanelState, opts: SaveTemplateOptions = {}): Promise<SaveTemplateOutcome> {

@@ -4,7 +4,7 @@
 // (never sent anywhere). Also: a solved panel state as a distillation trajectory. No vscode import here
 // (unit-tested in Node).
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import type { GradedRun } from '../../core/eval/pairs.js';
 import type { Trajectory } from '../../core/templates/distill.js';
 import type { PanelState } from '../../webview/state.js';
@@ -94,6 +94,19 @@ export function trajectoryFromState(state: PanelState): Trajectory | { error: Tr
     .map((s) => ({ goal: s.goal || `Step ${s.index + 1}`, ...(s.chosen ? { templateId: s.chosen } : {}), text: s.text.trim() }));
   if (!steps.length) return { error: 'no-steps' };
   return { ...(state.runId ? { runId: state.runId } : {}), problem: state.problem.trim(), plan: state.plan ?? null, steps, answer };
+}
+
+/**
+ * Where Save as Template stores a template: the workspace's templates folder when a folder is open and
+ * trusted; else the user's own template file (in Restricted Mode only the one set in the user settings —
+ * a workspace may not choose which file gets written); else why not ('untrusted': trust the workspace or
+ * set the user file; 'no-folder': open a folder or set the user file).
+ */
+export function saveTarget(o: { trusted: boolean; folder?: string; workspaceFolder: string; userFile: string; userFileGlobal: string }): { file: string } | { error: 'untrusted' | 'no-folder' } {
+  if (o.folder && o.trusted) return { file: join(isAbsolute(o.workspaceFolder) ? o.workspaceFolder : join(o.folder, o.workspaceFolder), 'distilled.json') };
+  const userFile = (o.trusted ? o.userFile : o.userFileGlobal).trim();
+  if (userFile) return { file: userFile };
+  return { error: o.folder ? 'untrusted' : 'no-folder' };
 }
 
 function isRecord(v: unknown): v is RunRecord {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { SolveEvent, SolveStats } from '../../../src/core/reasoning/events.js';
 import { trajectoryFromEvents } from '../../../src/core/templates/distill.js';
-import { MAX_RUNS, RunStore, gradedRunOf, recordOf, templatesOf, trajectoryFromState } from '../../../src/extension/history/runs.js';
+import { MAX_RUNS, RunStore, gradedRunOf, recordOf, saveTarget, templatesOf, trajectoryFromState } from '../../../src/extension/history/runs.js';
 import { emptyState, reduce, type PanelState } from '../../../src/webview/state.js';
 
 const stats: SolveStats = {
@@ -85,5 +85,22 @@ describe('run records', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('saveTarget (where Save as Template writes)', () => {
+  const base = { workspaceFolder: '.reasonflux/templates', userFile: '', userFileGlobal: '' };
+  it('a trusted folder: its templates folder (relative or absolute setting)', () => {
+    assert.deepEqual(saveTarget({ ...base, trusted: true, folder: '/w' }), { file: join('/w', '.reasonflux/templates', 'distilled.json') });
+    assert.deepEqual(saveTarget({ ...base, trusted: true, folder: '/w', workspaceFolder: '/t' }), { file: join('/t', 'distilled.json') });
+  });
+  it('Restricted Mode: never the workspace; only a user file from the user settings', () => {
+    assert.deepEqual(saveTarget({ ...base, trusted: false, folder: '/w' }), { error: 'untrusted' });
+    assert.deepEqual(saveTarget({ ...base, trusted: false, folder: '/w', userFile: '/w/evil.json' }), { error: 'untrusted' }, 'a workspace-chosen file is not written');
+    assert.deepEqual(saveTarget({ ...base, trusted: false, folder: '/w', userFile: '/w/evil.json', userFileGlobal: '/home/me/mine.json' }), { file: '/home/me/mine.json' });
+  });
+  it('no folder: the user file, else says to open a folder', () => {
+    assert.deepEqual(saveTarget({ ...base, trusted: true }), { error: 'no-folder' });
+    assert.deepEqual(saveTarget({ ...base, trusted: true, userFile: '/home/me/mine.json' }), { file: '/home/me/mine.json' });
   });
 });
