@@ -30,6 +30,8 @@ export interface ReasonFluxSettings {
   templatesWorkspaceFolder: string;
   /** reasonflux.templates.userFile ('' = none). */
   templatesUserFile: string;
+  /** reasonflux.templates.usagePrior — your template statistics nudge retrieval (at most ±10 %). */
+  templatesUsagePrior: boolean;
   /** reasonflux.retrieval.embeddingsModel ('' = embedding retrieval off, BM25 alone). */
   retrievalEmbeddingsModel: string;
   /** reasonflux.retrieval.embeddingsBaseUrl ('' = the solver endpoint). */
@@ -58,6 +60,7 @@ export const SETTING_KEYS = [
   'idleTimeoutSeconds',
   'templates.workspaceFolder',
   'templates.userFile',
+  'templates.usagePrior',
   'retrieval.embeddingsModel',
   'retrieval.embeddingsBaseUrl',
   'detection.languages',
@@ -140,6 +143,7 @@ export function readSettings(scope?: vscode.ConfigurationScope, trusted: boolean
     idleTimeoutSeconds: asNumber(cfg.get('idleTimeoutSeconds'), 60, 1, 24 * 3600, false),
     templatesWorkspaceFolder: asString(cfg.get('templates.workspaceFolder'), '.reasonflux/templates') || '.reasonflux/templates',
     templatesUserFile: asString(cfg.get('templates.userFile'), ''),
+    templatesUsagePrior: asBool(cfg.get('templates.usagePrior'), false),
     retrievalEmbeddingsModel: asString(cfg.get('retrieval.embeddingsModel'), '').trim(),
     retrievalEmbeddingsBaseUrl: readRestricted(cfg, 'retrieval.embeddingsBaseUrl', trusted),
     detectionLanguages: asStringList(cfg.get('detection.languages'), DEFAULT_LANGUAGES),

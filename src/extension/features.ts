@@ -44,6 +44,7 @@ export function registerFeatures(deps: FeatureDeps): void {
   const templates = new TemplateService(context, output, keys);
   // Nothing is read until a run finishes or a statistics line is asked for.
   const grow = new GrowthService({ context, output, templates, keys, history });
+  templates.usagePrior = async () => (await grow.usage()).priorOf();
   let session: SessionManager | undefined;
   const panel = new TrajectoryPanel(context, output, (msg) => session?.handle(msg));
   session = new SessionManager({ extensionPath: context.extensionPath, output, panel, keys, history, status, templates, grow });

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LibraryResult } from '../../core/templates/library.js';
-import type { TemplateIndex } from '../../core/templates/types.js';
+import type { TemplateIndex, ThoughtTemplate } from '../../core/templates/types.js';
 import { readSettings } from '../config.js';
 
 export class TemplateService implements vscode.Disposable {
@@ -14,6 +14,8 @@ export class TemplateService implements vscode.Disposable {
   private readonly loadedEmitter = new vscode.EventEmitter<LibraryResult>();
   /** Fires after every completed load or reload (the test hooks wait on it instead of polling). */
   readonly onDidLoad = this.loadedEmitter.event;
+  /** The user's template statistics as a retrieval prior (reasonflux.templates.usagePrior); set by features.ts. */
+  usagePrior: (() => Promise<(t: ThoughtTemplate) => number>) | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -61,6 +63,17 @@ export class TemplateService implements vscode.Disposable {
     };
   }
 
+  /** The statistics prior when reasonflux.templates.usagePrior is on (a change of it reloads the library). */
+  private async prior(): Promise<((t: ThoughtTemplate) => number) | undefined> {
+    if (!readSettings().templatesUsagePrior || !this.usagePrior) return undefined;
+    try {
+      return await this.usagePrior();
+    } catch (err) {
+      this.output.warn(`templates: no statistics prior (${err instanceof Error ? err.message : String(err)})`);
+      return undefined;
+    }
+  }
+
   /** The index, loading it once. */
   async index(): Promise<TemplateIndex> {
     return (await this.library()).index;
@@ -74,7 +87,9 @@ export class TemplateService implements vscode.Disposable {
 
   async library(): Promise<LibraryResult> {
     if (this.loaded) return this.loaded;
-    const loading = (this.loading ??= import('../../core/templates/library.js').then(({ loadTemplateIndex }) => loadTemplateIndex(this.options())).then((r) => {
+    const loading = (this.loading ??= Promise.all([import('../../core/templates/library.js'), this.prior()]).then(([{ loadTemplateIndex }, prior]) =>
+      loadTemplateIndex({ ...this.options(), ...(prior ? { prior } : {}) }),
+    ).then((r) => {
       // A reload started meanwhile supersedes this result.
       if (this.loading !== loading) return r;
       this.loaded = r;

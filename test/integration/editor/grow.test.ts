@@ -95,6 +95,7 @@ describe('grow: the library grows from the editor', function () {
   after(async () => {
     await setUser('endpoint.baseUrl', undefined);
     await setUser('solver.model', undefined);
+    await setUser('templates.usagePrior', undefined);
     fs.rmSync(distilled(), { force: true });
     fs.rmSync(pairsFile, { force: true });
     await vscode.workspace.fs.delete(doc()).then(undefined, () => undefined);
@@ -179,5 +180,27 @@ describe('grow: the library grows from the editor', function () {
     assert.ok(pair.prompt.every((m) => typeof m.role === 'string' && typeof m.content === 'string'));
     assert.match(pair.chosen[0]!.content, /Route A/, 'chosen: the plan of the correct run');
     assert.match(pair.rejected[0]!.content, /Route B/, 'rejected: the plan of the wrong run');
+  });
+
+  it('with reasonflux.templates.usagePrior on, the graded statistics nudge the template\'s retrieval score by their prior', async () => {
+    assert.ok(savedId, 'the template was saved');
+    const { usageFile } = await growth();
+    wrong = false;
+    const off = await solve();
+    await vscode.commands.executeCommand('reasonflux.gradeRun', { correct: true }); // marked by hand
+    const u = usageOf(usageFile, savedId);
+    assert.ok(u.correct / u.graded > 0.5, `more correct than wrong: ${JSON.stringify(u)}`);
+    const scoreOf = (s: PanelState) => s.steps[0]!.templates.find((t) => t.id === savedId)!.score;
+    await setUser('templates.usagePrior', true);
+    await vscode.commands.executeCommand('reasonflux.reloadTemplates');
+    const on = await solve();
+    // core/templates/usage.ts: 1 + 2·0.1·(rate − 0.5)·min(1, graded/5), rate = (correct + 1)/(graded + 2)
+    const rate = (u.correct + 1) / (u.graded + 2);
+    const prior = 1 + 0.2 * (rate - 0.5) * Math.min(1, u.graded / 5);
+    assert.ok(prior > 1);
+    assert.ok(Math.abs(scoreOf(on) / scoreOf(off) - prior) < 1e-6, `score ${scoreOf(off)} → ${scoreOf(on)}, prior ${prior}`);
+    await setUser('templates.usagePrior', undefined);
+    await vscode.commands.executeCommand('reasonflux.reloadTemplates');
+    assert.equal(scoreOf(await solve()), scoreOf(off), 'off again: the plain score');
   });
 });
