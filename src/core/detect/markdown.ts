@@ -1476,5 +1476,32 @@ export function markdownProblems(
     pt.idx = lo;
   }
   if (reuse) reuse.prev = { segs: segs.slice(), out: out.slice(), math, marked: docMarked(), capped: out.length >= max, points };
-  return out;
+  return answersOnly(out);
+}
+
+/**
+ * "## Aufgabe 1", "**Problem 2.**" … over hints or answers only: when fewer than a third of a document's numbered
+ * problem labels head a statement that states a task (or a bare formula), they are a hint or answer sheet.
+ * Applied to the whole output of every run (fresh and incremental alike).
+ */
+function answersOnly(out: DetectedProblem[]): DetectedProblem[] {
+  let n = 0;
+  let tasks = 0;
+  for (const p of out) {
+    if (p.kind === 'item' || !p.label || !matchProblemLabel(p.label)?.numbered) continue;
+    n++;
+    // Collapsed blocks (Hugo `{{< details >}}`, `<details>`) hold hints, not the statement.
+    const t = p.text.replace(/\{\{[<%]\s*details\b[\s\S]*?\{\{[<%]\s*\/\s*details\s*[>%]\}\}|<details\b[\s\S]*?<\/details>/gi, ' ');
+    if (statesTask(t) || bareFormula(t)) tasks++;
+    if (tasks * 3 >= n && n >= 6) return out;
+  }
+  if (n < 2 || tasks * 3 >= n) return out;
+  return out.filter((p) => p.kind === 'item' || !p.label || !matchProblemLabel(p.label)?.numbered);
+}
+
+/** A statement that is a formula and (almost) nothing else: "$\\int_0^1 x^2\\,dx$". */
+function bareFormula(t: string): boolean {
+  if (t.length > 300 || !hasMath(t)) return false;
+  const words = t.replace(/\$\$[\s\S]*?\$\$|\$[^$]*\$|\\\[[\s\S]*?\\\]|\\\([\s\S]*?\\\)/g, ' ').match(/\p{L}{2,}/gu);
+  return !words || words.length <= 3;
 }
