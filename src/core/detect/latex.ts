@@ -1346,12 +1346,22 @@ function holdsSolution(node: EnvNode, depth = 0): boolean {
   return false;
 }
 
+/** Layout environments that may wrap a list's items without being a list of their own. */
+const WRAPPER_ENVS = new Set(['block', 'minipage', 'center', 'flushleft', 'flushright', 'multicols', 'columns', 'column', 'onlyenv', 'uncoverenv', 'visibleenv', 'small', 'footnotesize', 'large']);
+
 /** Item problems from lists that are neither lists of problems nor introduced as such (see dropLooseItems). */
 const LOOSE_ITEMS = new WeakSet<DetectedProblem>();
 
 function handleItems(ctx: Ctx, node: EnvNode, container: boolean, marker: 'item' | 'question'): void {
   const marks: Mark[] = [];
-  for (const c of node.children) if (c.t === 'mark' && (c.cmd === marker || (marker === 'question' && c.cmd === 'question'))) marks.push(c);
+  // Items may sit in a wrapper inside the list (\\begin{itemize}\\begin{block}\\item …, a minipage, multicols).
+  const collect = (nodes: readonly LNode[], depth: number): void => {
+    for (const c of nodes) {
+      if (c.t === 'mark' && (c.cmd === marker || (marker === 'question' && c.cmd === 'question'))) marks.push(c);
+      else if (c.t === 'env' && depth < 3 && WRAPPER_ENVS.has(baseName(c.name))) collect(c.children, depth + 1);
+    }
+  };
+  collect(node.children, 0);
   const listEnd = node.closed ? node.end - (node.name.length + 6) : node.end;
   const facts: { m: Mark; end: number; stmtEnd: number; solved: boolean }[] = [];
   for (let k = 0; k < marks.length; k++) {
@@ -1396,9 +1406,10 @@ function handleItems(ctx: Ctx, node: EnvNode, container: boolean, marker: 'item'
   if (loose) {
     // Lists on slides are talk, not problem sets; otherwise the items of one list agree: mostly tasks → all
     // of them (also those without a task verb), a lone task among notes → none.
-    if (ctx.frame) return;
     const withText = facts.filter((f) => f.m.cache!.text).length;
     const tasks = facts.filter((f) => f.m.cache!.task).length;
+    // …unless every item is a stated task of its own, with mathematics (a slide of olympiad problems).
+    if (ctx.frame && !(withText >= 1 && tasks === withText && facts.every((f) => !f.m.cache!.text || (f.m.cache!.text.length >= 60 && hasMath(f.m.cache!.text))))) return;
     if (withText >= 3 && tasks * 2 < withText) return;
     all = withText >= 2 && tasks >= 0.6 * withText;
   }

@@ -157,7 +157,7 @@ const MD_VERBS =
 const MORE_VERBS = [IT_VERBS, PT_VERBS, NL_VERBS, NORDIC_VERBS, PL_VERBS, CS_VERBS, UK_VERBS, TR_VERBS, BALTIC_VERBS, MD_VERBS].join('|');
 
 const LATIN_TASK = new RegExp(
-  `(?:^|[.!?;:]\\s+|(?:\\$\\$|\\\\\\])\\s+|\\n[ \\t]*\\n\\s*|\\n[ \\t]*(?:[-•*]|\\d+[.)])\\s+|(?:\\(\\s*[a-z0-9.,]{1,5}\\s*(?:points?|pts?\\.?|pontos|punkte|puntos|points)?\\s*\\)\\s*)+|\\b(?:then|also|hence|now|dann|puis|luego|poi|и|затем|så)\\s+|(?<!\\bto\\s+\\p{L}+\\s)\\b(?:and|und|et|y)\\s+|[⌨✍]\\s*)(?:${EN_VERBS}|${DE_VERBS}|${FR_VERBS}|${ES_VERBS}|${RU_VERBS}|${MORE_VERBS})(?![\\p{L}])`,
+  `(?:^|[.!?;:]\\s+|(?:\\$\\$|\\\\\\])\\s+|\\n[ \\t]*\\n\\s*|\\n[ \\t]*(?:[-•*]|\\d+[.)])\\s+|(?:\\(\\s*[a-z0-9.,]{1,5}\\s*(?:points?|pts?\\.?|pontos|punkte|puntos|points)?\\s*\\)\\s*)+|(?<=\\s)[A-Za-z]\\)\\s+|\\b(?:then|also|hence|now|dann|puis|luego|poi|и|затем|så)\\s+|(?<!\\bto\\s+\\p{L}+\\s)\\b(?:and|und|et|y)\\s+|[⌨✍]\\s*)(?:${EN_VERBS}|${DE_VERBS}|${FR_VERBS}|${ES_VERBS}|${RU_VERBS}|${MORE_VERBS})(?![\\p{L}])`,
   'iu',
 );
 // "Show that", "prove that", "is it true that" anywhere in a clause (not only sentence-initial).
