@@ -1618,6 +1618,8 @@ export function latexProblems(
         lastTop = undefined;
         prevProse = undefined;
         let label = facts.label;
+        // "\\paragraph{1}" / "\\subsection*{2.}" under an "Exercises" heading: a numbered problem.
+        if (!label && !solutionHeading && inRole('container') && !inRole('problem') && isNumberOnlyLabel(title)) label = { kind: 'problem', label: title.replace(/[.:)]\s*$/, ''), rest: '', numbered: true };
         const mk = r.macro ?? (r.nmacro ? kinds.get('\\' + r.nmacro) : undefined);
         if (mk && mk !== 'skip' && !solutionHeading) label = { kind: mk, label: r.title || '', rest: '', numbered: !!r.title };
         let role: Section['role'] = 'plain';

@@ -1014,7 +1014,7 @@ export function markdownProblems(
       const it = r.items[ii]!;
       const f = facts[ii]!;
       if (f.empty || f.links || f.advice) continue;
-      const task = container || (r.ordered && !docMarked() && majority && (f.lead || (agree && statesTask(f.body))) && (docMath() || hasMath(f.body)));
+      const task = container || (r.ordered && !docMarked() && majority && (f.lead || (agree && (statesTask(f.body) || (leads * 4 >= facts.length * 3 && hasMath(f.body))))) && (docMath() || hasMath(f.body)));
       if (!task) continue;
       got.push(make(pos, it.line, it.end, 'item', [it], () => f.body));
     }
