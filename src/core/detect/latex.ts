@@ -707,16 +707,27 @@ export function scanLatex(
           let cmd: string | undefined;
           if (text[k] === '{') {
             const a = readArg(text, k, 80);
-            if (a && /^\\[A-Za-z@]+$/.test(a[0].trim())) cmd = a[0].trim();
+            if (a && /^\\[A-Za-z@]+$/.test(a[0].trim())) {
+              cmd = a[0].trim();
+              k = a[1];
+            }
           } else if (text[k] === '\\') {
             CMD_NAME.lastIndex = k + 1;
             const m = CMD_NAME.exec(text);
-            if (m) cmd = '\\' + m[0];
+            if (m) {
+              cmd = '\\' + m[0];
+              k += 1 + m[0].length;
+            }
           }
           if (cmd) {
-            const b = text.lastIndexOf('{', e - 1);
-            const body = b > after ? text.slice(b, Math.min(e, b + 600)) : '';
-            if (/[A-Za-z\u00c0-\uffff]{3,}/.test(body)) records.push({ t: 'decl', name: cmd, title: body, start: i });
+            // [number of arguments][default], then the body.
+            for (let g = 0; g < 2; g++) {
+              const q = skipSpaces(text, k);
+              if (text[q] !== '[') break;
+              k = Math.max(q + 1, optEnd(text, q));
+            }
+            const body = readArg(text, k, 600)?.[0] ?? '';
+            if (/[A-Za-z\u00c0-\uffff]{3,}/.test(body)) records.push({ t: 'decl', name: cmd, title: `{${body}}`, start: i });
           }
         }
         i = e;
