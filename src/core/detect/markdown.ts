@@ -703,6 +703,16 @@ function linkOnly(body: string): boolean {
   return rest.length < 16;
 }
 
+/** Navigation and apparatus headings: never a free-titled problem. */
+const NAV_HEADING = /^(?:contents|table of contents|toc|inhalt|inhaltsverzeichnis|sommaire|table des matières|índice|indice|contenido|contenuti|содержание|оглавление|目录|目次|목차|references|bibliography|literatur|bibliographie|referencias|bibliografia|литература|参考文献)\s*:?$/iu;
+
+/** Whether a YAML front matter's `title:` is a container heading ("Problem Set 2", "Übungsblatt 3", "Exercises"). */
+function frontMatterContainer(text: string): boolean {
+  const m = /^---[ \t]*\r?\n([\s\S]{0,3000}?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(text.length > 3100 ? text.slice(0, 3100) : text);
+  const t = m && /^title:[ \t]*["']?(.*?)["']?[ \t]*$/m.exec(m[1]!);
+  return !!t && isContainerHeading(t[1]!);
+}
+
 /** A box body with no statement yet: empty, or a "todo" / "TBD" note over at most a list of topics. */
 function placeholder(body: string): boolean {
   const t = body.replace(/[*_`]/g, '').trim();
@@ -846,6 +856,9 @@ export function markdownProblems(
   let mathSeen: boolean | undefined;
   /** Whether the document uses math notation anywhere (numbered task lists in a non-math README are steps, not problems). */
   const docMath = (): boolean => (mathSeen ??= segs.some((g) => g.data.math));
+  let containerSeen: boolean | undefined;
+  /** The document's front-matter title names a collection of problems ("title: Problem Set 2"). */
+  const docContainer = (): boolean => (containerSeen ??= frontMatterContainer(text));
   let markedSeen: boolean | undefined;
   /** Whether the document marks its problems explicitly somewhere: then a bare numbered list elsewhere is prose
    *  (the steps of an algorithm, a plan), not a list of problems. */
@@ -931,7 +944,9 @@ export function markdownProblems(
     groups.delete(key);
     const tot = final ?? { total: g.total, tasks: g.tasks };
     for (const w of g.watchers) w.point.finals[w.i] = tot;
-    if (!(tot.tasks >= 2 && tot.tasks * 4 >= tot.total * 3)) for (const m of g.members) drop(m);
+    // Under a problem-set title (front matter) half the siblings agreeing is enough.
+    const agree = docContainer() ? tot.tasks * 2 >= tot.total : tot.tasks * 4 >= tot.total * 3;
+    if (!(tot.tasks >= 2 && agree)) for (const m of g.members) drop(m);
   };
   const finishSection = (s: Section): void => {
     decide(s);
@@ -945,7 +960,7 @@ export function markdownProblems(
       // "Exercises" heading, or it is short and ends with its task.
       const lastPart = s.parts[s.parts.length - 1] ?? '';
       const task =
-        t.text.length <= 1500 &&
+        t.text.length <= (s.underContainer ? 4000 : 1500) &&
         t.strict &&
         (!!s.solvedHere || !!s.underContainer || (t.text.length <= 700 && statesTaskStrict(lastPart.length > 600 ? lastPart.slice(-600) : lastPart)));
       const key = s.parentKey ?? ROOT;
@@ -1152,14 +1167,14 @@ export function markdownProblems(
             section.needsTask = true;
             section.problem = make(pos, r.line, r.end, 'problem', [r, HEADING_TAG], () => '', title.replace(/[.:)]\s*$/, ''));
           } else if (h.container) section.role = 'container';
-          else if (!solution && !h.example && title && !inRole('example') && !inRole('solution') && docMath() && !docMarked()) {
+          else if (!solution && !h.example && title && !NAV_HEADING.test(title) && !inRole('example') && !inRole('solution') && docMath() && !docMarked()) {
             // A free title ("## Populace včel"): a problem when its body states a task and its siblings agree.
             section.role = 'problem';
             section.open = true;
             section.needsTask = true;
             section.free = true;
             section.parentKey = sections[sections.length - 1] ?? ROOT;
-            section.underContainer = inRole('container');
+            section.underContainer = inRole('container') || docContainer();
             section.problem = make(pos, r.line, r.end, 'problem', [r, HEADING_TAG], () => '');
           }
           if (section.problem) {
@@ -1264,7 +1279,11 @@ export function markdownProblems(
           break;
         }
         case 'list': {
-          if (!open && sec && sec.free && !inRole('example') && !inRole('solution')) {
+          // Under a free title, a list is a list of problems unless the section set up one problem first (a paragraph
+          // of setup before the list): then its items are that problem's parts.
+          // In a document titled as a problem set, its free-titled sections are the problems and their lists parts.
+          const setUp = !!sec && sec.free && !inRole('container') && (docContainer() || sec.parts.some((x) => x.trim().length > 40));
+          if (!open && sec && sec.free && !setUp && !inRole('example') && !inRole('solution')) {
             const cont = inRole('container') || (prevPara !== '' && introducesProblems(prevPara));
             const items = !cont && prevPara !== '' && introducesSteps(prevPara) ? [] : listProblems(r, pos, cont);
             if (items.length > 0) {

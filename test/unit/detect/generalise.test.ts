@@ -121,3 +121,13 @@ test('numbered "Aufgabe" headings over hints only are a hint sheet, not problems
   const sheet = ['# Aufgabe 1', '', 'Zeigen Sie, dass $2^n > n$ gilt.', '', '# Aufgabe 2', '', 'Berechnen Sie $\\int_0^1 x\\,dx$.', '', '# Aufgabe 3', '', 'Es sei $f(x) = x^2$.', ''].join('\n');
   assert.deepEqual(md(sheet), [1, 5, 9]);
 });
+
+test('in a Markdown document titled as a problem set, free-titled sections are the problems and their lists are parts', () => {
+  const body = ['## Contents', '', '1. Toc', '', '## Beam splitter', '', 'Two modes are mixed by a unitary $U$ acting on $a_1, a_2$. Find the outgoing occupancies for each initial state.', '',
+    '1. The initial state is $a_1^\\dagger a_2^\\dagger|0\\rangle$.', '2. The initial state is $(a_1^\\dagger)^2|0\\rangle$.', '',
+    '## Density', '', 'Find the equation of motion of $\\rho(x)$ for a free gas.', '',
+    '## Attractive gas', '', '1. Find the bright soliton of $-\\varphi\'\' - |c|\\varphi^3 = \\mu\\varphi$.', '2. Find the distribution of the separations $x_{j+1} - x_j$.', ''];
+  assert.deepEqual(md(['---', 'title: Problem Set 2', '---', '', ...body].join('\n')), [9, 16, 20]);
+  // Without that title the list under "Attractive gas" is a list of two problems.
+  assert.deepEqual(md(body.join('\n')).slice(-2), [18, 19]);
+});
