@@ -39,7 +39,9 @@ export interface EnvNode {
 }
 export interface Mark {
   t: 'mark';
-  cmd: 'item' | 'question' | 'part' | 'heading';
+  /** 'cand': a command of unknown meaning opening a line of text (\\Ese Si calcoli …); a problem start only when the
+   *  document declares it so (its definition prints a problem word) or its uses state tasks (see inferProblemEnvs). */
+  cmd: 'item' | 'question' | 'part' | 'heading' | 'cand';
   start: number;
   end: number;
   level?: number;
@@ -279,6 +281,17 @@ const PROBLEM_MACROS: Record<string, ProblemKind> = {
 };
 const BOLD_CMDS = new Set(['textbf', 'textit', 'emph', 'underline', 'textsc', 'textsf']);
 const BOLD_DECLS = new Set(['bf', 'bfseries', 'it', 'itshape', 'sc', 'scshape', 'em', 'sffamily']);
+/** Standard commands that open lines of text without starting anything (never a 'cand' mark). */
+const PLAIN_CMDS = new Set(
+  ('noindent indent par medskip bigskip smallskip newline linebreak pagebreak nopagebreak newpage clearpage cleardoublepage centering ' +
+    'raggedright raggedleft vfill hfill hfil vfil hline toprule midrule bottomrule item maketitle tableofcontents footnote ' +
+    'tiny scriptsize footnotesize small normalsize large Large LARGE huge Huge selectfont normalfont rm sf tt bf it sl sc em ' +
+    'rmfamily sffamily ttfamily bfseries mdseries itshape slshape scshape upshape quad qquad displaystyle textstyle ' +
+    'hskip vskip kern allowbreak nobreak ldots dots cdots S P dag ddag copyright pounds LaTeX TeX today and or ' +
+    'textbf textit emph underline textsc textsf texttt textrm mathbf mathrm mathit boldsymbol left right big Big bigg Bigg ' +
+    'pause only uncover visible alert item begin end label ref eqref cite index hyperlink hypertarget phantom hphantom vphantom ' +
+    'textcolor color relax ignorespaces unskip null strut mbox hbox vbox text' ).split(' '),
+);
 /** Commands that never start a numbered problem, even when followed by {3}{...}. */
 const NOT_NMACRO = /^(?:setcounter|addtocounter|setlength|addtolength|hspace|vspace|multicolumn|multirow|rule|raisebox|resizebox|scalebox|rotatebox|parbox|makebox|framebox|includegraphics|input|include|newcommand|renewcommand|def|frac|dfrac|tfrac|binom|color|textcolor|colorbox|fcolorbox|ifthenelse|stepcounter|refstepcounter|titleformat|titlespacing|cline|hhline|draw|node|foreach|pgfmathsetmacro|put|multiput|line|vector|genfrac|overset|underset|stackrel|xrightarrow|xleftarrow|tabularnewline|enlargethispage|columnbreak|bibitem|cite|ref|label|href|url)$/;
 
@@ -684,9 +697,42 @@ export function scanLatex(
       case 'providecommand*':
       case 'DeclareRobustCommand':
       case 'DeclareMathOperator':
-      case 'DeclareMathOperator*':
-        i = skipDefinitionArgs(text, after, 2);
+      case 'DeclareMathOperator*': {
+        const e = skipDefinitionArgs(text, after, 2);
+        // \newcommand{\Ese}{…{\bf Esercizio \arabic{esercizio}.}…}: recorded as a declaration of "\Ese" (its body
+        // says what the command prints); math operators are not.
+        if (!name.startsWith('Declare')) {
+          let k = skipSpaces(text, after);
+          if (text[k] === '*') k++;
+          let cmd: string | undefined;
+          if (text[k] === '{') {
+            const a = readArg(text, k, 80);
+            if (a && /^\\[A-Za-z@]+$/.test(a[0].trim())) {
+              cmd = a[0].trim();
+              k = a[1];
+            }
+          } else if (text[k] === '\\') {
+            CMD_NAME.lastIndex = k + 1;
+            const m = CMD_NAME.exec(text);
+            if (m) {
+              cmd = '\\' + m[0];
+              k += 1 + m[0].length;
+            }
+          }
+          if (cmd) {
+            // [number of arguments][default], then the body.
+            for (let g = 0; g < 2; g++) {
+              const q = skipSpaces(text, k);
+              if (text[q] !== '[') break;
+              k = Math.max(q + 1, optEnd(text, q));
+            }
+            const body = readArg(text, k, 600)?.[0] ?? '';
+            if (/[A-Za-z\u00c0-\uffff]{3,}/.test(body)) records.push({ t: 'decl', name: cmd, title: `{${body}}`, start: i });
+          }
+        }
+        i = e;
         break;
+      }
       case 'NewDocumentCommand':
       case 'RenewDocumentCommand':
       case 'DeclareDocumentCommand':
@@ -753,6 +799,12 @@ export function scanLatex(
               i = a[1];
               break;
             }
+          }
+          if (!PLAIN_CMDS.has(name) && !NOT_NMACRO.test(name) && headingLevel(name) === undefined && !Object.hasOwn(PROBLEM_MACROS, name) && atLineStart(text, i) && /^[ \t]+[\p{L}$\\(¿¡]/u.test(text.slice(after, after + 3))) {
+            closeProse();
+            add({ t: 'mark', cmd: 'cand', level: 5, title: '', nmacro: name, start: i, end: after });
+            i = after;
+            break;
           }
         }
         const level = headingLevel(name);
@@ -893,8 +945,8 @@ function declaredKinds(decls: Decl[], extra: readonly string[]): Map<string, Pro
     if (/[\\{]/.test(d.title) || d.title.length > 60) {
       // \newenvironment body: look for a problem word printed by the begin code.
       const words = d.title.replace(/\\[a-zA-Z@]+\*?/g, ' ').replace(/[{}[\]#0-9]/g, ' ');
-      const w = /\b(problem|exercise|question|aufgabe|übung|exercice|ejercicio|problema|задача|упражнение)\b|(問題|问题|문제|习题|练习|練習)/iu.exec(words);
-      if (w) kind = /exerc|übung|ejerc|упраж|练习|練習/iu.test(w[0]) ? 'exercise' : /quest/i.test(w[0]) ? 'question' : 'problem';
+      const w = /(?<![\p{L}])(problem|exercise|question|aufgabe|übung|exercice|ejercicio|esercizio|exercício|exercicio|problema|questão|oppgave|opgave|uppgift|opgave|oefening|zadanie|zadatak|úloha|ćwiczenie|άσκηση|задача|задание|упражнение)(?![\p{L}])|(問題|问题|문제|习题|练习|練習)/iu.exec(words);
+      if (w) kind = /exerc|übung|ejerc|eserc|øvel|oefen|ćwicz|άσκη|упраж|练习|練習/iu.test(w[0]) ? 'exercise' : /quest/i.test(w[0]) ? 'question' : 'problem';
       else if (SKIP_TITLE.test(words.trim())) kind = 'skip';
       else if (/\b(?:theorem|lemma|definition|proof|solution|example|satz|beispiel|remark)\b/i.test(words)) kind = 'skip';
     } else kind = TITLE_KIND(d.title);
@@ -1017,8 +1069,29 @@ function segmentUsage(text: string, seg: Segment<LatexSegData>, segStart: number
   };
   visit(d.records, 0);
   // Commands of unknown meaning opening lines with {number}{...} (\\hw{3}{...}): counted under "\\name".
-  for (const r of d.records) {
+  const recs = d.records;
+  for (let k = 0; k < recs.length; k++) {
+    const r = recs[k]!;
     if (r.t !== 'mark' || !r.nmacro) continue;
+    if (r.cmd === 'cand') {
+      // A line-opening command of unknown meaning: does the text after it (to a blank line or the next mark) state a task?
+      const key = '\\' + r.nmacro + CAND;
+      const st = stats.get(key) ?? [0, 0];
+      st[0]++;
+      let end = segStart + seg.length;
+      for (let j = k + 1; j < recs.length; j++) {
+        const q = recs[j]!;
+        if (q.t === 'mark' || q.t === 'env') {
+          end = segStart + q.start;
+          break;
+        }
+      }
+      const blank = text.indexOf('\n\n', segStart + r.end);
+      if (blank >= 0 && blank < end) end = blank;
+      if (statesTask(cleanLatex(text.slice(segStart + r.end, Math.min(end, segStart + r.end + 1200))).slice(0, 800))) st[1]++;
+      stats.set(key, st);
+      continue;
+    }
     const st = stats.get('\\' + r.nmacro) ?? [0, 0];
     st[0]++;
     st[1]++;
@@ -1027,6 +1100,9 @@ function segmentUsage(text: string, seg: Segment<LatexSegData>, segStart: number
   d.usage = { kinds, stats };
   return stats;
 }
+
+/** Suffix of usage-statistics keys of 'cand' marks. */
+const CAND = '\u0001';
 
 /**
  * Environments whose name says nothing we know (the preamble lives in another file) but whose bodies
@@ -1043,7 +1119,12 @@ function inferProblemEnvs(text: string, segs: readonly Segment<LatexSegData>[], 
     }
   }
   const out: string[] = [];
-  for (const [name, [uses, tasks]] of total) if (uses >= 2 && tasks >= 2 && tasks >= 0.6 * uses) out.push(name);
+  for (const [name, [uses, tasks]] of total) {
+    // Line-opening commands need three uses: \\Ese Si calcoli …, \\Ese Dimostrare …, \\Ese Quanti …
+    if (name.endsWith(CAND)) {
+      if (uses >= 3 && tasks >= 0.6 * uses && !kinds.has(name.slice(0, -1))) out.push(name.slice(0, -1));
+    } else if (uses >= 2 && tasks >= 2 && tasks >= 0.6 * uses) out.push(name);
+  }
   return out.sort();
 }
 
@@ -1276,12 +1357,22 @@ function holdsSolution(node: EnvNode, depth = 0): boolean {
   return false;
 }
 
+/** Layout environments that may wrap a list's items without being a list of their own. */
+const WRAPPER_ENVS = new Set(['block', 'minipage', 'center', 'flushleft', 'flushright', 'multicols', 'columns', 'column', 'onlyenv', 'uncoverenv', 'visibleenv', 'small', 'footnotesize', 'large']);
+
 /** Item problems from lists that are neither lists of problems nor introduced as such (see dropLooseItems). */
 const LOOSE_ITEMS = new WeakSet<DetectedProblem>();
 
 function handleItems(ctx: Ctx, node: EnvNode, container: boolean, marker: 'item' | 'question'): void {
   const marks: Mark[] = [];
-  for (const c of node.children) if (c.t === 'mark' && (c.cmd === marker || (marker === 'question' && c.cmd === 'question'))) marks.push(c);
+  // Items may sit in a wrapper inside the list (\\begin{itemize}\\begin{block}\\item …, a minipage, multicols).
+  const collect = (nodes: readonly LNode[], depth: number): void => {
+    for (const c of nodes) {
+      if (c.t === 'mark' && (c.cmd === marker || (marker === 'question' && c.cmd === 'question'))) marks.push(c);
+      else if (c.t === 'env' && depth < 3 && WRAPPER_ENVS.has(baseName(c.name))) collect(c.children, depth + 1);
+    }
+  };
+  collect(node.children, 0);
   const listEnd = node.closed ? node.end - (node.name.length + 6) : node.end;
   const facts: { m: Mark; end: number; stmtEnd: number; solved: boolean }[] = [];
   for (let k = 0; k < marks.length; k++) {
@@ -1326,9 +1417,10 @@ function handleItems(ctx: Ctx, node: EnvNode, container: boolean, marker: 'item'
   if (loose) {
     // Lists on slides are talk, not problem sets; otherwise the items of one list agree: mostly tasks → all
     // of them (also those without a task verb), a lone task among notes → none.
-    if (ctx.frame) return;
     const withText = facts.filter((f) => f.m.cache!.text).length;
     const tasks = facts.filter((f) => f.m.cache!.task).length;
+    // …unless every item is a stated task of its own, with mathematics (a slide of olympiad problems).
+    if (ctx.frame && !(withText >= 1 && tasks === withText && facts.every((f) => !f.m.cache!.text || (f.m.cache!.text.length >= 60 && hasMath(f.m.cache!.text))))) return;
     if (withText >= 3 && tasks * 2 < withText) return;
     all = withText >= 2 && tasks >= 0.6 * withText;
   }
@@ -1511,7 +1603,10 @@ export function latexProblems(
         continue;
       }
       if (r.t === 'mark') {
-        if (r.cmd !== 'heading') continue;
+        if (r.cmd === 'cand') {
+          const ck = kinds.get('\\' + r.nmacro);
+          if (!ck || ck === 'skip') continue;
+        } else if (r.cmd !== 'heading') continue;
         const level = r.level ?? 1;
         const facts = headingFacts(r);
         const title = facts.title;
@@ -1534,6 +1629,8 @@ export function latexProblems(
         lastTop = undefined;
         prevProse = undefined;
         let label = facts.label;
+        // "\\paragraph{1}" / "\\subsection*{2.}" under an "Exercises" heading: a numbered problem.
+        if (!label && !solutionHeading && inRole('container') && !inRole('problem') && isNumberOnlyLabel(title)) label = { kind: 'problem', label: title.replace(/[.:)]\s*$/, ''), rest: '', numbered: true };
         const mk = r.macro ?? (r.nmacro ? kinds.get('\\' + r.nmacro) : undefined);
         if (mk && mk !== 'skip' && !solutionHeading) label = { kind: mk, label: r.title || '', rest: '', numbered: !!r.title };
         let role: Section['role'] = 'plain';
@@ -1648,7 +1745,7 @@ export function latexProblems(
   if (options.reuse) options.reuse.prev = { segs, starts, lines, out: out.slice(), kinds, max, ok, pushed };
   // The per-segment pass may overshoot `max` by a few; cut it where a full run cuts it before the document rules.
   if (out.length > max) out.length = max;
-  const res = documentRules(text, segs, starts, lines, out);
+  const res = beforeEndDocument(text, documentRules(text, segs, starts, lines, out));
   if (res.length > max) res.length = max;
   return res;
 }
@@ -1770,6 +1867,8 @@ function documentRules(text: string, segs: readonly Segment<LatexSegData>[], sta
     for (let k = lo; k < out.length && out[k]!.startOffset < b; k++) if (out[k]!.kind !== 'item' && !drop.has(out[k]!)) return true;
     return false;
   };
+  // Items of sections that are titles over a list of problems: a list of problems, not loose items.
+  const listed = new Set<DetectedProblem>();
   const blocked = new Array<boolean>(hs.length).fill(false);
   const isProblem = new Array<boolean>(hs.length).fill(false);
   for (let i = 0; i < hs.length; i++) {
@@ -1806,6 +1905,11 @@ function documentRules(text: string, segs: readonly Segment<LatexSegData>[], sta
     const facts = live.map((i) => {
       const h = hs[i]!;
       if (explicitIn(h.abs, h.sectionEnd)) return undefined;
+      const items = titleOverItems(text, h, out);
+      if (items) {
+        for (const p of items) listed.add(p);
+        return undefined;
+      }
       const whole = statementTitle(headingFacts(h.mark).title);
       return headingOwn(text, h, whole);
     });
@@ -1852,13 +1956,43 @@ function documentRules(text: string, segs: readonly Segment<LatexSegData>[], sta
     res.push(...added);
     res.sort((a, b) => a.startOffset - b.startOffset);
   }
-  return dropLooseItems(res);
+  return dropLooseItems(res, listed);
+}
+
+/**
+ * A section (\\section{Combinatoria 1}) whose body is a list of at least three long task items with no setup of its own
+ * before the list: a title over those problems, not one problem with parts.
+ */
+function titleOverItems(text: string, h: HeadingInfo, out: readonly DetectedProblem[]): DetectedProblem[] | undefined {
+  const items: DetectedProblem[] = [];
+  for (const p of out) if (p.startOffset >= h.abs && p.startOffset < h.sectionEnd && p.kind === 'item') items.push(p);
+  const first = items[0];
+  // Independent statements: several, each of some length (short questions under a title are its parts), and
+  // not a description list ("\\item[SAT:] …" defines terms).
+  if (!first || items.length < 3) return undefined;
+  let chars = 0;
+  for (const p of items) {
+    if (/^\\item\s*\[/.test(text.slice(p.startOffset, p.startOffset + 12))) return undefined;
+    chars += p.text.length;
+  }
+  if (chars < 80 * items.length) return undefined;
+  const before = cleanLatexCached(text.slice(h.abs + (h.mark.end - h.mark.start), first.startOffset)).replace(/\\begin\{[^}]*\}(?:\[[^\]]*\])?/g, ' ').trim();
+  return before.length < 40 ? items : undefined;
+}
+
+/** Problems after \\end{document} (TeX never reads them): dropped. */
+function beforeEndDocument(text: string, out: DetectedProblem[]): DetectedProblem[] {
+  const m = /^[ \t]*\\end\{document\}/m.exec(text);
+  if (!m) return out;
+  const end = m.index;
+  return out.some((p) => p.startOffset > end) ? out.filter((p) => p.startOffset <= end) : out;
 }
 
 /** Items of lists that are not lists of problems, when the document marks problems explicitly (then such lists are instructions or notes). */
-function dropLooseItems(out: DetectedProblem[]): DetectedProblem[] {
+function dropLooseItems(out: DetectedProblem[], listed?: ReadonlySet<DetectedProblem>): DetectedProblem[] {
+  const isLoose = (p: DetectedProblem): boolean => LOOSE_ITEMS.has(p) && !listed?.has(p);
   let loose = 0;
-  for (const p of out) if (LOOSE_ITEMS.has(p)) loose++;
+  for (const p of out) if (isLoose(p)) loose++;
   if (!loose || out.length - loose < 1) return out;
-  return out.filter((p) => !LOOSE_ITEMS.has(p));
+  return out.filter((p) => !isLoose(p));
 }

@@ -39,7 +39,7 @@ const SINGLE_LABEL = new RegExp(
 
 /** Heading words naming a collection of problems ("Exercises", "Übungen", "練習問題"). */
 const CONTAINER_HEADING = new RegExp(
-  `^(?:[\\d.\\s]*)(?:(?:additional|more|practice|review|homework|supplementary|further|introductory|main|extension|challenge|warm-?up)\\s+)?(?:problems|exercises|questions|problem set|exercise set|homework|aufgaben|übungen|übungsaufgaben|exercices|problèmes|ejercicios|problemas|задачи|упражнения|вопросы|練習問題|演習問題|問題|问题|练习题|연습\\s*문제|문제|习题|練習|练习|課題|tasks|übungsblatt|aufgabenblatt|feuille d'exercices|hoja de ejercicios|домашнее задание|задания|作业|宿題|과제|` +
+  `^(?:[\\d.\\s]*)(?:[一二三四五六七八九十]+[、.．]\\s*)?(?:(?:additional|more|practice|review|homework|supplementary|further|introductory|main|extension|challenge|warm-?up)\\s+)?(?:problems|exercises|questions|problem set|exercise set|homework|aufgaben|übungen|übungsaufgaben|exercices|problèmes|ejercicios|problemas|задачи|упражнения|вопросы|練習問題|演習問題|問題|问题|练习题|연습\\s*문제|문제|习题|練習|练习|課題|tasks|übungsblatt|aufgabenblatt|feuille d'exercices|hoja de ejercicios|домашнее задание|задания|作业|宿題|과제|选择题|選擇題|填空题|填空題|计算题|計算題|证明题|證明題|判断题|判斷題|解答题|解答題|应用题|應用題|简答题|簡答題|選択問題|記述問題|計算問題|` +
     `oppgaver|øvelser|opgaver|uppgifter|övningar|opgaven|oefeningen|esercizi|exercícios|ασκήσεις|προβλήματα|úlohy|cvičenia|cvičení|zadania|ćwiczenia|exerciții)(?!\\p{L})`,
   'iu',
 );
@@ -97,6 +97,8 @@ const SOLUTION_WORDS =
 function isSolutionLabelRaw(raw: string): boolean {
   const t = raw.replace(/[*_`#>]/g, '').trim();
   if (!t) return false;
+  // CJK has no word breaks: "答案与解析", "参考答案", "解答と解説" open an answers section.
+  if (/^(?:参考|部分)?(?:答案|解答|题解|題解|详解|詳解|解説|解析)(?:[与及和、・と]|$|\s|[:：（(])/u.test(t)) return true;
   const m = SOLUTION_WORDS.exec(t);
   if (!m) return false;
   // "Answer the following" / "Solve" are tasks, not solution markers.
@@ -122,7 +124,7 @@ const DE_VERBS =
 const FR_VERBS =
   'calculer|calculez|calcule|montrer|montrez|montre|démontrer|démontrez|prouver|prouvez|déterminer|déterminez|trouver|trouvez|résoudre|résolvez|simplifier|simplifiez|justifier|justifiez|étudier|étudiez|exprimer|exprimez|vérifier|vérifiez|combien|quel|quelle|quels|quelles|en déduire|dériver|intégrer';
 const ES_VERBS =
-  'calcula|calcule|calcular|calculad|normaliza|normalice|comprueba|compruebe|razona|explica|explique|demuestra|demuestre|demostrar|encuentra|encuentre|encontrar|halla|halle|hallar|determina|determine|determinar|resuelve|resuelva|resolver|simplifica|simplifique|prueba|pruebe|probar|justifica|justifique|muestra|muestre|cuántos|cuántas|cuánto|cuál|cuáles|expresa|exprese|deriva|integra|evalúa|evalúe';
+  'calcula|calcule|calcular|calculad|normaliza|normalice|comprueba|compruebe|razona|explica|explique|demuestra|demuestre|demostrar|encuentra|encuentre|encontrar|halla|halle|hallar|determina|determine|determinar|resuelve|resuelva|resolver|simplifica|simplifique|prueba|pruebe|probar|justifica|justifique|muestra|muestre|cuántos|cuántas|cuánto|cuál|cuáles|expresa|exprese|deriva|integra|evalúa|evalúe|construya|construye|construir|considere|obtenga|obtén|escriba|escribe|dibuje|dibuja|grafique|grafica|verifique|verifica|compruebe|revisar|reproducir|deduzca|deduce|estime|estima|analice|analiza|encontrar';
 const RU_VERBS =
   'найдите|найти|найди|докажите|доказать|докажи|вычислите|вычислить|вычисли|покажите|показать|решите|решить|реши|определите|определить|упростите|упростить|сколько|объясните|объяснить|проверьте|исследуйте|постройте|выразите|оцените|чему равно|чему равен|чему равна|при каких|какие|каков|какова';
 
@@ -140,6 +142,9 @@ const CS_VERBS =
   'dokážte|dokažte|dokážeme|vypočítajte|vypočítejte|spočítajte|spočtěte|určte|nájdite|najděte|riešte|řešte|vyriešte|vyřešte|zjednodušte|ukážte|ukažte|rozhodnite|rozhodněte|zistite|zjistěte|načrtnite|koľko|kolik';
 const UK_VERBS = 'знайдіть|доведіть|обчисліть|покажіть|розв’яжіть|розв\'яжіть|визначте|спростіть|скільки';
 const TR_VERBS = 'gösteriniz|bulunuz|hesaplayınız|hesaplayın|kanıtlayınız|çözünüz|ispatlayınız|kaç tane';
+// Baltic olympiad and school sheets (Latvian, Lithuanian, Estonian): imperatives and question words.
+const BALTIC_VERBS =
+  'pierādiet|pierādīt|pierādi|atrodiet|atrast|atrodi|aprēķiniet|aprēķināt|aprēķini|noskaidrojiet|noskaidrot|nosakiet|noteikt|atrisiniet|atrisināt|izteikt|izsakiet|parādiet|parādīt|sagrieziet|cik|kāda|kāds|kādas|kādiem|kādām|kurš|vai eksistē|įrodykite|įrodyti|raskite|rasti|apskaičiuokite|išspręskite|nustatykite|kiek|tõesta|tõestage|leia|leidke|arvuta|arvutage|lahenda|lahendage|mitu|kui palju';
 // "Given ..., find ...", "Si ..., calcula ...": the core task verbs after a comma.
 const COMMA_TASK =
   /,\s+(?:find|compute|calculate|prove|show that|determine|evaluate|solve|simplify|derive|verify|calcula|calcule|demuestra|demuestre|halla|halle|encuentra|encuentre|determina|determine|calcola|calcolare|dimostra|dimostrare|mostra|trova|montrer|montrez|calculer|calculez|déterminer|déterminez|berechne|berechnen sie|bestimme|bestimmen sie|zeige|zeigen sie|beweise|beweisen sie|найдите|докажите|вычислите|определите|vis at|finn|beregn|bestem|oblicz|udowodnij|wyznacz|vypočítajte|vypočítejte|dokážte|dokažte|určte)(?![\p{L}])/iu;
@@ -149,10 +154,10 @@ const GREEK_TASK =
 // Further forms seen in Markdown problem sets (Nordic, Dutch, Italian, Portuguese, Greek, Czech/Slovak, Polish).
 const MD_VERBS =
   'bestem|finn|regn ut|beregn|vis at|deriver|løs|forklar|skisser|avgjør|beräkna|bestäm|visa att|lös|bereken|bepaal|bewijs|toon aan|calcola|calcolare|calcolate|dimostra|dimostrare|dimostrate|determina|determinare|determinate|trova|trovare|trovate|risolvi|risolvere|risolvete|verifica|verificare|semplifica|stabilire|stabilisci|calcule|mostre|prove|resolva|encontre|simplifique|justifique|να βρείτε|να υπολογίσετε|να αποδείξετε|να δείξετε|να λύσετε|να εξετάσετε|βρείτε|υπολογίστε|αποδείξτε|δείξτε|λύστε|vypočítajte|vypočítejte|vypočtěte|spočítejte|spočtěte|napište|napíšte|proveďte|porovnejte|odhadněte|ověřte|nakreslete|načrtněte|dokážte|dokažte|určte|určete|nájdite|najděte|riešte|řešte|zistite|zjistěte|ukážte|ukažte|rozhodnite|rozhodněte|oblicz|obliczyć|udowodnij|wyznacz|znajdź|rozwiąż|wykaż|sprawdź|uzasadnij';
-const MORE_VERBS = [IT_VERBS, PT_VERBS, NL_VERBS, NORDIC_VERBS, PL_VERBS, CS_VERBS, UK_VERBS, TR_VERBS, MD_VERBS].join('|');
+const MORE_VERBS = [IT_VERBS, PT_VERBS, NL_VERBS, NORDIC_VERBS, PL_VERBS, CS_VERBS, UK_VERBS, TR_VERBS, BALTIC_VERBS, MD_VERBS].join('|');
 
 const LATIN_TASK = new RegExp(
-  `(?:^|[.!?;:]\\s+|(?:\\$\\$|\\\\\\])\\s+|\\n[ \\t]*\\n\\s*|\\n[ \\t]*(?:[-•*]|\\d+[.)])\\s+|(?:\\(\\s*[a-z0-9.,]{1,5}\\s*(?:points?|pts?\\.?|pontos|punkte|puntos|points)?\\s*\\)\\s*)+|\\b(?:then|also|hence|now|dann|puis|luego|poi|и|затем|så)\\s+|(?<!\\bto\\s+\\p{L}+\\s)\\b(?:and|und|et|y)\\s+|[⌨✍]\\s*)(?:${EN_VERBS}|${DE_VERBS}|${FR_VERBS}|${ES_VERBS}|${RU_VERBS}|${MORE_VERBS})(?![\\p{L}])`,
+  `(?:^|[.!?;:]\\s+|(?:\\$\\$|\\\\\\])\\s+|\\n[ \\t]*\\n\\s*|\\n[ \\t]*(?:[-•*]|\\d+[.)])\\s+|(?:\\(\\s*[a-z0-9.,]{1,5}\\s*(?:points?|pts?\\.?|pontos|punkte|puntos|points)?\\s*\\)\\s*)+|(?<=\\s)[A-Za-z]\\)\\s+|\\b(?:then|also|hence|now|dann|puis|luego|poi|и|затем|så)\\s+|(?<!\\bto\\s+\\p{L}+\\s)\\b(?:and|und|et|y)\\s+|[⌨✍]\\s*)(?:${EN_VERBS}|${DE_VERBS}|${FR_VERBS}|${ES_VERBS}|${RU_VERBS}|${MORE_VERBS})(?![\\p{L}])`,
   'iu',
 );
 // "Show that", "prove that", "is it true that" anywhere in a clause (not only sentence-initial).
@@ -167,7 +172,17 @@ const CJK_TASK =
 function statesTaskRaw(text: string): boolean {
   if (!text) return false;
   const t = text.length > 4000 ? text.slice(0, 4000) : text;
-  return LATIN_TASK.test(t) || LATIN_TASK_ANYWHERE.test(t) || COMMA_TASK.test(t) || CJK_TASK.test(t) || GREEK_TASK.test(t) || asksQuestion(t);
+  return LATIN_TASK.test(t) || LATIN_TASK_ANYWHERE.test(t) || COMMA_TASK.test(t) || CJK_TASK.test(t) || GREEK_TASK.test(t) || asksQuestion(t) || posesChoiceOrBlank(t);
+}
+
+// A multiple-choice stem: option lines "A. …" then "B. …" (or "(A) …", "A) …"; capitals: (a)/(b) are sub-parts), or a
+// fill-in blank "______" / "（　）": a question without a task verb.
+const CHOICE_LINES = /(?:^|\n)[ \t]*(?:\(\s*A\s*\)|A[.)．、])[ \t]*\S[^\n]*\n(?:[^\n]*\n)?[ \t]*(?:\(\s*B\s*\)|B[.)．、])[ \t]*\S/;
+const BLANK = /_{4,}|＿{2,}|\\underline\{\s*\\hspace|\\rule\{[^}]*\}\{0?\.[0-9]|（[ \t　]{1,}）|\([ \t]{3,}\)/;
+
+/** Options of a multiple-choice question, or a blank to fill in. */
+export function posesChoiceOrBlank(text: string): boolean {
+  return CHOICE_LINES.test(text) || BLANK.test(text);
 }
 
 /** A real question (not "(why?)"). */

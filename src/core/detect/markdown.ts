@@ -9,6 +9,7 @@ import {
   endsWithQuestion,
   hasMath,
   guessLanguage,
+  hasImperative,
   introducesProblems,
   introducesSteps,
   isAdvice,
@@ -18,6 +19,7 @@ import {
   isNumberOnlyLabel,
   isSolutionLabel,
   matchProblemLabel,
+  posesChoiceOrBlank,
   startsWithTask,
   statesTask,
   statesTaskStrict,
@@ -66,8 +68,11 @@ function directiveTitle(args: string): string {
   return a.replace(/^[}\s]+/, '').replace(/\{[^}]*\}\s*$/, '').replace(/^"([^"]*)"$/, '$1').trim();
 }
 
-/** MkDocs / Python-Markdown admonition header: `!!! question "Title"`, `???+ exercise`, `!!! note inline end "T"`. */
-const ADMONITION = /^(?:!!!|\?\?\?\+?)[ \t]*([A-Za-z][\w-]*)?((?:[ \t]+(?:inline|end))*)[ \t]*(?:"([^"]*)"|'([^']*)')?[ \t]*$/;
+/** MkDocs / Python-Markdown admonition header: `!!! question "Title"`, `???+ exercise`, `!!!+ info`, `!!! note inline end "T"`. */
+const ADMONITION = /^(?:!!!\+?|\?\?\?\+?)[ \t]*([A-Za-z][\w-]*)?((?:[ \t]+(?:inline|end))*)[ \t]*(?:"([^"]*)"|'([^']*)')?[ \t]*$/;
+
+/** A content-tab header line: `=== "Title"`, `===+ "Title"`, `===! "Title"`. */
+const TAB_HEADER = /^===[+!]?[ \t]+"[^"]*"[ \t]*$/;
 
 function colonFence(state: StateBlock, startLine: number, endLine: number, silent: boolean): boolean {
   if (state.sCount[startLine]! - state.blkIndent >= 4) return false;
@@ -468,7 +473,10 @@ export function analyse(src: string): MRecord[] {
         const inl = tokens[k + 1];
         const content = inl?.content ?? '';
         // "Exercises:\n\t1. Find …\n\t2. Show …": indented list lines run on as a lazy paragraph continuation.
-        const split = end - line >= 3 ? indentedListStart(src, lineStarts ??= lineOffsets(src), line, end) : -1;
+        // (Not the body of an admonition or a content tab, whose header opens the paragraph.)
+        const head0 = content.startsWith('!!!') || content.startsWith('???') || content.startsWith('===') ? content.slice(0, content.indexOf('\n') < 0 ? content.length : content.indexOf('\n')) : '';
+        const boxed = head0 !== '' && (ADMONITION.test(head0) || TAB_HEADER.test(head0));
+        const split = end - line >= 3 && !boxed ? indentedListStart(src, lineStarts ??= lineOffsets(src), line, end) : -1;
         if (split > line) {
           const ls = lineStarts!;
           const head = sourceLines(src, ls, line, split);
@@ -480,6 +488,21 @@ export function analyse(src: string): MRecord[] {
           break;
         }
         const nl0 = content.indexOf('\n');
+        // MkDocs Material content tabs (`=== "Problems 1-5"`): the tab's indented body is ordinary Markdown.
+        if (content.startsWith('===') && TAB_HEADER.test(nl0 < 0 ? content : content.slice(0, nl0))) {
+          let last = end;
+          let close = closeIndex(tokens, k);
+          const next = tokens[close + 1];
+          if (next && next.type === 'code_block' && next.level === 0 && next.map) {
+            last = next.map[1];
+            close++;
+          }
+          const ls = (lineStarts ??= lineOffsets(src));
+          const body = sourceLines(src, ls, line + 1, last).replace(/^(?:\t| {1,4})/gm, '');
+          for (const r of analyse(body)) out.push(shiftRecord(r, line + 1));
+          k = close;
+          break;
+        }
         const am = content.startsWith('!!!') || content.startsWith('???') ? ADMONITION.exec(nl0 < 0 ? content : content.slice(0, nl0)) : null;
         if (am) {
           // The body: the paragraph's further lines, then an indented (code-block) run right after it.
@@ -680,6 +703,25 @@ function linkOnly(body: string): boolean {
   return rest.length < 16;
 }
 
+/** Navigation and apparatus headings: never a free-titled problem. */
+const NAV_HEADING = /^(?:contents|table of contents|toc|inhalt|inhaltsverzeichnis|sommaire|table des matières|índice|indice|contenido|contenuti|содержание|оглавление|目录|目次|목차|references|bibliography|literatur|bibliographie|referencias|bibliografia|литература|参考文献)\s*:?$/iu;
+
+/** Whether a YAML front matter's `title:` is a container heading ("Problem Set 2", "Übungsblatt 3", "Exercises"). */
+function frontMatterContainer(text: string): boolean {
+  const m = /^---[ \t]*\r?\n([\s\S]{0,3000}?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(text.length > 3100 ? text.slice(0, 3100) : text);
+  const t = m && /^title:[ \t]*["']?(.*?)["']?[ \t]*$/m.exec(m[1]!);
+  return !!t && isContainerHeading(t[1]!);
+}
+
+/** A box body with no statement yet: empty, or a "todo" / "TBD" note over at most a list of topics. */
+function placeholder(body: string): boolean {
+  const t = body.replace(/[*_`]/g, '').trim();
+  if (!t) return true;
+  if (!/\b(?:todo|tbd|wip|to do)\b/i.test(t)) return false;
+  const rest = t.replace(/\b(?:todo|tbd|wip|to do)\b:?/gi, ' ');
+  return rest.replace(/\s+/g, ' ').trim().length < 160 && !statesTask(rest);
+}
+
 /** Admonition / callout types that hold a solution or answer (MkDocs `??? success "Solution"` goes by its title). */
 const SOLUTION_TYPES = /^(?:solution|solutions|answer|answers|proof|solution-start|loesung|lösung|solucion|solución|reponse|réponse|fasit|løsning|losning)$/;
 
@@ -699,6 +741,8 @@ function blockRole(rawName: string, title: string, body: string, strict: boolean
   const label = t ? matchProblemLabel(t) : undefined;
   if (label && !isContainerHeading(t) && (label.numbered || statesTask(body))) return { role: 'problem', kind: label.kind, label: label.label };
   const kind = Object.hasOwn(DIRECTIVE_KIND, name) ? DIRECTIVE_KIND[name] : undefined;
+  // An exercise box left as a placeholder ("**todo**", nothing yet) states no problem.
+  if (kind && !/-start$/i.test(rawName) && placeholder(body) && !statesTask(t)) return undefined;
   if (strict) return kind ? { role: 'problem', kind } : undefined;
   // `??? question "Why is the circle unique?"`: a question in the title answered by the box (a FAQ).
   if (/[?？]\s*$/u.test(t)) return undefined;
@@ -707,6 +751,12 @@ function blockRole(rawName: string, title: string, body: string, strict: boolean
 }
 
 const HEADING_TAG = {};
+const RUN_TAGS: object[] = [];
+/** A tag for the problem that starts at line `i` of a paragraph (see runOn). */
+function runTag(i: number): object {
+  while (RUN_TAGS.length <= i) RUN_TAGS.push({});
+  return RUN_TAGS[i]!;
+}
 const HTML_TAG = {};
 const LABEL_TAG = {};
 
@@ -794,6 +844,9 @@ export function markdownProblems(
   let inSolutionPair = false;
   /** The previous list's "under a container / introduced" flag, while only solutions and blocks follow it. */
   let listCarry: boolean | undefined;
+  /** A numbered list of problems that an unindented paragraph interrupted ("2. … \n\n Is it possible …? \n 3. …"):
+   *  the paragraph still belongs to the last item, and a list resuming at the next number continues the problems. */
+  let runOn: { p: DetectedProblem; next: number } | undefined;
   /** The last list-item problem, while only lists follow it (a bullet list of bare formulas is its data). */
   let lastItem: DetectedProblem | undefined;
   let solOf: DetectedProblem | undefined;
@@ -803,6 +856,9 @@ export function markdownProblems(
   let mathSeen: boolean | undefined;
   /** Whether the document uses math notation anywhere (numbered task lists in a non-math README are steps, not problems). */
   const docMath = (): boolean => (mathSeen ??= segs.some((g) => g.data.math));
+  let containerSeen: boolean | undefined;
+  /** The document's front-matter title names a collection of problems ("title: Problem Set 2"). */
+  const docContainer = (): boolean => (containerSeen ??= frontMatterContainer(text));
   let markedSeen: boolean | undefined;
   /** Whether the document marks its problems explicitly somewhere: then a bare numbered list elsewhere is prose
    *  (the steps of an algorithm, a plan), not a list of problems. */
@@ -888,7 +944,9 @@ export function markdownProblems(
     groups.delete(key);
     const tot = final ?? { total: g.total, tasks: g.tasks };
     for (const w of g.watchers) w.point.finals[w.i] = tot;
-    if (!(tot.tasks >= 2 && tot.tasks * 4 >= tot.total * 3)) for (const m of g.members) drop(m);
+    // Under a problem-set title (front matter) half the siblings agreeing is enough.
+    const agree = docContainer() ? tot.tasks * 2 >= tot.total : tot.tasks * 4 >= tot.total * 3;
+    if (!(tot.tasks >= 2 && agree)) for (const m of g.members) drop(m);
   };
   const finishSection = (s: Section): void => {
     decide(s);
@@ -902,7 +960,7 @@ export function markdownProblems(
       // "Exercises" heading, or it is short and ends with its task.
       const lastPart = s.parts[s.parts.length - 1] ?? '';
       const task =
-        t.text.length <= 1500 &&
+        t.text.length <= (s.underContainer ? 4000 : 1500) &&
         t.strict &&
         (!!s.solvedHere || !!s.underContainer || (t.text.length <= 700 && statesTaskStrict(lastPart.length > 600 ? lastPart.slice(-600) : lastPart)));
       const key = s.parentKey ?? ROOT;
@@ -954,7 +1012,8 @@ export function markdownProblems(
           body,
           empty: body.trim() === '',
           links: linkOnly(body),
-          lead: !isAdvice(body) && (leadsWithTask(body) || asksQuestion(first)),
+          // A question placed late in the item, a multiple-choice stem or a blank to fill in also opens a task.
+          lead: !isAdvice(body) && (leadsWithTask(body) || asksQuestion(first) || asksQuestion(body) || posesChoiceOrBlank(body) || hasImperative(body)),
           advice: isAdvice(body),
         };
       }),
@@ -970,7 +1029,7 @@ export function markdownProblems(
       const it = r.items[ii]!;
       const f = facts[ii]!;
       if (f.empty || f.links || f.advice) continue;
-      const task = container || (r.ordered && !docMarked() && majority && (f.lead || (agree && statesTask(f.body))) && (docMath() || hasMath(f.body)));
+      const task = container || (r.ordered && !docMarked() && majority && (f.lead || (agree && (statesTask(f.body) || (leads * 4 >= facts.length * 3 && hasMath(f.body))))) && (docMath() || hasMath(f.body)));
       if (!task) continue;
       got.push(make(pos, it.line, it.end, 'item', [it], () => f.body));
     }
@@ -1052,6 +1111,7 @@ export function markdownProblems(
       const sec = openSection();
       switch (r.t) {
         case 'heading': {
+          runOn = undefined;
           listCarry = undefined;
           lastItem = undefined;
           finishOpen();
@@ -1107,14 +1167,14 @@ export function markdownProblems(
             section.needsTask = true;
             section.problem = make(pos, r.line, r.end, 'problem', [r, HEADING_TAG], () => '', title.replace(/[.:)]\s*$/, ''));
           } else if (h.container) section.role = 'container';
-          else if (!solution && !h.example && title && !inRole('example') && !inRole('solution') && docMath() && !docMarked()) {
+          else if (!solution && !h.example && title && !NAV_HEADING.test(title) && !inRole('example') && !inRole('solution') && docMath() && !docMarked()) {
             // A free title ("## Populace včel"): a problem when its body states a task and its siblings agree.
             section.role = 'problem';
             section.open = true;
             section.needsTask = true;
             section.free = true;
             section.parentKey = sections[sections.length - 1] ?? ROOT;
-            section.underContainer = inRole('container');
+            section.underContainer = inRole('container') || docContainer();
             section.problem = make(pos, r.line, r.end, 'problem', [r, HEADING_TAG], () => '');
           }
           if (section.problem) {
@@ -1190,18 +1250,47 @@ export function markdownProblems(
             sec.body++;
             sec.parts.push(r.text);
             sec.recs.push(r);
+          } else if (runOn) {
+            // "3. …" right after such a paragraph cannot start a list (CommonMark): it runs on in the paragraph.
+            const ls = r.text.split('\n');
+            let from = 0;
+            let cur = runOn.p;
+            const flush = (to: number): void => {
+              if (to <= from) return;
+              extend(cur, pos, r.line + to);
+              cur.text = tidyStatement(cur === runOn!.p && from === 0 ? `${cur.text}\n\n${ls.slice(from, to).join('\n')}` : ls.slice(from, to).join('\n'));
+            };
+            for (let li = 0; li < ls.length; li++) {
+              const m = /^\s*(\d{1,3})[.)]\s+\S/.exec(ls[li]!);
+              if (!m || Number(m[1]) !== runOn.next || li + r.line >= r.end) continue;
+              flush(li);
+              const body = ls[li]!.replace(/^\s*\d{1,3}[.)]\s+/, '');
+              cur = make(pos, r.line + li, r.line + li + 1, 'item', [r, runTag(li)], () => body);
+              out.push(cur);
+              last = cur;
+              from = li;
+              runOn = { p: cur, next: runOn.next + 1 };
+            }
+            flush(ls.length);
+            runOn.p = cur;
+            break;
           } else if (r.text.length > 30 && r.text.trim().length > 30) last = undefined;
           prevPara = r.text;
           break;
         }
         case 'list': {
-          if (!open && sec && sec.free && !inRole('example') && !inRole('solution')) {
+          // Under a free title, a list is a list of problems unless the section set up one problem first (a paragraph
+          // of setup before the list): then its items are that problem's parts.
+          // In a document titled as a problem set, its free-titled sections are the problems and their lists parts.
+          const setUp = !!sec && sec.free && !inRole('container') && (docContainer() || sec.parts.some((x) => x.trim().length > 40));
+          if (!open && sec && sec.free && !setUp && !inRole('example') && !inRole('solution')) {
             const cont = inRole('container') || (prevPara !== '' && introducesProblems(prevPara));
             const items = !cont && prevPara !== '' && introducesSteps(prevPara) ? [] : listProblems(r, pos, cont);
             if (items.length > 0) {
               dropFree(sec);
               for (const p of items) out.push(p);
               last = items[items.length - 1];
+              runOn = r.ordered ? { p: last!, next: (r.start ?? 1) + r.items.length } : undefined;
               prevPara = '';
               break;
             }
@@ -1223,10 +1312,12 @@ export function markdownProblems(
           }
           // A numbered list that resumes at "2." after a solution block continues the list before it.
           const resumed = r.ordered && !!r.start && listCarry !== undefined;
-          const container = inRole('container') || (prevPara !== '' && introducesProblems(prevPara)) || (resumed && listCarry === true);
+          const continues = r.ordered && !!runOn && r.start === runOn.next;
+          const container = inRole('container') || (prevPara !== '' && introducesProblems(prevPara)) || (resumed && listCarry === true) || continues;
           const items = !container && prevPara !== '' && introducesSteps(prevPara) ? [] : listProblems(r, pos, container);
           listCarry = container;
           lastItem = items.length > 0 && r.ordered ? items[items.length - 1] : undefined;
+          runOn = lastItem ? { p: lastItem, next: (r.start ?? 1) + r.items.length } : undefined;
           for (const p of items) out.push(p);
           if (items.length > 0) last = items[items.length - 1];
           prevPara = '';
@@ -1404,5 +1495,32 @@ export function markdownProblems(
     pt.idx = lo;
   }
   if (reuse) reuse.prev = { segs: segs.slice(), out: out.slice(), math, marked: docMarked(), capped: out.length >= max, points };
-  return out;
+  return answersOnly(out);
+}
+
+/**
+ * "## Aufgabe 1", "**Problem 2.**" … over hints or answers only: when fewer than a third of a document's numbered
+ * problem labels head a statement that states a task (or a bare formula), they are a hint or answer sheet.
+ * Applied to the whole output of every run (fresh and incremental alike).
+ */
+function answersOnly(out: DetectedProblem[]): DetectedProblem[] {
+  let n = 0;
+  let tasks = 0;
+  for (const p of out) {
+    if (p.kind === 'item' || !p.label || !matchProblemLabel(p.label)?.numbered) continue;
+    n++;
+    // Collapsed blocks (Hugo `{{< details >}}`, `<details>`) hold hints, not the statement.
+    const t = p.text.replace(/\{\{[<%]\s*details\b[\s\S]*?\{\{[<%]\s*\/\s*details\s*[>%]\}\}|<details\b[\s\S]*?<\/details>/gi, ' ');
+    if (statesTask(t) || bareFormula(t)) tasks++;
+    if (tasks * 3 >= n && n >= 6) return out;
+  }
+  if (n < 2 || tasks * 3 >= n) return out;
+  return out.filter((p) => p.kind === 'item' || !p.label || !matchProblemLabel(p.label)?.numbered);
+}
+
+/** A statement that is a formula and (almost) nothing else: "$\\int_0^1 x^2\\,dx$". */
+function bareFormula(t: string): boolean {
+  if (t.length > 300 || !hasMath(t)) return false;
+  const words = t.replace(/\$\$[\s\S]*?\$\$|\$[^$]*\$|\\\[[\s\S]*?\\\]|\\\([\s\S]*?\\\)/g, ' ').match(/\p{L}{2,}/gu);
+  return !words || words.length <= 3;
 }

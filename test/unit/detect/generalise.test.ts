@@ -1,0 +1,133 @@
+// General rules found by the seventh and eighth first-sight checks (test/fixtures/detect-corpus/FIRST-SIGHT.md), each
+// on a small document written here. Start lines are 1-based as `detect --json` prints them. Each rule is also checked
+// from the other side (what it must not flag), and incremental detection must agree with a fresh one.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { detectProblems, ProblemDetector } from '../../../src/core/detect/index.js';
+
+const tex = (t: string): number[] => detectProblems(t, 'latex').map((p) => p.startLine + 1);
+const md = (t: string): number[] => detectProblems(t, 'markdown').map((p) => p.startLine + 1);
+const doc = (...lines: string[]): string => ['\\documentclass{article}', '\\begin{document}', ...lines, '\\end{document}', ''].join('\n');
+
+/** The same document typed character by character at `at` gives what a fresh detection gives. */
+function agreesWhenTyped(text: string, format: 'latex' | 'markdown', at: number): void {
+  const d = new ProblemDetector(format);
+  let cur = text.slice(0, at) + text.slice(at + 12);
+  d.reset(cur);
+  let got = d.current;
+  for (let k = 0; k < 12; k++) {
+    const next = cur.slice(0, at + k) + text[at + k] + cur.slice(at + k);
+    got = d.edit(at + k, at + k, text[at + k]!, next);
+    cur = next;
+  }
+  assert.equal(cur, text);
+  assert.deepEqual(got.map((p) => [p.startLine, p.endLine, p.text]), detectProblems(text, format).map((p) => [p.startLine, p.endLine, p.text]));
+}
+
+test('a command the document defines to print "Exercise N." starts a problem where it opens a line', () => {
+  const t = doc(
+    '\\newcounter{es}',
+    '\\newcommand{\\Es}{\\stepcounter{es}\\noindent{\\bf Esercizio \\arabic{es}.} }',
+    '\\Es Quanti sono gli anagrammi della parola ROMA?',
+    '',
+    '\\Es Dimostrare che $2^n > n$ per ogni $n$.',
+    '\\begin{enumerate}', '\\item per $n = 1$;', '\\item in generale.', '\\end{enumerate}',
+  );
+  assert.deepEqual(tex(t), [5, 7]);
+  // A command whose definition prints something else is no problem marker.
+  assert.deepEqual(tex(doc('\\newcommand{\\Nota}{\\textit{Nota.} }', '\\Nota Questo vale sempre.', '', '\\Nota Anche qui.')), []);
+});
+
+test('an undeclared command opening several lines that state tasks is inferred to start problems', () => {
+  const t = doc('\\ex Compute $\\int_0^1 x\\,dx$.', '', '\\ex Prove that $\\sqrt 2$ is irrational.', '', '\\ex Find all $x$ with $x^2 = 4$.');
+  assert.deepEqual(tex(t), [3, 5, 7]);
+  // Twice is not enough, and a command before plain prose is no marker.
+  assert.deepEqual(tex(doc('\\ex Compute $1+1$.', '', '\\ex Find $x$ with $x = 2$.')), []);
+  assert.deepEqual(tex(doc('\\intro The course starts today.', '', '\\intro We meet weekly.', '', '\\intro Bring paper.')), []);
+  agreesWhenTyped(t, 'latex', t.indexOf('Prove'));
+});
+
+test('a topic section holding only a list of long independent problems is a title over them', () => {
+  const items = [
+    'Seven distinct integers are chosen at random from $\\{1,\\dots,20\\}$. Determine the probability that the second smallest is $5$.',
+    'Determine how many positive divisors the number $69^5 + 5\\cdot 69^4 + 10\\cdot 69^3 + 10 \\cdot 69^2 + 5\\cdot 69 + 1$ has.',
+    'In a tournament every player meets every other exactly once; the winner gets two points. Determine the number of players.',
+  ];
+  const t = doc('\\section{Combinatorics 1}', '\\begin{enumerate}', ...items.map((s) => `\\item ${s}`), '\\end{enumerate}',
+    '\\section{Combinatorics 2}', '\\begin{enumerate}', ...items.map((s) => `\\item ${s}`), '\\end{enumerate}');
+  assert.deepEqual(tex(t), [5, 6, 7, 11, 12, 13]);
+  // Short questions under a title with a setup are the parts of one problem.
+  const parts = doc('\\section{Languages}', 'Let $\\Sigma = \\{a, b\\}$.', '\\subsection{Counting}', '\\begin{enumerate}', '\\item How many words of length 2?',
+    '\\item How many of length 3?', '\\end{enumerate}', '\\subsection{Palindromes}', 'Let $L$ be the palindromes.', '\\begin{enumerate}', '\\item Describe $L$.', '\\item Give a grammar for $L$.', '\\end{enumerate}');
+  assert.ok(!tex(parts).includes(7), 'the short items are parts');
+});
+
+test('a slide whose list items are all stated problems with mathematics lists problems, also inside a block', () => {
+  const t = doc('\\begin{frame}', '\\begin{itemize}', '\\begin{block}{}',
+    '\\item On a $2021\\times 2021$ board we select $k$ unit squares, no two sharing a vertex. Determine the largest possible $k$.',
+    '\\item What is the largest number of colours for the edges of $K_n$ such that every colour class is connected?',
+    '\\end{block}', '\\end{itemize}', '\\end{frame}');
+  assert.deepEqual(tex(t), [6, 7]);
+  // A slide of talking points is not.
+  assert.deepEqual(tex(doc('\\begin{frame}', '\\begin{itemize}', '\\item Groups act on sets.', '\\item Orbits partition $X$.', '\\end{itemize}', '\\end{frame}')), []);
+});
+
+test('numbered paragraph headings under an exercises heading are problems; lettered sub-paragraphs are their parts', () => {
+  const t = doc('\\section*{Exercícios}', '\\paragraph{1} Descreva as órbitas de $F(x) = x^2 + 1/4$.', '',
+    '\\paragraph{2} Existe diferença entre as órbitas para $c = 0$?', '\\subparagraph{a)} Plote a órbita de $x_0 = 1/3$.');
+  assert.deepEqual(tex(t), [4, 6]);
+});
+
+test('nothing after \\end{document} is a problem', () => {
+  const t = ['\\documentclass{article}', '\\begin{document}', '\\begin{problem}Compute $1+1$.\\end{problem}', '\\end{document}', '',
+    '\\begin{problem}Prove that $2 > 1$.\\end{problem}', ''].join('\n');
+  assert.deepEqual(tex(t), [3]);
+});
+
+test('a numbered list interrupted by unindented paragraphs continues, and the paragraph belongs to the item before', () => {
+  const t = ['# Olimpiāde', '', '$x$', '', '## 7. klase', '', '1. Cik ir $2+2$?', '2. Trijstūri krusto 4 taisnes. Cik ir daļu?', '',
+    'Vai var gadīties, ka rodas 5 trijstūri?', '3. Divi spēlētāji raksta skaitļus no 1 līdz 9.', '', 'Parādiet, kā pirmais var uzvarēt.',
+    '4. Pierādiet, ka $\\angle A = 2\\angle B$.', ''].join('\n');
+  const ps = detectProblems(t, 'markdown');
+  assert.deepEqual(ps.map((p) => p.startLine + 1), [7, 8, 11, 14]);
+  assert.match(ps[1]!.text, /Vai var gadīties/);
+  assert.match(ps[2]!.text, /Parādiet/);
+  agreesWhenTyped(t, 'markdown', t.indexOf('Parādiet'));
+});
+
+test('multiple-choice stems and fill-in blanks are questions; question-type headings hold them; an answers heading does not', () => {
+  const t = ['# 习题', '', '## 一、选择题', '', '1. 设V是4维向量空间，则V中5个向量必定：', '    A. 线性无关', '    B. 线性相关', '',
+    '2. 下列集合中哪个是子空间？', '    A. $x+y=1$', '    B. $x+y=0$', '', '## 二、填空题', '', '1. 若 dim V = n，则真子空间的维数最大为________。', '',
+    '# 答案与解析', '', '## 一、选择题答案', '', '1. B（解析：超过维数的向量组线性相关。）', '2. B', ''].join('\n');
+  assert.deepEqual(md(t), [5, 9, 15]);
+});
+
+test('MkDocs content tabs hold ordinary Markdown; bullets in a "!!!+" hint admonition are not problems', () => {
+  const t = ['## 問題：次の式を計算せよ', '', '=== "問題 1-2"', '    1. $\\int e^x dx$', '', '    2. $\\int 5^x dx$', '',
+    '=== "問題 3-4"', '    3. $\\int \\sin x dx$', '', '    4. $\\int \\frac{3}{x} dx$', '', '!!!+ info "ヒント"', '    - 指数関数の積分', '    - 分数の積分', ''].join('\n');
+  assert.deepEqual(md(t), [4, 6, 9, 11]);
+});
+
+test('an exercise box left as a placeholder is not a problem', () => {
+  const t = ['```{exercise} Geometria', '**todo**', '- *rette tangenti*', '```', '', '```{exercise}', '```', '',
+    '```{exercise} Derivate', 'Calcolare la derivata di $x^2$.', '```', ''].join('\n');
+  assert.deepEqual(md(t), [9]);
+});
+
+test('numbered "Aufgabe" headings over hints only are a hint sheet, not problems', () => {
+  const hints = ['# Aufgabe 1', '', '- {{< details >}} Zeigt erst, dass die Abbildung injektiv ist. {{</ details >}}', '',
+    '# Aufgabe 2', '', '- Für das "Insbesondere" müsst ihr nicht viel begründen.', '', '# Aufgabe 3', '', '- {{< details >}} vollständige Induktion {{</ details >}}', ''].join('\n');
+  assert.deepEqual(md(hints), []);
+  const sheet = ['# Aufgabe 1', '', 'Zeigen Sie, dass $2^n > n$ gilt.', '', '# Aufgabe 2', '', 'Berechnen Sie $\\int_0^1 x\\,dx$.', '', '# Aufgabe 3', '', 'Es sei $f(x) = x^2$.', ''].join('\n');
+  assert.deepEqual(md(sheet), [1, 5, 9]);
+});
+
+test('in a Markdown document titled as a problem set, free-titled sections are the problems and their lists are parts', () => {
+  const body = ['## Contents', '', '1. Toc', '', '## Beam splitter', '', 'Two modes are mixed by a unitary $U$ acting on $a_1, a_2$. Find the outgoing occupancies for each initial state.', '',
+    '1. The initial state is $a_1^\\dagger a_2^\\dagger|0\\rangle$.', '2. The initial state is $(a_1^\\dagger)^2|0\\rangle$.', '',
+    '## Density', '', 'Find the equation of motion of $\\rho(x)$ for a free gas.', '',
+    '## Attractive gas', '', '1. Find the bright soliton of $-\\varphi\'\' - |c|\\varphi^3 = \\mu\\varphi$.', '2. Find the distribution of the separations $x_{j+1} - x_j$.', ''];
+  assert.deepEqual(md(['---', 'title: Problem Set 2', '---', '', ...body].join('\n')), [9, 16, 20]);
+  // Without that title the list under "Attractive gas" is a list of two problems.
+  assert.deepEqual(md(body.join('\n')).slice(-2), [18, 19]);
+});
