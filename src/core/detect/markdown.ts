@@ -739,7 +739,16 @@ interface ResumePoint {
   line: number;
   /** Final totals of the sibling groups still undecided here (filled in when each is decided). */
   finals: ({ total: number; tasks: number } | undefined)[];
+  /**
+   * The rules' state here, for a later run to start at this point when nothing before it changed: the open
+   * (non-problem) sections, and each undecided sibling group with its counts and how many members and
+   * watchers it had (its arrays only grow).
+   */
+  snap: { sections: readonly object[]; groups: { key: object; g: { members: DetectedProblem[]; watchers: unknown[] }; total: number; tasks: number; nm: number; nw: number }[] };
 }
+
+/** Key of the sibling group of top-level free-titled sections (shared across runs: resume points refer to it). */
+const ROOT = {};
 
 /** Positions inside one segment (a class, not per-segment closures: the assembly pass runs on every edit). */
 class Pos {
@@ -763,6 +772,31 @@ class Pos {
     if (e > this.segStart && this.text.charCodeAt(e - 1) === 13) e--;
     return e;
   }
+}
+
+/** The last resume point of the previous run at a segment that, with all before it, is unchanged (not the first). */
+function resumeBefore(segs: readonly Segment<MarkdownSegData>[], prev: NonNullable<MarkdownReuse['prev']>): { si: number; pt: ResumePoint } | undefined {
+  let h = 0;
+  const n = Math.min(segs.length, prev.segs.length);
+  while (h < n && segs[h] === prev.segs[h]) h++;
+  for (let k = h - 1; k > 0; k--) {
+    const pt = prev.points.get(segs[k]!);
+    if (pt) return { si: k, pt };
+  }
+  return undefined;
+}
+
+/** Whether `p` (by identity) is in `sorted` (ordered by start offset). */
+function holds(sorted: readonly DetectedProblem[], p: DetectedProblem): boolean {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]!.startOffset < p.startOffset) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let k = lo; k < sorted.length && sorted[k]!.startOffset === p.startOffset; k++) if (sorted[k] === p) return true;
+  return false;
 }
 
 export function markdownProblems(
@@ -869,7 +903,6 @@ export function markdownProblems(
   // one parent, at least two and three quarters state a task. Undecided until the parent closes.
   type Group = { total: number; tasks: number; members: DetectedProblem[]; watchers: { point: ResumePoint; i: number }[] };
   const groups = new Map<object, Group>();
-  const ROOT = {};
   const drop = (p: DetectedProblem): void => {
     const at = out.lastIndexOf(p);
     if (at >= 0) out.splice(at, 1);
@@ -993,8 +1026,40 @@ export function markdownProblems(
     sameFrom = a + 1;
   }
   let tail: DetectedProblem[] | undefined;
+  // Start at the last resume point of the unchanged beginning: its state is restored from the previous run
+  // (the problems before it, the open sections and the undecided sibling groups), and its segment runs again.
+  let firstSeg = 0;
+  {
+    const resume = prev && prev.math === math && prev.marked === docMarked() && !prev.capped ? resumeBefore(segs, prev) : undefined;
+    if (resume) {
+      const { si, pt } = resume;
+      const before = prev!.out.slice(0, pt.idx);
+      const missing: DetectedProblem[] = [];
+      for (const sg of pt.snap.groups) {
+        // Members dropped by a later decision of their group were in the output here.
+        for (let k = 0; k < sg.nm; k++) {
+          const m = sg.g.members[k]!;
+          if (!holds(before, m)) missing.push(m);
+        }
+        groups.set(sg.key, { total: sg.total, tasks: sg.tasks, members: sg.g.members.slice(0, sg.nm), watchers: sg.g.watchers.slice(0, sg.nw) as Group['watchers'] });
+      }
+      if (missing.length) {
+        before.push(...missing);
+        before.sort((a, b) => a.startOffset - b.startOffset);
+      }
+      if (before.length < max) {
+        for (const p of before) out.push(p);
+        for (const x of pt.snap.sections) sections.push(x as Section);
+        for (let k = 0; k < si; k++) {
+          const old = prev!.points.get(segs[k]!);
+          if (old) points.set(segs[k]!, old);
+        }
+        firstSeg = si;
+      } else groups.clear();
+    }
+  }
 
-  for (let si = 0; si < segs.length && out.length < max; si++) {
+  for (let si = firstSeg; si < segs.length && out.length < max; si++) {
     const seg = segs[si]!;
     const segStart = starts[si]!;
     const nl = seg.nl;
@@ -1014,7 +1079,12 @@ export function markdownProblems(
             sig += `|${g.total}/${g.tasks}`;
           } else sig += '|-';
         }
-        const here: ResumePoint = { idx: out.length, sig, start: segStart, line: lines[si]!, finals: pending.map(() => undefined) };
+        const snap: ResumePoint['snap'] = { sections: sections.slice(), groups: [] };
+        for (const key of pending) {
+          const g = groups.get(key)!;
+          snap.groups.push({ key, g, total: g.total, tasks: g.tasks, nm: g.members.length, nw: g.watchers.length });
+        }
+        const here: ResumePoint = { idx: out.length, sig, start: segStart, line: lines[si]!, finals: pending.map(() => undefined), snap };
         const old = si >= sameFrom ? prev!.points.get(seg) : undefined;
         if (old && old.sig === sig && old.finals.every((f) => f !== undefined) && out.length + (prev!.out.length - old.idx) < max) {
           // The rest is as before, so each undecided group ends as it did then.
@@ -1025,7 +1095,7 @@ export function markdownProblems(
           for (let k = old.idx; k < prev!.out.length; k++) tail.push(shiftProblem(prev!.out[k]!, dOff, dLine));
           for (let k = si; k < segs.length; k++) {
             const pt = prev!.points.get(segs[k]!);
-            if (pt) points.set(segs[k]!, { idx: pt.idx, sig: pt.sig, start: pt.start + dOff, line: pt.line + dLine, finals: pt.finals.slice() });
+            if (pt) points.set(segs[k]!, { idx: pt.idx, sig: pt.sig, start: pt.start + dOff, line: pt.line + dLine, finals: pt.finals.slice(), snap: pt.snap });
           }
           break;
         }
