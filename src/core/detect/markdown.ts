@@ -144,9 +144,29 @@ function frontMatterEnd(text: string): number {
   return m.index + m[0].length;
 }
 
-/** Fence / comment state of the scanner as a segment entry ("f`3", "f~4", "c"). */
-function entryOf(fence: { ch: string; len: number } | undefined): string {
-  return fence ? `f${fence.ch}${fence.len}` : 'c';
+/** Fence / directive / comment state of the scanner as a segment entry ("f`3", "f~4", "d3", "c"). */
+function entryOf(fence: { ch: string; len: number } | undefined, dir: number | undefined): string {
+  return fence ? `f${fence.ch}${fence.len}` : dir !== undefined ? `d${dir}` : 'c';
+}
+
+/**
+ * A colon directive (`:::{note}`, `::: tip`) whose record only ever extends the statement around it: no
+ * problem, solution or sub-problem marker, whatever its body (see blockRole). Left open, it may be cut into
+ * segments like a code fence: its first part keeps the directive record, the rest are blocks.
+ */
+function extendOnlyDirective(rest: string): boolean {
+  const m = COLON_OPENER.exec(rest);
+  if (!m || /-(?:start|end)$/i.test(m[1]!)) return false;
+  const title = directiveTitle(m[2] ?? '');
+  if (title && matchProblemLabel(title)) return false;
+  const role = blockRole(m[1]!, title, '', true);
+  return !role || role.role === 'example';
+}
+
+/** markdown-it's colon-fence line (leading blanks skipped): [colons, rest] (see colonFence). */
+function colonLine(line: string): [number, string] | undefined {
+  const cm = /^(:{3,})\s*(.*)$/.exec(line.replace(/^[ \t]+/, '').replace(/\r$/, ''));
+  return cm ? [cm[1]!.length, cm[2]!.trim()] : undefined;
 }
 
 export function scanMarkdown(
@@ -204,6 +224,8 @@ export function scanMarkdown(
     }
   }
   let fence: { ch: string; len: number } | undefined;
+  /** An open top-level colon directive that only extends the statement around it: its number of colons. */
+  let dir: number | undefined;
   const colons: number[] = [];
   let comment = false;
   let prevBlank = true;
@@ -213,6 +235,7 @@ export function scanMarkdown(
   let rawHtml: string | undefined;
   if (entry !== undefined) {
     if (entry[0] === 'f') fence = { ch: entry[1]!, len: Number(entry.slice(2)) || 3 };
+    else if (entry[0] === 'd') dir = Number(entry.slice(1)) || 3;
     else comment = true;
     inert = true;
   }
@@ -221,7 +244,7 @@ export function scanMarkdown(
     if (eol < 0) eol = n;
     // (Not inside raw HTML either: markdown-it reads a heading there as HTML, and the scanner's state
     // at a boundary must be all a later scan resuming there needs.)
-    const clean = !fence && colons.length === 0 && !comment && rawHtml === undefined;
+    const clean = !fence && colons.length === 0 && !comment && rawHtml === undefined && dir === undefined;
     if (clean && pos > segStart) {
       const c0 = text.charCodeAt(pos);
       const heading = c0 === 35 && /^#{1,6}(?:[ \t]|$)/.test(text.slice(pos, Math.min(eol, pos + 8)));
@@ -235,7 +258,7 @@ export function scanMarkdown(
         if (pos - segStart >= MIN_SEGMENT) finish(pos);
       }
     } else if (inert && pos - segStart >= LONG_SEGMENT) {
-      const here = entryOf(fence);
+      const here = entryOf(fence, dir);
       if (stop && stop(pos, here)) {
         finish(pos, false, true);
         return segs;
@@ -247,7 +270,25 @@ export function scanMarkdown(
     const ts = line.trimStart();
     const wasBlank = prevBlank;
     prevBlank = ts.trim() === '';
-    if (comment) {
+    let inside = false;
+    if (dir !== undefined) {
+      // markdown-it's end of the directive: a line of at least as many colons alone, or a sibling opener
+      // with as many (which starts a directive of its own on this line).
+      const cl = text.charCodeAt(pos) === 58 || /^[ \t]+:/.test(line) ? colonLine(text.slice(pos, eol)) : undefined;
+      if (cl && cl[0] >= dir && cl[1] === '') {
+        dir = undefined;
+        if (segEntry !== undefined && inertEnd < 0) inertEnd = Math.min(n, eol + 1);
+        inert = false;
+        inside = true;
+      } else if (cl && cl[0] === dir && COLON_OPENER.test(cl[1])) {
+        dir = undefined;
+        if (segEntry !== undefined && inertEnd < 0) inertEnd = pos;
+        inert = false;
+      } else inside = true;
+    }
+    if (inside) {
+      // (the directive's own lines)
+    } else if (comment) {
       if (text.slice(pos, eol).includes('-->')) {
         comment = false;
         if (inert && segEntry !== undefined && inertEnd < 0) inertEnd = Math.min(n, eol + 1);
@@ -283,7 +324,10 @@ export function scanMarkdown(
             if (colons.length && k >= colons[colons.length - 1]!) colons.pop();
           } else if (COLON_OPENER.test(rest)) {
             if (colons.length && colons[colons.length - 1] === k) colons.pop();
-            colons.push(k);
+            if (top && colons.length === 0 && extendOnlyDirective(colonLine(text.slice(pos, eol))?.[1] ?? '')) {
+              dir = k;
+              inert = true;
+            } else colons.push(k);
           }
         } else {
           const open = line.lastIndexOf('<!--');

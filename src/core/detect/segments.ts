@@ -81,12 +81,16 @@ export class SegmentedText<D> {
     this.text = text;
   }
 
-  /** Replaces text[start, end) (offsets in the current text) with `insert`. */
-  edit(start: number, end: number, insert: string, cancel?: () => boolean): void {
+  /**
+   * Replaces text[start, end) (offsets in the current text) with `insert`. `result`, when given, is the
+   * text after the edit as the caller holds it: used as it is instead of a copy spliced together here (a
+   * spliced string is flattened again on first read, a copy of the whole document per keystroke).
+   */
+  edit(start: number, end: number, insert: string, cancel?: () => boolean, result?: string): void {
     const old = this.text;
     start = Math.max(0, Math.min(start, old.length));
     end = Math.max(start, Math.min(end, old.length));
-    const text = old.slice(0, start) + insert + old.slice(end);
+    const text = result !== undefined && result.length === old.length + insert.length - (end - start) ? result : old.slice(0, start) + insert + old.slice(end);
     const delta = insert.length - (end - start);
     const segs = this.segs;
     if (segs.length === 0) {
@@ -146,11 +150,19 @@ export function shiftProblem(p: DetectedProblem, dOff: number, dLine: number): D
   if (dOff === 0 && dLine === 0) return p;
   // A problem may still hold its statement text lazily: spreading builds it once (cached on its node),
   // and the copy holds plain values, cheap to shift on later edits.
-  const q: DetectedProblem = { ...p };
-  q.startOffset += dOff;
-  q.endOffset += dOff;
-  q.blockEndOffset += dOff;
-  q.startLine += dLine;
-  q.endLine += dLine;
+  // A literal of the known fields (not a spread): every later edit before it copies it again, and this
+  // runs for every problem after the edit. The optional keys are kept exactly as present (also when undefined).
+  const q: DetectedProblem = {
+    startLine: p.startLine + dLine,
+    endLine: p.endLine + dLine,
+    startOffset: p.startOffset + dOff,
+    endOffset: p.endOffset + dOff,
+    blockEndOffset: p.blockEndOffset + dOff,
+    kind: p.kind,
+    text: p.text,
+    solved: p.solved,
+  };
+  if ('label' in p) q.label = p.label;
+  if ('language' in p) q.language = p.language;
   return q;
 }
