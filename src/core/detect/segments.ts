@@ -110,16 +110,17 @@ export class SegmentedText<D> {
     const i = Math.max(0, indexOf(start) - 1);
     const j = indexOf(end);
     const from = starts[i]!;
-    const boundaryAfter = new Map<number, number>();
-    for (let k = j + 1; k < segs.length; k++) boundaryAfter.set(starts[k]!, k);
     const newEnd = end + delta;
     let resumeAt = -1;
     const stop = (pos: number, entry?: string): boolean => {
       if (pos < newEnd || pos <= start) return false;
-      const k = boundaryAfter.get(pos - delta);
+      // An old segment start after the edited ones, at the same place in the old text.
+      const old = pos - delta;
+      const k = countBelow(starts, old);
+      if (k <= j || k >= segs.length || starts[k] !== old) return false;
       // The old segment there must begin in the same scanner state (both at a safe point, or both inside
       // the same kind of stretch).
-      if (k === undefined || segs[k]!.entry !== entry) return false;
+      if (segs[k]!.entry !== entry) return false;
       resumeAt = k;
       return true;
     };
