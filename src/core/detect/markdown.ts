@@ -851,7 +851,7 @@ export function markdownProblems(
   options: MarkdownRuleOptions = {},
 ): DetectedProblem[] {
   const max = options.maxProblems ?? 20000;
-  const out: DetectedProblem[] = [];
+  let out: DetectedProblem[] = [];
   type Section = { level: number; role: 'container' | 'example' | 'solution' | 'problem' | 'plain'; problem?: DetectedProblem; inner: boolean; needsTask: boolean; open: boolean; parts: string[]; recs: object[]; body: number; num?: string; free?: boolean; parentKey?: object; solvedHere?: boolean; underContainer?: boolean };
   const sections: Section[] = [];
   let open: { p: DetectedProblem; parts: string[]; recs: object[]; needsTask?: boolean; html?: boolean } | undefined;
@@ -1092,7 +1092,7 @@ export function markdownProblems(
         before.sort((a, b) => a.startOffset - b.startOffset);
       }
       if (before.length < max) {
-        for (const p of before) out.push(p);
+        out = before;
         for (const x of pt.snap.sections) sections.push(x as Section);
         for (let k = 0; k < si; k++) {
           const old = prev!.points.get(segs[k]!);
@@ -1505,17 +1505,16 @@ export function markdownProblems(
   while (sections.length) finishSection(sections.pop()!);
   decide(ROOT);
   out.sort((a, b) => a.startOffset - b.startOffset);
-  if (tail) for (const p of tail) out.push(p);
-  // Where each resume point's problems begin in the final output (later decisions may drop earlier problems).
+  if (tail) out = out.concat(tail);
+  // Where each resume point's problems begin in the final output (later decisions may drop earlier problems):
+  // one pass, the points being in document order (prefix, this run, tail) like the output.
+  let at = 0;
+  let lastStart = -1;
   for (const pt of points.values()) {
-    let lo = 0;
-    let hi = out.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (out[mid]!.startOffset < pt.start) lo = mid + 1;
-      else hi = mid;
-    }
-    pt.idx = lo;
+    if (pt.start < lastStart) at = 0;
+    lastStart = pt.start;
+    while (at < out.length && out[at]!.startOffset < pt.start) at++;
+    pt.idx = at;
   }
   if (reuse) reuse.prev = { segs: segs.slice(), out: out.slice(), math, marked: docMarked(), capped: out.length >= max, points };
   return out;
