@@ -113,12 +113,14 @@ export class ProblemDetector {
     }
     let changed = false;
     let full = this.fullLength;
+    // One edit of a document examined whole that stays within the limit: the text after it is `newText`.
+    const whole = edits.length === 1 && this.fullLength <= limit && newText.length <= limit ? newText : undefined;
     for (const e of edits) {
       const body = this.doc.text.length;
       full += e.insert.length - (Math.min(e.end, full) - Math.min(e.start, full));
       // The examined text is a prefix of the document: an edit after it leaves it as it is.
       if (e.start > body || (e.start === body && body >= limit)) continue;
-      this.doc.edit(e.start, Math.min(e.end, body), e.insert, cancel);
+      this.doc.edit(e.start, Math.min(e.end, body), e.insert, cancel, whole);
       changed = true;
     }
     if (full !== newText.length) return this.reset(newText, cancel);

@@ -106,6 +106,25 @@ export interface LatexSegData {
   records: LRecord[];
   /** Uses of environments of unknown meaning in this segment, for inference from usage (derived once per kinds map). */
   usage?: { kinds: Map<string, ProblemKind | 'skip'>; stats: Map<string, [uses: number, tasks: number]> };
+  /** The segment's declarations and top-level headings, derived once (records do not change while it is reused). */
+  decls?: readonly Decl[];
+  heads?: readonly Mark[];
+}
+
+const NO_RECORDS: readonly never[] = [];
+function segDecls(d: LatexSegData): readonly Decl[] {
+  if (!d.decls) {
+    const xs = d.records.filter((r): r is Decl => r.t === 'decl');
+    d.decls = xs.length ? xs : NO_RECORDS;
+  }
+  return d.decls;
+}
+function segHeads(d: LatexSegData): readonly Mark[] {
+  if (!d.heads) {
+    const xs = d.records.filter((r): r is Mark => r.t === 'mark' && r.cmd === 'heading');
+    d.heads = xs.length ? xs : NO_RECORDS;
+  }
+  return d.heads;
 }
 
 const VERBATIM = new Set([
@@ -1456,6 +1475,18 @@ function headingFacts(r: Mark): NonNullable<Mark['facts']> {
   return r.facts;
 }
 
+/** Index of the first problem starting at or after `off` in a list sorted by start offset. */
+function firstAtOrAfter(out: readonly DetectedProblem[], off: number): number {
+  let lo = 0;
+  let hi = out.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (out[mid]!.startOffset < off) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Applies the rules to scanned segments. `starts`/`lines` give each segment's current offset and first line. */
 export function latexProblems(
   text: string,
@@ -1465,7 +1496,10 @@ export function latexProblems(
   options: LatexRuleOptions = {},
 ): DetectedProblem[] {
   const decls: Decl[] = [];
-  for (const s of segs) for (const r of s.data.records) if (r.t === 'decl') decls.push(r);
+  for (const s of segs) {
+    const ds = segDecls(s.data);
+    if (ds.length) for (const r of ds) decls.push(r);
+  }
   const declaredOnly = declaredKindsCached(decls, options.extraEnvironments ?? []);
   const inferred = inferProblemEnvs(text, segs, starts, declaredOnly);
   const kinds = inferred.length ? declaredKindsCached(decls, [...(options.extraEnvironments ?? []), ...inferred]) : declaredOnly;
@@ -1570,7 +1604,8 @@ export function latexProblems(
           const dOff = ctx.segStart - oldStart;
           const dLine = ctx.segLine - prev.lines[pj]!;
           const tail: DetectedProblem[] = [];
-          for (const p of prev.out) {
+          for (let k = firstAtOrAfter(prev.out, oldStart); k < prev.out.length; k++) {
+            const p = prev.out[k]!;
             if (p.startOffset < oldStart) continue;
             const q = shiftProblem(p, dOff, dLine);
             if (LOOSE_ITEMS.has(p)) LOOSE_ITEMS.add(q);
@@ -1804,8 +1839,8 @@ function documentRules(text: string, segs: readonly Segment<LatexSegData>[], sta
   for (let si = 0; si < segs.length; si++) {
     const segStart = starts[si]!;
     const segEnd = segStart + segs[si]!.length;
-    for (const r of segs[si]!.data.records) {
-      if (r.t === 'mark' && r.cmd === 'heading') hs.push({ mark: r, abs: segStart + r.start, segEnd, level: r.level ?? 1, ownEnd: text.length, sectionEnd: text.length, parent: -1 });
+    for (const r of segHeads(segs[si]!.data)) {
+      hs.push({ mark: r, abs: segStart + r.start, segEnd, level: r.level ?? 1, ownEnd: text.length, sectionEnd: text.length, parent: -1 });
     }
   }
   const docEnd = (() => {

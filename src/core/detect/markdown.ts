@@ -149,9 +149,29 @@ function frontMatterEnd(text: string): number {
   return m.index + m[0].length;
 }
 
-/** Fence / comment state of the scanner as a segment entry ("f`3", "f~4", "c"). */
-function entryOf(fence: { ch: string; len: number } | undefined): string {
-  return fence ? `f${fence.ch}${fence.len}` : 'c';
+/** Fence / directive / comment state of the scanner as a segment entry ("f`3", "f~4", "d3", "c"). */
+function entryOf(fence: { ch: string; len: number } | undefined, dir: number | undefined): string {
+  return fence ? `f${fence.ch}${fence.len}` : dir !== undefined ? `d${dir}` : 'c';
+}
+
+/**
+ * A colon directive (`:::{note}`, `::: tip`) whose record only ever extends the statement around it: no
+ * problem, solution or sub-problem marker, whatever its body (see blockRole). Left open, it may be cut into
+ * segments like a code fence: its first part keeps the directive record, the rest are blocks.
+ */
+function extendOnlyDirective(rest: string): boolean {
+  const m = COLON_OPENER.exec(rest);
+  if (!m || /-(?:start|end)$/i.test(m[1]!)) return false;
+  const title = directiveTitle(m[2] ?? '');
+  if (title && matchProblemLabel(title)) return false;
+  const role = blockRole(m[1]!, title, '', true);
+  return !role || role.role === 'example';
+}
+
+/** markdown-it's colon-fence line (leading blanks skipped): [colons, rest] (see colonFence). */
+function colonLine(line: string): [number, string] | undefined {
+  const cm = /^(:{3,})\s*(.*)$/.exec(line.replace(/^[ \t]+/, '').replace(/\r$/, ''));
+  return cm ? [cm[1]!.length, cm[2]!.trim()] : undefined;
 }
 
 export function scanMarkdown(
@@ -209,6 +229,8 @@ export function scanMarkdown(
     }
   }
   let fence: { ch: string; len: number } | undefined;
+  /** An open top-level colon directive that only extends the statement around it: its number of colons. */
+  let dir: number | undefined;
   const colons: number[] = [];
   let comment = false;
   let prevBlank = true;
@@ -218,6 +240,7 @@ export function scanMarkdown(
   let rawHtml: string | undefined;
   if (entry !== undefined) {
     if (entry[0] === 'f') fence = { ch: entry[1]!, len: Number(entry.slice(2)) || 3 };
+    else if (entry[0] === 'd') dir = Number(entry.slice(1)) || 3;
     else comment = true;
     inert = true;
   }
@@ -226,7 +249,7 @@ export function scanMarkdown(
     if (eol < 0) eol = n;
     // (Not inside raw HTML either: markdown-it reads a heading there as HTML, and the scanner's state
     // at a boundary must be all a later scan resuming there needs.)
-    const clean = !fence && colons.length === 0 && !comment && rawHtml === undefined;
+    const clean = !fence && colons.length === 0 && !comment && rawHtml === undefined && dir === undefined;
     if (clean && pos > segStart) {
       const c0 = text.charCodeAt(pos);
       const heading = c0 === 35 && /^#{1,6}(?:[ \t]|$)/.test(text.slice(pos, Math.min(eol, pos + 8)));
@@ -240,7 +263,7 @@ export function scanMarkdown(
         if (pos - segStart >= MIN_SEGMENT) finish(pos);
       }
     } else if (inert && pos - segStart >= LONG_SEGMENT) {
-      const here = entryOf(fence);
+      const here = entryOf(fence, dir);
       if (stop && stop(pos, here)) {
         finish(pos, false, true);
         return segs;
@@ -252,7 +275,25 @@ export function scanMarkdown(
     const ts = line.trimStart();
     const wasBlank = prevBlank;
     prevBlank = ts.trim() === '';
-    if (comment) {
+    let inside = false;
+    if (dir !== undefined) {
+      // markdown-it's end of the directive: a line of at least as many colons alone, or a sibling opener
+      // with as many (which starts a directive of its own on this line).
+      const cl = text.charCodeAt(pos) === 58 || /^[ \t]+:/.test(line) ? colonLine(text.slice(pos, eol)) : undefined;
+      if (cl && cl[0] >= dir && cl[1] === '') {
+        dir = undefined;
+        if (segEntry !== undefined && inertEnd < 0) inertEnd = Math.min(n, eol + 1);
+        inert = false;
+        inside = true;
+      } else if (cl && cl[0] === dir && COLON_OPENER.test(cl[1])) {
+        dir = undefined;
+        if (segEntry !== undefined && inertEnd < 0) inertEnd = pos;
+        inert = false;
+      } else inside = true;
+    }
+    if (inside) {
+      // (the directive's own lines)
+    } else if (comment) {
       if (text.slice(pos, eol).includes('-->')) {
         comment = false;
         if (inert && segEntry !== undefined && inertEnd < 0) inertEnd = Math.min(n, eol + 1);
@@ -288,7 +329,10 @@ export function scanMarkdown(
             if (colons.length && k >= colons[colons.length - 1]!) colons.pop();
           } else if (COLON_OPENER.test(rest)) {
             if (colons.length && colons[colons.length - 1] === k) colons.pop();
-            colons.push(k);
+            if (top && colons.length === 0 && extendOnlyDirective(colonLine(text.slice(pos, eol))?.[1] ?? '')) {
+              dir = k;
+              inert = true;
+            } else colons.push(k);
           }
         } else {
           const open = line.lastIndexOf('<!--');
@@ -789,7 +833,16 @@ interface ResumePoint {
   line: number;
   /** Final totals of the sibling groups still undecided here (filled in when each is decided). */
   finals: ({ total: number; tasks: number } | undefined)[];
+  /**
+   * The rules' state here, for a later run to start at this point when nothing before it changed: the open
+   * (non-problem) sections, and each undecided sibling group with its counts and how many members and
+   * watchers it had (its arrays only grow).
+   */
+  snap: { sections: readonly object[]; groups: { key: object; g: { members: DetectedProblem[]; watchers: unknown[] }; total: number; tasks: number; nm: number; nw: number }[] };
 }
+
+/** Key of the sibling group of top-level free-titled sections (shared across runs: resume points refer to it). */
+const ROOT = {};
 
 /** Positions inside one segment (a class, not per-segment closures: the assembly pass runs on every edit). */
 class Pos {
@@ -815,6 +868,31 @@ class Pos {
   }
 }
 
+/** The last resume point of the previous run at a segment that, with all before it, is unchanged (not the first). */
+function resumeBefore(segs: readonly Segment<MarkdownSegData>[], prev: NonNullable<MarkdownReuse['prev']>): { si: number; pt: ResumePoint } | undefined {
+  let h = 0;
+  const n = Math.min(segs.length, prev.segs.length);
+  while (h < n && segs[h] === prev.segs[h]) h++;
+  for (let k = h - 1; k > 0; k--) {
+    const pt = prev.points.get(segs[k]!);
+    if (pt) return { si: k, pt };
+  }
+  return undefined;
+}
+
+/** Whether `p` (by identity) is in `sorted` (ordered by start offset). */
+function holds(sorted: readonly DetectedProblem[], p: DetectedProblem): boolean {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]!.startOffset < p.startOffset) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let k = lo; k < sorted.length && sorted[k]!.startOffset === p.startOffset; k++) if (sorted[k] === p) return true;
+  return false;
+}
+
 export function markdownProblems(
   text: string,
   segs: readonly Segment<MarkdownSegData>[],
@@ -823,7 +901,7 @@ export function markdownProblems(
   options: MarkdownRuleOptions = {},
 ): DetectedProblem[] {
   const max = options.maxProblems ?? 20000;
-  const out: DetectedProblem[] = [];
+  let out: DetectedProblem[] = [];
   type Section = { level: number; role: 'container' | 'example' | 'solution' | 'problem' | 'plain'; problem?: DetectedProblem; inner: boolean; needsTask: boolean; open: boolean; parts: string[]; recs: object[]; body: number; num?: string; free?: boolean; parentKey?: object; solvedHere?: boolean; underContainer?: boolean };
   const sections: Section[] = [];
   let open: { p: DetectedProblem; parts: string[]; recs: object[]; needsTask?: boolean; html?: boolean } | undefined;
@@ -925,7 +1003,6 @@ export function markdownProblems(
   // one parent, at least two and three quarters state a task. Undecided until the parent closes.
   type Group = { total: number; tasks: number; members: DetectedProblem[]; watchers: { point: ResumePoint; i: number }[] };
   const groups = new Map<object, Group>();
-  const ROOT = {};
   const drop = (p: DetectedProblem): void => {
     const at = out.lastIndexOf(p);
     if (at >= 0) out.splice(at, 1);
@@ -1052,8 +1129,40 @@ export function markdownProblems(
     sameFrom = a + 1;
   }
   let tail: DetectedProblem[] | undefined;
+  // Start at the last resume point of the unchanged beginning: its state is restored from the previous run
+  // (the problems before it, the open sections and the undecided sibling groups), and its segment runs again.
+  let firstSeg = 0;
+  {
+    const resume = prev && prev.math === math && prev.marked === docMarked() && !prev.capped ? resumeBefore(segs, prev) : undefined;
+    if (resume) {
+      const { si, pt } = resume;
+      const before = prev!.out.slice(0, pt.idx);
+      const missing: DetectedProblem[] = [];
+      for (const sg of pt.snap.groups) {
+        // Members dropped by a later decision of their group were in the output here.
+        for (let k = 0; k < sg.nm; k++) {
+          const m = sg.g.members[k]!;
+          if (!holds(before, m)) missing.push(m);
+        }
+        groups.set(sg.key, { total: sg.total, tasks: sg.tasks, members: sg.g.members.slice(0, sg.nm), watchers: sg.g.watchers.slice(0, sg.nw) as Group['watchers'] });
+      }
+      if (missing.length) {
+        before.push(...missing);
+        before.sort((a, b) => a.startOffset - b.startOffset);
+      }
+      if (before.length < max) {
+        out = before;
+        for (const x of pt.snap.sections) sections.push(x as Section);
+        for (let k = 0; k < si; k++) {
+          const old = prev!.points.get(segs[k]!);
+          if (old) points.set(segs[k]!, old);
+        }
+        firstSeg = si;
+      } else groups.clear();
+    }
+  }
 
-  for (let si = 0; si < segs.length && out.length < max; si++) {
+  for (let si = firstSeg; si < segs.length && out.length < max; si++) {
     const seg = segs[si]!;
     const segStart = starts[si]!;
     const nl = seg.nl;
@@ -1073,7 +1182,12 @@ export function markdownProblems(
             sig += `|${g.total}/${g.tasks}`;
           } else sig += '|-';
         }
-        const here: ResumePoint = { idx: out.length, sig, start: segStart, line: lines[si]!, finals: pending.map(() => undefined) };
+        const snap: ResumePoint['snap'] = { sections: sections.slice(), groups: [] };
+        for (const key of pending) {
+          const g = groups.get(key)!;
+          snap.groups.push({ key, g, total: g.total, tasks: g.tasks, nm: g.members.length, nw: g.watchers.length });
+        }
+        const here: ResumePoint = { idx: out.length, sig, start: segStart, line: lines[si]!, finals: pending.map(() => undefined), snap };
         const old = si >= sameFrom ? prev!.points.get(seg) : undefined;
         if (old && old.sig === sig && old.finals.every((f) => f !== undefined) && out.length + (prev!.out.length - old.idx) < max) {
           // The rest is as before, so each undecided group ends as it did then.
@@ -1084,7 +1198,7 @@ export function markdownProblems(
           for (let k = old.idx; k < prev!.out.length; k++) tail.push(shiftProblem(prev!.out[k]!, dOff, dLine));
           for (let k = si; k < segs.length; k++) {
             const pt = prev!.points.get(segs[k]!);
-            if (pt) points.set(segs[k]!, { idx: pt.idx, sig: pt.sig, start: pt.start + dOff, line: pt.line + dLine, finals: pt.finals.slice() });
+            if (pt) points.set(segs[k]!, { idx: pt.idx, sig: pt.sig, start: pt.start + dOff, line: pt.line + dLine, finals: pt.finals.slice(), snap: pt.snap });
           }
           break;
         }
@@ -1482,17 +1596,16 @@ export function markdownProblems(
   while (sections.length) finishSection(sections.pop()!);
   decide(ROOT);
   out.sort((a, b) => a.startOffset - b.startOffset);
-  if (tail) for (const p of tail) out.push(p);
-  // Where each resume point's problems begin in the final output (later decisions may drop earlier problems).
+  if (tail) out = out.concat(tail);
+  // Where each resume point's problems begin in the final output (later decisions may drop earlier problems):
+  // one pass, the points being in document order (prefix, this run, tail) like the output.
+  let at = 0;
+  let lastStart = -1;
   for (const pt of points.values()) {
-    let lo = 0;
-    let hi = out.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (out[mid]!.startOffset < pt.start) lo = mid + 1;
-      else hi = mid;
-    }
-    pt.idx = lo;
+    if (pt.start < lastStart) at = 0;
+    lastStart = pt.start;
+    while (at < out.length && out[at]!.startOffset < pt.start) at++;
+    pt.idx = at;
   }
   if (reuse) reuse.prev = { segs: segs.slice(), out: out.slice(), math, marked: docMarked(), capped: out.length >= max, points };
   return answersOnly(out);

@@ -81,12 +81,16 @@ export class SegmentedText<D> {
     this.text = text;
   }
 
-  /** Replaces text[start, end) (offsets in the current text) with `insert`. */
-  edit(start: number, end: number, insert: string, cancel?: () => boolean): void {
+  /**
+   * Replaces text[start, end) (offsets in the current text) with `insert`. `result`, when given, is the
+   * text after the edit as the caller holds it: used as it is instead of a copy spliced together here (a
+   * spliced string is flattened again on first read, a copy of the whole document per keystroke).
+   */
+  edit(start: number, end: number, insert: string, cancel?: () => boolean, result?: string): void {
     const old = this.text;
     start = Math.max(0, Math.min(start, old.length));
     end = Math.max(start, Math.min(end, old.length));
-    const text = old.slice(0, start) + insert + old.slice(end);
+    const text = result !== undefined && result.length === old.length + insert.length - (end - start) ? result : old.slice(0, start) + insert + old.slice(end);
     const delta = insert.length - (end - start);
     const segs = this.segs;
     if (segs.length === 0) {
@@ -106,16 +110,17 @@ export class SegmentedText<D> {
     const i = Math.max(0, indexOf(start) - 1);
     const j = indexOf(end);
     const from = starts[i]!;
-    const boundaryAfter = new Map<number, number>();
-    for (let k = j + 1; k < segs.length; k++) boundaryAfter.set(starts[k]!, k);
     const newEnd = end + delta;
     let resumeAt = -1;
     const stop = (pos: number, entry?: string): boolean => {
       if (pos < newEnd || pos <= start) return false;
-      const k = boundaryAfter.get(pos - delta);
+      // An old segment start after the edited ones, at the same place in the old text.
+      const old = pos - delta;
+      const k = countBelow(starts, old);
+      if (k <= j || k >= segs.length || starts[k] !== old) return false;
       // The old segment there must begin in the same scanner state (both at a safe point, or both inside
       // the same kind of stretch).
-      if (k === undefined || segs[k]!.entry !== entry) return false;
+      if (segs[k]!.entry !== entry) return false;
       resumeAt = k;
       return true;
     };
@@ -146,11 +151,19 @@ export function shiftProblem(p: DetectedProblem, dOff: number, dLine: number): D
   if (dOff === 0 && dLine === 0) return p;
   // A problem may still hold its statement text lazily: spreading builds it once (cached on its node),
   // and the copy holds plain values, cheap to shift on later edits.
-  const q: DetectedProblem = { ...p };
-  q.startOffset += dOff;
-  q.endOffset += dOff;
-  q.blockEndOffset += dOff;
-  q.startLine += dLine;
-  q.endLine += dLine;
+  // A literal of the known fields (not a spread): every later edit before it copies it again, and this
+  // runs for every problem after the edit. The optional keys are kept exactly as present (also when undefined).
+  const q: DetectedProblem = {
+    startLine: p.startLine + dLine,
+    endLine: p.endLine + dLine,
+    startOffset: p.startOffset + dOff,
+    endOffset: p.endOffset + dOff,
+    blockEndOffset: p.blockEndOffset + dOff,
+    kind: p.kind,
+    text: p.text,
+    solved: p.solved,
+  };
+  if ('label' in p) q.label = p.label;
+  if ('language' in p) q.language = p.language;
   return q;
 }

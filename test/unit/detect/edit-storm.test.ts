@@ -29,12 +29,18 @@ const TOKENS: Record<DocumentFormat, string[]> = {
     '\\end{solution}', '\\begin{questions}', '\\question ', '\\part ', '\\item ', '\\section{Problem 3}', '\\section*{', '\\subsection{Exercises}',
     '\\textbf{Problem 4.} ', '{\\bf Question 2.} ', '\\newtheorem{pr}{Problem}', '\\begin{pr}', '\\end{pr}', '$$', '$', '\\[', '\\]', '%', '{', '}',
     '\\', '\\iffalse', '\\fi', '\\finally ', '\\end{document}', '\n', '\n\n', 'Find $x$ such that $x^2=4$.', 'Prove it. ', 'x',
+    // Openers left unclosed while typing, and their closers.
+    '\\begin{center}\n', '\\end{center}\n', '\\begin{itemize}\n\\item ', '\\end{itemize}\n', '\\begin{problem}\n', '$$\n', '\\[\n', '\\]\n',
+    '\\begin{minipage}{0.5\\textwidth}\n', '\\end{minipage}\n', '\\begin{lstlisting}\n', '\\end{lstlisting}\n',
   ],
   markdown: [
     '```', '```\n', '~~~', '```{exercise}\n', '$$', '$', '<!--', '-->', '<!-- note -->', '# ', '## Exercise 3\n', '### Problem 2\n', '#### Solution\n',
     '- ', '* ', '1. ', '2) ', '\t- ', '> ', '**Problem 5.** ', '**Solution.** ', ':::', ':::{exercise}\n', ':::{.problem}\n', '!!! question\n',
     '???+ exercise\n', '    ', '<details>\n', '</details>\n', '<div>\n', '</div>\n', '---\n', '\n', '\n\n', 'Find $x$ such that $x^2=4$.',
     'How many primes are there? ', 'x',
+    // Openers left unclosed while typing, and their closers (also after a blank line, where they open a block).
+    ':::{note}\n', '\n\n:::{note}\n', '::: tip\n', '\n\n::: tip Careful\n', ':::\n', '::::{note}\n', '::::\n', '\n\n:::{exercise}\n', '\n\n:::{note} Exercise\n',
+    '\n\n```\n', '\n\n~~~\n', '~~~\n', '\n\n<!--\n', '-->\n', '\n\n<div>\n', '\n\n<div class="exercise">\n', '$$\n', '\n\n$$\n',
   ],
 };
 
@@ -133,9 +139,11 @@ function storm(format: DocumentFormat, seed: number, steps: number, options: { m
 
 const replay = process.env.REASONFLUX_STORM_SEED ? [Number(process.env.REASONFLUX_STORM_SEED)] : undefined;
 const STEPS = Number(process.env.REASONFLUX_STORM_STEPS) || 400;
+// A fixed list of seeds, and two new ones on every run (each failure message names its seed for a replay).
+const SEEDS = [1, 2, 3, 4, 5, 1 + Math.floor(Math.random() * 1e9), 1 + Math.floor(Math.random() * 1e9)];
 
 for (const format of ['latex', 'markdown'] as const) {
-  for (const seed of replay ?? [1, 2, 3]) {
+  for (const seed of replay ?? SEEDS) {
     test(`${format}: incremental detection equals a fresh one after every edit of storm ${seed} (${STEPS} edits)`, () => storm(format, seed, STEPS));
   }
   test(`${format}: the same with a problem cap that the storm crosses`, () => storm(format, replay?.[0] ?? 11, Math.min(STEPS, 200), { maxProblems: 25 }));
@@ -146,13 +154,27 @@ for (const format of ['latex', 'markdown'] as const) {
 // Typing inside and after a structure left open to the end of a long file: the detector cuts segments
 // inside it (so a keystroke re-scans a few segments, not the rest of the file) and still gives what a
 // fresh detection gives at every keystroke, also once the structure is closed again.
-const OPEN_CASES: { format: DocumentFormat; open: string; close: string }[] = [
-  { format: 'markdown', open: '````\n', close: '````\n' },
-  { format: 'markdown', open: '~~~~python\n', close: '~~~~\n' },
-  { format: 'markdown', open: '<!--\n', close: '-->\n' },
-  { format: 'latex', open: '\\begin{lstlisting}\n', close: '\\end{lstlisting}\n' },
-  { format: 'latex', open: '\\begin{comment}\n', close: '\\end{comment}\n' },
-  { format: 'latex', open: '\\iffalse\n', close: '\\fi\n' },
+// `cut`: the detector cuts segments inside it (for the others only equality with a fresh detection is checked).
+const OPEN_CASES: { format: DocumentFormat; open: string; close: string; cut?: boolean }[] = [
+  { format: 'markdown', open: '````\n', close: '````\n', cut: true },
+  { format: 'markdown', open: '```\n', close: '```\n' },
+  { format: 'markdown', open: '~~~~python\n', close: '~~~~\n', cut: true },
+  { format: 'markdown', open: '<!--\n', close: '-->\n', cut: true },
+  { format: 'markdown', open: ':::{note}\n', close: ':::\n' },
+  // (Five colons: the fixtures' own directives do not close it.)
+  { format: 'markdown', open: ':::::{note}\n', close: ':::::\n', cut: true },
+  { format: 'markdown', open: '::::: tip\n', close: ':::::\n', cut: true },
+  { format: 'markdown', open: ':::{exercise}\n', close: ':::\n' },
+  { format: 'markdown', open: '$$\n', close: '$$\n' },
+  { format: 'markdown', open: '<div>\n', close: '</div>\n' },
+  { format: 'latex', open: '\\begin{lstlisting}\n', close: '\\end{lstlisting}\n', cut: true },
+  { format: 'latex', open: '\\begin{comment}\n', close: '\\end{comment}\n', cut: true },
+  { format: 'latex', open: '\\iffalse\n', close: '\\fi\n', cut: true },
+  { format: 'latex', open: '\\begin{center}\n', close: '\\end{center}\n' },
+  { format: 'latex', open: '\\begin{itemize}\n\\item ', close: '\\end{itemize}\n' },
+  { format: 'latex', open: '\\begin{problem}\n', close: '\\end{problem}\n' },
+  { format: 'latex', open: '$$\n', close: '$$\n' },
+  { format: 'latex', open: '\\[\n', close: '\\]\n' },
 ];
 for (const c of OPEN_CASES) {
   test(`${c.format}: typing inside and after an unclosed ${JSON.stringify(c.open.trim())} in a long file equals fresh detection`, () => {
@@ -178,7 +200,7 @@ for (const c of OPEN_CASES) {
         : text.indexOf('\n\n', Math.floor(text.length * 0.1)) + 2;
     type(at, c.open, 'typing the opener');
     const segs = (det as unknown as { doc: { segs: { entry?: string }[] } }).doc.segs;
-    assert.ok(segs.filter((s) => s.entry !== undefined).length >= 3, `segments are cut inside the open structure: ${JSON.stringify(segs.map((s) => [(s as { length?: number }).length, s.entry]))}`);
+    if (c.cut) assert.ok(segs.filter((s) => s.entry !== undefined).length >= 3, `segments are cut inside the open structure: ${JSON.stringify(segs.map((s) => [(s as { length?: number }).length, s.entry]))}`);
     type(at + c.open.length, 'Find x.\n', 'typing right after the opener');
     for (const frac of [0.3, 0.6, 0.95]) type(lineAt(frac), '# Problem 7. Find $y$.\n', `typing at ${frac}`);
     // Deleting and retyping characters near a cut inside the structure.
