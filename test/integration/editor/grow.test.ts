@@ -198,7 +198,8 @@ describe('grow: the library grows from the editor', function () {
     const rate = (u.correct + 1) / (u.graded + 2);
     const prior = 1 + 0.2 * (rate - 0.5) * Math.min(1, u.graded / 5);
     assert.ok(prior > 1);
-    assert.ok(Math.abs(scoreOf(on) / scoreOf(off) - prior) < 1e-6, `score ${scoreOf(off)} → ${scoreOf(on)}, prior ${prior}`);
+    // Scores reach the panel rounded to 3 decimals (core/templates/index.ts), so compare within that rounding.
+    assert.ok(Math.abs(scoreOf(on) - scoreOf(off) * prior) <= 0.0011 * (1 + prior), `score ${scoreOf(off)} → ${scoreOf(on)}, prior ${prior}`);
     await setUser('templates.usagePrior', undefined);
     await vscode.commands.executeCommand('reasonflux.reloadTemplates');
     assert.equal(scoreOf(await solve()), scoreOf(off), 'off again: the plain score');
