@@ -283,3 +283,27 @@ for (const open of ['\\begin{center}\n', '\\begin{itemize}\n\\item ', '\\begin{e
     type(lineAt(0.8), open, 'a second opener');
   });
 }
+
+// Inside an open environment, a solution on the line after an exercise marks it solved even when a segment cut
+// falls between the two lines: no resume point may lie there (the exercise before it would keep the previous run's
+// flag). Lines alternate so that about half of the cuts fall between an exercise and its solution.
+test('latex: a solution just after a continuation cut still marks the exercise before it solved, at every keystroke', () => {
+  const rand = rng(replay?.[0] ?? 7);
+  const lines = ['\\documentclass{article}', '\\begin{document}', '\\begin{center}'];
+  for (let k = 0; k < 1200; k++) {
+    lines.push(k % 2 === 0 ? `\\begin{exercise}Compute $${k}+1$ and say whether it is prime.\\end{exercise}` : `\\begin{solution}It is ${k % 3 ? 'not ' : ''}prime.\\end{solution}`);
+  }
+  lines.push('\\end{document}', '');
+  let text = lines.join('\n');
+  const det = new ProblemDetector('latex');
+  det.reset(text);
+  for (let step = 0; step < 80; step++) {
+    const at = text.indexOf('\n', Math.floor(rand() * text.length)) + 1;
+    const del = rand() < 0.5 && text.startsWith('\\begin{solution}', at);
+    const next = del ? text.slice(0, at) + text.slice(at + 1) : text.slice(0, at) + 'z' + text.slice(at);
+    if (del) det.edit(at, at + 1, '', next);
+    else det.edit(at, at, 'z', next);
+    text = next;
+    assert.deepEqual(plain(det.current), plain(detectProblems(text, 'latex')), `step ${step}`);
+  }
+});
