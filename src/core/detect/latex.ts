@@ -913,7 +913,7 @@ export interface LatexReuse {
     ok: Map<number, number>;
     /** Segment indices inside an environment left open (walked segment by segment) where nothing before depends on
      *  what follows → the state's signature there and the problems pushed before it. */
-    chainOk: Map<number, { sig: string; pushed: number }>;
+    chainOk: Map<number, ChainPoint>;
     /** Problems pushed in all (before heading problems without a statement were dropped). */
     pushed: number;
   };
@@ -1523,6 +1523,15 @@ function firstAtOrAfter(out: readonly DetectedProblem[], off: number): number {
   return lo;
 }
 
+type Section = { level: number; role: 'container' | 'example' | 'solution' | 'problem' | 'plain'; problem?: DetectedProblem; inner: number; title: string; hasBody?: boolean };
+/** A point inside an open environment walked segment by segment (see LatexReuse). */
+interface ChainPoint {
+  sig: string;
+  pushed: number;
+  /** The rules' state there: the sections (none a problem) and the walk's state. */
+  snap: { sections: Section[]; solved: boolean[]; entry: string; container: boolean; outer: IntroRef; intro: IntroRef };
+}
+
 /** A copy of a scanned node with its positions moved by `d` (facts derived from positions dropped). */
 function rebased(x: LNode, d: number): LNode {
   if (x.t === 'mark') {
@@ -1560,7 +1569,7 @@ export function latexProblems(
   const prev = options.reuse?.prev;
   const usable = !!prev && prev.kinds === kinds && prev.max === max && prev.pushed < max;
   const ok = new Map<number, number>();
-  const chainOk = new Map<number, { sig: string; pushed: number }>();
+  const chainOk = new Map<number, ChainPoint>();
   // Segments [tailFrom, end) are the previous run's segments [tailFrom + shift, end); [0, headTo) are its first ones.
   let tailFrom = segs.length;
   let headTo = 0;
@@ -1574,11 +1583,17 @@ export function latexProblems(
   // Problems pushed before the first segment run here in a full run (kept ones are in `out`).
   let prefixPushed = 0;
   let firstSeg = 0;
+  /** The state restored at a continuation segment the run starts at. */
+  let restore: ChainPoint['snap'] | undefined;
   if (prev && usable) {
-    // The last point of the unchanged beginning where the previous run's state was empty: start there.
+    // The last point of the unchanged beginning where the previous run's state was empty — or, inside an open
+    // environment, known from its snapshot: start there.
     let k0 = 0;
     for (const k of prev.ok.keys()) if (k < headTo && k > k0) k0 = k;
+    for (const k of prev.chainOk.keys()) if (k < headTo && k > k0) k0 = k;
     if (k0 > 0) {
+      const cp = prev.chainOk.get(k0);
+      restore = cp?.snap;
       const cut = prev.starts[k0]!;
       for (const p of prev.out) {
         if (p.startOffset >= cut) break;
@@ -1586,13 +1601,12 @@ export function latexProblems(
       }
       for (const [k, n] of prev.ok) if (k < k0) ok.set(k, n);
       for (const [k, c] of prev.chainOk) if (k < k0) chainOk.set(k, c);
-      prefixPushed = prev.ok.get(k0)!;
+      prefixPushed = cp ? cp.pushed : prev.ok.get(k0)!;
       firstSeg = k0;
     }
   }
   const prefixKept = out.length;
   // Heading context across segments.
-  type Section = { level: number; role: 'container' | 'example' | 'solution' | 'problem' | 'plain'; problem?: DetectedProblem; inner: number; title: string; hasBody?: boolean };
   const sections: Section[] = [];
   let lastTop: DetectedProblem | undefined;
   let prevProse: { ctx: Ctx; p: Prose } | undefined;
@@ -1655,7 +1669,7 @@ export function latexProblems(
     resumed = tail;
     resumedPushed = p0.pushed - base;
     for (const [j, n] of p0.ok) if (j > pj) ok.set(j - shift, n - base + pushedHere);
-    for (const [j, c] of p0.chainOk) if (j > pj) chainOk.set(j - shift, { sig: c.sig, pushed: c.pushed - base + pushedHere });
+    for (const [j, c] of p0.chainOk) if (j > pj) chainOk.set(j - shift, { ...c, pushed: c.pushed - base + pushedHere });
   };
   /** After a top-level environment (`before`: problems in `out` before it, `res`: what handleEnv returned). */
   const afterEnv = (ctx: Ctx, r: EnvNode, before: number, res: DetectedProblem | undefined): void => {
@@ -1724,9 +1738,25 @@ export function latexProblems(
     return [{ text, segStart: s0, segLine: lines[si]!, nl, kinds, out, max, lazy }, node];
   };
   let chain:
-    | { entry: string; mode: 'walk' | 'skip'; ctx0?: Ctx; head?: EnvNode; before?: number; container?: boolean; outer?: IntroRef; state?: WalkState }
+    | { entry: string; mode: 'walk' | 'skip'; ctx0?: Ctx; head?: EnvNode; before?: number; scan?: number; container?: boolean; outer?: IntroRef; state?: WalkState }
     | undefined;
 
+  if (restore) {
+    restore.sections.forEach((x, k) => {
+      const y = { ...x };
+      if (y.problem) {
+        // The heading problem as it was at that point (later solution headings may mark it solved again): a copy,
+        // so that the previous run's object, shared with its output, is left as it is.
+        const q = { ...y.problem, solved: restore!.solved[k]! };
+        const at = out.indexOf(y.problem);
+        if (at >= 0) out[at] = q;
+        y.problem = q;
+      }
+      sections.push(y);
+    });
+    chain = { entry: restore.entry, mode: 'walk', container: restore.container, outer: restore.outer, state: { last: undefined, intro: restore.intro }, before: 0, head: segs[firstSeg]!.data.records[0] as EnvNode };
+    chain.ctx0 = { text, segStart: starts[firstSeg]!, segLine: lines[firstSeg]!, nl: segs[firstSeg]!.nl, kinds, out, max, lazy };
+  }
   for (let si = firstSeg; si < segs.length && out.length < max; si++) {
     const seg = segs[si]!;
     const ctx: Ctx = { text, segStart: starts[si]!, segLine: lines[si]!, nl: seg.nl, kinds, out, max, lazy };
@@ -1754,14 +1784,35 @@ export function latexProblems(
       r0 = 1;
       const c = chain;
       if (c.mode === 'walk') {
-        if (!c.state!.last && !sections.some((s) => s.role === 'problem')) {
-          // Nothing before this point is changed by what follows: a point to resume the previous run's output at.
-          const sig = `${c.entry}|${c.container}|${sections.map((s) => `${s.level}${s.role}`).join(',')}|${introduces(text, c.state!.intro ?? c.outer)}`;
+        // A heading problem open around the environment ends where the environment starts once the environment
+        // has given a problem that is not an unsolved list item (see afterEnv): decided now, closed now.
+        if (sections.some((x) => x.problem && !x.problem.endOffset)) {
+          let k = c.scan ?? c.before!;
+          while (k < out.length && out[k]!.kind === 'item' && !out[k]!.solved) k++;
+          c.scan = k;
+          if (k < out.length) {
+            for (const x of sections) {
+              if (!x.problem || x.problem.endOffset) continue;
+              x.hasBody = true;
+              closeSection(x, c.ctx0, c.head!.start);
+            }
+          }
+        }
+        if (!c.state!.last && !sections.some((x) => x.problem && !x.problem.endOffset)) {
+          // Nothing before this point is changed by what follows but the solved flags of the heading problems in
+          // `sections` (set by later solution headings): a point to resume the previous run's output at.
+          const secSig = sections.map((x) => `${x.level}${x.role}${x.problem ? (x.problem.solved ? 's' : 'u') : ''}`).join(',');
+          const sig = `${c.entry}|${c.container}|${secSig}|${introduces(text, c.state!.intro ?? c.outer)}`;
           const pushedHere = prefixPushed + out.length - prefixKept;
-          chainOk.set(si, { sig, pushed: pushedHere });
+          const snap = { sections: sections.map((x) => ({ ...x })), solved: sections.map((x) => !!x.problem?.solved), entry: c.entry, container: c.container!, outer: c.outer, intro: c.state!.intro };
+          chainOk.set(si, { sig, pushed: pushedHere, snap });
           const pj = si + shift;
           const old = prev && usable && si >= tailFrom ? prev.chainOk.get(pj) : undefined;
           if (old && old.sig === sig) {
+            // The same later effects as in the previous run: its final flags.
+            sections.forEach((x, k) => {
+              if (x.problem) x.problem.solved = !!old.snap.sections[k]!.problem?.solved;
+            });
             resumeAt(pj, ctx, old.pushed, pushedHere);
             break;
           }

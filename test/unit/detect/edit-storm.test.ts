@@ -240,7 +240,9 @@ function longLatex(rand: () => number): string {
         out.push(`Some remarks on the method follow here, with no question asked of the reader at all.\n\\begin{enumerate}\n\\item Compute $${a}^2 - ${a}$ and explain why it is even.\n\\item Prove that $${a}!$ ends in a zero when ${a} > 4$.\n\\end{enumerate}\n`);
         break;
       default:
-        out.push(`\\subsection{Notes ${k}}\nWe recall that a prime has exactly two divisors, as in the lecture of week ${a}.\n`);
+        // Solution headings after the environment is closed mark the heading problem above solved.
+        if (k % 10 === 9) out.push(`\\section*{Solution}\nBy the lemma of week ${a}.\n`);
+        else out.push(`\\subsection{Notes ${k}}\nWe recall that a prime has exactly two divisors, as in the lecture of week ${a}.\n`);
     }
   }
   out.push('\\end{document}\n');
@@ -271,7 +273,7 @@ for (const open of ['\\begin{center}\n', '\\begin{itemize}\n\\item ', '\\begin{e
     type(at + open.length, 'Find x.\n', 'typing right after the opener');
     for (const frac of [0.3, 0.6, 0.95]) type(lineAt(frac), '\\item Prove it.\n', `typing at ${frac}`);
     // Random one-character edits and pasted markup all over the open part, then the closer and a second opener.
-    const tokens = ['\\begin{problem}\n', '\\end{problem}\n', '\\item ', '\\begin{solution}\nDone.\n\\end{solution}\n', '\\begin{enumerate}\n', '\\end{enumerate}\n', '\n\n', 'x', '\\section*{Exercises}\n', 'Hence the claim.\n'];
+    const tokens = ['\\section*{Solution}\n', '\\section*{Problem 9}\n', '\\begin{problem}\n', '\\end{problem}\n', '\\item ', '\\begin{solution}\nDone.\n\\end{solution}\n', '\\begin{enumerate}\n', '\\end{enumerate}\n', '\n\n', 'x', '\\section*{Exercises}\n', 'Hence the claim.\n'];
     for (let k = 0; k < 60; k++) {
       const p = lineAt(0.1 + rand() * 0.88);
       const r = rand();
