@@ -2228,11 +2228,24 @@ function titleOverItems(text: string, h: HeadingInfo, out: readonly DetectedProb
   return before.length < 40 ? items : undefined;
 }
 
+/**
+ * Start of the first line that holds only spaces or tabs before \\end{document} (what /^[ \t]*\\end\{document\}/m
+ * finds, without running a regular expression over the whole document on every keystroke), or -1.
+ */
+function endDocumentLine(text: string): number {
+  for (let i = text.indexOf('\\end{document}'); i >= 0; i = text.indexOf('\\end{document}', i + 1)) {
+    let k = i;
+    while (k > 0 && (text.charCodeAt(k - 1) === 32 || text.charCodeAt(k - 1) === 9)) k--;
+    const c = k > 0 ? text.charCodeAt(k - 1) : 10;
+    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return k;
+  }
+  return -1;
+}
+
 /** Problems after \\end{document} (TeX never reads them): dropped. */
 function beforeEndDocument(text: string, out: DetectedProblem[]): DetectedProblem[] {
-  const m = /^[ \t]*\\end\{document\}/m.exec(text);
-  if (!m) return out;
-  const end = m.index;
+  const end = endDocumentLine(text);
+  if (end < 0) return out;
   return out.some((p) => p.startOffset > end) ? out.filter((p) => p.startOffset <= end) : out;
 }
 
