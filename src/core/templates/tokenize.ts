@@ -118,7 +118,7 @@ const CONCEPTS: ReadonlyArray<readonly [string, string]> = [
   ['maximum', 'extremum optimization'],
   ['minimum', 'extremum optimization'], ['largest', 'extremum'], ['smallest', 'extremum'], ['greatest', 'extremum'],
   ['least', 'extremum'], ['arithmetic sequence', 'sequence arithmetic'], ['geometric sequence', 'sequence geometric'],
-  ['arithmetic progression', 'sequence arithmetic'], ['geometric series', 'series geometric sequence'],
+['progression', 'sequence'], ['arithmetic progression', 'sequence arithmetic'], ['geometric series', 'series geometric sequence'],
   ['series', 'sequence series'], ['sum', 'summation'],
   ['logarithm', 'logarithm exponent'], ['imaginary', 'complex'], ['real part', 'complex'],
   ['ceiling', 'floor'], ['ellipse', 'conic'], ['hyperbola', 'conic'], ['asymptote', 'rational function'],
@@ -215,7 +215,7 @@ export function stem(word: string): string {
 
 const DERIVATIONAL: ReadonlyArray<readonly [string, string]> = [
   ['izations', 'ize'], ['ization', 'ize'], ['ational', 'ate'], ['ation', 'ate'], ['ator', 'ate'], ['ness', ''],
-  ['ities', ''], ['ity', ''], ['ical', 'ic'], ['ally', 'al'], ['ment', ''], ['ible', ''], ['able', ''],
+  ['ities', ''], ['ity', ''], ['ical', 'ic'], ['ally', 'al'], ['ment', ''], ['ible', ''], ['able', ''], ['ction', 'ct'], ['ctive', 'ct'], ['rsion', 'rs'], ['rsive', 'rs'],
 ];
 
 function undouble(w: string): string {
