@@ -116,7 +116,7 @@ const CONCEPTS: ReadonlyArray<readonly [string, string]> = [
   ['domain', 'function domain'], ['range', 'function range'],
   ['exponent', 'power'], ['power', 'exponent'], ['square root', 'radical'], ['cube root', 'radical'], ['roots of', 'polynomial'], ['root of', 'polynomial'],
   ['maximum', 'extremum optimization'],
-  ['minimum', 'extremum optimization'], ['largest', 'extremum'], ['smallest', 'extremum'], ['greatest', 'extremum'],
+  ['minimum', 'extremum optimization'], ['minimize', 'minimum extremum optimization'], ['maximize', 'maximum extremum optimization'], ['symmetric', 'symmetry'], ['largest', 'extremum'], ['smallest', 'extremum'], ['greatest', 'extremum'],
   ['least', 'extremum'], ['arithmetic sequence', 'sequence arithmetic'], ['geometric sequence', 'sequence geometric'],
 ['progression', 'sequence'], ['arithmetic progression', 'sequence arithmetic'], ['geometric series', 'series geometric sequence'],
   ['series', 'sequence series'], ['sum', 'summation'],
@@ -214,7 +214,7 @@ export function stem(word: string): string {
 }
 
 const DERIVATIONAL: ReadonlyArray<readonly [string, string]> = [
-  ['izations', 'ize'], ['ization', 'ize'], ['ational', 'ate'], ['ation', 'ate'], ['ator', 'ate'], ['ness', ''],
+  ['izations', ''], ['ization', ''], ['ize', ''], ['iz', ''], ['ational', 'ate'], ['ation', 'ate'], ['ative', 'ate'], ['ution', 'ute'], ['ator', 'ate'], ['ness', ''],
   ['ities', ''], ['ity', ''], ['ical', 'ic'], ['ally', 'al'], ['ment', ''], ['ible', ''], ['able', ''], ['ction', 'ct'], ['ctive', 'ct'], ['rsion', 'rs'], ['rsive', 'rs'],
 ];
 
