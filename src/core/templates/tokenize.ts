@@ -17,7 +17,7 @@ const STOP_WORDS = new Set(
     ' decide decided give gives given found want wants wanted tell told call called put ask asked got going goes went' +
     ' person people friend friends day days year years today name named time times' +
     ' equal equals enough consist consisting exactly possible actually certain particular much still ever never' +
-    ' common notation simplest nearest hundredth tenth whole keep kept'+
+    ' notation simplest nearest hundredth tenth whole keep kept'+
     ' mathrm text textbf textit mbox displaystyle left right big bigg bigl bigr quad qquad begin end array ' +
     'vdots ddots hspace vspace mathbf mathit operatorname emph tfrac dfrac limits nolimits'
   ).split(/\s+/),
@@ -110,14 +110,15 @@ const CONCEPTS: ReadonlyArray<readonly [string, string]> = [
   // algebra
   ['solve', 'equation'], ['system', 'equation system'], ['slope', 'line linear'],
   ['intercept', 'line linear'], ['quadratic', 'quadratic polynomial'], ['parabola', 'quadratic conic'],
-  ['vertex', 'quadratic'], ['discriminant', 'quadratic'],
+  // a parabola's vertex is quadratic; a polygon's, solid's or graph's vertex is not
+  ['vertex form', 'quadratic'], ['vertex of the parabola', 'quadratic'], ['vertex of a parabola', 'quadratic'], ['discriminant', 'quadratic'],
   ['coefficient', 'polynomial'], 
   ['domain', 'function domain'], ['range', 'function range'],
   ['exponent', 'power'], ['power', 'exponent'], ['square root', 'radical'], ['cube root', 'radical'], ['roots of', 'polynomial'], ['root of', 'polynomial'],
   ['maximum', 'extremum optimization'],
-  ['minimum', 'extremum optimization'], ['largest', 'extremum'], ['smallest', 'extremum'], ['greatest', 'extremum'],
+  ['minimum', 'extremum optimization'], ['minimize', 'minimum extremum optimization'], ['maximize', 'maximum extremum optimization'], ['symmetric', 'symmetry'], ['largest', 'extremum'], ['smallest', 'extremum'], ['greatest', 'extremum'],
   ['least', 'extremum'], ['arithmetic sequence', 'sequence arithmetic'], ['geometric sequence', 'sequence geometric'],
-  ['arithmetic progression', 'sequence arithmetic'], ['geometric series', 'series geometric sequence'],
+['progression', 'sequence'], ['arithmetic progression', 'sequence arithmetic'], ['geometric series', 'series geometric sequence'],
   ['series', 'sequence series'], ['sum', 'summation'],
   ['logarithm', 'logarithm exponent'], ['imaginary', 'complex'], ['real part', 'complex'],
   ['ceiling', 'floor'], ['ellipse', 'conic'], ['hyperbola', 'conic'], ['asymptote', 'rational function'],
@@ -213,8 +214,8 @@ export function stem(word: string): string {
 }
 
 const DERIVATIONAL: ReadonlyArray<readonly [string, string]> = [
-  ['izations', 'ize'], ['ization', 'ize'], ['ational', 'ate'], ['ation', 'ate'], ['ator', 'ate'], ['ness', ''],
-  ['ities', ''], ['ity', ''], ['ical', 'ic'], ['ally', 'al'], ['ment', ''], ['ible', ''], ['able', ''],
+  ['izations', ''], ['ization', ''], ['ize', ''], ['iz', ''], ['ational', 'ate'], ['ation', 'ate'], ['ative', 'ate'], ['ution', 'ute'], ['ator', 'ate'], ['ness', ''],
+  ['ities', ''], ['ity', ''], ['ical', 'ic'], ['ally', 'al'], ['ment', ''], ['ible', ''], ['able', ''], ['ction', 'ct'], ['ctive', 'ct'], ['rsion', 'rs'], ['rsive', 'rs'],
 ];
 
 function undouble(w: string): string {
@@ -336,7 +337,11 @@ export function latexToWords(text: string): string {
   }
   // Inverse functions f^{-1}; the imaginary unit in arithmetic (3+4i, 1-i, i^2)
   if (t.includes('^')) t = t.replace(/\^\s*\{\s*-\s*1\s*\}/g, ' inverse ');
-  t = t.replace(/(?:\d|[+\-=]\s*)i(?![a-z])|(?<![a-z\\])i\s*(?=\^|[+\-]\s*\d)/g, (m) => m.replace(/i\s*$/, '') + ' imaginary ');
+  // A text that uses i as an index (a_i, s_{i+1}, for i = 1, …) writes 2i - 1 and i + 1 as index
+  // arithmetic, not complex numbers, unless it also says what i is (i = √-1, i^2 = -1).
+  if (!INDEX_I.test(t) || IMAGINARY_I.test(t)) {
+    t = t.replace(/(?:\d|[+\-=]\s*)i(?![a-z])|(?<![a-z\\])i\s*(?=\^|[+\-]\s*\d)/g, (m) => m.replace(/i\s*$/, '') + ' imaginary ');
+  }
   const hasCaret = t.includes('^');
   if (hasCaret) {
     // Degrees ^\circ, ^{\circ}; a difference of squares of numbers (513^2 - 487^2); variable or large
@@ -582,6 +587,11 @@ function cjkBigrams(run: string, out: string[]): void {
 
 // eslint-disable-next-line no-control-regex
 const NEEDS_LATEX = /[\\^_!%$0-9+=\-(|<>]|[^\x00-\x7f]/;
+
+/** i used as an index: a subscript (a_i, s_{i-1}, x_(i+1)) or a running index (for i = 1, i=0). */
+const INDEX_I = /_\s*[{(]?\s*i(?![a-z])|(?<![a-z\\])i\s*=\s*[01](?![0-9.])/;
+/** The text says i is the imaginary unit. */
+const IMAGINARY_I = /(?<![a-z\\])i\s*=\s*\\?sqrt|(?<![a-z\\])i\s*\^\s*\{?\s*2\s*\}?\s*=\s*-\s*1|imaginary|complex/;
 
 const BARE_FUNCTION_RE = /(?<![a-z\\])(?:sin|cos|tan|cot|sec|csc|arcsin|arccos|arctan|sinh|cosh|tanh|log|ln|exp|gcd|lcm|det|lim|mod)(?![a-z])/;
 const BARE_FUNCTION_RE_G = /(?<![a-z\\])(sin|cos|tan|cot|sec|csc|arcsin|arccos|arctan|sinh|cosh|tanh|log|ln|exp|gcd|lcm|det|lim|mod)(?![a-z])/g;
