@@ -25,6 +25,8 @@ interface SuiteResult {
   /** Test counts (a suite that did not run counts as one failure). */
   passed: number;
   failed: number;
+  /** Titles and first error lines of failed tests, repeated after the summary (CI shows the tail). */
+  failures: string[];
 }
 
 /** Failures of a suite: the tests that failed, or one when the run failed without a failed test. */
@@ -104,6 +106,7 @@ async function runIntegration(): Promise<SuiteResult> {
   let ok = !failedToRun;
   let passed = 0;
   let failed = 1;
+  const failures: string[] = [];
   if (existsSync(report)) {
     const r = JSON.parse(readFileSync(report, 'utf8')) as {
       passed: number;
@@ -120,21 +123,27 @@ async function runIntegration(): Promise<SuiteResult> {
     // on its own only when no test failed (the host crashed or a hook failed outside any test).
     failed = countFailures(r.failed, !!failedToRun);
     line = `integration: ${r.passed} passed, ${r.failed} failed, ${r.pending} pending in ${seconds} s`;
-    for (const f of r.failures) console.error(`  ✗ ${f.title}\n    ${f.error.split('\n')[0]}`);
+    for (const f of r.failures) {
+      const first = f.error.split('\n').slice(0, 3).join('\n      ');
+      failures.push(`${f.title}\n      ${first}`);
+      console.error(`  ✗ ${f.title}\n    ${f.error.split('\n')[0]}`);
+    }
+    if (failedToRun && r.failed === 0) failures.push(`the run failed: ${failedToRun}`);
   } else {
     ok = false;
     line = `integration: no result (${failedToRun || 'the suite did not report'}) after ${seconds} s`;
+    failures.push(line);
   }
   unhook();
   rmSync(scratch, { recursive: true, force: true });
-  return { name: 'integration', ok, line, passed, failed };
+  return { name: 'integration', ok, line, passed, failed, failures };
 }
 
 function runE2e(rebuild: boolean): SuiteResult {
   const t0 = Date.now();
   const files = walk(join(REPO_ROOT, 'test', 'e2e'), (p) => p.endsWith('.test.ts'), (p) => /[/\\](out|fixtures|node_modules)$/.test(p));
   console.log(`\n=== e2e (${files.length} files: ${files.map((f) => relative(REPO_ROOT, f)).join(', ')})`);
-  if (files.length === 0) return { name: 'e2e', ok: false, line: 'e2e: no test files found', passed: 0, failed: 1 };
+  if (files.length === 0) return { name: 'e2e', ok: false, line: 'e2e: no test files found', passed: 0, failed: 1, failures: ['no test files found'] };
   // The e2e suite installs what ships: a production build without the test hooks (the package check
   // refuses a bundle with them, so with --no-build dist/ must already be such a build).
   const vsix = packageExtension({ build: rebuild, quiet: true });
@@ -154,7 +163,29 @@ function runE2e(rebuild: boolean): SuiteResult {
   rmSync(scratch, { recursive: true, force: true });
   const ok = r.status === 0;
   const failed = countFailures(count('fail'), !ok);
-  return { name: 'e2e', ok, line: `e2e: ${count('pass')} passed, ${count('fail')} failed, ${count('skipped')} skipped in ${seconds} s`, passed: count('pass'), failed };
+  const failures = tapFailures(text);
+  if (!ok && failures.length === 0) failures.push(`the run exited with ${r.status ?? r.signal}`);
+  return { name: 'e2e', ok, line: `e2e: ${count('pass')} passed, ${count('fail')} failed, ${count('skipped')} skipped in ${seconds} s`, passed: count('pass'), failed, failures };
+}
+
+/** Failed leaf tests of a TAP report: the title and the first lines of its YAML `error:` block. */
+function tapFailures(tap: string): string[] {
+  const lines = tap.split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^(\s*)not ok \d+ - (.*)$/.exec(lines[i]);
+    if (!m) continue;
+    const detail: string[] = [];
+    let isSuite = false;
+    for (let j = i + 1; j < lines.length && j < i + 40; j++) {
+      const l = lines[j].trim();
+      if (/^(not )?ok \d+/.test(l) || l === '...') break;
+      if (/^type: 'suite'/.test(l)) isSuite = true;
+      if (/^(error|failureType|code):/.test(l) || (detail.length > 0 && detail.length < 3 && !/^\w+:/.test(l))) detail.push(l);
+    }
+    if (!isSuite) out.push(`${m[2]}${detail.length ? `\n      ${detail.join('\n      ')}` : ''}`);
+  }
+  return out;
 }
 
 async function main(): Promise<number> {
@@ -171,6 +202,8 @@ async function main(): Promise<number> {
   // The plain closing line CI reads: all host suites together.
   const sum = (k: 'passed' | 'failed') => results.reduce((n, r) => n + r[k], 0);
   console.log(`host: ${sum('passed')} passed, ${sum('failed')} failed`);
+  // Repeated last, so that a log cut to its tail still names what failed.
+  for (const r of results) for (const f of r.failures) console.log(`FAILED ${r.name}: ${f}`);
   return results.every((r) => r.ok) ? 0 : 1;
 }
 
