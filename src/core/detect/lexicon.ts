@@ -19,20 +19,28 @@ function memo<T>(fn: (s: string) => T, cap = 30000): (s: string) => T {
 const PROBLEM_WORDS =
   'problem|prob\\.?|aufgabe|aufgabenstellung|problème|probleme|problema|задача|задание|問題|问题|문제|题目|題目|习题|習題|试题|試題|homework problem|hw|' +
   // Nordic, Dutch, Greek, Slovak/Czech, Polish, Portuguese
-  'oppgave|opgave|uppgift|opgave|πρόβλημα|úloha|zadanie|zadatak|questão|problemă';
+  'oppgave|opgave|uppgift|opgave|πρόβλημα|úloha|zadanie|zadatak|questão|problemă|' +
+  // Hungarian, Finnish, Turkish, Indonesian/Malay, Vietnamese, Ukrainian/Macedonian/Serbian, Romanian, Persian, Arabic
+  'feladat|tehtävä|soru|soal|bài toán|завдання|задатак|مسئله|مسأله|مسألة|سؤال|' +
+  // Abbreviations, with a number only (see matchProblemLabelRaw): "Zad. 3", "Aufg. 2", "Opg. 4", "Oppg. 1", "Uppg. 5", "Ej. 2"
+  'zad\\.?|aufg\\.?|opg\\.?|oppg\\.?|uppg\\.?|ej\\.|ejer\\.?|exerc\\.|es\\.|zadat\\.?|ćw\\.';
 const EXERCISE_WORDS =
   'exercise|excercise|exercice|excercice|exersise|excersise|exer\\.?|ex\\.|übung|uebung|übungsaufgabe|exercice|ejercicio|exercício|esercizio|упражнение|練習|练习|연습|연습문제|演習|challenge|' +
-  'ex(?=\\s?[0-9])|øvelse|övning|oefening|άσκηση|cvičenie|cvičení|ćwiczenie|exercițiu';
-const QUESTION_WORDS = 'question|q|frage|pregunta|questão|вопрос|질문|设问|問い|問|spørsmål|fråga|vraag|domanda|ερώτηση|otázka|pytanie';
+  'ex(?=\\s?[0-9])|øvelse|övning|oefening|άσκηση|cvičenie|cvičení|ćwiczenie|exercițiu|exercițiul|' +
+  'gyakorlat|harjoitus|alıştırma|latihan|bài tập|вправа|вежба|vježba|تمرین|تمرين';
+const QUESTION_WORDS = 'question|q|frage|pregunta|questão|вопрос|질문|设问|問い|問|spørsmål|fråga|vraag|domanda|ερώτηση|otázka|pytanie|kérdés|kysymys|câu|pertanyaan|питання|прашање|întrebare|پرسش';
 
-/** Heading or bold label naming ONE problem, e.g. "Problem 3", "Exercise 2.1:", "Aufgabe", "問題 1". */
+/** Heading or bold label naming ONE problem, e.g. "Problem 3", "Exercise 2.1:", "Aufgabe", "問題 1".
+ * The word may not run on into letters (the same rule as the check in matchProblemLabelRaw), so that
+ * an abbreviation of one list ("Ejer.") that is the head of a word of another ("Ejercicio") lets the
+ * regex go on to that word instead of failing the line. */
 const longestFirst = (alts: string): string =>
   alts
     .split('|')
     .sort((a, b) => b.length - a.length)
     .join('|');
 const SINGLE_LABEL = new RegExp(
-  `^\\s*(?:(${longestFirst(PROBLEM_WORDS)})|(${longestFirst(EXERCISE_WORDS)})|(${longestFirst(QUESTION_WORDS)}))\\s*(?:no\\.?\\s*|#\\s*|№\\s*)?` +
+  `^\\s*(?:(${longestFirst(PROBLEM_WORDS)})|(${longestFirst(EXERCISE_WORDS)})|(${longestFirst(QUESTION_WORDS)}))(?![a-zà-ÿа-я])\\s*(?:no\\.?\\s*|#\\s*|№\\s*)?` +
     `([0-9０-９]+(?:[.\\-][0-9]+)*[a-z]?|[ivxlc]+|[一二三四五六七八九十]+)?\\s*(?:[.:：)\\]-]|\\(.*\\))?\\s*(.*)$`,
   'iu',
 );
@@ -40,7 +48,8 @@ const SINGLE_LABEL = new RegExp(
 /** Heading words naming a collection of problems ("Exercises", "Übungen", "練習問題"). */
 const CONTAINER_HEADING = new RegExp(
   `^(?:[\\d.\\s]*)(?:[一二三四五六七八九十]+[、.．]\\s*)?(?:(?:additional|more|practice|review|homework|supplementary|further|introductory|main|extension|challenge|warm-?up)\\s+)?(?:problems|exercises|questions|problem set|exercise set|homework|aufgaben|übungen|übungsaufgaben|exercices|problèmes|ejercicios|problemas|задачи|упражнения|вопросы|練習問題|演習問題|問題|问题|练习题|연습\\s*문제|문제|习题|練習|练习|課題|tasks|übungsblatt|aufgabenblatt|feuille d'exercices|hoja de ejercicios|домашнее задание|задания|作业|宿題|과제|选择题|選擇題|填空题|填空題|计算题|計算題|证明题|證明題|判断题|判斷題|解答题|解答題|应用题|應用題|简答题|簡答題|選択問題|記述問題|計算問題|` +
-    `oppgaver|øvelser|opgaver|uppgifter|övningar|opgaven|oefeningen|esercizi|exercícios|ασκήσεις|προβλήματα|úlohy|cvičenia|cvičení|zadania|ćwiczenia|exerciții)(?!\\p{L})`,
+    `oppgaver|øvelser|opgaver|uppgifter|övningar|opgaven|oefeningen|esercizi|exercícios|ασκήσεις|προβλήματα|úlohy|cvičenia|cvičení|zadania|ćwiczenia|exerciții|` +
+    `feladatok|gyakorlatok|tehtävät|harjoitukset|sorular|alıştırmalar|soal-soal|latihan soal|soal latihan|bài tập|câu hỏi|завдання|вправи|задаци|вежби|zadaci|vježbe|probleme|تمرین‌ها|تمرينات|مسائل|أسئلة)(?!\\p{L})`,
   'iu',
 );
 
@@ -62,7 +71,7 @@ function matchProblemLabelRaw(raw: string): LabelMatch | undefined {
   const number = m[4];
   const rest = (m[5] ?? '').trim();
   // Bare "Q" / "Ex." / "Prob." / "hw" need a number.
-  if (!number && /^(q|ex\.|prob\.?|exer\.?|hw|問)$/iu.test(word)) return undefined;
+  if (!number && /^(q|ex\.|prob\.?|exer\.?|hw|問|zad\.?|aufg\.?|opg\.?|oppg\.?|uppg\.?|ej\.|ejer\.?|exerc\.|es\.|zadat\.?|ćw\.|câu|soal|soru)$/iu.test(word)) return undefined;
   // A plural or a longer word ("Problems", "Questionnaire") is not this label: require a word boundary.
   const after = text.slice(text.toLowerCase().indexOf(word.toLowerCase()) + word.length);
   if (/^[a-zà-ÿа-я]/iu.test(after)) return undefined;
@@ -147,14 +156,27 @@ const BALTIC_VERBS =
   'pierādiet|pierādīt|pierādi|atrodiet|atrast|atrodi|aprēķiniet|aprēķināt|aprēķini|noskaidrojiet|noskaidrot|nosakiet|noteikt|atrisiniet|atrisināt|izteikt|izsakiet|parādiet|parādīt|sagrieziet|cik|kāda|kāds|kādas|kādiem|kādām|kurš|vai eksistē|įrodykite|įrodyti|raskite|rasti|apskaičiuokite|išspręskite|nustatykite|kiek|tõesta|tõestage|leia|leidke|arvuta|arvutage|lahenda|lahendage|mitu|kui palju';
 // "Given ..., find ...", "Si ..., calcula ...": the core task verbs after a comma.
 const COMMA_TASK =
-  /,\s+(?:find|compute|calculate|prove|show that|determine|evaluate|solve|simplify|derive|verify|calcula|calcule|demuestra|demuestre|halla|halle|encuentra|encuentre|determina|determine|calcola|calcolare|dimostra|dimostrare|mostra|trova|montrer|montrez|calculer|calculez|déterminer|déterminez|berechne|berechnen sie|bestimme|bestimmen sie|zeige|zeigen sie|beweise|beweisen sie|найдите|докажите|вычислите|определите|vis at|finn|beregn|bestem|oblicz|udowodnij|wyznacz|vypočítajte|vypočítejte|dokážte|dokažte|určte)(?![\p{L}])/iu;
+  /,\s+(?:find|compute|calculate|prove|show that|determine|evaluate|solve|simplify|derive|verify|calcula|calcule|demuestra|demuestre|halla|halle|encuentra|encuentre|determina|determine|calcola|calcolare|dimostra|dimostrare|mostra|trova|montrer|montrez|calculer|calculez|déterminer|déterminez|berechne|berechnen sie|bestimme|bestimmen sie|zeige|zeigen sie|beweise|beweisen sie|найдите|докажите|вычислите|определите|vis at|finn|beregn|bestem|oblicz|udowodnij|wyznacz|vypočítajte|vypočítejte|dokážte|dokažte|určte|tentukan|tentukanlah|hitunglah|hitung|buktikan|tunjukkan|carilah|határozza meg|határozzuk meg|számítsa ki|számítsuk ki|bizonyítsa be|bizonyítsuk be|tính|tìm|chứng minh|пресметај|пресметајте|најди|најдете|докажи|докажете|одреди|одредете|izračunaj|izračunajte|odredi|odredite|dokaži|dokažite|laske|osoita|määritä|calculați|demonstrați|arătați|determinați|aflați)(?![\p{L}])/iu;
 // Greek states tasks as "να" + subjunctive ("να βρεθούν", "Να υπολογιστεί") or with imperatives.
 const GREEK_TASK =
   /(?:^|[^\p{L}])(?:να\s+(?:βρ|υπολογ|δειχ|δείξ|αποδ|λυθ|λύσ|εξετ|μελετ|σχεδ|προσδιορ|εκφρ|γραφ|γράψ|απλοπ|παραγ|ολοκλ|εξηγ|δικαιολογ|επαληθ|αιτιολογ)\p{L}*|(?:βρείτε|υπολογίστε|αποδείξτε|δείξτε|λύστε|εξετάστε|σχεδιάστε|προσδιορίστε|απλοποιήστε|πόσα|πόσοι|πόσες)(?![\p{L}]))/iu;
 // Further forms seen in Markdown problem sets (Nordic, Dutch, Italian, Portuguese, Greek, Czech/Slovak, Polish).
 const MD_VERBS =
   'bestem|finn|regn ut|beregn|vis at|deriver|løs|forklar|skisser|avgjør|beräkna|bestäm|visa att|lös|bereken|bepaal|bewijs|toon aan|calcola|calcolare|calcolate|dimostra|dimostrare|dimostrate|determina|determinare|determinate|trova|trovare|trovate|risolvi|risolvere|risolvete|verifica|verificare|semplifica|stabilire|stabilisci|calcule|mostre|prove|resolva|encontre|simplifique|justifique|να βρείτε|να υπολογίσετε|να αποδείξετε|να δείξετε|να λύσετε|να εξετάσετε|βρείτε|υπολογίστε|αποδείξτε|δείξτε|λύστε|vypočítajte|vypočítejte|vypočtěte|spočítejte|spočtěte|napište|napíšte|proveďte|porovnejte|odhadněte|ověřte|nakreslete|načrtněte|dokážte|dokažte|určte|určete|nájdite|najděte|riešte|řešte|zistite|zjistěte|ukážte|ukažte|rozhodnite|rozhodněte|oblicz|obliczyć|udowodnij|wyznacz|znajdź|rozwiąż|wykaż|sprawdź|uzasadnij';
-const MORE_VERBS = [IT_VERBS, PT_VERBS, NL_VERBS, NORDIC_VERBS, PL_VERBS, CS_VERBS, UK_VERBS, TR_VERBS, BALTIC_VERBS, MD_VERBS].join('|');
+// Languages first seen in the tenth first-sight check: Hungarian (first person plural and formal imperatives), Vietnamese,
+// Indonesian/Malay, Macedonian/Serbian/Croatian, Finnish, Romanian, Persian, Arabic; more Czech, Dutch, Swedish, Turkish.
+const HU_VERBS =
+  'határozza meg|határozzuk meg|határozd meg|számítsa ki|számítsuk ki|számítsd ki|számolja ki|számoljuk ki|bizonyítsa be|bizonyítsuk be|bizonyítsd be|igazolja|igazoljuk|igazold|oldja meg|oldjuk meg|oldd meg|mutassa meg|mutassuk meg|mutasd meg|adja meg|adjuk meg|add meg|írja fel|írjuk fel|írd fel|ábrázolja|ábrázoljuk|ábrázold|döntse el|döntsük el|döntsd el|hozzuk egyszerűbb alakra|egyszerűsítse|egyszerűsítsük|vizsgálja meg|vizsgáljuk meg|hány|hányféle|hányféleképpen|mennyi|mekkora|melyik';
+const VI_VERBS = 'tính(?! chất)|tìm|chứng minh|giải thích|giải|rút gọn|xác định|xét|viết|vẽ|biểu diễn|hãy|có bao nhiêu|bao nhiêu';
+const ID_VERBS =
+  'tentukan|tentukanlah|buktikan|buktikanlah|hitunglah|hitung|carilah|tunjukkan|tunjukkanlah|selesaikan|selesaikanlah|sederhanakan|sederhanakanlah|jelaskan|gambarlah|nyatakan|berapa|berapakah|ada berapa';
+const SLAVIC_VERBS =
+  'докажи|докажете|пресметај|пресметајте|најди|најдете|одреди|одредете|определи|реши|решете|колку|израчунај|израчунајте|одредите|нађите|докажи да|dokaži|dokažite|izračunaj|izračunajte|odredi|odredite|nađi|nađite|riješi|riješite|reši|rešite|pokaži|pokažite|koliko|vyslovte|určete|vypočtěte|spočtěte|zdůvodněte|vysvětlete|sestrojte|zapište|upravte';
+const FI_RO_VERBS =
+  'laske|osoita|todista|määritä|ratkaise|etsi|selvitä|sievennä|kuinka monta|montako|calculați|calculaţi|demonstrați|demonstraţi|arătați|arătaţi|determinați|determinaţi|aflați|aflaţi|rezolvați|rezolvaţi|găsiți|găsiţi|câte|câți';
+const FA_AR_VERBS = 'ثابت کنید|نشان دهید|محاسبه کنید|بیابید|پیدا کنید|حل کنید|تعیین کنید|چند|أثبت|اثبت|احسب|أوجد|اوجد|بين أن|بيّن أن|حل المعادلة|كم';
+const MORE_NL_SV_TR = 'geef|teken|schrijf|leid af|laat zien dat|onderzoek|controleer|ange|rita|undersök|bulun|gösterin|kanıtlayın|çözün|belirleyiniz|belirleyin|sadeleştiriniz|kaçtır';
+const MORE_VERBS = [IT_VERBS, PT_VERBS, NL_VERBS, NORDIC_VERBS, PL_VERBS, CS_VERBS, UK_VERBS, TR_VERBS, BALTIC_VERBS, MD_VERBS, HU_VERBS, VI_VERBS, ID_VERBS, SLAVIC_VERBS, FI_RO_VERBS, FA_AR_VERBS, MORE_NL_SV_TR].join('|');
 
 const LATIN_TASK = new RegExp(
   `(?:^|[.!?;:]\\s+|(?:\\$\\$|\\\\\\])\\s+|\\n[ \\t]*\\n\\s*|\\n[ \\t]*(?:[-•*]|\\d+[.)])\\s+|(?:\\(\\s*[a-z0-9.,]{1,5}\\s*(?:points?|pts?\\.?|pontos|punkte|puntos|points)?\\s*\\)\\s*)+|(?<=\\s)[A-Za-z]\\)\\s+|\\b(?:then|also|hence|now|dann|puis|luego|poi|и|затем|så)\\s+|(?<!\\bto\\s+\\p{L}+\\s)\\b(?:and|und|et|y)\\s+|[⌨✍]\\s*)(?:${EN_VERBS}|${DE_VERBS}|${FR_VERBS}|${ES_VERBS}|${RU_VERBS}|${MORE_VERBS})(?![\\p{L}])`,
