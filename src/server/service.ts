@@ -162,15 +162,17 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let rootPath: string | undefined;
   /** The user's template statistics (initializationOptions.usageFile: the editor's global storage), read for hovers. */
   let usageFile: string | undefined;
-  let usageCache: { mtimeMs: number; store: TemplateUsageStore } | undefined;
+  let usageCache: { mtimeMs: number; size: number; store: TemplateUsageStore } | undefined;
   /** The statistics as the file holds them now (re-read when it changed); undefined without a file. */
   const usageStore = async (): Promise<TemplateUsageStore | undefined> => {
     if (!usageFile) return undefined;
     try {
       const st = await stat(usageFile);
-      if (usageCache?.mtimeMs === st.mtimeMs) return usageCache.store;
+      // Same time and size: unchanged — unless it changed just now, when a coarse file-system clock could
+      // hide a second write within the same tick (the racy-timestamp rule): then read it again.
+      if (usageCache?.mtimeMs === st.mtimeMs && usageCache.size === st.size && Date.now() - st.mtimeMs > 2000) return usageCache.store;
       const { TemplateUsageStore } = await import('../core/templates/usage.js');
-      usageCache = { mtimeMs: st.mtimeMs, store: await TemplateUsageStore.load(usageFile) };
+      usageCache = { mtimeMs: st.mtimeMs, size: st.size, store: await TemplateUsageStore.load(usageFile) };
       return usageCache.store;
     } catch {
       return undefined; // no statistics yet, or a file we cannot read: the hover goes without them

@@ -164,6 +164,14 @@ export function watchLibrary(options: WatchOptions): Disposable {
 
   const ensureWatchers = () => {
     if (disposed) return;
+    // A watched folder that was deleted (the user removed .reasonflux, or a tool replaced it) leaves a
+    // watcher on a gone inode that never fires again: drop it, so the folder is watched anew below.
+    for (const [path, w] of watchers) {
+      if (!existsSync(path)) {
+        w.close();
+        watchers.delete(path);
+      }
+    }
     const ws = options.workspaceDir;
     if (ws) {
       if (existsSync(ws)) {

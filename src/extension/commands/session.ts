@@ -55,6 +55,8 @@ export interface SessionDeps {
 export class SessionManager {
   private run: Run | undefined;
   private modelMessageShown = false;
+  /** Counts refreshUsage calls: a slower, older refresh never overwrites a newer one. */
+  private usageGeneration = 0;
 
   constructor(private readonly d: SessionDeps) {}
 
@@ -179,8 +181,12 @@ export class SessionManager {
   async refreshUsage(): Promise<void> {
     const ids = this.d.panel.state.steps.flatMap((s) => s.templates.map((t) => t.id));
     if (!ids.length) return;
+    // Refreshes overlap (one per retrieval, one after the run is counted): only the newest may land, so
+    // that lines read before the run was counted never overwrite those read after.
+    const mine = ++this.usageGeneration;
     try {
-      this.d.panel.setUsage(await this.d.grow.usageLines(ids));
+      const lines = await this.d.grow.usageLines(ids);
+      if (mine === this.usageGeneration) this.d.panel.setUsage(lines);
     } catch (err) {
       this.d.output.warn(`template statistics: ${describeError(err)}`);
     }

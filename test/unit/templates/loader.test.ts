@@ -118,6 +118,23 @@ test('watchLibrary reloads when a workspace file changes, including a folder cre
     // Events may arrive in more than one burst; wait until the new template is visible.
     for (let i = 0; i < 5 && !reloads.at(-1)!.index.get('fx.watch.new'); i++) await next();
     assert.equal(reloads.at(-1)!.index.get('fx.watch.new')?.origin, 'workspace');
+    // The folder deleted and made again: later changes in the new folder are still seen.
+    p = next();
+    rmSync(join(root, '.reasonflux'), { recursive: true, force: true });
+    await p;
+    for (let i = 0; i < 5 && reloads.at(-1)!.index.get('fx.watch.new'); i++) await next();
+    assert.equal(reloads.at(-1)!.index.get('fx.watch.new'), undefined, 'gone with the folder');
+    mkdirSync(ws, { recursive: true });
+    writeFileSync(join(ws, 'mine.json'), JSON.stringify([{ ...good[0], id: 'fx.watch.again', name: 'Watched again' }]));
+    for (let i = 0; i < 5 && !reloads.at(-1)!.index.get('fx.watch.again'); i++) await next();
+    assert.ok(reloads.at(-1)!.index.get('fx.watch.again'), 'the re-made folder is read');
+    // Let the creation settle, then change the file: only a watcher on the NEW folder sees this.
+    await new Promise((r) => setTimeout(r, 300));
+    p = next();
+    writeFileSync(join(ws, 'mine.json'), JSON.stringify([{ ...good[0], id: 'fx.watch.edited', name: 'Watched edited' }]));
+    await p;
+    for (let i = 0; i < 5 && !reloads.at(-1)!.index.get('fx.watch.edited'); i++) await next();
+    assert.ok(reloads.at(-1)!.index.get('fx.watch.edited'), 'an edit in the re-made folder reloads');
   } finally {
     w.dispose();
     rmSync(root, { recursive: true, force: true });
