@@ -175,11 +175,14 @@ const SLAVIC_VERBS =
 const FI_RO_VERBS =
   'laske|osoita|todista|määritä|ratkaise|etsi|selvitä|sievennä|kuinka monta|montako|calculați|calculaţi|demonstrați|demonstraţi|arătați|arătaţi|determinați|determinaţi|aflați|aflaţi|rezolvați|rezolvaţi|găsiți|găsiţi|câte|câți';
 const FA_AR_VERBS = 'ثابت کنید|نشان دهید|محاسبه کنید|بیابید|پیدا کنید|حل کنید|تعیین کنید|چند|أثبت|اثبت|احسب|أوجد|اوجد|بين أن|بيّن أن|حل المعادلة|كم';
-const MORE_NL_SV_TR = 'geef|teken|schrijf|leid af|laat zien dat|onderzoek|controleer|ange|rita|undersök|bulun|gösterin|kanıtlayın|çözün|belirleyiniz|belirleyin|sadeleştiriniz|kaçtır';
+const MORE_NL_SV_TR =
+  'geef|teken|schrijf|leid af|laat zien dat|onderzoek|controleer|ange|rita|undersök|utvärdera|räkna ut|räkna|lös ut|derivera|integrera|skissa|motivera|faktorisera|udregn|reducer|bulun|gösterin|kanıtlayın|çözün|belirleyiniz|belirleyin|sadeleştiriniz|kaçtır';
 const MORE_VERBS = [IT_VERBS, PT_VERBS, NL_VERBS, NORDIC_VERBS, PL_VERBS, CS_VERBS, UK_VERBS, TR_VERBS, BALTIC_VERBS, MD_VERBS, HU_VERBS, VI_VERBS, ID_VERBS, SLAVIC_VERBS, FI_RO_VERBS, FA_AR_VERBS, MORE_NL_SV_TR].join('|');
 
+// A textbook exercise number before the task, "1.2 najděte …", "3.4.1) Find …" (at most three levels).
+const EXERCISE_NUMBER = '\\d{1,3}(?:\\.\\d{1,3}){1,2}[.:)]?\\s+';
 const LATIN_TASK = new RegExp(
-  `(?:^|[.!?;:]\\s+|(?:\\$\\$|\\\\\\])\\s+|\\n[ \\t]*\\n\\s*|\\n[ \\t]*(?:[-•*]|\\d+[.)])\\s+|(?:\\(\\s*[a-z0-9.,]{1,5}\\s*(?:points?|pts?\\.?|pontos|punkte|puntos|points)?\\s*\\)\\s*)+|(?<=\\s)[A-Za-z]\\)\\s+|\\b(?:then|also|hence|now|dann|puis|luego|poi|и|затем|så)\\s+|(?<!\\bto\\s+\\p{L}+\\s)\\b(?:and|und|et|y)\\s+|[⌨✍]\\s*)(?:${EN_VERBS}|${DE_VERBS}|${FR_VERBS}|${ES_VERBS}|${RU_VERBS}|${MORE_VERBS})(?![\\p{L}])`,
+  `(?:^|^\\s*${EXERCISE_NUMBER}|[.!?;:]\\s+|(?:\\$\\$|\\\\\\])\\s+|\\n[ \\t]*\\n\\s*|\\n[ \\t]*(?:[-•*]|\\d+[.)])\\s+|(?:\\(\\s*[a-z0-9.,]{1,5}\\s*(?:points?|pts?\\.?|pontos|punkte|puntos|points)?\\s*\\)\\s*)+|(?<=\\s)[A-Za-z]\\)\\s+|\\b(?:then|also|hence|now|dann|puis|luego|poi|и|затем|så)\\s+|(?<!\\bto\\s+\\p{L}+\\s)\\b(?:and|und|et|y)\\s+|[⌨✍]\\s*)(?:${EN_VERBS}|${DE_VERBS}|${FR_VERBS}|${ES_VERBS}|${RU_VERBS}|${MORE_VERBS})(?![\\p{L}])`,
   'iu',
 );
 // "Show that", "prove that", "is it true that" anywhere in a clause (not only sentence-initial).
@@ -258,7 +261,7 @@ export function hasMath(text: string): boolean {
 }
 
 // The first word is the verb ("Find …", "(a) Show …", "Berechnen Sie …"): an item that opens with a task.
-const LATIN_LEAD = new RegExp(`^\\s*(?:\\(?[a-z0-9]{1,3}[.)]\\s*)?(?:${EN_VERBS}|${DE_VERBS}|${FR_VERBS}|${ES_VERBS}|${RU_VERBS}|${MORE_VERBS})(?![\\p{L}])`, 'iu');
+const LATIN_LEAD = new RegExp(`^\\s*(?:\\(?[a-z0-9]{1,3}[.)]\\s*|${EXERCISE_NUMBER})?(?:${EN_VERBS}|${DE_VERBS}|${FR_VERBS}|${ES_VERBS}|${RU_VERBS}|${MORE_VERBS})(?![\\p{L}])`, 'iu');
 
 /** A list item that opens with its task: an imperative first word (or a CJK task form). */
 function leadsWithTaskRaw(text: string): boolean {

@@ -728,6 +728,9 @@ function marksProblems(records: readonly MRecord[]): boolean {
   return false;
 }
 
+/** A textbook exercise number opening a text: "1.2 ", "3.4.1) " (two or three levels, so not a list marker). */
+const EXERCISE_NUMBER_LEAD = /^\s*\d{1,3}(?:\.\d{1,3}){1,2}[.:)]?\s+\S/;
+
 /** A list item that is only a formula or a number ("- $-3,2$", "- 1/4"). */
 function isBareMath(text: string): boolean {
   const t = text.replace(/^\s*[-*+]\s*/, '').replace(/\$\$[\s\S]*?\$\$|\$[^$\n]*\$|\\\([\s\S]*?\\\)/g, '').replace(/[\s\d.,;:/+\-−×·()=<>]+/g, '');
@@ -1083,7 +1086,7 @@ export function markdownProblems(
   const listProblems = (r: Extract<MRecord, { t: 'list' }>, pos: Pos, container: boolean): DetectedProblem[] => {
     const facts = once(r, 'items', () =>
       r.items.map((it) => {
-        const body = it.text.replace(/^\s*(?:\d+[.)]|[-*+])\s*/, '');
+        const body = it.text.replace(/^\s*(?:\d+[.)](?!\d)|[-*+])\s*/, '');
         const first = body.split('\n', 1)[0] ?? '';
         return {
           body,
@@ -1092,6 +1095,8 @@ export function markdownProblems(
           // A question placed late in the item, a multiple-choice stem or a blank to fill in also opens a task.
           lead: !isAdvice(body) && (leadsWithTask(body) || asksQuestion(first) || asksQuestion(body) || posesChoiceOrBlank(body) || hasImperative(body)),
           advice: isAdvice(body),
+          // "- 1.2 najděte …", "- 3.4.1 Find …": an item that opens with a textbook exercise number and its task.
+          numbered: EXERCISE_NUMBER_LEAD.test(body) && leadsWithTask(body),
         };
       }),
     );
@@ -1106,7 +1111,7 @@ export function markdownProblems(
       const it = r.items[ii]!;
       const f = facts[ii]!;
       if (f.empty || f.links || f.advice) continue;
-      const task = container || (r.ordered && !docMarked() && majority && (f.lead || (agree && (statesTask(f.body) || (leads * 4 >= facts.length * 3 && hasMath(f.body))))) && (docMath() || hasMath(f.body)));
+      const task = container || (f.numbered && (docMath() || hasMath(f.body))) || (r.ordered && !docMarked() && majority && (f.lead || (agree && (statesTask(f.body) || (leads * 4 >= facts.length * 3 && hasMath(f.body))))) && (docMath() || hasMath(f.body)));
       if (!task) continue;
       got.push(make(pos, it.line, it.end, 'item', [it], () => f.body));
     }

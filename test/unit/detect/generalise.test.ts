@@ -1,9 +1,10 @@
-// General rules found by the seventh and eighth first-sight checks (test/fixtures/detect-corpus/FIRST-SIGHT.md), each
+// General rules found by the seventh to tenth first-sight checks (test/fixtures/detect-corpus/FIRST-SIGHT.md), each
 // on a small document written here. Start lines are 1-based as `detect --json` prints them. Each rule is also checked
 // from the other side (what it must not flag), and incremental detection must agree with a fresh one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { detectProblems, ProblemDetector } from '../../../src/core/detect/index.js';
+import { statesTask } from '../../../src/core/detect/lexicon.js';
 
 const tex = (t: string): number[] => detectProblems(t, 'latex').map((p) => p.startLine + 1);
 const md = (t: string): number[] => detectProblems(t, 'markdown').map((p) => p.startLine + 1);
@@ -130,4 +131,22 @@ test('in a Markdown document titled as a problem set, free-titled sections are t
   assert.deepEqual(md(['---', 'title: Problem Set 2', '---', '', ...body].join('\n')), [9, 16, 20]);
   // Without that title the list under "Attractive gas" is a list of two problems.
   assert.deepEqual(md(body.join('\n')).slice(-2), [18, 19]);
+});
+
+test('Swedish and Danish imperatives of school exercise pages state tasks (Utvärdera, Räkna ut, Lös ut, Udregn)', () => {
+  const t = ['## Övningar', '', 'Några uppgifter om funktioner.', '', '1. Utvärdera $f(x) = 4 - 3x$ för $x = 2$', '', '2. Räkna ut värdet på $t$ om $3/t + 5 = 7$', '',
+    '3. Lös ut $y$ ur $2x + 4y = 86$', ''].join('\n');
+  assert.deepEqual(md(t), [5, 7, 9]);
+  assert.ok(statesTask('Udregn $2^{10}$.'));
+  // Descriptions in the same languages are not tasks.
+  assert.ok(!statesTask('Funktionen utvärderas i punkten $x = 2$ och ger $-2$.'));
+});
+
+test('a list item that opens with a textbook exercise number and a task is a problem, also among note bullets', () => {
+  const t = ['# Lineární algebra: poznámky', '', '- zápočet: písemky a aktivita', '- popis přímky v rovině', '  - obecná rovnice $ax + by + c = 0$', '',
+    '- 1.2 najděte rovnicové vyjádření roviny s bodem $(3,2,1)$', '  - je potřeba najít normálový vektor', '- 3.4.1 Find a basis of $\\ker A$.', ''].join('\n');
+  assert.deepEqual(md(t), [7, 9]);
+  // A decimal number opening a bullet of notes is no exercise number.
+  assert.deepEqual(md(['# Notes', '', '- 2.5 million people use $x^2$ daily', '- 1.2 The theorem holds for $n > 2$.', ''].join('\n')), []);
+  agreesWhenTyped(t, 'markdown', t.indexOf('najděte'));
 });
