@@ -728,6 +728,29 @@ function marksProblems(records: readonly MRecord[]): boolean {
   return false;
 }
 
+/** A task sentence that ends by announcing its parts: "Tentukan hasil dari integral berikut:", "Compute the area bounded by:". */
+function introducesParts(text: string): boolean {
+  const t = text.replace(/^\s*\[![^\]]*\][+-]?/, '').trim();
+  if (t.length > 400 || !/[:：]$/u.test(t) || isAdvice(t) || introducesSteps(t)) return false;
+  // "Use the following identities:" hands the reader tools, it sets no task.
+  if (/^(?:use|recall|note|remember|verwende|utilisez|utilice|usa)\b/iu.test(t)) return false;
+  const sentences = t.split(/(?<=[.!?。！？])\s+/u);
+  // Its verb comes first: "… and show that:" continues a statement, it does not open one.
+  return leadsWithTask(sentences[sentences.length - 1] ?? t);
+}
+
+/** A list that holds the parts of one task: no item states a task of its own, most carry mathematics. */
+function partsOf(r: Extract<MRecord, { t: 'list' }>): boolean {
+  if (r.items.length < 2) return false;
+  let math = 0;
+  for (const it of r.items) {
+    const body = it.text.replace(/^\s*(?:\d+[.)](?!\d)|[-*+])\s*/, '');
+    if (leadsWithTask(body) || hasImperative(body) || asksQuestion(body)) return false;
+    if (hasMath(body) || isBareMath(body)) math++;
+  }
+  return math * 2 >= r.items.length;
+}
+
 /** A textbook exercise number opening a text: "1.2 ", "3.4.1) " (two or three levels, so not a list marker). */
 const EXERCISE_NUMBER_LEAD = /^\s*\d{1,3}(?:\.\d{1,3}){1,2}[.:)]?\s+\S/;
 
@@ -933,6 +956,9 @@ export function markdownProblems(
   let solOf: DetectedProblem | undefined;
   let last: DetectedProblem | undefined;
   let prevPara = '';
+  /** The record just before: a task sentence ending in ":" ("Tentukan hasil dari integral berikut:", "> Hitunglah …:")
+   *  whose following list holds that task's parts (see `partsOf`). */
+  let pendingIntro: { r: Extract<MRecord, { t: 'para' | 'quote' }>; pos: Pos } | undefined;
   const inRole = (role: Section['role']): boolean => sections.some((s) => s.role === role);
   let mathSeen: boolean | undefined;
   /** Whether the document uses math notation anywhere (numbered task lists in a non-math README are steps, not problems). */
@@ -1214,6 +1240,8 @@ export function markdownProblems(
     const pos = new Pos(text, segStart, nl, seg.length, lines[si]!);
     for (const r of seg.data.records) {
       if (out.length >= max) break;
+      const intro = pendingIntro;
+      pendingIntro = undefined;
       // An unclosed solution (while typing) ends at the next numbered problem heading instead of hiding the rest.
       if (solDepth > 0 && r.t === 'heading' && once(r, 'recover', () => !!matchProblemLabel(r.title.trim())?.numbered)) solDepth = 0;
       if (inSolutionPair) {
@@ -1395,9 +1423,21 @@ export function markdownProblems(
             break;
           } else if (r.text.length > 30 && r.text.trim().length > 30) last = undefined;
           prevPara = r.text;
+          if (once(r, 'intro', () => introducesParts(r.text))) pendingIntro = { r, pos };
           break;
         }
         case 'list': {
+          // A task sentence ending in ":" and the list after it are one problem, the items its parts. Under a free
+          // title the title only names it.
+          if (intro && intro.pos === pos && !open && (!sec || (sec.free && !docContainer())) && !inRole('example') && !inRole('solution') && once(r, 'parts', () => partsOf(r))) {
+            if (sec) dropFree(sec);
+            const ir = intro.r;
+            const p = make(pos, ir.line, r.end, 'problem', [ir, r], () => `${ir.text}\n${r.items.map((it) => it.text).join('\n')}`);
+            out.push(p);
+            last = p;
+            prevPara = '';
+            break;
+          }
           // Under a free title, a list is a list of problems unless the section set up one problem first (a paragraph
           // of setup before the list): then its items are that problem's parts.
           // In a document titled as a problem set, its free-titled sections are the problems and their lists parts.
@@ -1488,6 +1528,7 @@ export function markdownProblems(
             else if (startsWithTask(plain) && hasMath(r.text)) kind = 'problem';
             return kind ? { kind, label: label?.label } : undefined;
           });
+          if (!q && !quoted && once(r, 'intro', () => introducesParts(r.text))) pendingIntro = { r, pos };
           // A question posed in a blockquote under a free title: the quote is the problem, the title only names it.
           const freeOverQuote = !open && !!sec && !!sec.free && !!q && !inRole('example') && !inRole('solution');
           if (freeOverQuote) dropFree(sec!);

@@ -150,3 +150,12 @@ test('a list item that opens with a textbook exercise number and a task is a pro
   assert.deepEqual(md(['# Notes', '', '- 2.5 million people use $x^2$ daily', '- 1.2 The theorem holds for $n > 2$.', ''].join('\n')), []);
   agreesWhenTyped(t, 'markdown', t.indexOf('najděte'));
 });
+
+test('a task sentence ending in ":" and the list of formulas after it are one problem, also in a blockquote', () => {
+  const t = ['## Integral tentu', '', 'Catatan singkat tentang integral.', '', '> Hitunglah luas daerah yang dibatasi oleh:', '  * kurva $y = 2x - x^2$ dan sumbu-$x$', '  * kurva $y = 2 - x^2$ dan $y = x$', '',
+    'Tentukan hasil dari integral berikut:', '  * $\\int (4x - 1)\\,dx$', '  * $\\int_0^1 x^3\\,dx$', ''].join('\n');
+  assert.deepEqual(md(t), [5, 9]);
+  // Tools handed to the reader, and a clause that continues a statement, open no problem.
+  assert.deepEqual(md(['# Notes', '', 'Use the following identities:', '- $\\sin^2 x + \\cos^2 x = 1$', '- $\\sin 2x = 2\\sin x\\cos x$', ''].join('\n')), []);
+  agreesWhenTyped(t, 'markdown', t.indexOf('Tentukan'));
+});
