@@ -187,6 +187,18 @@ const MAX_DEPTH = 64;
 const CMD_NAME = /[A-Za-z@]+\*?/y;
 const SPECIAL = /[\\%\n]/g;
 
+/**
+ * The furthest offset (exclusive) the running scan has read to take a decision: the helpers below that look
+ * ahead (groups, optional arguments, spaces, searches) record it, and scanLatex stores it on a segment whose scan
+ * looked past the segment's own end (Segment.reach). A scan is synchronous, so one variable serves.
+ */
+let seen = 0;
+function see(p: number): void {
+  if (p > seen) seen = p;
+}
+/** Short peeks of the scanner (a character after a command, "\\section" at a line start) past a segment's end. */
+const PEEK = 64;
+
 /** Reads a balanced {...} group starting at `i` (text[i] === '{'); returns the index after it, or -1. */
 function groupEnd(text: string, i: number, cap = 20000): number {
   let depth = 0;
@@ -196,14 +208,21 @@ function groupEnd(text: string, i: number, cap = 20000): number {
     if (c === 92) k++;
     else if (c === 37) {
       const e = text.indexOf('\n', k);
-      if (e < 0) return -1;
+      if (e < 0) {
+        see(text.length);
+        return -1;
+      }
       k = e;
     } else if (c === 123) depth++;
     else if (c === 125) {
       depth--;
-      if (depth === 0) return k + 1;
+      if (depth === 0) {
+        see(k + 1);
+        return k + 1;
+      }
     }
   }
+  see(limit);
   return -1;
 }
 
@@ -220,9 +239,16 @@ function optEnd(text: string, i: number, cap = 600): number {
     else if (c === 91 && brace === 0) depth++;
     else if (c === 93 && brace === 0) {
       depth--;
-      if (depth === 0) return k + 1;
-    } else if (c === 10 && text.charCodeAt(k + 1) === 10) return -1;
+      if (depth === 0) {
+        see(k + 1);
+        return k + 1;
+      }
+    } else if (c === 10 && text.charCodeAt(k + 1) === 10) {
+      see(k + 2);
+      return -1;
+    }
   }
+  see(limit);
   return -1;
 }
 
@@ -237,6 +263,7 @@ function skipSpaces(text: string, i: number): number {
     else if (c === 10 && text.charCodeAt(i + 1) !== 10) i++;
     else break;
   }
+  see(i + 1);
   return i;
 }
 
@@ -391,10 +418,14 @@ export function scanLatex(
     for (const r of records) rel(r);
     const seg: Segment<LatexSegData> = { length: at - segStart, nl: newlinesIn(text, segStart, at), data: { origin: 0, records } };
     if (segEntry !== undefined) seg.entry = segEntry;
+    // What the scan of this segment read past its end (an unclosed definition group searched for its brace far ahead):
+    // an edit up to there scans the segment again.
+    seg.reach = Math.max(seen, at + PEEK) - segStart;
     segs.push(seg);
     segStart = at;
     segEntry = undefined;
     records = [];
+    seen = at;
   };
   /**
    * A verbatim block at the top level longer than a few segments (typically one left open to the end of
@@ -442,6 +473,7 @@ export function scanLatex(
     k = skipSpaces(text, k);
     if (text[k] !== '{') return undefined;
     const e = text.indexOf('}', k);
+    see(e < 0 || e - k > 80 ? k + 81 : e + 1);
     if (e < 0 || e - k > 80) return undefined;
     const name = text.slice(k + 1, e);
     // No environment name spans lines or holds markup: a "\begin{" being typed is not an environment
@@ -450,6 +482,7 @@ export function scanLatex(
     return [name.trim(), e + 1];
   };
 
+  seen = from;
   let i = from;
   let lineStart = true;
   let cancelCheck = 0;

@@ -309,3 +309,42 @@ test('latex: a solution just after a continuation cut still marks the exercise b
     assert.deepEqual(plain(det.current), plain(detectProblems(text, 'latex')), `step ${step}`);
   }
 });
+
+// Shrunk from storm 846820045 (step 90): a definition whose brace group is not closed (\newcommand{\hint}{ typed, its
+// closing brace not yet) makes the scanner look for the closing brace up to 20,000 characters ahead; found nowhere, the
+// definition is read as ending at its "{". A "}" typed (or a "{" deleted) segments later closes the group there, and a
+// fresh scan then reads all of the text up to it as the definition's body. The segment of the definition must be
+// scanned again although the edit lies several segments after it (see Segment.reach).
+test('latex: a brace typed far after an unclosed definition group closes it, as in a fresh detection', () => {
+  const body: string[] = [];
+  for (let k = 0; k < 40; k++) {
+    body.push(`\\section*{Set ${k}}`, `\\begin{problem}`, `Show that $${k}n^2 + ${k}n$ is even for every integer $n$; state where you use that $n^2$ and $n$ share their parity.`, `\\end{problem}`, '');
+  }
+  const doc = (mid: string): string =>
+    ['\\documentclass{article}', '\\newtheorem{problem}{Problem}', '\\newcommand{\\hint}{\\textit{Hint:}', '\\begin{document}', '', ...body, mid, '\\end{document}', ''].join('\n');
+  let text = doc('Find $x$ with $2x = 6$.');
+  const det = new ProblemDetector('latex');
+  det.reset(text);
+  assert.equal(det.current.length, 40);
+  const segs = (det as unknown as { doc: { segs: unknown[] } }).doc.segs;
+  assert.ok(segs.length >= 4, `the document is several segments long (${segs.length})`);
+  const edit = (start: number, end: number, insert: string, what: string): void => {
+    const next = text.slice(0, start) + insert + text.slice(end);
+    det.edit(start, end, insert, next);
+    text = next;
+    assert.deepEqual(plain(det.current), plain(detectProblems(text, 'latex')), what);
+  };
+  const at = text.indexOf('Find $x$ with $2x = 6$.');
+  edit(at, at, '}', 'a "}" typed at the end closes the definition group');
+  assert.equal(det.current.length, 0, 'the group now holds every problem');
+  edit(at, at + 1, '', 'the "}" deleted again');
+  assert.equal(det.current.length, 40);
+  // A closing brace further away than the scanner looks (20,000 characters) is not seen until text between is deleted.
+  const far = text.indexOf('\\section*{Set 39}');
+  const group = text.indexOf('{\\textit{Hint:}');
+  const pad = group + 20500 - far;
+  edit(far, far, 'Some words. '.repeat(Math.ceil(pad / 12)) + '}\n', 'a "}" past the look-ahead of the scanner');
+  assert.equal(det.current.length, 40);
+  edit(far, far + 1200, '', 'text deleted so that the "}" falls within the look-ahead');
+  assert.equal(det.current.length, 1, 'only the problem after the "}" is left');
+});
