@@ -627,6 +627,7 @@ export function scanLatex(
         if (env === 'trivlist' || env === 'description') {
           // Kernel LaTeX has no solution environment: a list whose first item is labelled "Solution" is one
           // (what Insert Solution writes into a document without amsthm).
+          see(headEnd + 120);
           const lab = /^\s*\\item\s*\[([^\]]{0,80})\]/.exec(text.slice(headEnd, headEnd + 120));
           if (lab && isSolutionLabel(lab[1]!.replace(/\\[a-zA-Z]+\*?\s*|[{}]/g, ' ').trim())) node.sol = true;
         }
@@ -678,6 +679,7 @@ export function scanLatex(
         const d = text[after];
         const e = d && d !== '\n' ? text.indexOf(d, after + 1) : -1;
         const nl = text.indexOf('\n', after);
+        see(Math.min(e < 0 ? n : e, nl < 0 ? n : nl) + 1);
         i = e < 0 || (nl >= 0 && nl < e) ? after : e + 1;
         break;
       }
@@ -688,6 +690,7 @@ export function scanLatex(
         if (name === 'mintinline' && text[k] === '{') k = Math.max(k + 1, groupEnd(text, k, 100));
         const d = text[k];
         const e = d === '{' ? groupEnd(text, k, 2000) : d ? text.indexOf(d, k + 1) : -1;
+        if (d && d !== '{') see(e < 0 ? n : e + 1);
         i = e < 0 ? k : d === '{' ? e : e + 1;
         break;
       }
@@ -823,6 +826,7 @@ export function scanLatex(
       case 'edef':
       case 'xdef': {
         const b = text.indexOf('{', after);
+        see(b < 0 || b - after > 200 ? after + 201 : b + 1);
         if (b < 0 || b - after > 200) {
           i = after;
           break;
@@ -871,6 +875,7 @@ export function scanLatex(
             const b = numbered ? readArg(text, a![1], 6000) : undefined;
             // The statement follows as a second argument or as text on the same line; a short value is not one
             // (\pwcond{0}{k \neq n}).
+            if (numbered && !b) see(text.indexOf('\n', a![1]) < 0 ? n : text.indexOf('\n', a![1]) + 1);
             const restOfLine = numbered && !b ? text.slice(a![1], Math.max(a![1], text.indexOf('\n', a![1]) < 0 ? text.length : text.indexOf('\n', a![1]))) : '';
             const stmt = b ? b[0] : restOfLine;
             if (a && numbered && stmt.trim().length >= 20 && /\p{L}{3,}\s+\p{L}{2,}/u.test(stmt)) {
