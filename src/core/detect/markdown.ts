@@ -236,8 +236,14 @@ export function scanMarkdown(
   let prevBlank = true;
   /** The open fence / comment is a top-level one (segments may be cut inside it). */
   let inert = false;
-  /** markdown-it raw HTML block (<pre>, <script>, <style>, <textarea>) open until this closing tag. */
+  /**
+   * A markdown-it HTML block that ends at a marker, not at a blank line, open until that text: raw HTML
+   * (<pre>, <script>, <style>, <textarea>) until its closing tag, `<?` until `?>`, `<!X` until `>`, CDATA
+   * until `]]>`. Its lines are HTML to markdown-it (a heading there is not one), so no cut inside.
+   */
   let rawHtml: string | undefined;
+  /** An HTML block that ends at the next blank line (a block-level or lone tag) may be open: no cut before that. */
+  let htmlBlock = false;
   if (entry !== undefined) {
     if (entry[0] === 'f') fence = { ch: entry[1]!, len: Number(entry.slice(2)) || 3 };
     else if (entry[0] === 'd') dir = Number(entry.slice(1)) || 3;
@@ -249,7 +255,7 @@ export function scanMarkdown(
     if (eol < 0) eol = n;
     // (Not inside raw HTML either: markdown-it reads a heading there as HTML, and the scanner's state
     // at a boundary must be all a later scan resuming there needs.)
-    const clean = !fence && colons.length === 0 && !comment && rawHtml === undefined && dir === undefined;
+    const clean = !fence && colons.length === 0 && !comment && rawHtml === undefined && !htmlBlock && dir === undefined;
     if (clean && pos > segStart) {
       const c0 = text.charCodeAt(pos);
       const heading = c0 === 35 && /^#{1,6}(?:[ \t]|$)/.test(text.slice(pos, Math.min(eol, pos + 8)));
@@ -275,6 +281,7 @@ export function scanMarkdown(
     const ts = line.trimStart();
     const wasBlank = prevBlank;
     prevBlank = ts.trim() === '';
+    if (prevBlank) htmlBlock = false;
     let inside = false;
     if (dir !== undefined) {
       // markdown-it's end of the directive: a line of at least as many colons alone, or a sibling opener
@@ -339,9 +346,15 @@ export function scanMarkdown(
           if (open >= 0 && !text.slice(pos + open, eol).includes('-->')) {
             comment = true;
             inert = top && open === 0;
-          } else if (rawHtml === undefined && line.length - ts.length <= 3) {
-            const h = /^<(pre|script|style|textarea)(?:\s|>|$)/i.exec(ts);
-            if (h && !text.slice(pos, eol).toLowerCase().includes(`</${h[1]!.toLowerCase()}>`)) rawHtml = `</${h[1]!.toLowerCase()}>`;
+          } else if (rawHtml === undefined) {
+            // (After any container markers and indentation: a list item's or quote's HTML block counts too.
+            // Reading more lines as HTML than markdown-it does only leaves out cuts, never changes a result.)
+            const hs = ts.replace(/^(?:>[ \t]*|(?:[-*+]|\d{1,9}[.)])[ \t]+)+/, '');
+            const whole = text.slice(pos, eol).toLowerCase();
+            const h = /^<(pre|script|style|textarea)(?:\s|>|$)/i.exec(hs);
+            const close = h ? `</${h[1]!.toLowerCase()}>` : hs.startsWith('<?') ? '?>' : hs.startsWith('<![CDATA[') ? ']]>' : /^<![a-z]/i.test(hs) ? '>' : undefined;
+            if (close !== undefined && !whole.slice(whole.indexOf('<') + 2).includes(close)) rawHtml = close;
+            else if (/^<\/?[a-z]/i.test(hs)) htmlBlock = true;
           }
         }
       }
