@@ -140,6 +140,15 @@ export class SegmentedText<D> {
       return true;
     };
     const fresh = this.scan(text, from, stop, cancel, segs[i]!.entry);
+    // Where the scan ended decides (a scanner may ask `stop` and then go on, finding it may not cut there).
+    let scanned = from;
+    for (const s of fresh) scanned += s.length;
+    if (scanned >= text.length) resumeAt = -1;
+    else if (resumeAt < 0 || starts[resumeAt]! !== scanned - delta) {
+      const k = countBelow(starts, scanned - delta);
+      if (k >= segs.length || starts[k] !== scanned - delta) throw new Error(`incremental detection: a scan ended at ${scanned}, no segment boundary of the text before the edit`);
+      resumeAt = k;
+    }
     const tail = resumeAt >= 0 ? segs.slice(resumeAt) : [];
     this.segs = segs.slice(0, i).concat(fresh, tail);
     this.text = text;

@@ -156,3 +156,19 @@ test('markdown: an HTML block open until its end marker hides the headings insid
     assert.equal(detectProblems(closed, 'markdown').length, 8, `${JSON.stringify(open)}: the four exercises inside are HTML`);
   }
 });
+
+// The segment scanner follows markdown-it's blocks only roughly: `<!--` inside a paragraph line is no HTML block to
+// markdown-it, which then reads the fence below it; a cut is made only where markdown-it has no block open
+// (storm 528170694).
+test('markdown: no segment ends inside a fence the scanner missed (an inline `<!--` above it), fresh or after an edit', () => {
+  const prose = `${'Some words of prose about the sheet. '.repeat(40)}\n\n`;
+  const sec = (k: number): string => `## Exercise ${k}\n\nFind $x$ with $x^2 = ${k}$.\n\n${prose}`;
+  const text = [sec(1), sec(2), 'A remark <!-- an unfinished comment\n```\n', sec(3), '-->\n\n', sec(4), '```\n\n', sec(5), sec(6)].join('');
+  const fresh = detectProblems(text, 'markdown');
+  assert.deepEqual(fresh.map((p) => p.label), ['Exercise 1', 'Exercise 2', 'Exercise 5', 'Exercise 6'], 'Exercises 3 and 4 are code');
+  const det = new ProblemDetector('markdown');
+  det.reset(text.replace('```\n', '``\n'));
+  const at = text.indexOf('``\n') + 2;
+  const inc = det.edit(at, at, '`', text).map((p) => ({ ...p }));
+  assert.deepEqual(inc, fresh.map((p) => ({ ...p })));
+});
