@@ -36,6 +36,11 @@ export interface EnvNode {
   label?: string;
   /** A plain list environment labelled as a solution (`\\begin{trivlist}\\item[\\textbf{Solution.}]`). */
   sol?: boolean;
+  /**
+   * The continuation of an environment opened in an earlier segment and still open at this segment's start
+   * (the segment's entry is "e" + name): its children here; the opening node's own `end` is then not known.
+   */
+  cont?: boolean;
 }
 export interface Mark {
   t: 'mark';
@@ -182,6 +187,18 @@ const MAX_DEPTH = 64;
 const CMD_NAME = /[A-Za-z@]+\*?/y;
 const SPECIAL = /[\\%\n]/g;
 
+/**
+ * The furthest offset (exclusive) the running scan has read to take a decision: the helpers below that look
+ * ahead (groups, optional arguments, spaces, searches) record it, and scanLatex stores it on a segment whose scan
+ * looked past the segment's own end (Segment.reach). A scan is synchronous, so one variable serves.
+ */
+let seen = 0;
+function see(p: number): void {
+  if (p > seen) seen = p;
+}
+/** Short peeks of the scanner (a character after a command, "\\section" at a line start) past a segment's end. */
+const PEEK = 64;
+
 /** Reads a balanced {...} group starting at `i` (text[i] === '{'); returns the index after it, or -1. */
 function groupEnd(text: string, i: number, cap = 20000): number {
   let depth = 0;
@@ -191,14 +208,21 @@ function groupEnd(text: string, i: number, cap = 20000): number {
     if (c === 92) k++;
     else if (c === 37) {
       const e = text.indexOf('\n', k);
-      if (e < 0) return -1;
+      if (e < 0) {
+        see(text.length);
+        return -1;
+      }
       k = e;
     } else if (c === 123) depth++;
     else if (c === 125) {
       depth--;
-      if (depth === 0) return k + 1;
+      if (depth === 0) {
+        see(k + 1);
+        return k + 1;
+      }
     }
   }
+  see(limit);
   return -1;
 }
 
@@ -215,9 +239,16 @@ function optEnd(text: string, i: number, cap = 600): number {
     else if (c === 91 && brace === 0) depth++;
     else if (c === 93 && brace === 0) {
       depth--;
-      if (depth === 0) return k + 1;
-    } else if (c === 10 && text.charCodeAt(k + 1) === 10) return -1;
+      if (depth === 0) {
+        see(k + 1);
+        return k + 1;
+      }
+    } else if (c === 10 && text.charCodeAt(k + 1) === 10) {
+      see(k + 2);
+      return -1;
+    }
   }
+  see(limit);
   return -1;
 }
 
@@ -232,6 +263,7 @@ function skipSpaces(text: string, i: number): number {
     else if (c === 10 && text.charCodeAt(i + 1) !== 10) i++;
     else break;
   }
+  see(i + 1);
   return i;
 }
 
@@ -386,10 +418,14 @@ export function scanLatex(
     for (const r of records) rel(r);
     const seg: Segment<LatexSegData> = { length: at - segStart, nl: newlinesIn(text, segStart, at), data: { origin: 0, records } };
     if (segEntry !== undefined) seg.entry = segEntry;
+    // What the scan of this segment read past its end (an unclosed definition group searched for its brace far ahead):
+    // an edit up to there scans the segment again.
+    seg.reach = Math.max(seen, at + PEEK) - segStart;
     segs.push(seg);
     segStart = at;
     segEntry = undefined;
     records = [];
+    seen = at;
   };
   /**
    * A verbatim block at the top level longer than a few segments (typically one left open to the end of
@@ -437,6 +473,7 @@ export function scanLatex(
     k = skipSpaces(text, k);
     if (text[k] !== '{') return undefined;
     const e = text.indexOf('}', k);
+    see(e < 0 || e - k > 80 ? k + 81 : e + 1);
     if (e < 0 || e - k > 80) return undefined;
     const name = text.slice(k + 1, e);
     // No environment name spans lines or holds markup: a "\begin{" being typed is not an environment
@@ -445,6 +482,7 @@ export function scanLatex(
     return [name.trim(), e + 1];
   };
 
+  seen = from;
   let i = from;
   let lineStart = true;
   let cancelCheck = 0;
@@ -455,6 +493,11 @@ export function scanLatex(
     if (cutInside(from, ce < 0 ? n : ce, entry)) return segs;
     i = ce < 0 ? n : ce + close.length;
     lineStart = false;
+  } else if (entry !== undefined && entry.startsWith('e')) {
+    // Resuming inside a long nestable environment left open at the top level (see openCut).
+    const ph: EnvNode = { t: 'env', name: entry.slice(1), start: from, headEnd: from, end: n, closed: false, children: [], cont: true };
+    records.push(ph);
+    stack.push(ph);
   } else if (entry === 'i') {
     // The same inside a long \iffalse … \fi.
     const e = fiAfter(text, from);
@@ -463,6 +506,24 @@ export function scanLatex(
     lineStart = false;
   }
   while (i < n) {
+    if (lineStart && stack.length === 1 && i > segStart && stack[0]!.name.length < 60 && NESTABLE.has(stack[0]!.name)) {
+      // Inside a nestable environment opened at the top level and not closed yet (typically one being typed,
+      // open to the end of the file): the state is its name alone, so segments are also cut at line starts
+      // inside it, each holding a continuation node (`cont`) for its children there. A re-scan stops at an
+      // old cut in the same environment, and the rules resume there (see LatexReuse).
+      const state = `e${stack[0]!.name}`;
+      const stopHere = !!stop && stop(i, state);
+      if (stopHere || i - segStart >= minSegment * 4) {
+        const open = stack[0]!;
+        finish(i);
+        if (stopHere) return segs;
+        segEntry = state;
+        const ph: EnvNode = { t: 'env', name: open.name, start: i, headEnd: i, end: n, closed: false, children: [], cont: true };
+        records.push(ph);
+        stack[0] = ph;
+        if (cancel && ++cancelCheck % 8 === 0 && cancel()) throw new DetectCancelledError();
+      }
+    }
     if (lineStart && stack.length === 0 && i > segStart) {
       if (stop && stop(i)) {
         finish(i);
@@ -566,6 +627,7 @@ export function scanLatex(
         if (env === 'trivlist' || env === 'description') {
           // Kernel LaTeX has no solution environment: a list whose first item is labelled "Solution" is one
           // (what Insert Solution writes into a document without amsthm).
+          see(headEnd + 120);
           const lab = /^\s*\\item\s*\[([^\]]{0,80})\]/.exec(text.slice(headEnd, headEnd + 120));
           if (lab && isSolutionLabel(lab[1]!.replace(/\\[a-zA-Z]+\*?\s*|[{}]/g, ' ').trim())) node.sol = true;
         }
@@ -617,6 +679,7 @@ export function scanLatex(
         const d = text[after];
         const e = d && d !== '\n' ? text.indexOf(d, after + 1) : -1;
         const nl = text.indexOf('\n', after);
+        see(Math.min(e < 0 ? n : e, nl < 0 ? n : nl) + 1);
         i = e < 0 || (nl >= 0 && nl < e) ? after : e + 1;
         break;
       }
@@ -627,6 +690,7 @@ export function scanLatex(
         if (name === 'mintinline' && text[k] === '{') k = Math.max(k + 1, groupEnd(text, k, 100));
         const d = text[k];
         const e = d === '{' ? groupEnd(text, k, 2000) : d ? text.indexOf(d, k + 1) : -1;
+        if (d && d !== '{') see(e < 0 ? n : e + 1);
         i = e < 0 ? k : d === '{' ? e : e + 1;
         break;
       }
@@ -762,6 +826,7 @@ export function scanLatex(
       case 'edef':
       case 'xdef': {
         const b = text.indexOf('{', after);
+        see(b < 0 || b - after > 200 ? after + 201 : b + 1);
         if (b < 0 || b - after > 200) {
           i = after;
           break;
@@ -810,6 +875,7 @@ export function scanLatex(
             const b = numbered ? readArg(text, a![1], 6000) : undefined;
             // The statement follows as a second argument or as text on the same line; a short value is not one
             // (\pwcond{0}{k \neq n}).
+            if (numbered && !b) see(text.indexOf('\n', a![1]) < 0 ? n : text.indexOf('\n', a![1]) + 1);
             const restOfLine = numbered && !b ? text.slice(a![1], Math.max(a![1], text.indexOf('\n', a![1]) < 0 ? text.length : text.indexOf('\n', a![1]))) : '';
             const stmt = b ? b[0] : restOfLine;
             if (a && numbered && stmt.trim().length >= 20 && /\p{L}{3,}\s+\p{L}{2,}/u.test(stmt)) {
@@ -883,6 +949,9 @@ export interface LatexReuse {
     max: number;
     /** Segment indices where the state was empty after the leading heading → problems pushed before it. */
     ok: Map<number, number>;
+    /** Segment indices inside an environment left open (walked segment by segment) where nothing before depends on
+     *  what follows → the state's signature there and the problems pushed before it. */
+    chainOk: Map<number, ChainPoint>;
     /** Problems pushed in all (before heading problems without a statement were dropped). */
     pushed: number;
   };
@@ -1244,27 +1313,32 @@ function emitSpan(ctx: Ctx, start: number, stmtStart: number, end: number, kind:
   return p;
 }
 
+/** What a walk over siblings carries from one sibling to the next (also across the segments of an open environment). */
+interface WalkState {
+  /** The problem of the previous sibling, which a solution after it marks solved. */
+  last: DetectedProblem | undefined;
+  /** The prose just before the next sibling (what introduces a list). */
+  intro: IntroRef;
+}
+
 /** Walks a sequence of sibling nodes (top-level records or an environment's children). */
-function walk(ctx: Ctx, nodes: readonly LRecord[], container: boolean, outerIntro: IntroRef): void {
-  let last: DetectedProblem | undefined;
-  let prevProse: Prose | undefined;
+function walk(ctx: Ctx, nodes: readonly LRecord[], container: boolean, outerIntro: IntroRef, state: WalkState = { last: undefined, intro: undefined }): void {
   for (let idx = 0; idx < nodes.length; idx++) {
     if (ctx.out.length >= ctx.max) return;
     const node = nodes[idx]!;
     if (node.t === 'prose') {
       proseFacts(ctx.text, ctx.segStart, node);
-      if (last && node.sol) last.solved = true;
-      else if (node.long) last = undefined;
-      prevProse = node;
+      if (state.last && node.sol) state.last.solved = true;
+      else if (node.long) state.last = undefined;
+      state.intro = { p: node, segStart: ctx.segStart };
       continue;
     }
     if (node.t !== 'env') {
-      if (node.t === 'mark') last = undefined;
+      if (node.t === 'mark') state.last = undefined;
       continue;
     }
-    const r = handleEnv(ctx, node, container, prevProse ? { p: prevProse, segStart: ctx.segStart } : outerIntro, last);
-    last = r;
-    prevProse = undefined;
+    state.last = handleEnv(ctx, node, container, state.intro ?? outerIntro, state.last);
+    state.intro = undefined;
   }
 }
 
@@ -1487,6 +1561,30 @@ function firstAtOrAfter(out: readonly DetectedProblem[], off: number): number {
   return lo;
 }
 
+type Section = { level: number; role: 'container' | 'example' | 'solution' | 'problem' | 'plain'; problem?: DetectedProblem; inner: number; title: string; hasBody?: boolean };
+/** A point inside an open environment walked segment by segment (see LatexReuse). */
+interface ChainPoint {
+  sig: string;
+  pushed: number;
+  /** The rules' state there: the sections (none a problem) and the walk's state. */
+  snap: { sections: Section[]; solved: boolean[]; entry: string; container: boolean; outer: IntroRef; intro: IntroRef };
+}
+
+/** A copy of a scanned node with its positions moved by `d` (facts derived from positions dropped). */
+function rebased(x: LNode, d: number): LNode {
+  if (x.t === 'mark') {
+    const m: Mark = { ...x, start: x.start + d, end: x.end + d };
+    delete m.cache;
+    delete m.stmt;
+    delete m.own;
+    delete m.labelTask;
+    return m;
+  }
+  const e: EnvNode = { ...x, start: x.start + d, headEnd: x.headEnd + d, end: x.end + d, children: x.children.map((c) => rebased(c, d)) };
+  delete e.cache;
+  return e;
+}
+
 /** Applies the rules to scanned segments. `starts`/`lines` give each segment's current offset and first line. */
 export function latexProblems(
   text: string,
@@ -1509,6 +1607,7 @@ export function latexProblems(
   const prev = options.reuse?.prev;
   const usable = !!prev && prev.kinds === kinds && prev.max === max && prev.pushed < max;
   const ok = new Map<number, number>();
+  const chainOk = new Map<number, ChainPoint>();
   // Segments [tailFrom, end) are the previous run's segments [tailFrom + shift, end); [0, headTo) are its first ones.
   let tailFrom = segs.length;
   let headTo = 0;
@@ -1522,24 +1621,30 @@ export function latexProblems(
   // Problems pushed before the first segment run here in a full run (kept ones are in `out`).
   let prefixPushed = 0;
   let firstSeg = 0;
+  /** The state restored at a continuation segment the run starts at. */
+  let restore: ChainPoint['snap'] | undefined;
   if (prev && usable) {
-    // The last point of the unchanged beginning where the previous run's state was empty: start there.
+    // The last point of the unchanged beginning where the previous run's state was empty — or, inside an open
+    // environment, known from its snapshot: start there.
     let k0 = 0;
     for (const k of prev.ok.keys()) if (k < headTo && k > k0) k0 = k;
+    for (const k of prev.chainOk.keys()) if (k < headTo && k > k0) k0 = k;
     if (k0 > 0) {
+      const cp = prev.chainOk.get(k0);
+      restore = cp?.snap;
       const cut = prev.starts[k0]!;
       for (const p of prev.out) {
         if (p.startOffset >= cut) break;
         out.push(p);
       }
       for (const [k, n] of prev.ok) if (k < k0) ok.set(k, n);
-      prefixPushed = prev.ok.get(k0)!;
+      for (const [k, c] of prev.chainOk) if (k < k0) chainOk.set(k, c);
+      prefixPushed = cp ? cp.pushed : prev.ok.get(k0)!;
       firstSeg = k0;
     }
   }
   const prefixKept = out.length;
   // Heading context across segments.
-  type Section = { level: number; role: 'container' | 'example' | 'solution' | 'problem' | 'plain'; problem?: DetectedProblem; inner: number; title: string; hasBody?: boolean };
   const sections: Section[] = [];
   let lastTop: DetectedProblem | undefined;
   let prevProse: { ctx: Ctx; p: Prose } | undefined;
@@ -1585,6 +1690,111 @@ export function latexProblems(
     if (lang) p.language = lang;
   };
 
+  /** Reuses the previous run's problems from its segment `pj` on (now at `ctx`), shifted; `base`: its problems pushed before. */
+  const resumeAt = (pj: number, ctx: Ctx, base: number, pushedHere: number): void => {
+    const p0 = prev!;
+    const oldStart = p0.starts[pj]!;
+    const dOff = ctx.segStart - oldStart;
+    const dLine = ctx.segLine - p0.lines[pj]!;
+    const tail: DetectedProblem[] = [];
+    for (let k = firstAtOrAfter(p0.out, oldStart); k < p0.out.length; k++) {
+      const p = p0.out[k]!;
+      if (p.startOffset < oldStart) continue;
+      const q = shiftProblem(p, dOff, dLine);
+      if (LOOSE_ITEMS.has(p)) LOOSE_ITEMS.add(q);
+      tail.push(q);
+    }
+    resumed = tail;
+    resumedPushed = p0.pushed - base;
+    for (const [j, n] of p0.ok) if (j > pj) ok.set(j - shift, n - base + pushedHere);
+    for (const [j, c] of p0.chainOk) if (j > pj) chainOk.set(j - shift, { ...c, pushed: c.pushed - base + pushedHere });
+  };
+  /** After a top-level environment (`before`: problems in `out` before it, `res`: what handleEnv returned). */
+  const afterEnv = (ctx: Ctx, r: EnvNode, before: number, res: DetectedProblem | undefined): void => {
+    const underProblem = sections.some((s) => s.role === 'problem' && s.problem && !s.problem.endOffset);
+    if (underProblem && out.length > before && out.slice(before).every((p) => p.kind === 'item' && !p.solved)) {
+      // List items under a "Problem 3" heading are its sub-parts (parent only).
+      out.length = before;
+    }
+    for (const s of sections) if (s.role === 'problem' && s.problem && !s.problem.endOffset) s.hasBody = true;
+    if (out.length > before) {
+      for (const s of sections) {
+        if (s.role !== 'problem' || !s.problem || s.problem.endOffset) continue;
+        // Problems under a "Problem 3" heading: with a statement of its own the heading problem ends here,
+        // without one the heading was only a title over them.
+        if (s.hasBody) closeSection(s, ctx, r.start);
+        else s.inner = -1;
+      }
+    }
+    lastTop = res;
+    prevProse = undefined;
+  };
+  /** The environment of segment `si` left open into the next segments, if any (its last record but declarations). */
+  const chainHeadOf = (si: number): EnvNode | undefined => {
+    const next = segs[si + 1];
+    if (!next || next.entry === undefined || next.entry[0] !== 'e') return undefined;
+    const recs = segs[si]!.data.records;
+    for (let k = recs.length - 1; k >= 0; k--) {
+      const r = recs[k]!;
+      if (r.t === 'decl') continue;
+      return r.t === 'env' && !r.closed && `e${r.name}` === next.entry ? r : undefined;
+    }
+    return undefined;
+  };
+  /** The continuation nodes of the environment open at the end of segment `si`. */
+  const chainParts = (si: number): EnvNode[] => {
+    const parts: EnvNode[] = [];
+    const entry = segs[si + 1]!.entry;
+    for (let k = si + 1; k < segs.length && segs[k]!.entry === entry; k++) parts.push(segs[k]!.data.records[0] as EnvNode);
+    return parts;
+  };
+  /** Whether handleEnv would only walk the open environment's children (then that is done segment by segment). */
+  const chainWalks = (si: number, r: EnvNode): boolean => {
+    const base = baseName(r.name);
+    if (nodeSolutionType(r, base) !== 0 || envKind(r.name, kinds) || CONTAINER_ENVS.has(base) || base === 'frame') return false;
+    if (!LIST_ENVS.has(base)) return true;
+    return holdsProblemEnv(r, kinds) || chainParts(si).some((c) => holdsProblemEnv(c, kinds));
+  };
+  /** The open environment as one node (positions relative to segment `si`) and a context for it. */
+  const mergedChain = (si: number, r: EnvNode): [Ctx, EnvNode] => {
+    const s0 = starts[si]!;
+    const nl = segs[si]!.nl.slice();
+    const children = r.children.slice();
+    let end = r.end;
+    let closed = r.closed;
+    for (let k = si + 1; k < segs.length && segs[k]!.entry === segs[si + 1]!.entry; k++) {
+      const d = starts[k]! - s0;
+      for (const x of segs[k]!.nl) nl.push(x + d);
+      const c = segs[k]!.data.records[0] as EnvNode;
+      for (const x of c.children) children.push(rebased(x, d));
+      end = c.end + d;
+      closed = c.closed;
+    }
+    const node: EnvNode = { ...r, end, closed, children };
+    delete node.cache;
+    delete node.label;
+    return [{ text, segStart: s0, segLine: lines[si]!, nl, kinds, out, max, lazy }, node];
+  };
+  let chain:
+    | { entry: string; mode: 'walk' | 'skip'; ctx0?: Ctx; head?: EnvNode; before?: number; scan?: number; container?: boolean; outer?: IntroRef; state?: WalkState }
+    | undefined;
+
+  if (restore) {
+    restore.sections.forEach((x, k) => {
+      const y = { ...x };
+      if (y.problem) {
+        // The heading problem as it was at that point (later solution headings may mark it solved again): a copy,
+        // so that the previous run's object, shared with its output, is left as it is.
+        const q = { ...y.problem, solved: restore!.solved[k]! };
+        const at = out.indexOf(y.problem);
+        if (at >= 0) out[at] = q;
+        y.problem = q;
+      }
+      sections.push(y);
+    });
+    chain = { entry: restore.entry, mode: 'walk', container: restore.container, outer: restore.outer, state: { last: undefined, intro: restore.intro }, before: 0, head: segs[firstSeg]!.data.records[0] as EnvNode };
+    chain.ctx0 = { text, segStart: starts[firstSeg]!, segLine: lines[firstSeg]!, nl: segs[firstSeg]!.nl, kinds, out, max, lazy };
+  }
   for (let si = firstSeg; si < segs.length && out.length < max; si++) {
     const seg = segs[si]!;
     const ctx: Ctx = { text, segStart: starts[si]!, segLine: lines[si]!, nl: seg.nl, kinds, out, max, lazy };
@@ -1600,25 +1810,60 @@ export function latexProblems(
         if (prev && usable && si >= tailFrom && prev.ok.has(pj)) {
           // Same state as in the previous run from here on: close what the heading closes, reuse the rest.
           while (sections.length) closeSection(sections.pop()!, ctx, first.start);
-          const oldStart = prev.starts[pj]!;
-          const dOff = ctx.segStart - oldStart;
-          const dLine = ctx.segLine - prev.lines[pj]!;
-          const tail: DetectedProblem[] = [];
-          for (let k = firstAtOrAfter(prev.out, oldStart); k < prev.out.length; k++) {
-            const p = prev.out[k]!;
-            if (p.startOffset < oldStart) continue;
-            const q = shiftProblem(p, dOff, dLine);
-            if (LOOSE_ITEMS.has(p)) LOOSE_ITEMS.add(q);
-            tail.push(q);
-          }
-          resumed = tail;
-          resumedPushed = prev.pushed - prev.ok.get(pj)!;
-          for (const [j, n] of prev.ok) if (j > pj) ok.set(j - shift, n - prev.ok.get(pj)! + pushedHere);
+          resumeAt(pj, ctx, prev.ok.get(pj)!, pushedHere);
           break;
         }
       }
     }
-    for (const r of seg.data.records) {
+    const recs = seg.data.records;
+    let r0 = 0;
+    if (chain) {
+      // A segment inside the open environment: its first record continues it.
+      r0 = 1;
+      const c = chain;
+      if (c.mode === 'walk') {
+        // A heading problem open around the environment ends where the environment starts once the environment
+        // has given a problem that is not an unsolved list item (see afterEnv): decided now, closed now.
+        if (sections.some((x) => x.problem && !x.problem.endOffset)) {
+          let k = c.scan ?? c.before!;
+          while (k < out.length && out[k]!.kind === 'item' && !out[k]!.solved) k++;
+          c.scan = k;
+          if (k < out.length) {
+            for (const x of sections) {
+              if (!x.problem || x.problem.endOffset) continue;
+              x.hasBody = true;
+              closeSection(x, c.ctx0, c.head!.start);
+            }
+          }
+        }
+        if (!c.state!.last && !sections.some((x) => x.problem && !x.problem.endOffset)) {
+          // Nothing before this point is changed by what follows but the solved flags of the heading problems in
+          // `sections` (set by later solution headings): a point to resume the previous run's output at.
+          const secSig = sections.map((x) => `${x.level}${x.role}${x.problem ? (x.problem.solved ? 's' : 'u') : ''}`).join(',');
+          const sig = `${c.entry}|${c.container}|${secSig}|${introduces(text, c.state!.intro ?? c.outer)}`;
+          const pushedHere = prefixPushed + out.length - prefixKept;
+          const snap = { sections: sections.map((x) => ({ ...x })), solved: sections.map((x) => !!x.problem?.solved), entry: c.entry, container: c.container!, outer: c.outer, intro: c.state!.intro };
+          chainOk.set(si, { sig, pushed: pushedHere, snap });
+          const pj = si + shift;
+          const old = prev && usable && si >= tailFrom ? prev.chainOk.get(pj) : undefined;
+          if (old && old.sig === sig) {
+            // The same later effects as in the previous run: its final flags.
+            sections.forEach((x, k) => {
+              if (x.problem) x.problem.solved = !!old.snap.sections[k]!.problem?.solved;
+            });
+            resumeAt(pj, ctx, old.pushed, pushedHere);
+            break;
+          }
+        }
+        walk(ctx, (recs[0] as EnvNode).children, c.container!, c.outer, c.state!);
+      }
+      if (segs[si + 1]?.entry !== c.entry) {
+        if (c.mode === 'walk') afterEnv(c.ctx0!, c.head!, c.before!, undefined);
+        chain = undefined;
+      }
+    }
+    for (let ri = r0; ri < recs.length; ri++) {
+      const r = recs[ri]!;
       if (r.t === 'decl') continue;
       if (r.t === 'prose') {
         proseFacts(text, ctx.segStart, r);
@@ -1698,41 +1943,47 @@ export function latexProblems(
         continue;
       }
       // environment at top level
+      let ectx = ctx;
+      let node = r;
+      if (r === chainHeadOf(si)) {
+        // An environment left open across the following segments (see scanLatex).
+        const contEntry = segs[si + 1]!.entry!;
+        if (inRole('example') && !envKind(r.name, kinds)) {
+          lastTop = undefined;
+          chain = { entry: contEntry, mode: 'skip' };
+          continue;
+        }
+        if (chainWalks(si, r)) {
+          // Its children are walked segment by segment with one state, as one node's children would be.
+          const outer: IntroRef = prevProse ? { p: prevProse.p, segStart: prevProse.ctx.segStart } : undefined;
+          const state: WalkState = { last: undefined, intro: undefined };
+          chain = { entry: contEntry, mode: 'walk', ctx0: ctx, head: r, before: out.length, container: inRole('container'), outer, state };
+          walk(ctx, r.children, chain.container!, outer, state);
+          continue;
+        }
+        // Otherwise the rules see it as the one node it is.
+        [ectx, node] = mergedChain(si, r);
+        chain = { entry: contEntry, mode: 'skip' };
+      }
       const container = inRole('container');
-      if (inRole('example') && !envKind(r.name, kinds)) {
+      if (inRole('example') && !envKind(node.name, kinds)) {
         lastTop = undefined;
         continue;
       }
-      const st = nodeSolutionType(r, baseName(r.name));
-      if (st === 1 || (st === 2 && hasContent(ctx, r))) {
+      const st = nodeSolutionType(node, baseName(node.name));
+      if (st === 1 || (st === 2 && hasContent(ectx, node))) {
         // A solution (also one just inserted) after a heading problem's statement ends it and marks it solved.
         for (const s of sections) {
           if (s.role === 'problem' && s.problem && !s.problem.endOffset && s.hasBody) {
-            closeSection(s, ctx, r.start);
+            closeSection(s, ectx, node.start);
             s.problem.solved = true;
-            s.problem.blockEndOffset = ctx.segStart + r.end;
+            s.problem.blockEndOffset = ectx.segStart + node.end;
           }
         }
       }
       const before = out.length;
-      const res = handleEnv(ctx, r, container, prevProse ? { p: prevProse.p, segStart: prevProse.ctx.segStart } : undefined, lastTop);
-      const underProblem = sections.some((s) => s.role === 'problem' && s.problem && !s.problem.endOffset);
-      if (underProblem && out.length > before && out.slice(before).every((p) => p.kind === 'item' && !p.solved)) {
-        // List items under a "Problem 3" heading are its sub-parts (parent only).
-        out.length = before;
-      }
-      for (const s of sections) if (s.role === 'problem' && s.problem && !s.problem.endOffset) s.hasBody = true;
-      if (out.length > before) {
-        for (const s of sections) {
-          if (s.role !== 'problem' || !s.problem || s.problem.endOffset) continue;
-          // Problems under a "Problem 3" heading: with a statement of its own the heading problem ends here,
-          // without one the heading was only a title over them.
-          if (s.hasBody) closeSection(s, ctx, r.start);
-          else s.inner = -1;
-        }
-      }
-      lastTop = res;
-      prevProse = undefined;
+      const res = handleEnv(ectx, node, container, prevProse ? { p: prevProse.p, segStart: prevProse.ctx.segStart } : undefined, lastTop);
+      afterEnv(ectx, node, before, res);
     }
   }
   const endCtx: Ctx = {
@@ -1777,7 +2028,7 @@ export function latexProblems(
   }
   out.sort((a, b) => a.startOffset - b.startOffset);
   if (resumed) for (const p of resumed) out.push(p);
-  if (options.reuse) options.reuse.prev = { segs, starts, lines, out: out.slice(), kinds, max, ok, pushed };
+  if (options.reuse) options.reuse.prev = { segs, starts, lines, out: out.slice(), kinds, max, ok, chainOk, pushed };
   // The per-segment pass may overshoot `max` by a few; cut it where a full run cuts it before the document rules.
   if (out.length > max) out.length = max;
   const res = beforeEndDocument(text, documentRules(text, segs, starts, lines, out));
@@ -2015,11 +2266,24 @@ function titleOverItems(text: string, h: HeadingInfo, out: readonly DetectedProb
   return before.length < 40 ? items : undefined;
 }
 
+/**
+ * Start of the first line that holds only spaces or tabs before \\end{document} (what /^[ \t]*\\end\{document\}/m
+ * finds, without running a regular expression over the whole document on every keystroke), or -1.
+ */
+function endDocumentLine(text: string): number {
+  for (let i = text.indexOf('\\end{document}'); i >= 0; i = text.indexOf('\\end{document}', i + 1)) {
+    let k = i;
+    while (k > 0 && (text.charCodeAt(k - 1) === 32 || text.charCodeAt(k - 1) === 9)) k--;
+    const c = k > 0 ? text.charCodeAt(k - 1) : 10;
+    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return k;
+  }
+  return -1;
+}
+
 /** Problems after \\end{document} (TeX never reads them): dropped. */
 function beforeEndDocument(text: string, out: DetectedProblem[]): DetectedProblem[] {
-  const m = /^[ \t]*\\end\{document\}/m.exec(text);
-  if (!m) return out;
-  const end = m.index;
+  const end = endDocumentLine(text);
+  if (end < 0) return out;
   return out.some((p) => p.startOffset > end) ? out.filter((p) => p.startOffset <= end) : out;
 }
 

@@ -192,16 +192,19 @@ export function scanMarkdown(
   // would (the rules only extend a statement over a block), and the text after it is analysed on its own.
   let segEntry: string | undefined = entry;
   let inertEnd = -1;
-  const finish = (at: number, frontMatter = false, cutInside = false): void => {
+  /** Where the analysed part of the current segment starts (after the inert stretch it starts in, if any). */
+  const analysedFrom = (at: number): number => (segEntry !== undefined ? (inertEnd >= 0 ? Math.min(inertEnd, at) : at) : segStart);
+  /** `pre`: the records of text[analysedFrom(at), at) when already made. */
+  const finish = (at: number, frontMatter = false, cutInside = false, pre?: MRecord[]): void => {
     let records: MRecord[];
     if (frontMatter) records = [];
     else if (segEntry !== undefined) {
-      const cut = inertEnd >= 0 ? Math.min(inertEnd, at) : at;
+      const cut = analysedFrom(at);
       let head = newlinesIn(text, segStart, cut).length;
       if (cut === n && n > segStart && text.charCodeAt(n - 1) !== 10) head++;
       records = [{ t: 'block', line: 0, end: head, text: '' }];
-      if (cut < at) for (const r of analyse(text.slice(cut, at))) records.push(shiftRecord(r, head));
-    } else records = analyse(text.slice(segStart, at));
+      if (cut < at) for (const r of pre ?? analyse(text.slice(cut, at))) records.push(shiftRecord(r, head));
+    } else records = pre ?? analyse(text.slice(segStart, at));
     // Math notation that runs across a cut inside a stretch ("5" | "+ 3") counts as it would uncut.
     let mathEnd = at;
     if (cutInside) {
@@ -236,8 +239,14 @@ export function scanMarkdown(
   let prevBlank = true;
   /** The open fence / comment is a top-level one (segments may be cut inside it). */
   let inert = false;
-  /** markdown-it raw HTML block (<pre>, <script>, <style>, <textarea>) open until this closing tag. */
+  /**
+   * A markdown-it HTML block that ends at a marker, not at a blank line, open until that text: raw HTML
+   * (<pre>, <script>, <style>, <textarea>) until its closing tag, `<?` until `?>`, `<!X` until `>`, CDATA
+   * until `]]>`. Its lines are HTML to markdown-it (a heading there is not one), so no cut inside.
+   */
   let rawHtml: string | undefined;
+  /** An HTML block that ends at the next blank line (a block-level or lone tag) may be open: no cut before that. */
+  let htmlBlock = false;
   if (entry !== undefined) {
     if (entry[0] === 'f') fence = { ch: entry[1]!, len: Number(entry.slice(2)) || 3 };
     else if (entry[0] === 'd') dir = Number(entry.slice(1)) || 3;
@@ -249,18 +258,34 @@ export function scanMarkdown(
     if (eol < 0) eol = n;
     // (Not inside raw HTML either: markdown-it reads a heading there as HTML, and the scanner's state
     // at a boundary must be all a later scan resuming there needs.)
-    const clean = !fence && colons.length === 0 && !comment && rawHtml === undefined && dir === undefined;
+    const clean = !fence && colons.length === 0 && !comment && rawHtml === undefined && !htmlBlock && dir === undefined;
     if (clean && pos > segStart) {
       const c0 = text.charCodeAt(pos);
       const heading = c0 === 35 && /^#{1,6}(?:[ \t]|$)/.test(text.slice(pos, Math.min(eol, pos + 8)));
       const paragraphStart =
         prevBlank && pos - segStart >= LONG_SEGMENT && c0 > 32 && !/^(?:[-*+>|:`~<]|\d+[.)])/.test(text.slice(pos, pos + 4));
       if (heading || paragraphStart) {
-        if (stop && stop(pos)) {
-          finish(pos);
-          return segs;
+        const atStop = !!stop && stop(pos);
+        if (atStop || pos - segStart >= MIN_SEGMENT) {
+          // This scanner follows markdown-it's blocks only roughly (an inline `<!--` in a paragraph, a fence in
+          // raw HTML): a cut is made only where markdown-it itself has no block open, else the scan goes on
+          // inside that block. (A stop refused here is no stop: the caller reads where the scan ended.)
+          const from0 = analysedFrom(pos);
+          const src = text.slice(from0, pos);
+          const tokens = markdown().parse(src, {});
+          const open = openAtEnd(src, tokens);
+          if (open === undefined) {
+            finish(pos, false, false, recordsOf(src, tokens));
+            if (atStop) return segs;
+          } else {
+            colons.push(...open.colons);
+            const e = open.end;
+            if (e && 'fence' in e) fence = e.fence;
+            else if (e && e.raw === '-->') comment = true;
+            else if (e) rawHtml = e.raw;
+            inert = false;
+          }
         }
-        if (pos - segStart >= MIN_SEGMENT) finish(pos);
       }
     } else if (inert && pos - segStart >= LONG_SEGMENT) {
       const here = entryOf(fence, dir);
@@ -275,6 +300,7 @@ export function scanMarkdown(
     const ts = line.trimStart();
     const wasBlank = prevBlank;
     prevBlank = ts.trim() === '';
+    if (prevBlank) htmlBlock = false;
     let inside = false;
     if (dir !== undefined) {
       // markdown-it's end of the directive: a line of at least as many colons alone, or a sibling opener
@@ -339,9 +365,15 @@ export function scanMarkdown(
           if (open >= 0 && !text.slice(pos + open, eol).includes('-->')) {
             comment = true;
             inert = top && open === 0;
-          } else if (rawHtml === undefined && line.length - ts.length <= 3) {
-            const h = /^<(pre|script|style|textarea)(?:\s|>|$)/i.exec(ts);
-            if (h && !text.slice(pos, eol).toLowerCase().includes(`</${h[1]!.toLowerCase()}>`)) rawHtml = `</${h[1]!.toLowerCase()}>`;
+          } else if (rawHtml === undefined) {
+            // (After any container markers and indentation: a list item's or quote's HTML block counts too.
+            // Reading more lines as HTML than markdown-it does only leaves out cuts, never changes a result.)
+            const hs = ts.replace(/^(?:>[ \t]*|(?:[-*+]|\d{1,9}[.)])[ \t]+)+/, '');
+            const whole = text.slice(pos, eol).toLowerCase();
+            const h = /^<(pre|script|style|textarea)(?:\s|>|$)/i.exec(hs);
+            const close = h ? `</${h[1]!.toLowerCase()}>` : hs.startsWith('<?') ? '?>' : hs.startsWith('<![CDATA[') ? ']]>' : /^<![a-z]/i.test(hs) ? '>' : undefined;
+            if (close !== undefined && !whole.slice(whole.indexOf('<') + 2).includes(close)) rawHtml = close;
+            else if (/^<\/?[a-z]/i.test(hs)) htmlBlock = true;
           }
         }
       }
@@ -500,7 +532,57 @@ function stripOptions(text: string): string {
 
 /** Top-level block records of one segment (lines relative to the segment). */
 export function analyse(src: string): MRecord[] {
-  const tokens = markdown().parse(src, {});
+  return recordsOf(src, markdown().parse(src, {}));
+}
+
+/** What a block that markdown-it leaves open at the end of a text needs to end: a fence, or an HTML block's end marker. */
+type OpenEnd = { fence: { ch: string; len: number } } | { raw: string };
+interface OpenBlocks {
+  /** Colon directives left open, outermost first: their numbers of colons. */
+  colons: number[];
+  end?: OpenEnd;
+}
+
+/**
+ * The blocks markdown-it leaves open at the end of `src` (ending in a newline), where a later line could
+ * still belong to them: colon directives with no closing line, a fence with no closing fence, an HTML
+ * block of the kinds that end at a marker (raw `<pre>`…, `<!--`, `<?`, `<!X`, CDATA) with no marker yet.
+ * A segment may not end there. Undefined when nothing is open.
+ */
+function openAtEnd(src: string, tokens: readonly Token[]): OpenBlocks | undefined {
+  let lines = 0;
+  for (let i = src.indexOf('\n'); i !== -1; i = src.indexOf('\n', i + 1)) lines++;
+  let srcLines: string[] | undefined;
+  const lineAt = (k: number): string => (srcLines ??= src.split('\n'))[k] ?? '';
+  const colons: number[] = [];
+  let end: OpenEnd | undefined;
+  for (const t of tokens) {
+    if (!t.map || t.map[1] < lines || t.nesting === -1) continue;
+    if (t.type === 'colon_open') {
+      const n = /^\s*(:{3,})/.exec(lineAt(t.map[0]))?.[1]!.length ?? 3;
+      const last = t.map[1] - 1 > t.map[0] ? /^\s*(:{3,})\s*$/.exec(lineAt(t.map[1] - 1)) : null;
+      if (!last || last[1]!.length < n) colons.push(n);
+    } else if (t.type === 'fence') {
+      const ch = t.markup[0]!;
+      // A closed fence ends with its closing line; an open one runs to the end of the text.
+      const m = t.map[1] - 1 > t.map[0] ? /^[ \t]*(`{3,}|~{3,})[ \t]*$/.exec(lineAt(t.map[1] - 1).replace(/\r$/, '')) : null;
+      const closed = !!m && m[1]![0] === ch && m[1]!.length >= t.markup.length;
+      if (!closed) end = { fence: { ch, len: t.markup.length } };
+    } else if (t.type === 'html_block') {
+      const head = t.content.trimStart();
+      const close = /^<(?:script|pre|style|textarea)(?=\s|>|$)/i.test(head)
+        ? /<\/(?:script|pre|style|textarea)>/i
+        : head.startsWith('<!--') ? /-->/ : head.startsWith('<?') ? /\?>/ : head.startsWith('<![CDATA[') ? /\]\]>/ : /^<![A-Za-z]/.test(head) ? />/ : undefined;
+      // markdown-it tests the end marker on every line of the block, the first one included.
+      if (close && !t.content.split('\n').some((l) => close.test(l))) {
+        end = { raw: head.startsWith('<!--') ? '-->' : head.startsWith('<?') ? '?>' : head.startsWith('<![CDATA[') ? ']]>' : head.startsWith('<!') ? '>' : `</${/^<([a-z]+)/i.exec(head)![1]!.toLowerCase()}>` };
+      }
+    }
+  }
+  return colons.length || end ? { colons, end } : undefined;
+}
+
+function recordsOf(src: string, tokens: Token[]): MRecord[] {
   const out: MRecord[] = [];
   let lineStarts: number[] | undefined;
   for (let k = 0; k < tokens.length; k++) {

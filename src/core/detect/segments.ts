@@ -19,6 +19,12 @@ export interface Segment<D> {
   data: D;
   /** The scanner's state at the segment's start when that is not a safe point (opaque to this module). */
   entry?: string;
+  /**
+   * How far (relative to the segment's start, exclusive) its scan read the text to decide what the segment holds, when
+   * that is past its end: a look-ahead that found nothing (a brace group not closed) depends on the text after the
+   * segment. An edit before that point scans the segment again, however many segments later it lies.
+   */
+  reach?: number;
 }
 
 /**
@@ -107,7 +113,16 @@ export class SegmentedText<D> {
       const c = countBelow(starts, pos + 1) - 1;
       return Math.max(0, Math.min(segs.length - 1, c));
     };
-    const i = Math.max(0, indexOf(start) - 1);
+    // From the segment before the edited one (a scan may look a little into the next segment), or from an earlier one
+    // whose scan read up to the edit.
+    let i = Math.max(0, indexOf(start) - 1);
+    for (let k = 0; k < i; k++) {
+      const r = segs[k]!.reach;
+      if (r !== undefined && starts[k]! + r >= start) {
+        i = k;
+        break;
+      }
+    }
     const j = indexOf(end);
     const from = starts[i]!;
     const newEnd = end + delta;
@@ -125,6 +140,15 @@ export class SegmentedText<D> {
       return true;
     };
     const fresh = this.scan(text, from, stop, cancel, segs[i]!.entry);
+    // Where the scan ended decides (a scanner may ask `stop` and then go on, finding it may not cut there).
+    let scanned = from;
+    for (const s of fresh) scanned += s.length;
+    if (scanned >= text.length) resumeAt = -1;
+    else if (resumeAt < 0 || starts[resumeAt]! !== scanned - delta) {
+      const k = countBelow(starts, scanned - delta);
+      if (k >= segs.length || starts[k] !== scanned - delta) throw new Error(`incremental detection: a scan ended at ${scanned}, no segment boundary of the text before the edit`);
+      resumeAt = k;
+    }
     const tail = resumeAt >= 0 ? segs.slice(resumeAt) : [];
     this.segs = segs.slice(0, i).concat(fresh, tail);
     this.text = text;

@@ -32,6 +32,7 @@ const TOKENS: Record<DocumentFormat, string[]> = {
     // Openers left unclosed while typing, and their closers.
     '\\begin{center}\n', '\\end{center}\n', '\\begin{itemize}\n\\item ', '\\end{itemize}\n', '\\begin{problem}\n', '$$\n', '\\[\n', '\\]\n',
     '\\begin{minipage}{0.5\\textwidth}\n', '\\end{minipage}\n', '\\begin{lstlisting}\n', '\\end{lstlisting}\n',
+    '\\begin{frame}{Exercise 2}\n', '\\end{frame}\n', '\\begin{quote}\n', '\\end{quote}\n', '\\end{itemize}', '\\end{center}',
   ],
   markdown: [
     '```', '```\n', '~~~', '```{exercise}\n', '$$', '$', '<!--', '-->', '<!-- note -->', '# ', '## Exercise 3\n', '### Problem 2\n', '#### Solution\n',
@@ -172,6 +173,7 @@ const OPEN_CASES: { format: DocumentFormat; open: string; close: string; cut?: b
   { format: 'latex', open: '\\iffalse\n', close: '\\fi\n', cut: true },
   { format: 'latex', open: '\\begin{center}\n', close: '\\end{center}\n' },
   { format: 'latex', open: '\\begin{itemize}\n\\item ', close: '\\end{itemize}\n' },
+  { format: 'latex', open: '\\begin{frame}{Exercise 2}\n', close: '\\end{frame}\n' },
   { format: 'latex', open: '\\begin{problem}\n', close: '\\end{problem}\n' },
   { format: 'latex', open: '$$\n', close: '$$\n' },
   { format: 'latex', open: '\\[\n', close: '\\]\n' },
@@ -215,3 +217,134 @@ for (const c of OPEN_CASES) {
     type(lineAt(0.8), c.open, 'a second opener');
   });
 }
+
+// A long LaTeX file with no \end{document} before its end, so that a nestable environment typed near the top stays
+// open over most of it: the scanner cuts segments inside it (continuation segments) and the rules walk it segment by
+// segment — or, for environments they do not just walk (a list of items, a slide titled as a problem), see it as one
+// node. Every keystroke must still give what a fresh detection gives.
+function longLatex(rand: () => number): string {
+  const out = ['\\documentclass{article}', '\\newtheorem{problem}{Problem}', '\\begin{document}', ''];
+  for (let k = 0; k < 260; k++) {
+    const a = 2 + Math.floor(rand() * 90);
+    switch (k % 5) {
+      case 0:
+        out.push(`\\begin{problem}\nShow that $${a}n+1$ and $${a}n$ have no common divisor above one.\n\\end{problem}\n`);
+        break;
+      case 1:
+        out.push(`\\begin{exercise}\nHow many subsets of a set of ${a} elements have an even size?\n\\end{exercise}\n\\begin{solution}\nHalf of them.\n\\end{solution}\n`);
+        break;
+      case 2:
+        out.push(`\\section*{Problem ${k}}\nFind every integer $x$ with $x^2 \\equiv ${a} \\pmod{7}$.\n`);
+        break;
+      case 3:
+        out.push(`Some remarks on the method follow here, with no question asked of the reader at all.\n\\begin{enumerate}\n\\item Compute $${a}^2 - ${a}$ and explain why it is even.\n\\item Prove that $${a}!$ ends in a zero when ${a} > 4$.\n\\end{enumerate}\n`);
+        break;
+      default:
+        // Solution headings after the environment is closed mark the heading problem above solved.
+        if (k % 10 === 9) out.push(`\\section*{Solution}\nBy the lemma of week ${a}.\n`);
+        else out.push(`\\subsection{Notes ${k}}\nWe recall that a prime has exactly two divisors, as in the lecture of week ${a}.\n`);
+    }
+  }
+  out.push('\\end{document}\n');
+  return out.join('\n');
+}
+for (const open of ['\\begin{center}\n', '\\begin{itemize}\n\\item ', '\\begin{enumerate}\n\\item ', '\\begin{frame}{Exercise 2}\n', '\\begin{minipage}{3cm}\n', '\\begin{quote}\n']) {
+  test(`latex: typing inside an unclosed ${JSON.stringify(open.trim())} open to the end of a long file equals fresh detection`, () => {
+    const seed = replay?.[0] ?? 41;
+    const rand = rng(seed);
+    let text = longLatex(rand);
+    const det = new ProblemDetector('latex');
+    det.reset(text);
+    const check = (what: string): void => assert.deepEqual(plain(det.current), plain(detectProblems(text, 'latex')), `${what} (seed ${seed})`);
+    const edit = (start: number, end: number, insert: string, what: string): void => {
+      const next = text.slice(0, start) + insert + text.slice(end);
+      det.edit(start, end, insert, next);
+      text = next;
+      check(what);
+    };
+    const type = (at: number, s: string, what: string): void => {
+      for (let k = 0; k < s.length; k++) edit(at + k, at + k, s[k]!, `${what}, keystroke ${k}`);
+    };
+    const lineAt = (frac: number): number => text.indexOf('\n', Math.floor(text.length * frac)) + 1;
+    const at = text.indexOf('\n\n', Math.floor(text.length * 0.1)) + 2;
+    type(at, open, 'typing the opener');
+    const segs = (det as unknown as { doc: { segs: { entry?: string }[] } }).doc.segs;
+    assert.ok(segs.filter((s) => s.entry?.startsWith('e')).length >= 3, `segments are cut inside the open environment: ${JSON.stringify(segs.map((s) => s.entry))}`);
+    type(at + open.length, 'Find x.\n', 'typing right after the opener');
+    for (const frac of [0.3, 0.6, 0.95]) type(lineAt(frac), '\\item Prove it.\n', `typing at ${frac}`);
+    // Random one-character edits and pasted markup all over the open part, then the closer and a second opener.
+    const tokens = ['\\section*{Solution}\n', '\\section*{Problem 9}\n', '\\begin{problem}\n', '\\end{problem}\n', '\\item ', '\\begin{solution}\nDone.\n\\end{solution}\n', '\\begin{enumerate}\n', '\\end{enumerate}\n', '\n\n', 'x', '\\section*{Exercises}\n', 'Hence the claim.\n'];
+    for (let k = 0; k < 60; k++) {
+      const p = lineAt(0.1 + rand() * 0.88);
+      const r = rand();
+      if (r < 0.4) edit(p, Math.min(text.length, p + 1), '', `deleting at ${p}`);
+      else if (r < 0.8) edit(p, p, tokens[Math.floor(rand() * tokens.length)]!, `inserting at ${p}`);
+      else type(p, 'y\n', `typing at ${p}`);
+    }
+    type(lineAt(0.7), open.replace('begin', 'end').replace(/\\item $/, '').replace(/\{Exercise 2\}|\{3cm\}/, '').trimEnd() + '\n', 'typing the closer');
+    type(lineAt(0.8), open, 'a second opener');
+  });
+}
+
+// Inside an open environment, a solution on the line after an exercise marks it solved even when a segment cut
+// falls between the two lines: no resume point may lie there (the exercise before it would keep the previous run's
+// flag). Lines alternate so that about half of the cuts fall between an exercise and its solution.
+test('latex: a solution just after a continuation cut still marks the exercise before it solved, at every keystroke', () => {
+  const rand = rng(replay?.[0] ?? 7);
+  const lines = ['\\documentclass{article}', '\\begin{document}', '\\begin{center}'];
+  for (let k = 0; k < 1200; k++) {
+    lines.push(k % 2 === 0 ? `\\begin{exercise}Compute $${k}+1$ and say whether it is prime.\\end{exercise}` : `\\begin{solution}It is ${k % 3 ? 'not ' : ''}prime.\\end{solution}`);
+  }
+  lines.push('\\end{document}', '');
+  let text = lines.join('\n');
+  const det = new ProblemDetector('latex');
+  det.reset(text);
+  for (let step = 0; step < 80; step++) {
+    const at = text.indexOf('\n', Math.floor(rand() * text.length)) + 1;
+    const del = rand() < 0.5 && text.startsWith('\\begin{solution}', at);
+    const next = del ? text.slice(0, at) + text.slice(at + 1) : text.slice(0, at) + 'z' + text.slice(at);
+    if (del) det.edit(at, at + 1, '', next);
+    else det.edit(at, at, 'z', next);
+    text = next;
+    assert.deepEqual(plain(det.current), plain(detectProblems(text, 'latex')), `step ${step}`);
+  }
+});
+
+// Shrunk from storm 846820045 (step 90): a definition whose brace group is not closed (\newcommand{\hint}{ typed, its
+// closing brace not yet) makes the scanner look for the closing brace up to 20,000 characters ahead; found nowhere, the
+// definition is read as ending at its "{". A "}" typed (or a "{" deleted) segments later closes the group there, and a
+// fresh scan then reads all of the text up to it as the definition's body. The segment of the definition must be
+// scanned again although the edit lies several segments after it (see Segment.reach).
+test('latex: a brace typed far after an unclosed definition group closes it, as in a fresh detection', () => {
+  const body: string[] = [];
+  for (let k = 0; k < 40; k++) {
+    body.push(`\\section*{Set ${k}}`, `\\begin{problem}`, `Show that $${k}n^2 + ${k}n$ is even for every integer $n$; state where you use that $n^2$ and $n$ share their parity.`, `\\end{problem}`, '');
+  }
+  const doc = (mid: string): string =>
+    ['\\documentclass{article}', '\\newtheorem{problem}{Problem}', '\\newcommand{\\hint}{\\textit{Hint:}', '\\begin{document}', '', ...body, mid, '\\end{document}', ''].join('\n');
+  let text = doc('Find $x$ with $2x = 6$.');
+  const det = new ProblemDetector('latex');
+  det.reset(text);
+  assert.equal(det.current.length, 40);
+  const segs = (det as unknown as { doc: { segs: unknown[] } }).doc.segs;
+  assert.ok(segs.length >= 4, `the document is several segments long (${segs.length})`);
+  const edit = (start: number, end: number, insert: string, what: string): void => {
+    const next = text.slice(0, start) + insert + text.slice(end);
+    det.edit(start, end, insert, next);
+    text = next;
+    assert.deepEqual(plain(det.current), plain(detectProblems(text, 'latex')), what);
+  };
+  const at = text.indexOf('Find $x$ with $2x = 6$.');
+  edit(at, at, '}', 'a "}" typed at the end closes the definition group');
+  assert.equal(det.current.length, 0, 'the group now holds every problem');
+  edit(at, at + 1, '', 'the "}" deleted again');
+  assert.equal(det.current.length, 40);
+  // A closing brace further away than the scanner looks (20,000 characters) is not seen until text between is deleted.
+  const far = text.indexOf('\\section*{Set 39}');
+  const group = text.indexOf('{\\textit{Hint:}');
+  const pad = group + 20500 - far;
+  edit(far, far, 'Some words. '.repeat(Math.ceil(pad / 12)) + '}\n', 'a "}" past the look-ahead of the scanner');
+  assert.equal(det.current.length, 40);
+  edit(far, far + 1200, '', 'text deleted so that the "}" falls within the look-ahead');
+  assert.equal(det.current.length, 1, 'only the problem after the "}" is left');
+});

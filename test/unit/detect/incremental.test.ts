@@ -130,3 +130,45 @@ test('latex: reuse of unchanged segments around an edit equals full detection', 
     }
   }
 });
+
+// markdown-it reads `<!x …` (and `<?…`, CDATA, raw `<pre>`) as one HTML block up to its end marker, over blank
+// lines and headings: those headings are HTML, not problems, and no segment may end inside (storm 468489145).
+test('markdown: an HTML block open until its end marker hides the headings inside it, also after an edit that opens it', () => {
+  const sec = (k: number): string => `## Exercise ${k}\n\nFind $x$ with $x^2 = ${k}$ and explain each step of the computation carefully.\n\n${'Some words of prose. '.repeat(60)}\n\n`;
+  const parts: string[] = [];
+  for (let k = 1; k <= 12; k++) parts.push(sec(k));
+  const at = parts.slice(0, 4).join('').length;
+  parts.splice(4, 0, '<note about the next part\n\n');
+  parts.splice(9, 0, 'end of the note >\n\n');
+  const before = parts.join('');
+  const det = new ProblemDetector('markdown');
+  assert.equal(det.reset(before).length, 12, 'without the `!` every heading is a problem');
+  const after = before.slice(0, at + 1) + '!' + before.slice(at + 1);
+  const inc = det.edit(at + 1, at + 1, '!', after).map((p) => ({ ...p }));
+  const fresh = detectProblems(after, 'markdown').map((p) => ({ ...p }));
+  assert.deepEqual(inc, fresh);
+  // Exercises 5–8 lie inside `<!note … >`.
+  assert.deepEqual(fresh.map((p) => p.label), ['Exercise 1', 'Exercise 2', 'Exercise 3', 'Exercise 4', 'Exercise 9', 'Exercise 10', 'Exercise 11', 'Exercise 12']);
+  for (const open of ['<?php\n\n', '<![CDATA[\n\n', '<pre>\n\n']) {
+    const t = before.slice(0, at) + open + before.slice(at);
+    const close = open.startsWith('<?') ? '?>' : open.startsWith('<![') ? ']]>' : '</pre>';
+    const closed = t.replace('end of the note >', `end ${close}`);
+    assert.equal(detectProblems(closed, 'markdown').length, 8, `${JSON.stringify(open)}: the four exercises inside are HTML`);
+  }
+});
+
+// The segment scanner follows markdown-it's blocks only roughly: `<!--` inside a paragraph line is no HTML block to
+// markdown-it, which then reads the fence below it; a cut is made only where markdown-it has no block open
+// (storm 528170694).
+test('markdown: no segment ends inside a fence the scanner missed (an inline `<!--` above it), fresh or after an edit', () => {
+  const prose = `${'Some words of prose about the sheet. '.repeat(40)}\n\n`;
+  const sec = (k: number): string => `## Exercise ${k}\n\nFind $x$ with $x^2 = ${k}$.\n\n${prose}`;
+  const text = [sec(1), sec(2), 'A remark <!-- an unfinished comment\n```\n', sec(3), '-->\n\n', sec(4), '```\n\n', sec(5), sec(6)].join('');
+  const fresh = detectProblems(text, 'markdown');
+  assert.deepEqual(fresh.map((p) => p.label), ['Exercise 1', 'Exercise 2', 'Exercise 5', 'Exercise 6'], 'Exercises 3 and 4 are code');
+  const det = new ProblemDetector('markdown');
+  det.reset(text.replace('```\n', '``\n'));
+  const at = text.indexOf('``\n') + 2;
+  const inc = det.edit(at, at, '`', text).map((p) => ({ ...p }));
+  assert.deepEqual(inc, fresh.map((p) => ({ ...p })));
+});
