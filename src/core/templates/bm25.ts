@@ -230,6 +230,14 @@ export class Bm25Index {
     return this.termIds.size;
   }
 
+  /** Inverse document frequency of an analysed term (as in the scores); 0 for a term no document has. */
+  idf(term: string): number {
+    const id = this.termIds.get(term);
+    if (id === undefined) return 0;
+    const df = this.offsets[id + 1]! - this.offsets[id]!;
+    return df === 0 ? 0 : Math.log(1 + (this.nDocs - df + 0.5) / (df + 0.5));
+  }
+
   /**
    * Scores every document containing a query term and returns the best `top` (ties: lower doc index first).
    * `queryTerms` may repeat a term; repeats raise its weight sub-linearly (1 + ln n).

@@ -1,5 +1,6 @@
 // The template retrieval index: BM25F with field boosts over a template library (see bm25.ts, tokenize.ts).
-import { Bm25Index, type Bm25Hit, type Bm25Postings, type FieldSpec, type InternedDocuments } from './bm25.js';
+import { Bm25Index, type Bm25Hit, type Bm25Postings, type FieldSpec, type InternedDocuments, type QueryContext } from './bm25.js';
+import { STEP_RERANK_WEIGHTS, linearScore, RERANK_FEATURES, RERANK_FIELDS, RERANK_POOL, weightVector, type RerankWeights } from './rerank.js';
 import { analyze } from './tokenize.js';
 import type { SearchOptions, TemplateIndex, TemplateMatch, ThoughtTemplate } from './types.js';
 
@@ -39,6 +40,19 @@ export interface IndexOptions {
    * (usage.ts TemplateUsageStore.priorOf, within 1 ± PRIOR_RANGE). Non-finite or non-positive values count as 1.
    */
   prior?: (t: ThoughtTemplate) => number;
+  /**
+   * The plan-step reranker's weights (default STEP_RERANK_WEIGHTS, fitted on dev: see rerank.ts; `false`
+   * turns it off). Used only by searches with `planStep: true`; other searches are plain BM25.
+   */
+  reranker?: RerankWeights | false;
+}
+
+/** A search's reranking candidates with their features (RERANK_FEATURES order), e.g. to fit the weights. */
+export interface RerankCandidates {
+  ids: string[];
+  features: Float64Array[];
+  /** The fixed part of each candidate's log score: the log of the general templates' demotion. */
+  offset: number[];
 }
 
 /** Templates analysed ahead of time, with their term ids per indexed field (indexes into `termNames`). */
@@ -105,12 +119,17 @@ class Bm25TemplateIndex implements TemplateIndex {
   private readonly general: Uint8Array;
   private readonly generalWeight: number;
   private readonly prior: ((t: ThoughtTemplate) => number) | undefined;
+  private readonly rerankWeights: Float64Array | undefined;
+  private readonly fieldTerms: Array<ReadonlyArray<ReadonlySet<string>> | undefined>;
 
   constructor(templates: readonly ThoughtTemplate[], options: IndexOptions) {
     this.templates = templates;
     this.general = Uint8Array.from(templates, (t) => (t.scope === 'general' ? 1 : 0));
     this.generalWeight = Math.min(1, Math.max(0, options.generalWeight ?? GENERAL_WEIGHT));
     this.prior = options.prior;
+    const rw = options.reranker === undefined ? STEP_RERANK_WEIGHTS : options.reranker;
+    this.rerankWeights = rw && Object.keys(rw).length > 0 ? weightVector(rw) : undefined;
+    this.fieldTerms = new Array(templates.length);
     for (const t of templates) this.byId.set(t.id, t);
     const fields = options.fields ?? DEFAULT_FIELDS;
     const k1 = options.k1 ?? DEFAULT_K1;
@@ -166,7 +185,21 @@ class Bm25TemplateIndex implements TemplateIndex {
       ? { terms: analyze(contextText.length > 20000 ? contextText.slice(0, 20000) : contextText), weight: options.contextWeight ?? DEFAULT_CONTEXT_WEIGHT }
       : undefined;
     const pool = Math.max(top * 4, 12);
-    const candidates = this.demoteGeneral(this.applyPrior(this.bm25.search(terms, pool, accept, context)));
+    let hits: Bm25Hit[];
+    if (this.rerankWeights && options.planStep === true) {
+      // A plan step's search: rerank the BM25 best RERANK_POOL (rerank.ts). Problem-only searches stay on BM25.
+      const w = this.rerankWeights;
+      const first = this.bm25.search(terms, Math.max(pool, RERANK_POOL), accept, context);
+      const features = this.features(first, terms, context);
+      const best = first[0]?.score ?? 0;
+      hits = first
+        .map((h, i) => ({ ...h, score: best * Math.exp(linearScore(w, features[i]!)) }))
+        .sort((a, b) => b.score - a.score || a.doc - b.doc)
+        .slice(0, pool);
+    } else {
+      hits = this.bm25.search(terms, pool, accept, context);
+    }
+    const candidates = this.demoteGeneral(this.applyPrior(hits));
     return this.diversify(candidates, top).map((h) => ({
       template: this.templates[h.doc]!,
       score: Math.round(h.score * 1000) / 1000,
@@ -174,6 +207,72 @@ class Bm25TemplateIndex implements TemplateIndex {
       matchedTerms: h.terms,
       ...(this.general[h.doc] ? { general: true } : {}),
     }));
+  }
+
+  /** The reranking candidates of a search (the BM25 best RERANK_POOL) and their features; see rerank.ts. */
+  rerankCandidates(query: string, options: SearchOptions = {}): RerankCandidates {
+    const terms = analyze(query);
+    const contextText = typeof options.context === 'string' ? options.context.trim() : '';
+    const context = contextText ? { terms: analyze(contextText), weight: options.contextWeight ?? DEFAULT_CONTEXT_WEIGHT } : undefined;
+    const hits = this.bm25.search(terms, RERANK_POOL, undefined, context);
+    return {
+      ids: hits.map((h) => this.templates[h.doc]!.id),
+      features: this.features(hits, terms, context),
+      offset: hits.map((h) => (this.general[h.doc] ? Math.log(Math.max(1e-6, this.generalWeight)) : 0)),
+    };
+  }
+
+  /** Feature vectors (RERANK_FEATURES order) of BM25 hits sorted best first. */
+  private features(hits: readonly Bm25Hit[], terms: readonly string[], context: QueryContext | undefined): Float64Array[] {
+    if (hits.length === 0) return [];
+    const weigh = (list: readonly string[]): Map<string, number> => {
+      const m = new Map<string, number>();
+      for (const t of list) m.set(t, (m.get(t) ?? 0) + 1);
+      for (const [t, c] of m) m.set(t, (c === 1 ? 1 : 1 + Math.log(c)) * this.bm25.idf(t));
+      return m;
+    };
+    const q = weigh(terms);
+    const c = context ? weigh(context.terms) : new Map<string, number>();
+    const qTotal = sum(q.values());
+    const cTotal = sum(c.values());
+    const best = hits[0]!.score;
+    const nf = RERANK_FIELDS.length;
+    return hits.map((h, rank) => {
+      const x = new Float64Array(RERANK_FEATURES.length);
+      x[0] = best > 0 && h.score > 0 ? Math.log(h.score / best) : 0;
+      x[1] = this.general[h.doc] ? 1 : 0;
+      x[2] = Math.log1p(rank);
+      const fields = this.termsOf(h.doc);
+      let unmatched = 0;
+      for (const [t, w] of q) {
+        let any = false;
+        for (let f = 0; f < nf; f++) {
+          if (fields[f]!.has(t)) {
+            x[4 + f]! += w;
+            any = true;
+          }
+        }
+        if (!any) unmatched += w;
+      }
+      for (const [t, w] of c) for (let f = 0; f < nf; f++) if (fields[f]!.has(t)) x[4 + nf + f]! += w;
+      x[3] = qTotal > 0 ? unmatched / qTotal : 0;
+      for (let f = 0; f < nf; f++) {
+        x[4 + f] = qTotal > 0 ? x[4 + f]! / qTotal : 0;
+        x[4 + nf + f] = cTotal > 0 ? x[4 + nf + f]! / cTotal : 0;
+      }
+      return x;
+    });
+  }
+
+  /** The analysed terms of a template's RERANK_FIELDS (analysed once per template, when first a candidate). */
+  private termsOf(doc: number): ReadonlyArray<ReadonlySet<string>> {
+    let sets = this.fieldTerms[doc];
+    if (!sets) {
+      const t = this.templates[doc]!;
+      sets = RERANK_FIELDS.map((f) => new Set(analyze(fieldText(t, f))));
+      this.fieldTerms[doc] = sets;
+    }
+    return sets;
   }
 
   private applyPrior(hits: Bm25Hit[]): Bm25Hit[] {
@@ -229,6 +328,12 @@ class Bm25TemplateIndex implements TemplateIndex {
   all(): readonly ThoughtTemplate[] {
     return this.templates;
   }
+}
+
+function sum(values: Iterable<number>): number {
+  let s = 0;
+  for (const v of values) s += v;
+  return s;
 }
 
 function sameFields(a: readonly FieldSpec[], b: readonly FieldSpec[]): boolean {
@@ -300,6 +405,6 @@ export function subjectKey(s: string): string {
 export function createTemplateIndex(
   templates: readonly ThoughtTemplate[],
   options: IndexOptions = {},
-): TemplateIndex & { readonly termCount: number } {
+): TemplateIndex & { readonly termCount: number; rerankCandidates(query: string, options?: SearchOptions): RerankCandidates } {
   return new Bm25TemplateIndex(templates, options);
 }
