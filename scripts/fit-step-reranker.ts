@@ -18,8 +18,8 @@ import type { ThoughtTemplate } from '../src/core/templates/types.js';
 import { hitRates, loadRetrievalSet, stepQuery, type RetrievalItem } from '../test/support/retrieval-set.js';
 
 const ROOT = join(__dirname, '..');
-const L2_GRID = [0.003, 0.01, 0.03, 0.1];
-const ITERATIONS = 300;
+const L2_GRID = [0.001, 0.003, 0.01, 0.03];
+const ITERATIONS = 1500;
 
 interface Dev {
   problems: LabelledProblem[];
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
       `// searches of test/fixtures/library-eval/methods.jsonl (${dev.problems.length} problems) and of\n` +
       `// test/fixtures/retrieval/competition.jsonl (${dev.items.length} items); L2 ${best!.l2} chosen by 2-fold cross-validation\n` +
       `// on dev, ${ITERATIONS} iterations. The test splits were not used.\n` +
-      `export const STEP_RERANK_WEIGHTS: Readonly<Record<string, number>> = ${JSON.stringify(weights, null, 2).replace(/"([a-zA-Z.]+)":/g, "'$1':")};\n`,
+      `export const STEP_RERANK_WEIGHTS: Readonly<Record<string, number>> = ${JSON.stringify(weights, null, 2).replace(/"([a-zA-Z0-9.]+)":/g, "'$1':")};\n`,
   );
   console.log(`wrote ${file}`);
 }

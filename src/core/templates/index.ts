@@ -235,8 +235,10 @@ class Bm25TemplateIndex implements TemplateIndex {
     const c = context ? weigh(context.terms) : new Map<string, number>();
     const qTotal = sum(q.values());
     const cTotal = sum(c.values());
+    const pairs = new Set(wordPairs(terms));
     const best = hits[0]!.score;
     const nf = RERANK_FIELDS.length;
+    const pairBase = 4 + 2 * nf;
     return hits.map((h, rank) => {
       const x = new Float64Array(RERANK_FEATURES.length);
       x[0] = best > 0 && h.score > 0 ? Math.log(h.score / best) : 0;
@@ -260,16 +262,41 @@ class Bm25TemplateIndex implements TemplateIndex {
         x[4 + f] = qTotal > 0 ? x[4 + f]! / qTotal : 0;
         x[4 + nf + f] = cTotal > 0 ? x[4 + nf + f]! / cTotal : 0;
       }
+      // Adjacent query term pairs found adjacent in the name/tags and in the when-to-use/description: a
+      // method phrase ("common difference", "compare coefficients") matched as a phrase.
+      for (let k = 0; k < 2; k++) {
+        let n = 0;
+        for (const pr of pairs) if (fields[nf + k]!.has(pr)) n++;
+        x[pairBase + k] = pairs.size > 0 ? n / pairs.size : 0;
+      }
+      // How much of the template's name the query (and, apart, the context) covers, by idf mass.
+      let nameMass = 0;
+      let byQuery = 0;
+      let byContext = 0;
+      for (const t of fields[0]!) {
+        const w = this.bm25.idf(t);
+        nameMass += w;
+        if (q.has(t)) byQuery += w;
+        if (c.has(t)) byContext += w;
+      }
+      x[pairBase + 2] = nameMass > 0 ? byQuery / nameMass : 0;
+      x[pairBase + 3] = nameMass > 0 ? byContext / nameMass : 0;
+      const d = this.templates[h.doc]!.difficulty;
+      x[pairBase + 4] = d ? (d.min + d.max) / 20 : 0.5;
       return x;
     });
   }
 
-  /** The analysed terms of a template's RERANK_FIELDS (analysed once per template, when first a candidate). */
+  /**
+   * The analysed terms of a template's RERANK_FIELDS, then its adjacent term pairs of name + tags and of
+   * whenToUse + description (analysed once per template, when first a candidate).
+   */
   private termsOf(doc: number): ReadonlyArray<ReadonlySet<string>> {
     let sets = this.fieldTerms[doc];
     if (!sets) {
       const t = this.templates[doc]!;
-      sets = RERANK_FIELDS.map((f) => new Set(analyze(fieldText(t, f))));
+      const pairsOf = (...fs: string[]) => new Set(fs.flatMap((f) => wordPairs(analyze(fieldText(t, f)))));
+      sets = [...RERANK_FIELDS.map((f) => new Set(analyze(fieldText(t, f)))), pairsOf('name', 'tags'), pairsOf('whenToUse', 'description')];
       this.fieldTerms[doc] = sets;
     }
     return sets;
@@ -328,6 +355,12 @@ class Bm25TemplateIndex implements TemplateIndex {
   all(): readonly ThoughtTemplate[] {
     return this.templates;
   }
+}
+
+function wordPairs(terms: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 1; i < terms.length; i++) if (terms[i - 1] !== terms[i]) out.push(`${terms[i - 1]} ${terms[i]}`);
+  return out;
 }
 
 function sum(values: Iterable<number>): number {

@@ -27,6 +27,11 @@ export const RERANK_FEATURES: readonly string[] = [
   'q.unmatched',
   ...RERANK_FIELDS.map((f) => `q.${f}`),
   ...RERANK_FIELDS.map((f) => `c.${f}`),
+  'q.pairs.head',
+  'q.pairs.body',
+  'name.byQuery',
+  'name.byContext',
+  'level',
 ];
 
 /** How many BM25 candidates are reranked. */
