@@ -38,6 +38,11 @@ test('a plan step search is reranked; a problem-only search (and a search withou
   const pool = bm25.rerankCandidates(req.query, { context: req.context }).ids;
   assert.equal(pool.length, RERANK_POOL);
   for (const id of after) assert.ok(pool.includes(id), `${id} is not a BM25 candidate`);
+  // Matched terms and fields are BM25's own for each template.
+  const plainWide = new Map(bm25.search(req.query, { top: 60, context: req.context }).map((m) => [m.template.id, m]));
+  for (const m of reranked.search(req.query, { top: 5, context: req.context, planStep: true })) {
+    assert.deepEqual([m.matchedTerms, m.matchedFields], [plainWide.get(m.template.id)!.matchedTerms, plainWide.get(m.template.id)!.matchedFields], m.template.id);
+  }
   // The Gaussian-integer method BM25 puts first is not the plain difference of squares the step names.
   assert.equal(before[0], 'ont.gaussian-integers');
   assert.notEqual(after[0], 'ont.gaussian-integers');
