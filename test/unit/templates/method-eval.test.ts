@@ -30,8 +30,11 @@ test('the labelled set: at least 200 test problems, over half from competitions 
   assert.ok(rate('step+problem', 'olympiadbench') >= STEP_FLOOR.olympiadbench, `OlympiadBench step+problem hit@3 ${rate('step+problem', 'olympiadbench')}`);
 });
 
-/** A few points below the step+problem hit@3 measured on the test split (0.675 all, 0.605 OlympiadBench). */
-const STEP_FLOOR = { all: 0.63, olympiadbench: 0.57 };
+/**
+ * A few points below the step+problem hit@3 measured on the test split with the plan-step reranker
+ * (0.756 all, 0.720 OlympiadBench; without it 0.675 and 0.605).
+ */
+const STEP_FLOOR = { all: 0.72, olympiadbench: 0.68 };
 
 test('a step query is the one a solve makes: the plan parser builds it, the problem is the context', () => {
   const p = { id: 'x', source: 's', split: 'test' as const, problem: 'Find all n with n^2 + 1 prime.', templates: ['a'], step: { method: 'parity argument', goal: 'Show n must be even' }, stepSource: 'written' as const };
