@@ -179,17 +179,13 @@ class Bm25TemplateIndex implements TemplateIndex {
     const requested = Number.isFinite(options.top) ? Math.floor(options.top!) : 5;
     const top = Math.max(0, Math.min(requested, this.templates.length));
     if (top === 0 || typeof query !== 'string' || query.trim() === '') return [];
-    const terms = analyze(query.length > 20000 ? query.slice(0, 20000) : query);
+    const { terms, context } = this.analyseRequest(query, options);
     let accept: ((doc: number) => boolean) | undefined;
     if (options.subjects && options.subjects.length > 0) {
       const wanted = options.subjects.map(subjectKey);
       accept = (d) => wanted.some((w) => this.subjectKeys[d]!.has(w));
     }
     const fields = this.bm25.fields;
-    const contextText = typeof options.context === 'string' ? options.context.trim() : '';
-    const context = contextText
-      ? { terms: analyze(contextText.length > 20000 ? contextText.slice(0, 20000) : contextText), weight: options.contextWeight ?? DEFAULT_CONTEXT_WEIGHT }
-      : undefined;
     const pool = Math.max(top * 4, 12);
     let hits: Bm25Hit[];
     let termsOf: ((doc: number) => string[]) | undefined;
@@ -218,11 +214,19 @@ class Bm25TemplateIndex implements TemplateIndex {
     }));
   }
 
+  /** A search's analysed query terms and context (each text cut at 20000 characters). */
+  private analyseRequest(query: string, options: SearchOptions): { terms: string[]; context: QueryContext | undefined } {
+    const cut = (text: string) => (text.length > 20000 ? text.slice(0, 20000) : text);
+    const contextText = typeof options.context === 'string' ? options.context.trim() : '';
+    return {
+      terms: analyze(cut(query)),
+      context: contextText ? { terms: analyze(cut(contextText)), weight: options.contextWeight ?? DEFAULT_CONTEXT_WEIGHT } : undefined,
+    };
+  }
+
   /** The reranking candidates of a search (the BM25 best RERANK_POOL) and their features; see rerank.ts. */
   rerankCandidates(query: string, options: SearchOptions = {}): RerankCandidates {
-    const terms = analyze(query);
-    const contextText = typeof options.context === 'string' ? options.context.trim() : '';
-    const context = contextText ? { terms: analyze(contextText), weight: options.contextWeight ?? DEFAULT_CONTEXT_WEIGHT } : undefined;
+    const { terms, context } = this.analyseRequest(query, options);
     const hits = this.bm25.search(terms, RERANK_POOL, undefined, context, false);
     return {
       ids: hits.map((h) => this.templates[h.doc]!.id),
