@@ -3,11 +3,14 @@
 // problems written here), split into dev (gaokao, used to find gaps) and test (reported, never tuned
 // on): hit@1 and hit@3 per source for three queries — the whole problem; the key plan step (method +
 // goal) with the problem as context, built by the functions a solve uses per step (the retrieval of the
-// scaling issue); the step alone — and how many problems have no fitting template at all. Prints;
+// scaling issue; a plan-step search, so the step reranker of src/core/templates/rerank.ts applies, its
+// weights fitted on dev only); the step alone (also reranked) — and how many problems have no fitting
+// template at all; then the step modes again with the reranker off, for comparison. Prints;
 // asserts nothing. `--misses dev` lists the dev split's step+problem misses (the test split's are not
 // printed: it is not tuned on).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createTemplateIndex } from '../src/core/templates/index.js';
 import { loadTemplateIndex } from '../src/core/templates/library.js';
 import { methodMisses, parseLabelledProblems, QUERY_MODES, scoreMethods, type SourceScore } from '../src/core/templates/methodEval.js';
 
@@ -15,7 +18,8 @@ const argv = process.argv.slice(2);
 const missesOf = argv.includes('--misses') ? argv[argv.indexOf('--misses') + 1] : undefined;
 
 async function main(): Promise<void> {
-  const { index } = await loadTemplateIndex({ builtinDir: join(__dirname, '..', 'templates') });
+  const { index, templates } = await loadTemplateIndex({ builtinDir: join(__dirname, '..', 'templates') });
+  const plain = createTemplateIndex(templates, { reranker: false });
   const problems = parseLabelledProblems(readFileSync(join(__dirname, '..', 'test', 'fixtures', 'library-eval', 'methods.jsonl'), 'utf8'));
   const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(1)} %` : '-');
   console.log(`library: ${index.size} templates; labelled set: ${problems.length} problems`);
@@ -28,6 +32,10 @@ async function main(): Promise<void> {
     for (const [i, r] of byMode[0]!.rows.entries()) {
       const cells = byMode.map(({ rows }) => rows[i]!).map((x: SourceScore) => `${pct(x.hit1, x.labelled)} | ${pct(x.hit3, x.labelled)}`);
       console.log(`| ${r.source} | ${r.problems} | ${r.problems - r.labelled} | ${cells.join(' | ')} |`);
+    }
+    for (const mode of ['step+problem', 'step'] as const) {
+      const rows = scoreMethods(plain, part, { mode });
+      console.log(`  without the step reranker, ${mode} hit@1 / hit@3: ${rows.map((x) => `${x.source} ${pct(x.hit1, x.labelled)} / ${pct(x.hit3, x.labelled)}`).join('; ')}`);
     }
   }
   if (missesOf === 'dev') {

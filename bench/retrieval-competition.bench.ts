@@ -1,7 +1,8 @@
 // Retrieval quality on the labelled competition set (test/fixtures/retrieval/competition.jsonl: problems
 // written here in a contest's style, each with the library templates that fit it): hit@1 and hit@3 for
 // BM25, embeddings alone and the hybrid (reciprocal-rank fusion), with the problem as the query and with
-// a plan step's query (method + goal) plus the problem as context, as the orchestrator asks. Reported on
+// a plan step's query (method + goal) plus the problem as context, as the orchestrator asks (a plan-step
+// search: the step reranker applies; the "no step reranker" row is BM25 alone). Reported on
 // the `test` split (the `dev` split was looked at while tuning the analyser) and on `dev` for reference.
 // Goals: hybrid hit@3 ≥ 0.8, BM25 alone ≥ 0.7. Prints numbers; asserts nothing.
 //
@@ -12,6 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHybridIndex, openAiEmbedder, type HybridTemplateIndex } from '../src/core/templates/embeddings.js';
+import { createTemplateIndex } from '../src/core/templates/index.js';
 import { loadTemplateIndex } from '../src/core/templates/library.js';
 import type { TemplateIndex } from '../src/core/templates/types.js';
 import { hitRates, loadRetrievalSet, stepQuery, type RetrievalItem } from '../test/support/retrieval-set.js';
@@ -25,9 +27,10 @@ const opt = (name: string) => {
 };
 const nMisses = Number(opt('misses') ?? 0);
 
-type Query = (x: RetrievalItem) => { query: string; context?: string };
+type Query = (x: RetrievalItem) => { query: string; context?: string; planStep?: boolean };
 const byProblem: Query = (x) => ({ query: x.problem });
-const byStep: Query = (x) => ({ query: stepQuery(x), context: x.problem });
+// A solve's per-step search: a plan-step search, so the step reranker (src/core/templates/rerank.ts) applies.
+const byStep: Query = (x) => ({ query: stepQuery(x), context: x.problem, planStep: true });
 
 async function main(): Promise<void> {
   const items = loadRetrievalSet();
@@ -54,13 +57,14 @@ async function main(): Promise<void> {
 
     const methods: Array<[string, TemplateIndex, 'lexical' | 'embedding' | 'hybrid']> = [
       ['BM25', bm25, 'lexical'],
+      ['BM25, no step reranker', createTemplateIndex(templates, { reranker: false }), 'lexical'],
       [realUrl ? 'embeddings' : 'embeddings (stand-in)', h, 'embedding'],
       [realUrl ? 'hybrid' : 'hybrid (stand-in)', h, 'hybrid'],
     ];
     const rank = (index: TemplateIndex, kind: 'lexical' | 'embedding' | 'hybrid', q: Query) => (x: RetrievalItem) => {
-      const { query, context } = q(x);
+      const { query, context, planStep } = q(x);
       if (kind === 'embedding') return embeddingOnly(h, query, context);
-      return index.search(query, { top: 3, ...(context ? { context } : {}) }).map((m) => m.template.id);
+      return index.search(query, { top: 3, ...(context ? { context } : {}), ...(planStep ? { planStep } : {}) }).map((m) => m.template.id);
     };
     for (const split of ['test', 'dev'] as const) {
       if (opt('split') && opt('split') !== split) continue;

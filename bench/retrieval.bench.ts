@@ -2,6 +2,8 @@
 // queries (exact text). Prints numbers; asserts nothing. Goals: query p50 ≤ 0.5 ms over 500+ templates,
 // load + build ≤ 30 ms. Load is measured both from templates/ (parse, validate, analyse) and from the
 // precomputed dist/library.json that `npm run build` writes (what the extension, server and CLI use).
+// Plan-step searches (a step's query + the problem as context, as a solve makes them; the step reranker
+// of rerank.ts applies to them) are timed apart, with the reranker on and off, over the competition set's steps.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +14,7 @@ import { importReasonFluxV1Text } from '../src/core/templates/importer.js';
 import { loadTemplateIndex } from '../src/core/templates/library.js';
 import { loadTemplateDir } from '../src/core/templates/loader.js';
 import type { ThoughtTemplate } from '../src/core/templates/types.js';
+import { loadRetrievalSet, stepQuery } from '../test/support/retrieval-set.js';
 
 const shared = [process.env.REASONFLUX_SHARED_DATA, resolve(__dirname, '..', '..', 'shared', 'data')].find((p) => p && existsSync(p));
 const builtinDir = resolve(__dirname, '..', 'templates');
@@ -84,6 +87,29 @@ function timeQueries(label: string, templates: readonly ThoughtTemplate[], queri
   );
 }
 
+/** Top-5 plan-step search latency (query + context, planStep) with the step reranker on and off. */
+function timeStepQueries(templates: readonly ThoughtTemplate[]): void {
+  const steps = loadRetrievalSet().map((x) => ({ query: stepQuery(x), context: x.problem }));
+  for (const [label, reranker] of [['step reranker on', undefined], ['step reranker off', false]] as const) {
+    const index = createTemplateIndex(templates, reranker === false ? { reranker } : {});
+    const f0 = performance.now();
+    for (const s of steps) index.search(s.query, { top: 5, context: s.context, planStep: true });
+    const firstPass = performance.now() - f0;
+    const times: number[] = [];
+    for (let r = 0; r < 5; r++) {
+      for (const s of steps) {
+        const t0 = performance.now();
+        index.search(s.query, { top: 5, context: s.context, planStep: true });
+        times.push(performance.now() - t0);
+      }
+    }
+    console.log(
+      `plan-step search (${label}): top-5 p50 ${ms(pct(times, 50))}, p95 ${ms(pct(times, 95))}, max ${ms(Math.max(...times))} over ${times.length} searches; ` +
+        `first pass over the ${steps.length} steps ${ms(firstPass)} in all`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   // Library load + index build, as the extension does it: in a fresh process (cold: first call, nothing
   // compiled yet) and repeated in this process (warm).
@@ -114,6 +140,7 @@ async function main(): Promise<void> {
   rmSync(tmp, { recursive: true, force: true });
   const files = (await loadTemplateDir(builtinDir, 'builtin')).files.length;
   console.log(`(${files} template files)`);
+  timeStepQueries(lib.templates);
 
   const mathFile = shared ? join(shared, 'math500.jsonl') : undefined;
   if (!mathFile || !existsSync(mathFile)) {

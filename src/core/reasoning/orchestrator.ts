@@ -29,8 +29,8 @@ import * as P from './prompts.js';
  * planFromObject) leads, and the problem weighs in as context at a lower weight. The library bench
  * measures retrieval with this same request (src/core/templates/methodEval.ts).
  */
-export function stepSearchRequest(step: Pick<PlanStep, 'goal' | 'query'>, problem: string): { query: string; context: string } {
-  return { query: step.query || step.goal, context: problem };
+export function stepSearchRequest(step: Pick<PlanStep, 'goal' | 'query'>, problem: string): { query: string; context: string; planStep: true } {
+  return { query: step.query || step.goal, context: problem, planStep: true };
 }
 
 export interface OrchestratorOptions {
@@ -297,11 +297,14 @@ class Engine {
     return text;
   }
 
-  /** Template search; `context` (the problem, for a step's query) weighs in at a lower weight. */
-  search(query: string, top: number, context?: string): { matches: TemplateMatch[]; error?: string } {
+  /**
+   * Template search; `context` (the problem, for a step's query) weighs in at a lower weight; `planStep`
+   * marks a plan step's search (the index may rerank it, see SearchOptions.planStep).
+   */
+  search(query: string, top: number, context?: string, planStep = false): { matches: TemplateMatch[]; error?: string } {
     if (!query.trim()) return { matches: [] };
     try {
-      const m = this.opts.index.search(query, { top, ...(context && context !== query ? { context } : {}) });
+      const m = this.opts.index.search(query, { top, ...(context && context !== query ? { context } : {}), ...(planStep ? { planStep } : {}) });
       return { matches: Array.isArray(m) ? m.filter((x) => x && x.template).slice(0, top) : [] };
     } catch (err) {
       return { matches: [], error: `template search failed: ${err instanceof Error ? err.message : String(err)}` };
@@ -399,7 +402,7 @@ class Engine {
   }
 
   /** The search a step's retrieval makes (see stepSearchRequest). */
-  private stepSearch(step: PlanStep): { query: string; context: string } {
+  private stepSearch(step: PlanStep): { query: string; context: string; planStep: true } {
     return stepSearchRequest(step, this.problem);
   }
 
@@ -407,8 +410,8 @@ class Engine {
   retrieve(step: PlanStep, k: number): { templates: ThoughtTemplate[]; summaries: RetrievedTemplateSummary[]; chosen?: ThoughtTemplate; why?: string; error?: string } {
     const named = this.getTemplate(step.method);
     // The step's query (method + goal) leads; the problem adds its terms at a lower weight.
-    const { query, context } = this.stepSearch(step);
-    const { matches, error } = this.search(query, k, context);
+    const { query, context, planStep } = this.stepSearch(step);
+    const { matches, error } = this.search(query, k, context, planStep);
     const list: { t: ThoughtTemplate; score: number; fields: string[]; terms: string[]; general?: boolean }[] = [];
     if (named) list.push({ t: named, score: matches.find((m) => m.template.id === named.id)?.score ?? 0, fields: ['id'], terms: [] });
     for (const m of matches) {

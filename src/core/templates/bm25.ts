@@ -230,12 +230,40 @@ export class Bm25Index {
     return this.termIds.size;
   }
 
+  /** Inverse document frequency of an analysed term (as in the scores); 0 for a term no document has. */
+  idf(term: string): number {
+    const id = this.termIds.get(term);
+    if (id === undefined) return 0;
+    const df = this.offsets[id + 1]! - this.offsets[id]!;
+    return df === 0 ? 0 : Math.log(1 + (this.nDocs - df + 0.5) / (df + 0.5));
+  }
+
+  /**
+   * For each term, the field mask (bit i: field i holds the term) in each of `docs`; 0 where a document
+   * lacks the term. Read from the postings, so nothing is re-analysed.
+   */
+  termMasks(terms: readonly string[], docs: readonly number[]): Uint16Array[] {
+    const slot = new Int32Array(this.nDocs).fill(-1);
+    docs.forEach((d, i) => (slot[d] = i));
+    return terms.map((term) => {
+      const out = new Uint16Array(docs.length);
+      const id = this.termIds.get(term);
+      if (id === undefined) return out;
+      for (let p = this.offsets[id]!; p < this.offsets[id + 1]!; p++) {
+        const s = slot[this.docs[p]!]!;
+        if (s >= 0) out[s] = this.masks[p]!;
+      }
+      return out;
+    });
+  }
+
   /**
    * Scores every document containing a query term and returns the best `top` (ties: lower doc index first).
    * `queryTerms` may repeat a term; repeats raise its weight sub-linearly (1 + ln n).
-   * `accept` filters documents (e.g. by subject).
+   * `accept` filters documents (e.g. by subject). `withTerms: false` leaves each hit's `terms` empty (a
+   * caller that finds them otherwise, e.g. from termMasks, saves the per-hit look-ups).
    */
-  search(queryTerms: readonly string[], top: number, accept?: (doc: number) => boolean, context?: QueryContext): Bm25Hit[] {
+  search(queryTerms: readonly string[], top: number, accept?: (doc: number) => boolean, context?: QueryContext, withTerms = true): Bm25Hit[] {
     const termNames: string[] = [];
     const countTerms = (terms: readonly string[]): Map<number, number> => {
       const counts = new Map<number, number>();
@@ -292,7 +320,7 @@ export class Bm25Index {
       touchedMask[d] = 0;
     }
     // Matched terms for the few hits: binary search each query term's postings.
-    for (const hit of hits) {
+    for (const hit of withTerms ? hits : []) {
       for (const t of counts.keys()) {
         if (this.findPosting(t, hit.doc) >= 0) hit.terms.push(termNames[t]!);
       }

@@ -1,5 +1,6 @@
 // The template retrieval index: BM25F with field boosts over a template library (see bm25.ts, tokenize.ts).
-import { Bm25Index, type Bm25Hit, type Bm25Postings, type FieldSpec, type InternedDocuments } from './bm25.js';
+import { Bm25Index, type Bm25Hit, type Bm25Postings, type FieldSpec, type InternedDocuments, type QueryContext } from './bm25.js';
+import { STEP_RERANK_WEIGHTS, linearScore, RERANK_FEATURES, RERANK_FIELDS, RERANK_POOL, weightVector, type RerankWeights } from './rerank.js';
 import { analyze } from './tokenize.js';
 import type { SearchOptions, TemplateIndex, TemplateMatch, ThoughtTemplate } from './types.js';
 
@@ -39,6 +40,19 @@ export interface IndexOptions {
    * (usage.ts TemplateUsageStore.priorOf, within 1 ± PRIOR_RANGE). Non-finite or non-positive values count as 1.
    */
   prior?: (t: ThoughtTemplate) => number;
+  /**
+   * The plan-step reranker's weights (default STEP_RERANK_WEIGHTS, fitted on dev: see rerank.ts; `false`
+   * turns it off). Used only by searches with `planStep: true`; other searches are plain BM25.
+   */
+  reranker?: RerankWeights | false;
+}
+
+/** A search's reranking candidates with their features (RERANK_FEATURES order), e.g. to fit the weights. */
+export interface RerankCandidates {
+  ids: string[];
+  features: Float64Array[];
+  /** The fixed part of each candidate's log score: the log of the general templates' demotion. */
+  offset: number[];
 }
 
 /** Templates analysed ahead of time, with their term ids per indexed field (indexes into `termNames`). */
@@ -105,12 +119,19 @@ class Bm25TemplateIndex implements TemplateIndex {
   private readonly general: Uint8Array;
   private readonly generalWeight: number;
   private readonly prior: ((t: ThoughtTemplate) => number) | undefined;
+  private readonly rerankWeights: Float64Array | undefined;
+  private readonly heads: Array<Head | undefined>;
+  /** The index field bit of each RERANK_FIELDS entry (0 when the index does not have that field). */
+  private readonly rerankBits: readonly number[];
 
   constructor(templates: readonly ThoughtTemplate[], options: IndexOptions) {
     this.templates = templates;
     this.general = Uint8Array.from(templates, (t) => (t.scope === 'general' ? 1 : 0));
     this.generalWeight = Math.min(1, Math.max(0, options.generalWeight ?? GENERAL_WEIGHT));
     this.prior = options.prior;
+    const rw = options.reranker === undefined ? STEP_RERANK_WEIGHTS : options.reranker;
+    this.rerankWeights = rw && Object.keys(rw).length > 0 ? weightVector(rw) : undefined;
+    this.heads = new Array(templates.length);
     for (const t of templates) this.byId.set(t.id, t);
     const fields = options.fields ?? DEFAULT_FIELDS;
     const k1 = options.k1 ?? DEFAULT_K1;
@@ -132,6 +153,10 @@ class Bm25TemplateIndex implements TemplateIndex {
       }
     }
     this.bm25 = bm25;
+    this.rerankBits = RERANK_FIELDS.map((name) => {
+      const i = bm25.fields.findIndex((f) => f.name === name);
+      return i < 0 ? 0 : 1 << i;
+    });
     const keys = new Map<string, string>(); // few distinct subjects: normalise each once
     const key = (subject: string): string => {
       let k = keys.get(subject);
@@ -154,26 +179,158 @@ class Bm25TemplateIndex implements TemplateIndex {
     const requested = Number.isFinite(options.top) ? Math.floor(options.top!) : 5;
     const top = Math.max(0, Math.min(requested, this.templates.length));
     if (top === 0 || typeof query !== 'string' || query.trim() === '') return [];
-    const terms = analyze(query.length > 20000 ? query.slice(0, 20000) : query);
+    const { terms, context } = this.analyseRequest(query, options);
     let accept: ((doc: number) => boolean) | undefined;
     if (options.subjects && options.subjects.length > 0) {
       const wanted = options.subjects.map(subjectKey);
       accept = (d) => wanted.some((w) => this.subjectKeys[d]!.has(w));
     }
     const fields = this.bm25.fields;
-    const contextText = typeof options.context === 'string' ? options.context.trim() : '';
-    const context = contextText
-      ? { terms: analyze(contextText.length > 20000 ? contextText.slice(0, 20000) : contextText), weight: options.contextWeight ?? DEFAULT_CONTEXT_WEIGHT }
-      : undefined;
     const pool = Math.max(top * 4, 12);
-    const candidates = this.demoteGeneral(this.applyPrior(this.bm25.search(terms, pool, accept, context)));
+    let hits: Bm25Hit[];
+    let termsOf: ((doc: number) => string[]) | undefined;
+    if (this.rerankWeights && options.planStep === true) {
+      // A plan step's search: rerank the BM25 best RERANK_POOL (rerank.ts). Problem-only searches stay on BM25.
+      const w = this.rerankWeights;
+      const first = this.bm25.search(terms, Math.max(pool, RERANK_POOL), accept, context, false);
+      const { features, matched } = this.features(first, terms, context);
+      const slot = new Map(first.map((h, i) => [h.doc, i]));
+      termsOf = (doc) => matched(slot.get(doc)!); // only for the hits returned
+      const best = first[0]?.score ?? 0;
+      hits = first
+        .map((h, i) => ({ ...h, score: best * Math.exp(linearScore(w, features[i]!)) }))
+        .sort((a, b) => b.score - a.score || a.doc - b.doc)
+        .slice(0, pool);
+    } else {
+      hits = this.bm25.search(terms, pool, accept, context);
+    }
+    const candidates = this.demoteGeneral(this.applyPrior(hits));
     return this.diversify(candidates, top).map((h) => ({
       template: this.templates[h.doc]!,
       score: Math.round(h.score * 1000) / 1000,
       matchedFields: fields.filter((_f, i) => (h.fieldMask & (1 << i)) !== 0).map((f) => f.name),
-      matchedTerms: h.terms,
+      matchedTerms: termsOf ? termsOf(h.doc) : h.terms,
       ...(this.general[h.doc] ? { general: true } : {}),
     }));
+  }
+
+  /** A search's analysed query terms and context (each text cut at 20000 characters). */
+  private analyseRequest(query: string, options: SearchOptions): { terms: string[]; context: QueryContext | undefined } {
+    const cut = (text: string) => (text.length > 20000 ? text.slice(0, 20000) : text);
+    const contextText = typeof options.context === 'string' ? options.context.trim() : '';
+    return {
+      terms: analyze(cut(query)),
+      context: contextText ? { terms: analyze(cut(contextText)), weight: options.contextWeight ?? DEFAULT_CONTEXT_WEIGHT } : undefined,
+    };
+  }
+
+  /** The reranking candidates of a search (the BM25 best RERANK_POOL) and their features; see rerank.ts. */
+  rerankCandidates(query: string, options: SearchOptions = {}): RerankCandidates {
+    const { terms, context } = this.analyseRequest(query, options);
+    const hits = this.bm25.search(terms, RERANK_POOL, undefined, context, false);
+    return {
+      ids: hits.map((h) => this.templates[h.doc]!.id),
+      features: this.features(hits, terms, context).features,
+      offset: hits.map((h) => (this.general[h.doc] ? Math.log(Math.max(1e-6, this.generalWeight)) : 0)),
+    };
+  }
+
+  /**
+   * Feature vectors (RERANK_FEATURES order) of BM25 hits sorted best first. Which fields hold a query or
+   * context term comes from the postings' field masks; only names and tags are analysed here (once per
+   * template, when first a candidate) for the name coverage and the adjacent term pairs.
+   */
+  private features(hits: readonly Bm25Hit[], terms: readonly string[], context: QueryContext | undefined): { features: Float64Array[]; matched: (i: number) => string[] } {
+    if (hits.length === 0) return { features: [], matched: () => [] };
+    const weigh = (list: readonly string[]): Map<string, number> => {
+      const m = new Map<string, number>();
+      for (const t of list) m.set(t, (m.get(t) ?? 0) + 1);
+      for (const [t, c] of m) m.set(t, (c === 1 ? 1 : 1 + Math.log(c)) * this.bm25.idf(t));
+      return m;
+    };
+    const q = weigh(terms);
+    const c = context ? weigh(context.terms) : new Map<string, number>();
+    const qTotal = sum(q.values());
+    const cTotal = sum(c.values());
+    const docs = hits.map((h) => h.doc);
+    // Every distinct query term, then the context's other terms (the order BM25 reports matched terms in).
+    const all = [...q.keys(), ...[...c.keys()].filter((t) => !q.has(t))];
+    const masksOf = this.bm25.termMasks(all, docs);
+    const maskOf = new Map(all.map((t, k) => [t, masksOf[k]!]));
+    const qMasks = [...q.keys()].map((t) => maskOf.get(t)!);
+    const cMasks = [...c.keys()].map((t) => maskOf.get(t)!);
+    const matched = (i: number): string[] => all.filter((_t, k) => masksOf[k]![i] !== 0);
+    const qWeights = [...q.values()];
+    const cWeights = [...c.values()];
+    const bits = this.rerankBits;
+    let anyBit = 0;
+    for (const bit of bits) anyBit |= bit;
+    const pairs = new Set(wordPairs(terms));
+    const best = hits[0]!.score;
+    const nf = RERANK_FIELDS.length;
+    const tail = 4 + 2 * nf;
+    const xs = hits.map(() => new Float64Array(RERANK_FEATURES.length));
+    // Term-major: most (term, candidate) masks are 0.
+    const unmatched = new Float64Array(hits.length).fill(qTotal);
+    const addMasks = (all: Uint16Array[], weights: number[], at: number, countMatched: boolean) => {
+      for (let k = 0; k < all.length; k++) {
+        const masks = all[k]!;
+        const w = weights[k]!;
+        for (let i = 0; i < masks.length; i++) {
+          const m = masks[i]! & anyBit;
+          if (m === 0) continue;
+          if (countMatched) unmatched[i]! -= w;
+          const x = xs[i]!;
+          for (let f = 0; f < nf; f++) if (m & bits[f]!) x[at + f]! += w;
+        }
+      }
+    };
+    addMasks(qMasks, qWeights, 4, true);
+    addMasks(cMasks, cWeights, 4 + nf, false);
+    const features = hits.map((h, i) => {
+      const x = xs[i]!;
+      x[0] = best > 0 && h.score > 0 ? Math.log(h.score / best) : 0;
+      x[1] = this.general[h.doc] ? 1 : 0;
+      x[2] = Math.log1p(i);
+      x[3] = qTotal > 0 ? Math.max(0, unmatched[i]!) / qTotal : 0;
+      for (let f = 0; f < nf; f++) {
+        x[4 + f] = qTotal > 0 ? x[4 + f]! / qTotal : 0;
+        x[4 + nf + f] = cTotal > 0 ? x[4 + nf + f]! / cTotal : 0;
+      }
+      const head = this.headOf(h.doc);
+      // Adjacent query term pairs found adjacent in the name or tags: a method phrase ("common difference",
+      // "compare coefficients") matched as a phrase.
+      let n = 0;
+      for (const pr of pairs) if (head.pairs.has(pr)) n++;
+      x[tail] = pairs.size > 0 ? n / pairs.size : 0;
+      // How much of the template's name the query (and, apart, the context) covers, by idf mass.
+      let byQuery = 0;
+      let byContext = 0;
+      head.name.forEach((t, k) => {
+        if (q.has(t)) byQuery += head.idf[k]!;
+        if (c.has(t)) byContext += head.idf[k]!;
+      });
+      x[tail + 1] = head.mass > 0 ? byQuery / head.mass : 0;
+      x[tail + 2] = head.mass > 0 ? byContext / head.mass : 0;
+      const d = this.templates[h.doc]!.difficulty;
+      x[tail + 3] = d ? (d.min + d.max) / 20 : 0.5;
+      return x;
+    });
+    return { features, matched };
+  }
+
+  /** A template's distinct name terms with their idf, and the adjacent term pairs of its name and tags (analysed once, when first needed). */
+  private headOf(doc: number): Head {
+    let head = this.heads[doc];
+    if (!head) {
+      const t = this.templates[doc]!;
+      const terms = analyze(t.name);
+      const name = [...new Set(terms)];
+      const idf = Float64Array.from(name, (n) => this.bm25.idf(n));
+      head = { name, idf, mass: sum(idf), pairs: new Set([...wordPairs(terms), ...t.tags.flatMap((tag) => wordPairs(analyze(tag)))]) };
+      this.heads[doc] = head;
+    }
+    return head;
   }
 
   private applyPrior(hits: Bm25Hit[]): Bm25Hit[] {
@@ -229,6 +386,26 @@ class Bm25TemplateIndex implements TemplateIndex {
   all(): readonly ThoughtTemplate[] {
     return this.templates;
   }
+}
+
+/** What the step reranker reads of a template's name and tags (see Bm25TemplateIndex.headOf). */
+interface Head {
+  name: readonly string[];
+  idf: Float64Array;
+  mass: number;
+  pairs: ReadonlySet<string>;
+}
+
+function wordPairs(terms: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 1; i < terms.length; i++) if (terms[i - 1] !== terms[i]) out.push(`${terms[i - 1]} ${terms[i]}`);
+  return out;
+}
+
+function sum(values: Iterable<number>): number {
+  let s = 0;
+  for (const v of values) s += v;
+  return s;
 }
 
 function sameFields(a: readonly FieldSpec[], b: readonly FieldSpec[]): boolean {
@@ -300,6 +477,6 @@ export function subjectKey(s: string): string {
 export function createTemplateIndex(
   templates: readonly ThoughtTemplate[],
   options: IndexOptions = {},
-): TemplateIndex & { readonly termCount: number } {
+): TemplateIndex & { readonly termCount: number; rerankCandidates(query: string, options?: SearchOptions): RerankCandidates } {
   return new Bm25TemplateIndex(templates, options);
 }

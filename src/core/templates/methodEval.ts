@@ -70,18 +70,21 @@ export function parseLabelledProblems(text: string): LabelledProblem[] {
  * The per-step search a solve makes for a navigator's step (method + goal) on `problem`: the step goes
  * through the plan parser, which builds its query, then the orchestrator's stepSearchRequest.
  */
-export function navigatorStepSearch(step: { method: string; goal: string }, problem: string, id = 'the step'): { query: string; context: string } {
+export function navigatorStepSearch(step: { method: string; goal: string }, problem: string, id = 'the step'): { query: string; context: string; planStep: true } {
   const parsed = planFromObject({ steps: [{ method: step.method, goal: step.goal }] });
   if (!parsed.ok) throw new Error(`${id}: the step is not a valid plan step (${parsed.error})`);
   return stepSearchRequest(parsed.value.steps[0]!, problem);
 }
 
-/** The search for a problem in a query mode; a step mode needs the problem's step. */
-export function methodQuery(p: LabelledProblem, mode: QueryMode): { query: string; context?: string } {
+/**
+ * The search for a problem in a query mode; a step mode needs the problem's step and is a plan step's
+ * search (`planStep`: the step reranker applies, as in a solve), the problem mode is not.
+ */
+export function methodQuery(p: LabelledProblem, mode: QueryMode): { query: string; context?: string; planStep?: true } {
   if (mode === 'problem') return { query: p.problem };
   if (!p.step) throw new Error(`${p.id}: no "step" to query with (mode ${mode})`);
   const req = navigatorStepSearch(p.step, p.problem, p.id);
-  return mode === 'step' ? { query: req.query } : req;
+  return mode === 'step' ? { query: req.query, planStep: true } : req;
 }
 
 /** Hit counts per source (and "all") for one query mode (default: the whole problem). */
@@ -122,6 +125,6 @@ export function methodMisses(index: TemplateIndex, problems: readonly LabelledPr
 }
 
 function rankFor(index: TemplateIndex, p: LabelledProblem, mode: QueryMode, top: number): string[] {
-  const { query, context } = methodQuery(p, mode);
-  return index.search(query, { top, ...(context !== undefined && context !== query ? { context } : {}) }).map((m) => m.template.id);
+  const { query, context, planStep } = methodQuery(p, mode);
+  return index.search(query, { top, ...(context !== undefined && context !== query ? { context } : {}), ...(planStep ? { planStep } : {}) }).map((m) => m.template.id);
 }

@@ -36,6 +36,12 @@ export interface SearchOptions {
    */
   context?: string;
   contextWeight?: number;
+  /**
+   * The query is a plan step's (a navigator step's method + goal, see stepSearchRequest): the BM25
+   * candidates are reordered by the step reranker (rerank.ts). Absent for problem-only searches (hover,
+   * problem hints), which stay plain BM25.
+   */
+  planStep?: boolean;
 }
 
 /** The retrieval interface the orchestrator, server and hover use. */

@@ -209,6 +209,23 @@ test('fallback with an empty template index uses a generic plan', async () => {
   }
 });
 
+test('step retrieval is a plan-step search (planStep, the problem as context); problem searches are not', async () => {
+  const base = fixtureIndex();
+  const calls: Array<{ query: string; context?: string; planStep?: boolean }> = [];
+  const index = { ...base, search: (query: string, o: { context?: string; planStep?: boolean } = {}) => (calls.push({ query, context: o.context, planStep: o.planStep }), base.search(query, o)) };
+  const server = await routed({ plan: { content: JSON.stringify(PLAN) }, step: { content: '$\\boxed{5}$' }, evaluate: { content: accept() } });
+  try {
+    const { result } = await run(solveProblem(PROBLEM, { ...models(server), index }));
+    assert.equal(result.status, 'solved');
+    const stepCalls = calls.filter((c) => PLAN.steps.some((s) => s.query === c.query));
+    assert.ok(stepCalls.length >= 1, JSON.stringify(calls));
+    for (const c of stepCalls) assert.deepEqual([c.context, c.planStep], [PROBLEM, true]);
+    for (const c of calls.filter((x) => x.query === PROBLEM)) assert.equal(c.planStep, undefined);
+  } finally {
+    await server.close();
+  }
+});
+
 test('a throwing template index does not crash the run', async () => {
   const index = { ...fixtureIndex(), search: () => { throw new Error('index corrupted'); } };
   const server = await routed({ plan: { content: JSON.stringify(PLAN) }, step: { content: '$\\boxed{5}$' }, evaluate: { content: accept() } });

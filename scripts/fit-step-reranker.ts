@@ -1,0 +1,109 @@
+// Refits the plan-step reranker (src/core/templates/rerank.ts) from DEV data only and rewrites
+// src/core/templates/rerankWeights.ts. Training searches: the step+problem search (as a solve makes it)
+// of every dev problem of test/fixtures/library-eval/methods.jsonl that has a fitting template, and of
+// every dev item of test/fixtures/retrieval/competition.jsonl. The test splits are never read into the fit.
+//
+// The L2 strength is chosen by 2-fold cross-validation on dev (halves by position, fitted on one half and
+// scored on the other, both ways); the script prints each setting's held-out step+problem hit@3 next to
+// BM25's, then fits the chosen setting on all of dev.
+//   npx tsx scripts/fit-step-reranker.ts            (prints the cross-validation and writes the weights)
+//   npx tsx scripts/fit-step-reranker.ts --dry-run  (prints only)
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadTemplateIndex } from '../src/core/templates/library.js';
+import { createTemplateIndex } from '../src/core/templates/index.js';
+import { fitReranker, type RerankSample, type RerankWeights } from '../src/core/templates/rerank.js';
+import { methodQuery, parseLabelledProblems, scoreMethods, type LabelledProblem } from '../src/core/templates/methodEval.js';
+import type { ThoughtTemplate } from '../src/core/templates/types.js';
+import { hitRates, loadRetrievalSet, stepQuery, type RetrievalItem } from '../test/support/retrieval-set.js';
+
+const ROOT = join(__dirname, '..');
+const L2_GRID = [0.001, 0.003, 0.01, 0.03];
+const ITERATIONS = 1500;
+
+interface Dev {
+  problems: LabelledProblem[];
+  items: RetrievalItem[];
+}
+
+function samples(templates: readonly ThoughtTemplate[], dev: Dev): RerankSample[] {
+  const base = createTemplateIndex(templates, { reranker: false });
+  const sample = (query: string, context: string, fits: readonly string[]): RerankSample => {
+    const c = base.rerankCandidates(query, { context });
+    return { features: c.features, offset: c.offset, relevant: c.ids.map((id) => fits.includes(id)) };
+  };
+  return [
+    ...dev.problems.filter((p) => p.templates.length > 0 && p.step).map((p) => {
+      const q = methodQuery(p, 'step+problem');
+      return sample(q.query, q.context!, p.templates);
+    }),
+    ...dev.items.map((x) => sample(stepQuery(x), x.problem, x.templates)),
+  ];
+}
+
+/** Step+problem hit@3 per source of `dev` (problems by source, the competition items as "competition"). */
+async function score(templates: readonly ThoughtTemplate[], weights: RerankWeights | false, dev: Dev): Promise<Map<string, { hits: number; n: number }>> {
+  const index = createTemplateIndex(templates, { reranker: weights });
+  const out = new Map<string, { hits: number; n: number }>();
+  for (const r of scoreMethods(index, dev.problems, { mode: 'step+problem' })) if (r.source !== 'all') out.set(r.source, { hits: r.hit3, n: r.labelled });
+  const c = await hitRates(dev.items, (x) => index.search(stepQuery(x), { top: 3, context: x.problem, planStep: true }).map((m) => m.template.id));
+  out.set('competition', { hits: Math.round(c.hit3 * c.n), n: c.n });
+  return out;
+}
+
+function add(into: Map<string, { hits: number; n: number }>, from: Map<string, { hits: number; n: number }>): void {
+  for (const [k, v] of from) {
+    const e = into.get(k) ?? { hits: 0, n: 0 };
+    into.set(k, { hits: e.hits + v.hits, n: e.n + v.n });
+  }
+}
+
+const fmt = (m: Map<string, { hits: number; n: number }>) =>
+  [...m].map(([k, v]) => `${k} ${((100 * v.hits) / v.n).toFixed(1)} (${v.hits}/${v.n})`).join(', ');
+
+async function main(): Promise<void> {
+  const dryRun = process.argv.includes('--dry-run');
+  const { templates } = await loadTemplateIndex({ builtinDir: join(ROOT, 'templates'), precomputed: false });
+  const dev: Dev = {
+    problems: parseLabelledProblems(readFileSync(join(ROOT, 'test', 'fixtures', 'library-eval', 'methods.jsonl'), 'utf8')).filter((p) => p.split === 'dev'),
+    items: loadRetrievalSet().filter((x) => x.split === 'dev'),
+  };
+  const half = (fold: number): [Dev, Dev] => [
+    { problems: dev.problems.filter((_, i) => i % 2 !== fold), items: dev.items.filter((_, i) => i % 2 !== fold) },
+    { problems: dev.problems.filter((_, i) => i % 2 === fold), items: dev.items.filter((_, i) => i % 2 === fold) },
+  ];
+  console.log(`dev: ${dev.problems.length} labelled problems, ${dev.items.length} competition items; ${templates.length} templates`);
+  const baseline = new Map<string, { hits: number; n: number }>();
+  for (const fold of [0, 1]) add(baseline, await score(templates, false, half(fold)[1]));
+  console.log(`2-fold held-out step+problem hit@3, BM25:     ${fmt(baseline)}`);
+  let best: { l2: number; total: number } | undefined;
+  for (const l2 of L2_GRID) {
+    const held = new Map<string, { hits: number; n: number }>();
+    for (const fold of [0, 1]) {
+      const [train, test] = half(fold);
+      add(held, await score(templates, fitReranker(samples(templates, train), { l2, iterations: ITERATIONS }), test));
+    }
+    const total = [...held.values()].reduce((a, v) => a + v.hits, 0);
+    console.log(`2-fold held-out step+problem hit@3, l2 ${String(l2).padEnd(5)}: ${fmt(held)}`);
+    if (!best || total > best.total) best = { l2, total };
+  }
+  const weights = fitReranker(samples(templates, dev), { l2: best!.l2, iterations: ITERATIONS });
+  console.log(`chosen l2 ${best!.l2}; weights fitted on all of dev:\n${JSON.stringify(weights)}`);
+  if (dryRun) return;
+  const file = join(ROOT, 'src', 'core', 'templates', 'rerankWeights.ts');
+  writeFileSync(
+    file,
+    `// GENERATED by scripts/fit-step-reranker.ts — do not edit by hand; rerun the script to refit.\n` +
+      `// The plan-step reranker's weights (see rerank.ts), FITTED ON DEV DATA ONLY: the dev split's step+problem\n` +
+      `// searches of test/fixtures/library-eval/methods.jsonl (${dev.problems.length} problems) and of\n` +
+      `// test/fixtures/retrieval/competition.jsonl (${dev.items.length} items); L2 ${best!.l2} chosen by 2-fold cross-validation\n` +
+      `// on dev, ${ITERATIONS} iterations. The test splits were not used.\n` +
+      `export const STEP_RERANK_WEIGHTS: Readonly<Record<string, number>> = ${JSON.stringify(weights, null, 2).replace(/"([a-zA-Z0-9.]+)":/g, "'$1':")};\n`,
+  );
+  console.log(`wrote ${file}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

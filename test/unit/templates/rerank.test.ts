@@ -1,0 +1,85 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import { createTemplateIndex } from '../../../src/core/templates/index.js';
+import { loadTemplateIndex } from '../../../src/core/templates/library.js';
+import { navigatorStepSearch } from '../../../src/core/templates/methodEval.js';
+import { fitReranker, linearScore, RERANK_FEATURES, RERANK_POOL, STEP_RERANK_WEIGHTS, weightVector } from '../../../src/core/templates/rerank.js';
+
+const builtinDir = resolve(__dirname, '..', '..', '..', 'templates');
+const ids = (ms: ReadonlyArray<{ template: { id: string } }>) => ms.map((m) => m.template.id);
+
+// Written here for this test (not from any evaluation set).
+const step = { method: 'factor as a difference of squares', goal: 'Write the expression as a product of two factors' };
+const stepProblem = 'Show that 2^{20} - 1 is divisible by 41.';
+const problems = [
+  stepProblem,
+  'Seven people sit in a row. In how many ways can two given friends avoid sitting together?',
+  'The roots r, s of x^2 - 7x + 3 = 0 are given. Find r^2 + s^2.',
+  'A triangle has sides 5, 12 and 13. Find the radius of its inscribed circle.',
+  'How many positive divisors does 720 have?',
+];
+
+test('the shipped weights name only known features and are fitted (not BM25 alone)', () => {
+  for (const k of Object.keys(STEP_RERANK_WEIGHTS)) assert.ok(RERANK_FEATURES.includes(k), `unknown feature ${k}`);
+  assert.ok(Object.entries(STEP_RERANK_WEIGHTS).some(([k, v]) => k !== 'bm25' && v !== 0));
+});
+
+test('a plan step search is reranked; a problem-only search (and a search without planStep) stays exactly BM25', async () => {
+  const { templates } = await loadTemplateIndex({ builtinDir });
+  const bm25 = createTemplateIndex(templates, { reranker: false });
+  const reranked = createTemplateIndex(templates); // the shipped weights
+  const req = navigatorStepSearch(step, stepProblem);
+  assert.equal(req.planStep, true);
+  const before = ids(bm25.search(req.query, { top: 5, context: req.context }));
+  const after = ids(reranked.search(req.query, { top: 5, context: req.context, planStep: true }));
+  assert.notDeepEqual(after, before, 'the reranker changes the order of a step query');
+  // It reorders BM25's candidates, it does not invent new ones.
+  const pool = bm25.rerankCandidates(req.query, { context: req.context }).ids;
+  assert.equal(pool.length, RERANK_POOL);
+  for (const id of after) assert.ok(pool.includes(id), `${id} is not a BM25 candidate`);
+  // Matched terms and fields are BM25's own for each template.
+  const plainWide = new Map(bm25.search(req.query, { top: 60, context: req.context }).map((m) => [m.template.id, m]));
+  for (const m of reranked.search(req.query, { top: 5, context: req.context, planStep: true })) {
+    assert.deepEqual([m.matchedTerms, m.matchedFields], [plainWide.get(m.template.id)!.matchedTerms, plainWide.get(m.template.id)!.matchedFields], m.template.id);
+  }
+  // The Gaussian-integer method BM25 puts first is not the plain difference of squares the step names.
+  assert.equal(before[0], 'ont.gaussian-integers');
+  assert.notEqual(after[0], 'ont.gaussian-integers');
+  // Problem-only searches: identical results, scores included.
+  for (const p of problems) assert.deepEqual(reranked.search(p, { top: 5 }), bm25.search(p, { top: 5 }), p);
+  // The same step query without the flag is not reranked either.
+  assert.deepEqual(reranked.search(req.query, { top: 5, context: req.context }), bm25.search(req.query, { top: 5, context: req.context }));
+});
+
+test('weights {bm25: 1} keep BM25 order for step searches', async () => {
+  const { templates } = await loadTemplateIndex({ builtinDir });
+  const bm25 = createTemplateIndex(templates, { reranker: false });
+  const identity = createTemplateIndex(templates, { reranker: { bm25: 1 } });
+  const req = navigatorStepSearch(step, stepProblem);
+  assert.deepEqual(ids(identity.search(req.query, { top: 8, context: req.context, planStep: true })), ids(bm25.search(req.query, { top: 8, context: req.context })));
+});
+
+test('fitReranker learns a feature that marks the fitting candidate, and stays at BM25 without usable samples', () => {
+  const n = RERANK_FEATURES.length;
+  const tagsAt = RERANK_FEATURES.indexOf('q.tags');
+  const vec = (bm25: number, tags: number) => {
+    const x = new Float64Array(n);
+    x[0] = bm25;
+    x[tagsAt] = tags;
+    return x;
+  };
+  // BM25 ranks the fitting candidate second or third; its tag match is what marks it.
+  const samples = Array.from({ length: 20 }, (_, i) => {
+    const fitAt = 1 + (i % 2);
+    const features = [0, -0.2, -0.4].map((b, k) => vec(b, k === fitAt ? 0.8 : 0.1));
+    return { features, relevant: features.map((_, k) => k === fitAt) };
+  });
+  const w = weightVector(fitReranker(samples, { l2: 0.001, iterations: 400 }));
+  assert.ok(w[tagsAt]! > 0.5, `tags weight ${w[tagsAt]}`);
+  for (const s of samples) {
+    const scores = s.features.map((x) => linearScore(w, x));
+    assert.equal(scores.indexOf(Math.max(...scores)), s.relevant.indexOf(true));
+  }
+  assert.deepEqual(fitReranker([{ features: [vec(0, 0)], relevant: [false] }]), Object.fromEntries(RERANK_FEATURES.map((f) => [f, f === 'bm25' ? 1 : 0])));
+});
