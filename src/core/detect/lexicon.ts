@@ -15,6 +15,12 @@ function memo<T>(fn: (s: string) => T, cap = 30000): (s: string) => T {
   };
 }
 
+/** Arabic-Indic (٠-٩) and Persian (۰-۹) digits as ASCII digits: "تمرين ٣", "#### ١.١ …" are numbered like "3", "1.1". */
+export function asciiDigits(s: string): string {
+  if (!/[\u0660-\u0669\u06f0-\u06f9]/u.test(s)) return s;
+  return s.replace(/[\u0660-\u0669\u06f0-\u06f9]/gu, (c) => String(c.codePointAt(0)! & 0xf));
+}
+
 // Singular labels that name one problem ("Problem 3", "Aufgabe 2", "問題1").
 const PROBLEM_WORDS =
   'problem|prob\\.?|aufgabe|aufgabenstellung|problème|probleme|problema|задача|задание|問題|问题|문제|题目|題目|习题|習題|试题|試題|homework problem|hw|' +
@@ -49,7 +55,7 @@ const SINGLE_LABEL = new RegExp(
 const CONTAINER_HEADING = new RegExp(
   `^(?:[\\d.\\s]*)(?:[一二三四五六七八九十]+[、.．]\\s*)?(?:(?:additional|more|practice|review|homework|supplementary|further|introductory|main|extension|challenge|warm-?up)\\s+)?(?:problems|exercises|questions|problem set|exercise set|homework|aufgaben|übungen|übungsaufgaben|exercices|problèmes|ejercicios|problemas|задачи|упражнения|вопросы|練習問題|演習問題|問題|问题|练习题|연습\\s*문제|문제|习题|練習|练习|課題|tasks|übungsblatt|aufgabenblatt|feuille d'exercices|hoja de ejercicios|домашнее задание|задания|作业|宿題|과제|选择题|選擇題|填空题|填空題|计算题|計算題|证明题|證明題|判断题|判斷題|解答题|解答題|应用题|應用題|简答题|簡答題|選択問題|記述問題|計算問題|` +
     `oppgaver|øvelser|opgaver|uppgifter|övningar|opgaven|oefeningen|esercizi|exercícios|ασκήσεις|προβλήματα|úlohy|cvičenia|cvičení|zadania|ćwiczenia|exerciții|` +
-    `feladatok|gyakorlatok|tehtävät|harjoitukset|sorular|alıştırmalar|soal-soal|latihan soal|soal latihan|bài tập|câu hỏi|завдання|вправи|задаци|вежби|zadaci|vježbe|probleme|تمرین‌ها|تمرينات|مسائل|أسئلة)(?!\\p{L})`,
+    `feladatok|gyakorlatok|tehtävät|harjoitukset|sorular|alıştırmalar|soal-soal|latihan soal|soal latihan|bài tập|câu hỏi|завдання|вправи|задаци|вежби|zadaci|vježbe|probleme|تمرین‌ها|تمرین ها|تمرینات|تمرينات|تمارين|مسائل|أسئلة|سؤالات|سوالات|پرسش‌ها)(?!\\p{L})`,
   'iu',
 );
 
@@ -57,7 +63,7 @@ export type LabelMatch = { kind: ProblemKind; label: string; number?: string; re
 
 /** "Problem 3." → problem; "Exercises" → undefined (plural: a container). */
 function matchProblemLabelRaw(raw: string): LabelMatch | undefined {
-  const text = raw.replace(/[*_`]/g, '').trim();
+  const text = asciiDigits(raw.replace(/[*_`]/g, '').trim());
   if (!text || text.length > 200) return undefined;
   // "第1問", "第 3 题", "大問2": an ordinal problem label in Japanese / Chinese.
   const ord = /^(?:大)?(?:第\s*([0-9０-９]+|[一二三四五六七八九十百]+)\s*(?:問題|問|题|題|小题|小題))\s*[.:：、]?\s*(.*)$/u.exec(text);
@@ -91,7 +97,20 @@ function isContainerHeadingRaw(raw: string): boolean {
 
 /** A heading/label that is only a number: "1.", "(2)", "3)", "Q4" — problem-like when its body states a task. */
 export function isNumberOnlyLabel(raw: string): boolean {
-  return /^\s*(?:[0-9０-９]{1,3}(?:\.[0-9]{1,2})?[.)：:]?|第\s*[0-9一二三四五六七八九十]+\s*[题題問问]?|【\s*[0-9０-９]{1,3}\s*】|［\s*[0-9０-９]{1,3}\s*］|\[\s*[0-9]{1,3}\s*\])\s*$/u.test(raw.replace(/[*_`]/g, ''));
+  return /^\s*(?:[0-9０-９]{1,3}(?:\.[0-9]{1,2})?[.)：:]?|第\s*[0-9一二三四五六七八九十]+\s*[题題問问]?|【\s*[0-9０-９]{1,3}\s*】|［\s*[0-9０-９]{1,3}\s*］|\[\s*[0-9]{1,3}\s*\])\s*$/u.test(asciiDigits(raw.replace(/[*_`]/g, '')));
+}
+
+/** A heading numbered "3.", "1.1", "٢.١" whose title goes on to state the whole task with its data, "1.1 Find the edge
+ *  of a cube of volume $27$": the statement (after the number), else undefined. Not a title that only names a topic or a
+ *  step of a method ("2. Compute the powers": no data), nor a sub-part number. */
+function numberedTaskTitleRaw(raw: string): { number: string; rest: string } | undefined {
+  const t = raw.replace(/[*_`]/g, '');
+  // (asciiDigits keeps every offset: one UTF-16 unit for one.)
+  const m = /^\s*(\d{1,3}(?:\.\d{1,3}){0,2})[.):]?\s+(\S.*)$/su.exec(asciiDigits(t));
+  if (!m) return undefined;
+  const rest = t.slice(t.length - m[2]!.length).trim();
+  if (rest.length < 12 || !hasMath(rest) || !statesTaskStrict(rest)) return undefined;
+  return { number: m[1]!, rest };
 }
 
 /** A sub-part label: (1), (a), a), (i). */
@@ -192,12 +211,25 @@ const LATIN_TASK_ANYWHERE =
 const CJK_TASK =
   /(?:せよ|しなさい|なさい[。．]|解け(?!る)|求めよ|求めなさい|示せ|示しなさい|証明せよ|証明しなさい|計算せよ|計算しなさい|答えよ|答えなさい|述べよ|説明せよ|説明しなさい|確かめよ|解きなさい|求め[、。]|を求め|구하시오|구하여라|구하라|구해라|구하면|증명하시오|증명하여라|증명하라|보이시오|보여라|계산하시오|계산하여라|풀어라|푸시오|설명하시오|구하세요|증명하세요|얼마인가|무엇인가|몇\s*개|试求|試求|求出|求解|求证|求證|试证|試證|证明|證明|计算|計算|化简|化簡|判断|判斷|解方程|是否|多少|几个|幾個|求[^和與与]{0,2}(?:的值|之值|值)|求\s*[$\\(（]|(?:^|[。，：\s])求[^和与與积積])/u;
 
+// Arabic and Persian tasks, anywhere in a clause: Arabic has no capital letters and often no comma before the task
+// ("إذا كان … أوجد …", "… فأوجد …"), and Persian puts the verb last ("مقدار x را بیابید"). Arabic imperatives (with
+// the conjunctions ف/و attached), "أثبت أن" (the past "أثبت" has its subject between), the question particle "هل",
+// "كم" (Arabic kaf; Persian "کم" means "little"), "ما قيمة/عدد …"; Persian compound imperatives (Arabic or Persian
+// kaf/yeh, a space or a zero-width non-joiner) and the question particle "آیا". Not "فرض کنید" (suppose).
+const AR_FA_TASK = new RegExp(
+  '(?<![\\p{L}\\p{M}\\u200c])(?:' +
+    '[فو]?(?:أوجد|اوجد|أوجدي|أوجدوا|احسب|احسبي|احسبوا|جد|اكتب|ارسم|بسّط|عيّن|(?:أثبت|اثبت|برهن|بيّن|بين)\\s+(?:أن|ان)|برهن\\s+على|تحقق\\s+من|هل|كم|ما\\s+(?:قيمة|عدد|مقدار|مساحة|حجم|طول|محيط|احتمال))' +
+    '|(?:ثابت|محاسبه|پیدا|پيدا|حل|تعیین|تعيين|ساده|رسم|اثبات|مشخص)[\\s\\u200c]+[کك]ن[یي]د|نشان[\\s\\u200c]+ده[یي]د|ب[یي]اب[یي]د|به[\\s\\u200c]*دست[\\s\\u200c]+آور[یي]د|بنو[یي]س[یي]د|آ[یي]ا' +
+    ')(?![\\p{L}\\p{M}\\u200c])',
+  'u',
+);
+
 
 /** Does this text ask the reader to do mathematical work? */
 function statesTaskRaw(text: string): boolean {
   if (!text) return false;
   const t = text.length > 4000 ? text.slice(0, 4000) : text;
-  return LATIN_TASK.test(t) || LATIN_TASK_ANYWHERE.test(t) || COMMA_TASK.test(t) || CJK_TASK.test(t) || GREEK_TASK.test(t) || asksQuestion(t) || posesChoiceOrBlank(t);
+  return LATIN_TASK.test(t) || LATIN_TASK_ANYWHERE.test(t) || COMMA_TASK.test(t) || CJK_TASK.test(t) || GREEK_TASK.test(t) || AR_FA_TASK.test(t) || asksQuestion(t) || posesChoiceOrBlank(t);
 }
 
 // A multiple-choice stem: option lines "A. …" then "B. …" (or "(A) …", "A) …"; capitals: (a)/(b) are sub-parts), or a
@@ -212,7 +244,7 @@ export function posesChoiceOrBlank(text: string): boolean {
 
 /** A real question (not "(why?)"). */
 function asksQuestionRaw(text: string): boolean {
-  if (!/[?？吗嗎か]/u.test(text)) return false;
+  if (!/[?？؟吗嗎か]/u.test(text)) return false;
   // Links ("watch?v=...", "…/svg.latex?5%20…") and rhetorical "(why?)" asides are no questions.
   const t = text
     .replace(/\]\([^)\s]*\)|\b(?:https?|ftp):\/\/\S+|\\url\{[^}]*\}/g, ' ')
@@ -221,7 +253,7 @@ function asksQuestionRaw(text: string): boolean {
   let prev = -1;
   for (let k = 0; k < t.length; k++) {
     const c = t[k];
-    if (c === '?' || c === '？') {
+    if (c === '?' || c === '？' || c === '؟') {
       const seg = t.slice(prev + 1, k).trim();
       if (seg.length >= 9 && !seg.startsWith('(')) return true;
       prev = k;
@@ -239,25 +271,25 @@ const CJK_IMPERATIVE =
 function statesTaskStrictRaw(text: string): boolean {
   if (!text) return false;
   const t = text.length > 4000 ? text.slice(0, 4000) : text;
-  return LATIN_TASK.test(t) || LATIN_TASK_ANYWHERE.test(t) || CJK_IMPERATIVE.test(t) || asksQuestion(t);
+  return LATIN_TASK.test(t) || LATIN_TASK_ANYWHERE.test(t) || CJK_IMPERATIVE.test(t) || AR_FA_TASK.test(t) || asksQuestion(t);
 }
 
 /** An imperative task sentence anywhere in the text (sentence-initial verbs only; "we show that" is not one). */
 export function hasImperative(text: string): boolean {
   const t = text.length > 3000 ? text.slice(0, 3000) : text;
-  return LATIN_TASK.test(t) || COMMA_TASK.test(t) || CJK_TASK.test(t) || GREEK_TASK.test(t);
+  return LATIN_TASK.test(t) || COMMA_TASK.test(t) || CJK_TASK.test(t) || GREEK_TASK.test(t) || AR_FA_TASK.test(t);
 }
 
 
 /** The text's last sentence is a question (a blockquote that poses a question). */
 export function endsWithQuestion(text: string): boolean {
   const t = text.replace(/\s+$/u, '');
-  return /[?？]$/u.test(t) && asksQuestion(t);
+  return /[?？؟]$/u.test(t) && asksQuestion(t);
 }
 
 /** Mathematical notation in a text: TeX math delimiters or formula-like symbols. */
 export function hasMath(text: string): boolean {
-  return /\$[^$\n]+\$|\$\$|\\\(|\\\[|\\begin\{(?:equation|align)|[=≤≥≠∑∫√π^]|\d\s*[-+*/×÷]\s*\d/u.test(text);
+  return /\$[^$\n]+\$|\$\$|\\\(|\\\[|\\begin\{(?:equation|align)|[=≤≥≠∑∫√π^]|[\d٠-٩۰-۹]\s*[-+*/×÷]\s*[\d٠-٩۰-۹]/u.test(text);
 }
 
 // The first word is the verb ("Find …", "(a) Show …", "Berechnen Sie …"): an item that opens with a task.
@@ -266,8 +298,11 @@ const LATIN_LEAD = new RegExp(`^\\s*(?:\\(?[a-z0-9]{1,3}[.)]\\s*|${EXERCISE_NUMB
 /** A list item that opens with its task: an imperative first word (or a CJK task form). */
 function leadsWithTaskRaw(text: string): boolean {
   const t = text.trim().slice(0, 400);
-  return LATIN_LEAD.test(t) || CJK_TASK.test(t) || CJK_LEAD.test(t);
+  return LATIN_LEAD.test(t) || CJK_TASK.test(t) || CJK_LEAD.test(t) || AR_FA_LEAD.test(t);
 }
+
+// An Arabic or Persian item whose first clause holds its task (Persian puts the verb at the end of the clause).
+const AR_FA_LEAD = new RegExp(`^[^.!?؟\\n]{0,120}?${AR_FA_TASK.source}`, 'u');
 
 // A Chinese item that opens with its verb, possibly after a short phrase ("以泛性质解释…", "设 S 为半群. 证明…").
 const CJK_LEAD = /^[^。．\n]{0,12}?(?:试|請|请)?(?:说明|說明|解释|解釋|讨论|討論|推导|推導|验证|驗證|写出|寫出|给出|給出|举例|舉例|画出|畫出)/u;
@@ -282,7 +317,7 @@ function isAdviceRaw(text: string): boolean {
 /** Text starts with an imperative task verb (used for list items and blockquotes). */
 function startsWithTaskRaw(text: string): boolean {
   const t = text.trim().slice(0, 400);
-  return LATIN_TASK.test(t.slice(0, 80)) || CJK_TASK.test(t) || GREEK_TASK.test(t.slice(0, 200));
+  return LATIN_TASK.test(t.slice(0, 80)) || CJK_TASK.test(t) || GREEK_TASK.test(t.slice(0, 200)) || AR_FA_TASK.test(t.slice(0, 200));
 }
 
 /** Sentences that announce the problems that follow: "Complete the following problems." */
@@ -378,6 +413,8 @@ export const isContainerHeading = memo(isContainerHeadingRaw);
 export const isSolutionLabel = memo(isSolutionLabelRaw);
 
 export const isExampleLabel = memo(isExampleLabelRaw);
+
+export const numberedTaskTitle = memo(numberedTaskTitleRaw);
 
 export const statesTask = memo(statesTaskRaw);
 

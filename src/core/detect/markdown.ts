@@ -5,6 +5,7 @@ import type { DetectedProblem, ProblemKind } from './types.js';
 import { DetectCancelledError, detach, newlinesIn, shiftProblem, type Segment } from './segments.js';
 import {
   type LabelMatch,
+  asciiDigits,
   asksQuestion,
   endsWithQuestion,
   hasMath,
@@ -17,6 +18,7 @@ import {
   isContainerHeading,
   isExampleLabel,
   isNumberOnlyLabel,
+  numberedTaskTitle,
   isSolutionLabel,
   matchProblemLabel,
   posesChoiceOrBlank,
@@ -33,7 +35,7 @@ export type MRecord =
   | { t: 'para'; line: number; end: number; text: string; lead: string; bold: boolean }
   | { t: 'list'; ordered: boolean; line: number; end: number; items: { line: number; end: number; text: string }[]; start?: number }
   | { t: 'quote'; line: number; end: number; text: string; lead: string }
-  | { t: 'directive'; name: string; line: number; end: number; text: string; title?: string; admonition?: boolean; opener?: boolean }
+  | { t: 'directive'; name: string; line: number; end: number; text: string; title?: string; admonition?: boolean; opener?: boolean; prose?: string }
   /** `<details>` opened by an HTML block; `summary` is the text of its `<summary>`; `closed` when it ends in the same block. */
   | { t: 'details'; line: number; end: number; summary: string; closed: boolean; text: string }
   | { t: 'detailsEnd'; line: number; end: number }
@@ -263,7 +265,7 @@ export function scanMarkdown(
       const c0 = text.charCodeAt(pos);
       const heading = c0 === 35 && /^#{1,6}(?:[ \t]|$)/.test(text.slice(pos, Math.min(eol, pos + 8)));
       const paragraphStart =
-        prevBlank && pos - segStart >= LONG_SEGMENT && c0 > 32 && !/^(?:[-*+>|:`~<]|\d+[.)])/.test(text.slice(pos, pos + 4));
+        prevBlank && pos - segStart >= LONG_SEGMENT && c0 > 32 && !/^(?:[-*+>|:`~<]|\d+[.)]|[\u0660-\u0669\u06f0-\u06f9]+[.)-])/u.test(text.slice(pos, pos + 4));
       if (heading || paragraphStart) {
         const atStop = !!stop && stop(pos);
         if (atStop || pos - segStart >= MIN_SEGMENT) {
@@ -272,7 +274,7 @@ export function scanMarkdown(
           // inside that block. (A stop refused here is no stop: the caller reads where the scan ended.)
           const from0 = analysedFrom(pos);
           const src = text.slice(from0, pos);
-          const tokens = markdown().parse(src, {});
+          const tokens = markdown().parse(easternListMarkers(src), {});
           const open = openAtEnd(src, tokens);
           if (open === undefined) {
             finish(pos, false, false, recordsOf(src, tokens));
@@ -388,12 +390,14 @@ function inlineText(tok: Token): string {
   return tok.content;
 }
 
-function collectText(tokens: Token[], from: number, to: number): string {
+function collectText(tokens: Token[], from: number, to: number, code = true): string {
   const parts: string[] = [];
   for (let k = from; k < to; k++) {
     const t = tokens[k]!;
     if (t.type === 'inline') parts.push(inlineText(t));
-    else if (t.type === 'fence' || t.type === 'code_block') parts.push(t.content.trimEnd());
+    else if (t.type === 'fence' || t.type === 'code_block') {
+      if (code) parts.push(t.content.trimEnd());
+    }
     else if (t.type === 'list_item_open') parts.push(t.info ? `${t.info}${t.markup}` : t.markup);
   }
   return parts.join('\n');
@@ -530,9 +534,16 @@ function stripOptions(text: string): string {
   return text.replace(/^(?:[ \t]*:[\w-]+:[^\n]*\n)+/, '').replace(/^(?:---\n[\s\S]*?\n---\n)/, '');
 }
 
+/** Lists numbered in Arabic-Indic or Persian digits ("١. …", "۲- …", "٣) …"), which CommonMark does not know, read
+ *  as numbered lists: the markers become ASCII ones of the same length, so every offset stays. */
+function easternListMarkers(src: string): string {
+  if (!/[\u0660-\u0669\u06f0-\u06f9]/u.test(src)) return src;
+  return src.replace(/^([ \t]{0,3})([\u0660-\u0669\u06f0-\u06f9]{1,3})([.)\-])(?=[ \t])/gmu, (_m, ind: string, num: string, sep: string) => ind + asciiDigits(num) + (sep === ')' ? ')' : '.'));
+}
+
 /** Top-level block records of one segment (lines relative to the segment). */
 export function analyse(src: string): MRecord[] {
-  return recordsOf(src, markdown().parse(src, {}));
+  return recordsOf(src, markdown().parse(easternListMarkers(src), {}));
 }
 
 /** What a block that markdown-it leaves open at the end of a text needs to end: a fence, or an HTML block's end marker. */
@@ -682,7 +693,10 @@ function recordsOf(src: string, tokens: Token[]): MRecord[] {
       }
       case 'colon_open': {
         const close = closeIndex(tokens, k);
-        out.push({ t: 'directive', name: t.info, line, end, text: stripOptions(collectText(tokens, k + 1, close)), title: directiveTitle(String((t.meta as { args?: string } | null)?.args ?? '')) });
+        const rec: MRecord = { t: 'directive', name: t.info, line, end, text: stripOptions(collectText(tokens, k + 1, close)), title: directiveTitle(String((t.meta as { args?: string } | null)?.args ?? '')) };
+        // A question box poses its question in prose: code or a plot call in it is no statement.
+        if (DIRECTIVE_KIND[t.info.toLowerCase()] === 'question') rec.prose = stripOptions(collectText(tokens, k + 1, close, false));
+        out.push(rec);
         k = close;
         break;
       }
@@ -739,8 +753,10 @@ const DIRECTIVE_KIND: Record<string, ProblemKind> = {
   exercise: 'exercise', exercises: 'exercise', challenge: 'exercise', practice: 'exercise', 'try-it': 'exercise',
   tryit: 'exercise', problem: 'problem', task: 'problem', homework: 'problem', question: 'question', quiz: 'question',
   aufgabe: 'problem', aufgaben: 'problem', exercice: 'exercise', ejercicio: 'exercise', übung: 'exercise', oppgave: 'exercise',
-  esercizio: 'exercise', esercizi: 'exercise',
+  esercizio: 'exercise', esercizi: 'exercise', extension: 'exercise',
 };
+/** Box types that may hold a problem but are trusted only when the body poses it (a slide's question, an extension). */
+const LOOSE_KIND = new Set(['question', 'quiz', 'extension']);
 const SOLUTION_DIRECTIVE = /^(?:solution|answer|proof|solution-start|loesung|lösung|solucion|solución|reponse|réponse)$/;
 
 type TextEntry = { recs: readonly object[]; text: string; language?: string; task?: boolean; strict?: boolean };
@@ -885,7 +901,7 @@ type BlockRole = { role: 'problem'; kind: ProblemKind; label?: string } | { role
  * `:::tip`) hold a problem when their title is a numbered problem label, or when their type or title names a
  * problem and the body states a task (a box that only cites "N°23 p202" is not a statement).
  */
-function blockRole(rawName: string, title: string, body: string, strict: boolean): BlockRole | undefined {
+function blockRole(rawName: string, title: string, body: string, strict: boolean, prose = body): BlockRole | undefined {
   const name = rawName.toLowerCase().replace(/^(?:prf|exercise|sphinx-exercise):(?=\w)/, '').replace(/-start$/, '');
   const t = title.trim();
   if (SOLUTION_TYPES.test(name) || (t && isSolutionLabel(t))) return { role: 'solution' };
@@ -895,12 +911,17 @@ function blockRole(rawName: string, title: string, body: string, strict: boolean
   const kind = Object.hasOwn(DIRECTIVE_KIND, name) ? DIRECTIVE_KIND[name] : undefined;
   // An exercise box left as a placeholder ("**todo**", nothing yet) states no problem.
   if (kind && !/-start$/i.test(rawName) && placeholder(body) && !statesTask(t)) return undefined;
-  if (strict) return kind ? { role: 'problem', kind } : undefined;
+  // A question box (`::: {.Question}`, `:::quiz`) or an extension box is no exercise directive: like an admonition, it
+  // holds a problem only when it poses one in its body (a slide's question may hold only a graph, its title the question).
+  if (strict && !LOOSE_KIND.has(name)) return kind ? { role: 'problem', kind } : undefined;
   // `??? question "Why is the circle unique?"`: a question in the title answered by the box (a FAQ).
   if (/[?？]\s*$/u.test(t)) return undefined;
-  if (kind && statesTask(body)) return { role: 'problem', kind };
+  if (kind && statesTask(kind === 'question' ? prose : body)) return { role: 'problem', kind };
   return undefined;
 }
+
+/** Boxes that answer the question box right before them (a lecture question and its answer, as on slides). */
+const ANSWER_BOX = /^(?:idea|ideas|key-?idea|insight|intuition|explanation|reason|reasoning|observation|conclusion|takeaway|result|theorem|proposition|formula|definition|method|approach|strategy)$/;
 
 const HEADING_TAG = {};
 const RUN_TAGS: object[] = [];
@@ -1041,6 +1062,8 @@ export function markdownProblems(
   /** The record just before: a task sentence ending in ":" ("Tentukan hasil dari integral berikut:", "> Hitunglah …:")
    *  whose following list holds that task's parts (see `partsOf`). */
   let pendingIntro: { r: Extract<MRecord, { t: 'para' | 'quote' }>; pos: Pos } | undefined;
+  /** An unnumbered question box just made a problem (see ANSWER_BOX): only until the next record. */
+  let questionBox: DetectedProblem | undefined;
   const inRole = (role: Section['role']): boolean => sections.some((s) => s.role === role);
   let mathSeen: boolean | undefined;
   /** Whether the document uses math notation anywhere (numbered task lists in a non-math README are steps, not problems). */
@@ -1324,6 +1347,8 @@ export function markdownProblems(
       if (out.length >= max) break;
       const intro = pendingIntro;
       pendingIntro = undefined;
+      const asked = questionBox;
+      questionBox = undefined;
       // An unclosed solution (while typing) ends at the next numbered problem heading instead of hiding the rest.
       if (solDepth > 0 && r.t === 'heading' && once(r, 'recover', () => !!matchProblemLabel(r.title.trim())?.numbered)) solDepth = 0;
       if (inSolutionPair) {
@@ -1354,6 +1379,7 @@ export function markdownProblems(
               container: isContainerHeading(title),
               example: isExampleLabel(title),
               numberOnly: isNumberOnlyLabel(title),
+              numberedTask: numberedTaskTitle(title),
             };
           });
           const title = h.title;
@@ -1395,6 +1421,14 @@ export function markdownProblems(
             section.open = true;
             section.needsTask = true;
             section.problem = make(pos, r.line, r.end, 'problem', [r, HEADING_TAG], () => '', title.replace(/[.:)]\s*$/, ''));
+          } else if (h.numberedTask && !h.container && !inRole('example') && !inRole('solution')) {
+            // "#### 1.1 If a cube has volume 27, find its edge": a numbered heading that is itself the statement.
+            const stated = h.numberedTask;
+            section.role = 'problem';
+            section.open = true;
+            section.num = stated.number;
+            section.parts.push(stated.rest);
+            section.problem = make(pos, r.line, r.end, 'problem', [r, HEADING_TAG], () => stated.rest, stated.number);
           } else if (h.container) section.role = 'container';
           else if (!solution && !h.example && title && !NAV_HEADING.test(title) && !inRole('example') && !inRole('solution') && docMath() && !docMarked()) {
             // A free title ("## Populace včel"): a problem when its body states a task and its siblings agree.
@@ -1646,7 +1680,9 @@ export function markdownProblems(
             openHtml(pos, r, label?.kind ?? (Object.hasOwn(DIRECTIVE_KIND, name) ? DIRECTIVE_KIND[name]! : 'problem'), label, [r]);
             break;
           }
-          const role = once(r, 'role', () => blockRole(r.name, r.title ?? '', r.text, !r.admonition));
+          const role = once(r, 'role', () => blockRole(r.name, r.title ?? '', r.text, !r.admonition, r.prose));
+          // A question box answered at once by the box after it ("Question" then "Idea"): asked in a lecture, not set.
+          if (asked && !role && ANSWER_BOX.test(r.name.toLowerCase())) drop(asked);
           if (role && role.role === 'problem' && !inRole('example') && !inRole('solution')) {
             finishOpen();
             claimSections();
@@ -1654,6 +1690,7 @@ export function markdownProblems(
             const p = make(pos, r.line, r.end, role.kind, [r], () => r.text, role.label);
             out.push(p);
             last = p;
+            if (role.kind === 'question' && !role.label) questionBox = p;
             // `{exercise-start}` … `{exercise-end}`: the statement is the Markdown between the two fences.
             if (/-start$/i.test(r.name)) open = { p, parts: r.text.trim() ? [r.text] : [], recs: [r], html: true };
             break;

@@ -159,3 +159,44 @@ test('a task sentence ending in ":" and the list of formulas after it are one pr
   assert.deepEqual(md(['# Notes', '', 'Use the following identities:', '- $\\sin^2 x + \\cos^2 x = 1$', '- $\\sin 2x = 2\\sin x\\cos x$', ''].join('\n')), []);
   agreesWhenTyped(t, 'markdown', t.indexOf('Tentukan'));
 });
+
+test('Arabic and Persian tasks: Arabic-Indic and Persian digits number problems; interrogatives and imperatives anywhere in the clause', () => {
+  // Lists numbered "١." / "۲-" (CommonMark knows only ASCII digits), the verb after a condition, a clitic "ف", "هل" without "؟".
+  const ar = ['# تمارين', '', '١. إذا كان طول ضلع المربع $5$ سم أوجد مساحته', '', '٢- هل العدد $\\sqrt{9}$ عدد نسبي', '',
+    '٣. إذا كان $g(x)=3x-1$ فاحسب $g(4)$', ''].join('\n');
+  assert.deepEqual(md(ar), [3, 5, 7]);
+  // Persian puts the verb last ("… را بیابید"), and "آیا" asks.
+  const fa = ['# تمرین‌ها', '', '۱. ریشه‌های معادلهٔ $x^2-5x+6=0$ را بیابید.', '', '۲. نشان دهید که $n^3-n$ بر $6$ بخش‌پذیر است.', '',
+    '۳. آیا تابع $|x|$ در صفر مشتق‌پذیر است', ''].join('\n');
+  assert.deepEqual(md(fa), [3, 5, 7]);
+  // Lecture prose in both: "فرض کنید" (suppose), Persian "کم" (little), a numbered list of rules, the past "أثبت" with its subject.
+  assert.deepEqual(md(['# مشتق', '', 'فرض کنید $f$ پیوسته باشد. هرچه $h$ کم‌تر باشد، تقریب $f(x+h)-f(x)$ بهتر است.', '',
+    '۱. مشتق تابع ثابت صفر است: $c\'=0$.', '', '۲. مشتق مجموع برابر مجموع مشتق‌هاست: $(f+g)\'=f\'+g\'$.', '',
+    '## قوانين', '', 'أثبت العالم أويلر أن $e^{i\\pi}+1=0$ كما نعرف.', '', '١. ضرب القوى: $a^m a^n=a^{m+n}$', '', '٢. قسمة القوى: $a^m / a^n=a^{m-n}$', ''].join('\n')), []);
+  assert.ok(statesTask('ما قيمة $x$ التي تحقق $2x=8$'));
+  assert.ok(statesTask('Сколько решений? مقدار $x$ را محاسبه کنید'));
+  assert.ok(!statesTask('در این درس مشتق را تعریف می‌کنیم.'));
+  agreesWhenTyped(fa, 'markdown', fa.indexOf('نشان'));
+});
+
+test('a numbered heading that is itself the whole task with its data is a problem; a numbered step of a method is not', () => {
+  const t = ['## Powers', '', '### Activities', '', '#### ١.١ If a box is a cube of volume $27$ cm³, find the length of its edge', '', '<div>video</div>', '',
+    '#### 2.1 Can you work out $20 \\div (12-2) \\times 3^2 - 2$?', '', '### Order of operations', '', '#### 1. Open the inner brackets, then the outer ones', '',
+    '#### 2. Compute the powers', '', '#### 3.1 A town has $y = 11.7 \\cdot 1.02^x$ thousand people $x$ years after 2005. Estimate its population in', '',
+    '##### 1. 2011', '', '##### 2. 2000', ''].join('\n');
+  assert.deepEqual(md(t), [5, 9, 17]);
+  // Numbered section titles of notes name a topic, not a task.
+  assert.deepEqual(md(['# Notes', '', '## 1. Solving $ax + b = 0$', '', 'We subtract $b$ and divide by $a$.', '', '## 2. The formula $x = -b/a$', '', 'It needs $a \\ne 0$.', ''].join('\n')), []);
+  agreesWhenTyped(t, 'markdown', t.indexOf('Estimate'));
+});
+
+test('pandoc slide divs: a question answered by the box after it, or posed only by a plot, is no problem; an extension task is', () => {
+  const t = ['# Motivation', '', '::: {.Question t="Extrema"}', 'How would you locate the **largest** value of $f$?', ':::', '', '::: {.Idea t="Critical points"}',
+    'Look where the derivative vanishes.', ':::', '', '# Units', '', '::: {.Question t="Which unit?"}', '~~~ {.graph}', "plot('sin(x)')", '~~~', ':::', '',
+    '# Exercises', '', '::: Exercise', 'Differentiate $x^2 + 3x$ from first principles.', ':::', '', '::: Extension', 'Differentiate $x^4$ from first principles.', ':::', '',
+    '::: {.Question t="Check"}', 'What is the derivative of $5x$?', ':::', ''].join('\n');
+  assert.deepEqual(md(t), [21, 25, 29]);
+  // A question box followed by a hint still sets the question.
+  assert.deepEqual(md(['# Q', '', '::: Question', 'What is $\\int_0^1 x\\,dx$?', ':::', '', '::: Hint', 'Use the power rule.', ':::', ''].join('\n')), [3]);
+  agreesWhenTyped(t, 'markdown', t.indexOf('Look where'));
+});
