@@ -21,13 +21,21 @@ export function asciiDigits(s: string): string {
   return s.replace(/[\u0660-\u0669\u06f0-\u06f9]/gu, (c) => String(c.codePointAt(0)! & 0xf));
 }
 
+/** Emoji and pictographs decorating the start of a heading or label ("📝 Bài 1", "✏️ Exercise 2", "🔎 Lời giải"). */
+const ADORNMENT = /^(?:[\p{Extended_Pictographic}\p{So}\uFE0F\u200D]+\s*)+/u;
+function unadorned(s: string): string {
+  return ADORNMENT.test(s) ? s.replace(ADORNMENT, '') : s;
+}
+
 // Singular labels that name one problem ("Problem 3", "Aufgabe 2", "問題1").
 const PROBLEM_WORDS =
   'problem|prob\\.?|aufgabe|aufgabenstellung|problème|probleme|problema|задача|задание|問題|问题|문제|题目|題目|习题|習題|试题|試題|homework problem|hw|' +
   // Nordic, Dutch, Greek, Slovak/Czech, Polish, Portuguese
   'oppgave|opgave|uppgift|opgave|πρόβλημα|úloha|zadanie|zadatak|questão|problemă|' +
   // Hungarian, Finnish, Turkish, Indonesian/Malay, Vietnamese, Ukrainian/Macedonian/Serbian, Romanian, Persian, Arabic
-  'feladat|tehtävä|soru|soal|bài toán|завдання|задатак|مسئله|مسأله|مسألة|سؤال|' +
+  'feladat|tehtävä|soru|soal|bài toán|bài|завдання|задатак|مسئله|مسأله|مسألة|سؤال|' +
+  // The statement of one problem, headed as such ("## Enunț", "Enunciado", "Énoncé", "Zadání", "Условие задачи")
+  'enunț|enunţ|enunt|enunțul|enunciado|énoncé|enoncé|problem statement|zadání|условие задачи|условие|' +
   // Abbreviations, with a number only (see matchProblemLabelRaw): "Zad. 3", "Aufg. 2", "Opg. 4", "Oppg. 1", "Uppg. 5", "Ej. 2"
   'zad\\.?|aufg\\.?|opg\\.?|oppg\\.?|uppg\\.?|ej\\.|ejer\\.?|exerc\\.|es\\.|zadat\\.?|ćw\\.';
 const EXERCISE_WORDS =
@@ -63,7 +71,10 @@ export type LabelMatch = { kind: ProblemKind; label: string; number?: string; re
 
 /** "Problem 3." → problem; "Exercises" → undefined (plural: a container). */
 function matchProblemLabelRaw(raw: string): LabelMatch | undefined {
-  const text = asciiDigits(raw.replace(/[*_`]/g, '').trim());
+  const plain = raw.replace(/[*_`]/g, '').trim();
+  const text = asciiDigits(unadorned(plain));
+  // A decorated label counts with its number only ("📝 Bài 1"): "❓Question" over a student's query is a FAQ entry.
+  const adorned = text.length !== plain.length;
   if (!text || text.length > 200) return undefined;
   // "第1問", "第 3 题", "大問2": an ordinal problem label in Japanese / Chinese.
   const ord = /^(?:大)?(?:第\s*([0-9０-９]+|[一二三四五六七八九十百]+)\s*(?:問題|問|题|題|小题|小題))\s*[.:：、]?\s*(.*)$/u.exec(text);
@@ -77,10 +88,14 @@ function matchProblemLabelRaw(raw: string): LabelMatch | undefined {
   const number = m[4];
   const rest = (m[5] ?? '').trim();
   // Bare "Q" / "Ex." / "Prob." / "hw" need a number.
-  if (!number && /^(q|ex\.|prob\.?|exer\.?|hw|問|zad\.?|aufg\.?|opg\.?|oppg\.?|uppg\.?|ej\.|ejer\.?|exerc\.|es\.|zadat\.?|ćw\.|câu|soal|soru)$/iu.test(word)) return undefined;
+  if (!number && /^(q|ex\.|prob\.?|exer\.?|hw|問|zad\.?|aufg\.?|opg\.?|oppg\.?|uppg\.?|ej\.|ejer\.?|exerc\.|es\.|zadat\.?|ćw\.|câu|soal|soru|bài)$/iu.test(word)) return undefined;
+  // Vietnamese "Bài N" heads an exercise ("Bài 1", "Bài 2. Tính …") and also a textbook lesson ("Bài 2. Các quy tắc …"):
+  // a title after the number must state a task.
+  if (/^bài$/iu.test(word) && rest && !statesTask(rest)) return undefined;
   // A plural or a longer word ("Problems", "Questionnaire") is not this label: require a word boundary.
   const after = text.slice(text.toLowerCase().indexOf(word.toLowerCase()) + word.length);
   if (/^[a-zà-ÿа-я]/iu.test(after)) return undefined;
+  if (adorned && !number) return undefined;
   const kind: ProblemKind = m[1] ? 'problem' : m[2] ? 'exercise' : 'question';
   const labelEnd = text.length - (m[5] ?? '').length;
   const label = text.slice(0, labelEnd).replace(/[\s.:：)\]-]+$/u, '').trim();
@@ -89,7 +104,7 @@ function matchProblemLabelRaw(raw: string): LabelMatch | undefined {
 
 /** A heading that holds a list/collection of problems. */
 function isContainerHeadingRaw(raw: string): boolean {
-  const t = raw.replace(/[*_`#]/g, '').trim();
+  const t = unadorned(raw.replace(/[*_`#]/g, '').trim());
   if (!t || t.length > 80) return false;
   if (matchProblemLabel(t)?.numbered) return false;
   return CONTAINER_HEADING.test(t);
@@ -119,11 +134,11 @@ export function isSubpartLabel(raw: string): boolean {
 }
 
 const SOLUTION_WORDS =
-  /^\s*(?:solution|solutions|answer|answers|proof|sol\.|soln\.?|lösung|lösungen|loesung|beweis|antwort|solución|respuesta|demostración|solution proposée|corrigé|réponse|démonstration|решение|ответ|доказательство|解答|解|答|答え|证明|證明|풀이|정답|답|증명|解答例|模範解答|参考解答|略解|解説|答案|解析|soluzione|soluzioni|risposta|dimostrazione|løsning|løsningsforslag|lösningsförslag|svar|oplossing|antwoord|rozwiązanie|odpowiedź|dowód|riešenie|řešení|odpoveď|odpověď|důkaz|dôkaz|solução|resolução|resposta|demonstração|λύση|απάντηση|απόδειξη|розв'язання|розв’язання|відповідь|доведення|çözüm|cevap|ispat|løysing|fasit|lösning|bewijs|简评|提示)(?![\p{L}])\s*[.:：)]?/iu;
+  /^\s*(?:solution|solutions|answer|answers|proof|sol\.|soln\.?|lösung|lösungen|loesung|beweis|antwort|solución|respuesta|demostración|solution proposée|corrigé|réponse|démonstration|решение|ответ|доказательство|解答|解|答|答え|证明|證明|풀이|정답|답|증명|解答例|模範解答|参考解答|略解|解説|答案|解析|soluzione|soluzioni|risposta|dimostrazione|løsning|løsningsforslag|lösningsförslag|svar|oplossing|antwoord|rozwiązanie|odpowiedź|dowód|riešenie|řešení|odpoveď|odpověď|důkaz|dôkaz|solução|resolução|resposta|demonstração|λύση|απάντηση|απόδειξη|розв'язання|розв’язання|відповідь|доведення|çözüm|cevap|ispat|løysing|fasit|lösning|bewijs|简评|提示|lời giải|bài giải|đáp án|hướng dẫn giải|rezolvare|soluție|soluţie|solutie|răspuns|raspuns|respostas|soluções|resoluções|해답|해설)(?![\p{L}])\s*[.:：)]?/iu;
 
 /** "Solution", "Proof.", "Lösung:", "解答" at the start of a heading/paragraph. */
 function isSolutionLabelRaw(raw: string): boolean {
-  const t = raw.replace(/[*_`#>]/g, '').trim();
+  const t = unadorned(raw.replace(/[*_`#>]/g, '').trim());
   if (!t) return false;
   // CJK has no word breaks: "答案与解析", "参考答案", "解答と解説" open an answers section.
   if (/^(?:参考|部分)?(?:答案|解答|题解|題解|详解|詳解|解説|解析)(?:[与及和、・と]|$|\s|[:：（(])/u.test(t)) return true;
@@ -140,7 +155,7 @@ function isSolutionLabelRaw(raw: string): boolean {
 
 /** Worked example headings/labels: "Example", "Example 2", "Beispiel", "例題", "예제". */
 function isExampleLabelRaw(raw: string): boolean {
-  const t = raw.replace(/[*_`#]/g, '').trim();
+  const t = unadorned(raw.replace(/[*_`#]/g, '').trim());
   return /^(?:worked\s+)?(?:example|examples|beispiel|beispiele|exemple|exemples|ejemplo|ejemplos|пример|примеры|例|例題|例题|예제|예시|eksempel|eksempler|exempel|voorbeeld|voorbeelden|esempio|esempi|exemplo|exemplos|παράδειγμα|παραδείγματα|przykład|przykłady)(?:\s*[0-9.]+)?\s*[.:：)]?(?:\s|$)/iu.test(t);
 }
 
@@ -192,7 +207,7 @@ const ID_VERBS =
 const SLAVIC_VERBS =
   'докажи|докажете|пресметај|пресметајте|најди|најдете|одреди|одредете|определи|реши|решете|колку|израчунај|израчунајте|одредите|нађите|докажи да|dokaži|dokažite|izračunaj|izračunajte|odredi|odredite|nađi|nađite|riješi|riješite|reši|rešite|pokaži|pokažite|koliko|vyslovte|určete|vypočtěte|spočtěte|zdůvodněte|vysvětlete|sestrojte|zapište|upravte';
 const FI_RO_VERBS =
-  'laske|osoita|todista|määritä|ratkaise|etsi|selvitä|sievennä|kuinka monta|montako|calculați|calculaţi|demonstrați|demonstraţi|arătați|arătaţi|determinați|determinaţi|aflați|aflaţi|rezolvați|rezolvaţi|găsiți|găsiţi|câte|câți';
+  'laske|osoita|todista|määritä|ratkaise|etsi|selvitä|sievennä|kuinka monta|montako|calculați|calculaţi|demonstrați|demonstraţi|arătați|arătaţi|determinați|determinaţi|aflați|aflaţi|rezolvați|rezolvaţi|găsiți|găsiţi|câte|câți|s[ăa] se (?:calculeze|determine|arate|demonstreze|rezolve|afle|studieze|g[ăa]seasc[ăa]|verifice|stabileasc[ăa]|reprezinte|compare|simplifice|scrie|exprime)';
 const FA_AR_VERBS = 'ثابت کنید|نشان دهید|محاسبه کنید|بیابید|پیدا کنید|حل کنید|تعیین کنید|چند|أثبت|اثبت|احسب|أوجد|اوجد|بين أن|بيّن أن|حل المعادلة|كم';
 const MORE_NL_SV_TR =
   'geef|teken|schrijf|leid af|laat zien dat|onderzoek|controleer|ange|rita|undersök|utvärdera|räkna ut|räkna|lös ut|derivera|integrera|skissa|motivera|faktorisera|udregn|reducer|bulun|gösterin|kanıtlayın|çözün|belirleyiniz|belirleyin|sadeleştiriniz|kaçtır';

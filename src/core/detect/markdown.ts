@@ -33,7 +33,7 @@ type Token = MarkdownIt.Token;
 export type MRecord =
   | { t: 'heading'; level: number; title: string; line: number; end: number }
   | { t: 'para'; line: number; end: number; text: string; lead: string; bold: boolean }
-  | { t: 'list'; ordered: boolean; line: number; end: number; items: { line: number; end: number; text: string }[]; start?: number }
+  | { t: 'list'; ordered: boolean; line: number; end: number; items: ListItem[]; start?: number }
   | { t: 'quote'; line: number; end: number; text: string; lead: string }
   | { t: 'directive'; name: string; line: number; end: number; text: string; title?: string; admonition?: boolean; opener?: boolean; prose?: string }
   /** `<details>` opened by an HTML block; `summary` is the text of its `<summary>`; `closed` when it ends in the same block. */
@@ -56,6 +56,9 @@ export interface MarkdownSegData {
 // markdown-it with a colon-fence directive rule (`:::name{...}` / `::::{exercise}` ... `::::`).
 
 type StateBlock = MarkdownIt.StateBlock;
+
+/** A list item; `heads` are its later paragraphs that open with a bold number ("**3.** Seja …"), each to the next. */
+type ListItem = { line: number; end: number; text: string; heads?: { line: number; end: number; text: string }[] };
 
 /** The name after a colon fence: `{exercise}`, `exercise`, Pandoc `{.exercise …}` / `{#id .problem}`, Docusaurus `tip[Title]`. */
 const COLON_OPENER = /^\{?\s*(?:#[\w:-]+\s+)?\.?([A-Za-z][\w:.-]*)\}?(.*)$/;
@@ -534,6 +537,15 @@ function stripOptions(text: string): string {
   return text.replace(/^(?:[ \t]*:[\w-]+:[^\n]*\n)+/, '').replace(/^(?:---\n[\s\S]*?\n---\n)/, '');
 }
 
+/** "Página 74.", "SGK Giải tích 12": a short caption or reference over what follows, stating nothing. */
+function isCaption(text: string): boolean {
+  const t = text.trim();
+  return t.length <= 30 && t.split(/\s+/u).length <= 4 && !hasMath(t) && !statesTask(t);
+}
+
+/** A paragraph that opens with a bold number: "**3.** …", "__12)__ …". */
+const BOLD_NUMBER = /^(?:\*\*|__)\s*\d{1,3}[.)]?\s*(?:\*\*|__)\s*\S/;
+
 /** Lists numbered in Arabic-Indic or Persian digits ("١. …", "۲- …", "٣) …"), which CommonMark does not know, read
  *  as numbered lists: the markers become ASCII ones of the same length, so every offset stays. */
 function easternListMarkers(src: string): string {
@@ -664,12 +676,29 @@ function recordsOf(src: string, tokens: Token[]): MRecord[] {
       case 'bullet_list_open':
       case 'ordered_list_open': {
         const close = closeIndex(tokens, k);
-        const items: { line: number; end: number; text: string }[] = [];
+        const items: ListItem[] = [];
         for (let j = k + 1; j < close; j++) {
           const it = tokens[j]!;
           if (it.type === 'list_item_open' && it.level === 1 && it.map) {
             const ic = closeIndex(tokens, j);
-            items.push({ line: it.map[0], end: it.map[1], text: collectText(tokens, j + 1, ic) });
+            const item: ListItem = { line: it.map[0], end: it.map[1], text: collectText(tokens, j + 1, ic) };
+            // Paragraphs after the first that open with a bold number: problems set inside the item.
+            const at: number[] = [];
+            let first = true;
+            for (let q = j + 1; q < ic; q++) {
+              const pt = tokens[q]!;
+              if (pt.type !== 'paragraph_open' || pt.level !== 2 || !pt.map) continue;
+              if (!first && BOLD_NUMBER.test(tokens[q + 1]?.content ?? '')) at.push(q);
+              first = false;
+            }
+            if (at.length) {
+              item.heads = at.map((q, n) => {
+                const to = n + 1 < at.length ? at[n + 1]! : ic;
+                const endLine = n + 1 < at.length ? tokens[to]!.map![0] : it.map![1];
+                return { line: tokens[q]!.map![0], end: endLine, text: collectText(tokens, q, to) };
+              });
+            }
+            items.push(item);
             j = ic;
           }
         }
@@ -872,7 +901,7 @@ function linkOnly(body: string): boolean {
 }
 
 /** Navigation and apparatus headings: never a free-titled problem. */
-const NAV_HEADING = /^(?:contents|table of contents|toc|inhalt|inhaltsverzeichnis|sommaire|table des matières|índice|indice|contenido|contenuti|содержание|оглавление|目录|目次|목차|references|bibliography|literatur|bibliographie|referencias|bibliografia|литература|参考文献)\s*:?$/iu;
+const NAV_HEADING = /^(?:contents|table of contents|toc|inhalt|inhaltsverzeichnis|sommaire|table des matières|índice|indice|contenido|contenuti|содержание|оглавление|目录|目次|목차|references|bibliography|literatur|bibliographie|referencias|bibliografia|литература|参考文献|mục lục|tài liệu tham khảo|referências|sumário|bibliografie|cuprins|kaynaklar|kaynakça|içindekiler|참고문헌)\s*:?$/iu;
 
 /** Whether a YAML front matter's `title:` is a container heading ("Problem Set 2", "Übungsblatt 3", "Exercises"). */
 function frontMatterContainer(text: string): boolean {
@@ -1228,6 +1257,9 @@ export function markdownProblems(
           advice: isAdvice(body),
           // "- 1.2 najděte …", "- 3.4.1 Find …": an item that opens with a textbook exercise number and its task.
           numbered: EXERCISE_NUMBER_LEAD.test(body) && leadsWithTask(body),
+          // "- Página 74.", "- SGK Giải tích 12": a caption or reference, not a statement.
+          caption: isCaption(body),
+          first,
         };
       }),
     );
@@ -1241,7 +1273,12 @@ export function markdownProblems(
     for (let ii = 0; ii < r.items.length; ii++) {
       const it = r.items[ii]!;
       const f = facts[ii]!;
-      if (f.empty || f.links || f.advice) continue;
+      // "- Página 79." with "**3.** Seja …" paragraphs indented under it: the item is a caption over those problems.
+      if (it.heads && isCaption(f.first)) {
+        it.heads.forEach((h, n) => got.push(make(pos, h.line, h.end, 'problem', [it, runTag(n)], () => h.text)));
+        continue;
+      }
+      if (f.empty || f.links || f.advice || (container && f.caption)) continue;
       const task = container || (f.numbered && (docMath() || hasMath(f.body))) || (r.ordered && !docMarked() && majority && (f.lead || (agree && (statesTask(f.body) || (leads * 4 >= facts.length * 3 && hasMath(f.body))))) && (docMath() || hasMath(f.body)));
       if (!task) continue;
       got.push(make(pos, it.line, it.end, 'item', [it], () => f.body));

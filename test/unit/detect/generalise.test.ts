@@ -200,3 +200,31 @@ test('pandoc slide divs: a question answered by the box after it, or posed only 
   assert.deepEqual(md(['# Q', '', '::: Question', 'What is $\\int_0^1 x\\,dx$?', ':::', '', '::: Hint', 'Use the power rule.', ':::', ''].join('\n')), [3]);
   agreesWhenTyped(t, 'markdown', t.indexOf('Look where'));
 });
+
+test('a decorated heading label counts with its number ("📝 Bài 1"); Vietnamese "Bài N" is a problem unless it titles a lesson', () => {
+  const t = ['# 📘 BÀI TẬP TÍCH PHÂN', '', '## 1. Bảng công thức', '', '| $f$ | $F$ |', '|---|---|', '| $x^n$ | $x^{n+1}/(n+1)$ |', '', '## 2. Bài tập cơ bản', '',
+    '### ✏️ Bài 1', 'Tính $\\int_0^1 x^2\\,dx$', '', '<details><summary>🔎 Lời giải</summary>', '$1/3$', '</details>', '', '### ✏️ Bài 2', '$\\int_0^{\\pi} \\sin x\\,dx$', '',
+    '## 3. Tài liệu tham khảo', '- SGK Giải tích 12', ''].join('\n');
+  assert.deepEqual(md(t), [11, 18]);
+  // A textbook lesson titled "Bài 2. …", and a decorated heading without a number, are not problems.
+  assert.deepEqual(md(['# Bài 2. Các quy tắc tính đạo hàm', '', 'Giả sử $f$ và $g$ có đạo hàm tại $x_0$.', '', '## ❓Question', '', 'Je ne comprends pas la question 2.', '', '## 💡 Réponse', '', 'Relis le cours.', ''].join('\n')), []);
+  agreesWhenTyped(t, 'markdown', t.indexOf('Bài 2'));
+});
+
+test('a heading that names the statement ("## Enunț", "Enunciado") heads the problem; Romanian "Să se …" states a task', () => {
+  const t = ['+++', 'title = "Varianta 3, problema 2"', '+++', '', '## Enunț', '', 'Să se calculeze $\\lim_{n\\to\\infty} (1 + 1/n)^{2n}$.', '', '## Abordare', '',
+    'Limita seamănă cu $e$. De ce? Pentru că $(1+1/n)^n \\to e$.', '', '## Rezolvare', '', 'Rezultatul este $e^2$.', ''].join('\n');
+  assert.deepEqual(md(t), [5]);
+  assert.ok(statesTask('Sa se determine $m$ astfel incat $f(m) = m$.'));
+  // A titled statement of a theorem is not a problem.
+  assert.deepEqual(md(['# Notas', '', '## Enunciado del teorema', '', 'Toda función continua en $[a,b]$ alcanza su máximo.', ''].join('\n')), []);
+});
+
+test('bold-numbered problems indented under a caption bullet are the problems; the caption is not', () => {
+  const t = ['## Exercícios do livro', '', '- Página 79.', '', '    **3.** Seja $F(x) = |x-4|$. Calcule os limites:', '', '    **a)** $\\lim_{x\\to 4^{+}} F(x)$', '',
+    '    **4.** Seja $f(x) = 2 + |5x-1|$. Calcule $\\lim_{x\\to 0} f(x)$.', '', '- Página 93.', '', '    **1.** Se $f(x) = 3x$, calcule $\\lim_{x\\to 1} f(x)$.', ''].join('\n');
+  assert.deepEqual(md(t), [5, 9, 13]);
+  // A caption bullet under an exercises heading, alone, is no problem; an item stating a task still is.
+  assert.deepEqual(md(['## Exercícios', '', '- Página 74.', '- Calcule $\\lim_{x\\to 2} x^2$.', ''].join('\n')), [4]);
+  agreesWhenTyped(t, 'markdown', t.indexOf('**4.**'));
+});
