@@ -121,10 +121,12 @@ export function isNumberOnlyLabel(raw: string): boolean {
 function numberedTaskTitleRaw(raw: string): { number: string; rest: string } | undefined {
   const t = raw.replace(/[*_`]/g, '');
   // (asciiDigits keeps every offset: one UTF-16 unit for one.)
-  const m = /^\s*(\d{1,3}(?:\.\d{1,3}){0,2})[.):]?\s+(\S.*)$/su.exec(asciiDigits(t));
+  // "1.1 …", "3) …", and "1.次の…" (CJK needs no space after the number).
+  const m = /^\s*(\d{1,3}(?:\.\d{1,3}){0,2})(?:[.):．、]\s*(?=[^\s\p{Script=Latin}\d])|[.):]?\s+)(\S.*)$/su.exec(asciiDigits(t));
   if (!m) return undefined;
   const rest = t.slice(t.length - m[2]!.length).trim();
-  if (rest.length < 12 || !hasMath(rest) || !statesTaskStrict(rest)) return undefined;
+  // With its data, or in a CJK imperative ("…を計算しなさい", "…구하시오"), which no section title uses.
+  if (rest.length < 5 || !(hasMath(rest) || CJK_IMPERATIVE.test(rest)) || !statesTaskStrict(rest)) return undefined;
   return { number: m[1]!, rest };
 }
 

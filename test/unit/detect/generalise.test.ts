@@ -228,3 +228,21 @@ test('bold-numbered problems indented under a caption bullet are the problems; t
   assert.deepEqual(md(['## Exercícios', '', '- Página 74.', '- Calcule $\\lim_{x\\to 2} x^2$.', ''].join('\n')), [4]);
   agreesWhenTyped(t, 'markdown', t.indexOf('**4.**'));
 });
+
+test('a CJK numbered heading glued to its imperative ("# 1.次の式を計算しなさい。") is a problem; a numbered topic title is not', () => {
+  const t = ['---', 'title: 小テスト', '---', '', '# 1.次の式を計算しなさい。', '', '$$\\frac{1}{1-\\sqrt{2}}$$', '', '# 2.次の方程式を解きなさい。', '', '$$x^2 - 5x + 6 = 0$$', ''].join('\n');
+  assert.deepEqual(md(t), [5, 9]);
+  assert.deepEqual(md(['# 講義ノート', '', '## 1.数列の極限', '', '数列 $a_n$ が $\\alpha$ に収束するとは…', '', '## 2.関数の連続性', '', '$f$ が連続であるとは…', ''].join('\n')), []);
+  agreesWhenTyped(t, 'markdown', t.indexOf('解きなさい'));
+});
+
+test('a LaTeX fragment of a problem bank opened by an undefined command is one problem; an empty exercise environment is none', () => {
+  const frag = ['% Problem 7', '% Source: a regional olympiad', '', '\\numbering 삼각형 $ABC$에서 $AB = 5$, $BC = 7$일 때, $CA$의 최댓값을 구하여라.\\\\', ''].join('\n');
+  assert.deepEqual(tex(frag), [4]);
+  // In a full document a single such line is no marker, nor is a fragment whose command opens prose.
+  assert.deepEqual(tex(doc('\\numbering 삼각형 $ABC$의 넓이를 구하여라.')), []);
+  assert.deepEqual(tex(['\\intro 이 장에서는 삼각형의 성질을 다룬다.', ''].join('\n')), []);
+  const t = doc('\\section{Lista 1}', '\\begin{exercicio}', 'Mostre que $A \\cap B \\subseteq A$.', '\\end{exercicio}', '\\section{Lista 2}', '\\begin{exercicio}', '', '\\end{exercicio}');
+  assert.deepEqual(tex(t), [4]);
+  agreesWhenTyped(t, 'latex', t.indexOf('Mostre'));
+});
