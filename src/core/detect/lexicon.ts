@@ -29,7 +29,7 @@ function unadorned(s: string): string {
 
 // Singular labels that name one problem ("Problem 3", "Aufgabe 2", "問題1").
 const PROBLEM_WORDS =
-  'problem|prob\\.?|aufgabe|aufgabenstellung|problème|probleme|problema|задача|задание|問題|问题|문제|题目|題目|习题|習題|试题|試題|homework problem|hw|' +
+  'problem|prob\\.?|aufgabe|aufgabenstellung|prüfungsaufgabe|hausaufgabe|zusatzaufgabe|bonusaufgabe|pflichtaufgabe|textaufgabe|sachaufgabe|knobelaufgabe|präsenzaufgabe|problème|probleme|problema|задача|задание|問題|问题|문제|题目|題目|习题|習題|试题|試題|homework problem|hw|' +
   // Nordic, Dutch, Greek, Slovak/Czech, Polish, Portuguese
   'oppgave|opgave|uppgift|opgave|πρόβλημα|úloha|zadanie|zadatak|questão|problemă|' +
   // Hungarian, Finnish, Turkish, Indonesian/Malay, Vietnamese, Ukrainian/Macedonian/Serbian, Romanian, Persian, Arabic
@@ -118,16 +118,18 @@ export function isNumberOnlyLabel(raw: string): boolean {
 /** A heading numbered "3.", "1.1", "٢.١" whose title goes on to state the whole task with its data, "1.1 Find the edge
  *  of a cube of volume $27$": the statement (after the number), else undefined. Not a title that only names a topic or a
  *  step of a method ("2. Compute the powers": no data), nor a sub-part number. */
-function numberedTaskTitleRaw(raw: string): { number: string; rest: string } | undefined {
+function numberedTaskTitleRaw(raw: string): { number: string; rest: string; dataBelow?: boolean } | undefined {
   const t = raw.replace(/[*_`]/g, '');
   // (asciiDigits keeps every offset: one UTF-16 unit for one.)
   // "1.1 …", "3) …", and "1.次の…" (CJK needs no space after the number).
   const m = /^\s*(\d{1,3}(?:\.\d{1,3}){0,2})(?:[.):．、]\s*(?=[^\s\p{Script=Latin}\d])|[.):]?\s+)(\S.*)$/su.exec(asciiDigits(t));
   if (!m) return undefined;
   const rest = t.slice(t.length - m[2]!.length).trim();
-  // With its data, or in a CJK imperative ("…を計算しなさい", "…구하시오"), which no section title uses.
-  if (rest.length < 5 || !(hasMath(rest) || CJK_IMPERATIVE.test(rest)) || !statesTaskStrict(rest)) return undefined;
-  return { number: m[1]!, rest };
+  if (rest.length < 5 || !statesTaskStrict(rest)) return undefined;
+  // With its data, or in a CJK imperative ("…を計算しなさい", "…구하시오"), which no section title uses; otherwise
+  // ("2. Вычислить пределы") only when the section below holds nothing but that data (see markdown.ts).
+  if (hasMath(rest) || CJK_IMPERATIVE.test(rest)) return { number: m[1]!, rest };
+  return { number: m[1]!, rest, dataBelow: true };
 }
 
 /** A sub-part label: (1), (a), a), (i). */
@@ -171,7 +173,7 @@ const FR_VERBS =
 const ES_VERBS =
   'calcula|calcule|calcular|calculad|normaliza|normalice|comprueba|compruebe|razona|explica|explique|demuestra|demuestre|demostrar|encuentra|encuentre|encontrar|halla|halle|hallar|determina|determine|determinar|resuelve|resuelva|resolver|simplifica|simplifique|prueba|pruebe|probar|justifica|justifique|muestra|muestre|cuántos|cuántas|cuánto|cuál|cuáles|expresa|exprese|deriva|integra|evalúa|evalúe|construya|construye|construir|considere|obtenga|obtén|escriba|escribe|dibuje|dibuja|grafique|grafica|verifique|verifica|compruebe|revisar|reproducir|deduzca|deduce|estime|estima|analice|analiza|encontrar';
 const RU_VERBS =
-  'найдите|найти|найди|докажите|доказать|докажи|вычислите|вычислить|вычисли|покажите|показать|решите|решить|реши|определите|определить|упростите|упростить|сколько|объясните|объяснить|проверьте|исследуйте|постройте|выразите|оцените|чему равно|чему равен|чему равна|при каких|какие|каков|какова';
+  'найдите|найти|найди|докажите|доказать|докажи|вычислите|вычислить|вычисли|покажите|показать|решите|решить|реши|определите|определить|упростите|упростить|сколько|объясните|объяснить|проверьте|исследуйте|постройте|выразите|оцените|чему равно|чему равен|чему равна|при каких|какие|каков|какова|разложить|разложите|построить|исследовать|изобразить|проверить|выяснить|записать|сравнить|привести|представить|преобразовать';
 
 // Task verbs of further languages seen in real problem sets (LaTeX side): Italian, Portuguese, Dutch,
 // Norwegian/Danish/Swedish, Polish, Czech/Slovak, Ukrainian, Turkish, Greek.

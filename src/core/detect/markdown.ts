@@ -35,7 +35,7 @@ export type MRecord =
   | { t: 'para'; line: number; end: number; text: string; lead: string; bold: boolean }
   | { t: 'list'; ordered: boolean; line: number; end: number; items: ListItem[]; start?: number }
   | { t: 'quote'; line: number; end: number; text: string; lead: string }
-  | { t: 'directive'; name: string; line: number; end: number; text: string; title?: string; admonition?: boolean; opener?: boolean; prose?: string }
+  | { t: 'directive'; name: string; line: number; end: number; text: string; title?: string; admonition?: boolean; opener?: boolean; prose?: string; items?: ListItem[] }
   /** `<details>` opened by an HTML block; `summary` is the text of its `<summary>`; `closed` when it ends in the same block. */
   | { t: 'details'; line: number; end: number; summary: string; closed: boolean; text: string }
   | { t: 'detailsEnd'; line: number; end: number }
@@ -725,6 +725,20 @@ function recordsOf(src: string, tokens: Token[]): MRecord[] {
         const rec: MRecord = { t: 'directive', name: t.info, line, end, text: stripOptions(collectText(tokens, k + 1, close)), title: directiveTitle(String((t.meta as { args?: string } | null)?.args ?? '')) };
         // A question box poses its question in prose: code or a plot call in it is no statement.
         if (DIRECTIVE_KIND[t.info.toLowerCase()] === 'question') rec.prose = stripOptions(collectText(tokens, k + 1, close, false));
+        // A box that holds nothing but one numbered list (`::: task` then "1. …", "2. …"): its items, for the rules.
+        const first = tokens[k + 1];
+        if (first && first.type === 'ordered_list_open' && closeIndex(tokens, k + 1) === close - 1) {
+          const items: ListItem[] = [];
+          for (let j = k + 2; j < close - 1; j++) {
+            const it = tokens[j]!;
+            if (it.type === 'list_item_open' && it.map && it.level === first.level + 1) {
+              const ic = closeIndex(tokens, j);
+              items.push({ line: it.map[0], end: it.map[1], text: collectText(tokens, j + 1, ic) });
+              j = ic;
+            }
+          }
+          rec.items = items;
+        }
         out.push(rec);
         k = close;
         break;
@@ -861,6 +875,8 @@ function introducesParts(text: string): boolean {
   if (t.length > 400 || !/[:：]$/u.test(t) || isAdvice(t) || introducesSteps(t)) return false;
   // "Use the following identities:" hands the reader tools, it sets no task.
   if (/^(?:use|recall|note|remember|verwende|utilisez|utilice|usa)\b/iu.test(t)) return false;
+  // "Gib folgende Gleichungen ein, um …", "Enter the following in GeoGebra:": input for a tool, not a task.
+  if (/^(?:(?:gib|gebt|geben sie|tippe|tippt|trage|tragt|tragen sie)\b[^.!?:]*\bein\b|(?:enter|type|input|paste)\b|(?:saisis|saisissez|entrez|tapez|introduce|introduzca|escribe en|digite)\b)/iu.test(t)) return false;
   const sentences = t.split(/(?<=[.!?。！？])\s+/u);
   // Its verb comes first: "… and show that:" continues a statement, it does not open one.
   return leadsWithTask(sentences[sentences.length - 1] ?? t);
@@ -1060,7 +1076,7 @@ export function markdownProblems(
 ): DetectedProblem[] {
   const max = options.maxProblems ?? 20000;
   let out: DetectedProblem[] = [];
-  type Section = { level: number; role: 'container' | 'example' | 'solution' | 'problem' | 'plain'; problem?: DetectedProblem; inner: boolean; needsTask: boolean; open: boolean; parts: string[]; recs: object[]; body: number; num?: string; free?: boolean; parentKey?: object; solvedHere?: boolean; underContainer?: boolean };
+  type Section = { level: number; role: 'container' | 'example' | 'solution' | 'problem' | 'plain'; problem?: DetectedProblem; inner: boolean; needsTask: boolean; open: boolean; parts: string[]; recs: object[]; body: number; num?: string; free?: boolean; parentKey?: object; solvedHere?: boolean; underContainer?: boolean; dataBelow?: boolean; dataBlocks?: number };
   const sections: Section[] = [];
   let open: { p: DetectedProblem; parts: string[]; recs: object[]; needsTask?: boolean; html?: boolean } | undefined;
   /** A problem opened by an HTML element (`<div class="exercise">`, `<details><summary>Problem 2</summary>`). */
@@ -1219,7 +1235,19 @@ export function markdownProblems(
       return;
     }
     if (t.task === undefined) t.task = statesTask(t.text);
-    const keep = !s.inner && (!s.needsTask || t.task) && !!t.text;
+    let keep = !s.inner && (!s.needsTask || t.task) && !!t.text;
+    // "##### 2. Вычислить пределы" over a list of formulas: the title is the task when the body is only its data
+    // (lists, formulas, images) — not the prose of a lesson, nor nothing at all (a step of a method).
+    if (keep && s.dataBelow) {
+      let data = s.dataBlocks ?? 0;
+      let prose = 0;
+      for (let i = 1; i < s.recs.length; i++) {
+        const x = s.recs[i] as MRecord;
+        if (x.t === 'list' || (x.t === 'para' && isBareMath(x.text))) data++;
+        else if (x.t === 'para' || x.t === 'quote') prose++;
+      }
+      keep = data > 0 && prose === 0;
+    }
     if (!keep) {
       drop(p);
       return;
@@ -1464,6 +1492,7 @@ export function markdownProblems(
             section.role = 'problem';
             section.open = true;
             section.num = stated.number;
+            if (stated.dataBelow) section.dataBelow = true;
             section.parts.push(stated.rest);
             section.problem = make(pos, r.line, r.end, 'problem', [r, HEADING_TAG], () => stated.rest, stated.number);
           } else if (h.container) section.role = 'container';
@@ -1720,6 +1749,16 @@ export function markdownProblems(
           const role = once(r, 'role', () => blockRole(r.name, r.title ?? '', r.text, !r.admonition, r.prose));
           // A question box answered at once by the box after it ("Question" then "Idea"): asked in a lecture, not set.
           if (asked && !role && ANSWER_BOX.test(r.name.toLowerCase())) drop(asked);
+          // An untitled box whose body is only a numbered list of long, separate tasks holds that many problems.
+          const many = role && role.role === 'problem' && !r.title && r.items && r.items.length >= 3 &&
+            once(r, 'many', () => r.items!.every((it) => it.text.length >= 60 && statesTask(it.text)));
+          if (many && !inRole('example') && !inRole('solution')) {
+            finishOpen();
+            claimSections();
+            if (sec) sec.open = false;
+            r.items!.forEach((it, n) => out.push((last = make(pos, it.line, it.end, 'item', [r, runTag(n)], () => it.text))));
+            break;
+          }
           if (role && role.role === 'problem' && !inRole('example') && !inRole('solution')) {
             finishOpen();
             claimSections();
@@ -1785,7 +1824,10 @@ export function markdownProblems(
         }
         case 'block': {
           if (open) extend(open.p, pos, r.end);
-          else if (sec) extend(sec.problem!, pos, r.end);
+          else if (sec) {
+            extend(sec.problem!, pos, r.end);
+            if (sec.dataBelow) sec.dataBlocks = (sec.dataBlocks ?? 0) + 1;
+          }
           break;
         }
         case 'hr':

@@ -246,3 +246,31 @@ test('a LaTeX fragment of a problem bank opened by an undefined command is one p
   assert.deepEqual(tex(t), [4]);
   agreesWhenTyped(t, 'latex', t.indexOf('Mostre'));
 });
+
+test('a numbered heading stating its task over nothing but its data (formulas, images, lists) is a problem; over prose it is a lesson', () => {
+  const t = ['# Задания', '', '##### 1. Вычислить пределы', '', '- $\\lim_{x\\to 0} \\frac{\\sin 3x}{x}$', '- $\\lim_{x\\to\\infty} (1 + 2/x)^x$', '',
+    '##### 2. Разложить на множители', '', '<img src="https://example.org/render?math=x^3-1">', '', '##### 3. Построить график функции', '', '$$y = \\frac{1}{1+x^2}$$', ''].join('\n');
+  assert.deepEqual(md(t), [3, 8, 12]);
+  // A numbered section of a lesson that explains in prose, and steps of a method with nothing under them, are not problems.
+  assert.deepEqual(md(['# Lesson', '', '## 1. Solve linear equations', '', 'To solve $ax + b = 0$ we subtract $b$ and divide by $a$.', '',
+    '### How to compute', '', '#### 1. Open the brackets', '', '#### 2. Compute the powers', ''].join('\n')), []);
+  agreesWhenTyped(t, 'markdown', t.indexOf('Разложить'));
+});
+
+test('German compound task labels ("Prüfungsaufgabe 2023: …") are problem labels; input for a tool is no task with parts', () => {
+  const t = ['# Parabeln', '', '## Aufgabe 1: Tor ⭐', '', 'Ein Tor hat die Form einer Parabel, 6 m hoch und 4 m breit. Stelle die Gleichung auf.', '',
+    '## Prüfungsaufgabe 2023: Froschsprung ⭐⭐', '', 'Der Sprung ist 139 cm hoch und 220 cm weit. Gib eine Gleichung an.', ''].join('\n');
+  assert.deepEqual(md(t), [3, 7]);
+  assert.deepEqual(md(['# Lösungen', '', 'Gib folgende Gleichungen ein, um die Parabeln zu sehen:', '- Tor: `f(x) = -1.5x^2 + 6`', '- Frosch: `f(x) = -1.1(x - 1.1)^2 + 1.4`', '',
+    'Enter the following in the plotter:', '- $y = x^2$', '- $y = 2x^2$', ''].join('\n')), []);
+});
+
+test('an untitled box holding only a numbered list of long separate tasks holds that many problems; a box of short parts is one', () => {
+  const items = ['1. Calculate the relative maximums and minimums of the function $f(x) = 2x^3 - 9x^2 + 12x - 4$.', '',
+    '2. Consider the function $f(x) = 1/(x^2 - k)$ for a real parameter $k \\ne 0$; calculate its domain and extremes.', '',
+    '3. Let $f$ be a cubic polynomial with a maximum at $(0, 0)$ and a minimum at $(2, -4)$. Determine the formula of $f$.'];
+  const t = ['# Extremes', '', '::: task', '', ...items, '', ':::', ''].join('\n');
+  assert.deepEqual(md(t), [5, 7, 9]);
+  assert.deepEqual(md(['# Box', '', '::: exercise', '', '1. Compute $f(2)$.', '2. Compute $f(3)$.', '3. Compare them.', '', ':::', ''].join('\n')), [3]);
+  agreesWhenTyped(t, 'markdown', t.indexOf('Consider'));
+});
