@@ -1208,12 +1208,13 @@ function inferProblemEnvs(text: string, segs: readonly Segment<LatexSegData>[], 
   }
   const out: string[] = [];
   // A fragment (no preamble, no document body: a file of a problem bank, \\input elsewhere) may hold a single problem.
-  const fragment = !/\\documentclass|\\begin\{document\}/.test(text);
+  let fragment: boolean | undefined;
+  const isFragment = (): boolean => (fragment ??= !text.includes('\\documentclass') && !text.includes('\\begin{document}'));
   for (const [name, [uses, tasks]] of total) {
     // Line-opening commands need three uses: \\Ese Si calcoli …, \\Ese Dimostrare …, \\Ese Quanti …; in a fragment
     // every use must open a task.
     if (name.endsWith(CAND)) {
-      if ((uses >= 3 ? tasks >= 0.6 * uses : fragment && tasks === uses) && !kinds.has(name.slice(0, -1))) out.push(name.slice(0, -1));
+      if ((uses >= 3 ? tasks >= 0.6 * uses : tasks === uses && isFragment()) && !kinds.has(name.slice(0, -1))) out.push(name.slice(0, -1));
     } else if (uses >= 2 && tasks >= 2 && tasks >= 0.6 * uses) out.push(name);
   }
   return out.sort();
