@@ -1207,10 +1207,14 @@ function inferProblemEnvs(text: string, segs: readonly Segment<LatexSegData>[], 
     }
   }
   const out: string[] = [];
+  // A fragment (no preamble, no document body: a file of a problem bank, \\input elsewhere) may hold a single problem.
+  let fragment: boolean | undefined;
+  const isFragment = (): boolean => (fragment ??= !text.includes('\\documentclass') && !text.includes('\\begin{document}'));
   for (const [name, [uses, tasks]] of total) {
-    // Line-opening commands need three uses: \\Ese Si calcoli …, \\Ese Dimostrare …, \\Ese Quanti …
+    // Line-opening commands need three uses: \\Ese Si calcoli …, \\Ese Dimostrare …, \\Ese Quanti …; in a fragment
+    // every use must open a task.
     if (name.endsWith(CAND)) {
-      if (uses >= 3 && tasks >= 0.6 * uses && !kinds.has(name.slice(0, -1))) out.push(name.slice(0, -1));
+      if ((uses >= 3 ? tasks >= 0.6 * uses : tasks === uses && isFragment()) && !kinds.has(name.slice(0, -1))) out.push(name.slice(0, -1));
     } else if (uses >= 2 && tasks >= 2 && tasks >= 0.6 * uses) out.push(name);
   }
   return out.sort();
@@ -1219,6 +1223,11 @@ function inferProblemEnvs(text: string, segs: readonly Segment<LatexSegData>[], 
 function hasContent(ctx: Ctx, node: EnvNode): boolean {
   const inner = ctx.text.slice(ctx.segStart + node.headEnd, ctx.segStart + node.end - (node.closed ? node.name.length + 6 : 0));
   return /\S/.test(inner.replace(/(^|[^\\])%[^\n]*/g, '$1').replace(/\\(?:vspace|vfill|newpage|fillin)\*?(?:\{[^}]*\})?/g, ''));
+}
+
+/** A closed environment with nothing in it (comments and spacing aside) and no title argument. */
+function placeholderEnv(ctx: Ctx, node: EnvNode): boolean {
+  return node.closed && !hasContent(ctx, node) && !ctx.text.slice(ctx.segStart + node.start, ctx.segStart + node.headEnd).includes('[');
 }
 
 function emitEnvProblem(ctx: Ctx, node: EnvNode, kind: ProblemKind): DetectedProblem {
@@ -1358,6 +1367,8 @@ function handleEnv(ctx: Ctx, node: EnvNode, container: boolean, intro: IntroRef,
     return undefined;
   }
   if (kind) {
+    // An exercise environment left empty (a placeholder for a list to come) states nothing.
+    if (placeholderEnv(ctx, node)) return undefined;
     const p = emitEnvProblem(ctx, node, kind);
     ctx.out.push(p);
     return p;
@@ -1424,8 +1435,9 @@ function emitNested(ctx: Ctx, node: EnvNode, depth = 0): void {
   for (const c of node.children) {
     if (c.t !== 'env' || ctx.out.length >= ctx.max) continue;
     const k = envKind(c.name, ctx.kinds);
-    if (k && k !== 'skip') ctx.out.push(emitEnvProblem(ctx, c, k));
-    else emitNested(ctx, c, depth + 1);
+    if (k && k !== 'skip') {
+      if (!placeholderEnv(ctx, c)) ctx.out.push(emitEnvProblem(ctx, c, k));
+    } else emitNested(ctx, c, depth + 1);
   }
 }
 

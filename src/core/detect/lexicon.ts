@@ -15,13 +15,27 @@ function memo<T>(fn: (s: string) => T, cap = 30000): (s: string) => T {
   };
 }
 
+/** Arabic-Indic (٠-٩) and Persian (۰-۹) digits as ASCII digits: "تمرين ٣", "#### ١.١ …" are numbered like "3", "1.1". */
+export function asciiDigits(s: string): string {
+  if (!/[\u0660-\u0669\u06f0-\u06f9]/u.test(s)) return s;
+  return s.replace(/[\u0660-\u0669\u06f0-\u06f9]/gu, (c) => String(c.codePointAt(0)! & 0xf));
+}
+
+/** Emoji and pictographs decorating the start of a heading or label ("📝 Bài 1", "✏️ Exercise 2", "🔎 Lời giải"). */
+const ADORNMENT = /^(?:[\p{Extended_Pictographic}\p{So}\uFE0F\u200D]+\s*)+/u;
+function unadorned(s: string): string {
+  return ADORNMENT.test(s) ? s.replace(ADORNMENT, '') : s;
+}
+
 // Singular labels that name one problem ("Problem 3", "Aufgabe 2", "問題1").
 const PROBLEM_WORDS =
-  'problem|prob\\.?|aufgabe|aufgabenstellung|problème|probleme|problema|задача|задание|問題|问题|문제|题目|題目|习题|習題|试题|試題|homework problem|hw|' +
+  'problem|prob\\.?|aufgabe|aufgabenstellung|prüfungsaufgabe|hausaufgabe|zusatzaufgabe|bonusaufgabe|pflichtaufgabe|textaufgabe|sachaufgabe|knobelaufgabe|präsenzaufgabe|problème|probleme|problema|задача|задание|問題|问题|문제|题目|題目|习题|習題|试题|試題|homework problem|hw|' +
   // Nordic, Dutch, Greek, Slovak/Czech, Polish, Portuguese
   'oppgave|opgave|uppgift|opgave|πρόβλημα|úloha|zadanie|zadatak|questão|problemă|' +
   // Hungarian, Finnish, Turkish, Indonesian/Malay, Vietnamese, Ukrainian/Macedonian/Serbian, Romanian, Persian, Arabic
-  'feladat|tehtävä|soru|soal|bài toán|завдання|задатак|مسئله|مسأله|مسألة|سؤال|' +
+  'feladat|tehtävä|soru|soal|bài toán|bài|завдання|задатак|مسئله|مسأله|مسألة|سؤال|' +
+  // The statement of one problem, headed as such ("## Enunț", "Enunciado", "Énoncé", "Zadání", "Условие задачи")
+  'enunț|enunţ|enunt|enunțul|enunciado|énoncé|enoncé|problem statement|zadání|условие задачи|условие|' +
   // Abbreviations, with a number only (see matchProblemLabelRaw): "Zad. 3", "Aufg. 2", "Opg. 4", "Oppg. 1", "Uppg. 5", "Ej. 2"
   'zad\\.?|aufg\\.?|opg\\.?|oppg\\.?|uppg\\.?|ej\\.|ejer\\.?|exerc\\.|es\\.|zadat\\.?|ćw\\.';
 const EXERCISE_WORDS =
@@ -49,7 +63,7 @@ const SINGLE_LABEL = new RegExp(
 const CONTAINER_HEADING = new RegExp(
   `^(?:[\\d.\\s]*)(?:[一二三四五六七八九十]+[、.．]\\s*)?(?:(?:additional|more|practice|review|homework|supplementary|further|introductory|main|extension|challenge|warm-?up)\\s+)?(?:problems|exercises|questions|problem set|exercise set|homework|aufgaben|übungen|übungsaufgaben|exercices|problèmes|ejercicios|problemas|задачи|упражнения|вопросы|練習問題|演習問題|問題|问题|练习题|연습\\s*문제|문제|习题|練習|练习|課題|tasks|übungsblatt|aufgabenblatt|feuille d'exercices|hoja de ejercicios|домашнее задание|задания|作业|宿題|과제|选择题|選擇題|填空题|填空題|计算题|計算題|证明题|證明題|判断题|判斷題|解答题|解答題|应用题|應用題|简答题|簡答題|選択問題|記述問題|計算問題|` +
     `oppgaver|øvelser|opgaver|uppgifter|övningar|opgaven|oefeningen|esercizi|exercícios|ασκήσεις|προβλήματα|úlohy|cvičenia|cvičení|zadania|ćwiczenia|exerciții|` +
-    `feladatok|gyakorlatok|tehtävät|harjoitukset|sorular|alıştırmalar|soal-soal|latihan soal|soal latihan|bài tập|câu hỏi|завдання|вправи|задаци|вежби|zadaci|vježbe|probleme|تمرین‌ها|تمرينات|مسائل|أسئلة)(?!\\p{L})`,
+    `feladatok|gyakorlatok|tehtävät|harjoitukset|sorular|alıştırmalar|soal-soal|latihan soal|soal latihan|bài tập|câu hỏi|завдання|вправи|задаци|вежби|zadaci|vježbe|probleme|تمرین‌ها|تمرین ها|تمرینات|تمرينات|تمارين|مسائل|أسئلة|سؤالات|سوالات|پرسش‌ها)(?!\\p{L})`,
   'iu',
 );
 
@@ -57,7 +71,10 @@ export type LabelMatch = { kind: ProblemKind; label: string; number?: string; re
 
 /** "Problem 3." → problem; "Exercises" → undefined (plural: a container). */
 function matchProblemLabelRaw(raw: string): LabelMatch | undefined {
-  const text = raw.replace(/[*_`]/g, '').trim();
+  const plain = raw.replace(/[*_`]/g, '').trim();
+  const text = asciiDigits(unadorned(plain));
+  // A decorated label counts with its number only ("📝 Bài 1"): "❓Question" over a student's query is a FAQ entry.
+  const adorned = text.length !== plain.length;
   if (!text || text.length > 200) return undefined;
   // "第1問", "第 3 题", "大問2": an ordinal problem label in Japanese / Chinese.
   const ord = /^(?:大)?(?:第\s*([0-9０-９]+|[一二三四五六七八九十百]+)\s*(?:問題|問|题|題|小题|小題))\s*[.:：、]?\s*(.*)$/u.exec(text);
@@ -71,10 +88,14 @@ function matchProblemLabelRaw(raw: string): LabelMatch | undefined {
   const number = m[4];
   const rest = (m[5] ?? '').trim();
   // Bare "Q" / "Ex." / "Prob." / "hw" need a number.
-  if (!number && /^(q|ex\.|prob\.?|exer\.?|hw|問|zad\.?|aufg\.?|opg\.?|oppg\.?|uppg\.?|ej\.|ejer\.?|exerc\.|es\.|zadat\.?|ćw\.|câu|soal|soru)$/iu.test(word)) return undefined;
+  if (!number && /^(q|ex\.|prob\.?|exer\.?|hw|問|zad\.?|aufg\.?|opg\.?|oppg\.?|uppg\.?|ej\.|ejer\.?|exerc\.|es\.|zadat\.?|ćw\.|câu|soal|soru|bài)$/iu.test(word)) return undefined;
+  // Vietnamese "Bài N" heads an exercise ("Bài 1", "Bài 2. Tính …") and also a textbook lesson ("Bài 2. Các quy tắc …"):
+  // a title after the number must state a task.
+  if (/^bài$/iu.test(word) && rest && !statesTask(rest)) return undefined;
   // A plural or a longer word ("Problems", "Questionnaire") is not this label: require a word boundary.
   const after = text.slice(text.toLowerCase().indexOf(word.toLowerCase()) + word.length);
   if (/^[a-zà-ÿа-я]/iu.test(after)) return undefined;
+  if (adorned && !number) return undefined;
   const kind: ProblemKind = m[1] ? 'problem' : m[2] ? 'exercise' : 'question';
   const labelEnd = text.length - (m[5] ?? '').length;
   const label = text.slice(0, labelEnd).replace(/[\s.:：)\]-]+$/u, '').trim();
@@ -83,7 +104,7 @@ function matchProblemLabelRaw(raw: string): LabelMatch | undefined {
 
 /** A heading that holds a list/collection of problems. */
 function isContainerHeadingRaw(raw: string): boolean {
-  const t = raw.replace(/[*_`#]/g, '').trim();
+  const t = unadorned(raw.replace(/[*_`#]/g, '').trim());
   if (!t || t.length > 80) return false;
   if (matchProblemLabel(t)?.numbered) return false;
   return CONTAINER_HEADING.test(t);
@@ -91,7 +112,24 @@ function isContainerHeadingRaw(raw: string): boolean {
 
 /** A heading/label that is only a number: "1.", "(2)", "3)", "Q4" — problem-like when its body states a task. */
 export function isNumberOnlyLabel(raw: string): boolean {
-  return /^\s*(?:[0-9０-９]{1,3}(?:\.[0-9]{1,2})?[.)：:]?|第\s*[0-9一二三四五六七八九十]+\s*[题題問问]?|【\s*[0-9０-９]{1,3}\s*】|［\s*[0-9０-９]{1,3}\s*］|\[\s*[0-9]{1,3}\s*\])\s*$/u.test(raw.replace(/[*_`]/g, ''));
+  return /^\s*(?:[0-9０-９]{1,3}(?:\.[0-9]{1,2})?[.)：:]?|第\s*[0-9一二三四五六七八九十]+\s*[题題問问]?|【\s*[0-9０-９]{1,3}\s*】|［\s*[0-9０-９]{1,3}\s*］|\[\s*[0-9]{1,3}\s*\])\s*$/u.test(asciiDigits(raw.replace(/[*_`]/g, '')));
+}
+
+/** A heading numbered "3.", "1.1", "٢.١" whose title goes on to state the whole task with its data, "1.1 Find the edge
+ *  of a cube of volume $27$": the statement (after the number), else undefined. Not a title that only names a topic or a
+ *  step of a method ("2. Compute the powers": no data), nor a sub-part number. */
+function numberedTaskTitleRaw(raw: string): { number: string; rest: string; dataBelow?: boolean } | undefined {
+  const t = raw.replace(/[*_`]/g, '');
+  // (asciiDigits keeps every offset: one UTF-16 unit for one.)
+  // "1.1 …", "3) …", and "1.次の…" (CJK needs no space after the number).
+  const m = /^\s*(\d{1,3}(?:\.\d{1,3}){0,2})(?:[.):．、]\s*(?=[^\s\p{Script=Latin}\d])|[.):]?\s+)(\S.*)$/su.exec(asciiDigits(t));
+  if (!m) return undefined;
+  const rest = t.slice(t.length - m[2]!.length).trim();
+  if (rest.length < 5 || !statesTaskStrict(rest)) return undefined;
+  // With its data, or in a CJK imperative ("…を計算しなさい", "…구하시오"), which no section title uses; otherwise
+  // ("2. Вычислить пределы") only when the section below holds nothing but that data (see markdown.ts).
+  if (hasMath(rest) || CJK_IMPERATIVE.test(rest)) return { number: m[1]!, rest };
+  return { number: m[1]!, rest, dataBelow: true };
 }
 
 /** A sub-part label: (1), (a), a), (i). */
@@ -100,11 +138,11 @@ export function isSubpartLabel(raw: string): boolean {
 }
 
 const SOLUTION_WORDS =
-  /^\s*(?:solution|solutions|answer|answers|proof|sol\.|soln\.?|lösung|lösungen|loesung|beweis|antwort|solución|respuesta|demostración|solution proposée|corrigé|réponse|démonstration|решение|ответ|доказательство|解答|解|答|答え|证明|證明|풀이|정답|답|증명|解答例|模範解答|参考解答|略解|解説|答案|解析|soluzione|soluzioni|risposta|dimostrazione|løsning|løsningsforslag|lösningsförslag|svar|oplossing|antwoord|rozwiązanie|odpowiedź|dowód|riešenie|řešení|odpoveď|odpověď|důkaz|dôkaz|solução|resolução|resposta|demonstração|λύση|απάντηση|απόδειξη|розв'язання|розв’язання|відповідь|доведення|çözüm|cevap|ispat|løysing|fasit|lösning|bewijs|简评|提示)(?![\p{L}])\s*[.:：)]?/iu;
+  /^\s*(?:solution|solutions|answer|answers|proof|sol\.|soln\.?|lösung|lösungen|loesung|beweis|antwort|solución|respuesta|demostración|solution proposée|corrigé|réponse|démonstration|решение|ответ|доказательство|解答|解|答|答え|证明|證明|풀이|정답|답|증명|解答例|模範解答|参考解答|略解|解説|答案|解析|soluzione|soluzioni|risposta|dimostrazione|løsning|løsningsforslag|lösningsförslag|svar|oplossing|antwoord|rozwiązanie|odpowiedź|dowód|riešenie|řešení|odpoveď|odpověď|důkaz|dôkaz|solução|resolução|resposta|demonstração|λύση|απάντηση|απόδειξη|розв'язання|розв’язання|відповідь|доведення|çözüm|cevap|ispat|løysing|fasit|lösning|bewijs|简评|提示|lời giải|bài giải|đáp án|hướng dẫn giải|rezolvare|soluție|soluţie|solutie|răspuns|raspuns|respostas|soluções|resoluções|해답|해설)(?![\p{L}])\s*[.:：)]?/iu;
 
 /** "Solution", "Proof.", "Lösung:", "解答" at the start of a heading/paragraph. */
 function isSolutionLabelRaw(raw: string): boolean {
-  const t = raw.replace(/[*_`#>]/g, '').trim();
+  const t = unadorned(raw.replace(/[*_`#>]/g, '').trim());
   if (!t) return false;
   // CJK has no word breaks: "答案与解析", "参考答案", "解答と解説" open an answers section.
   if (/^(?:参考|部分)?(?:答案|解答|题解|題解|详解|詳解|解説|解析)(?:[与及和、・と]|$|\s|[:：（(])/u.test(t)) return true;
@@ -121,7 +159,7 @@ function isSolutionLabelRaw(raw: string): boolean {
 
 /** Worked example headings/labels: "Example", "Example 2", "Beispiel", "例題", "예제". */
 function isExampleLabelRaw(raw: string): boolean {
-  const t = raw.replace(/[*_`#]/g, '').trim();
+  const t = unadorned(raw.replace(/[*_`#]/g, '').trim());
   return /^(?:worked\s+)?(?:example|examples|beispiel|beispiele|exemple|exemples|ejemplo|ejemplos|пример|примеры|例|例題|例题|예제|예시|eksempel|eksempler|exempel|voorbeeld|voorbeelden|esempio|esempi|exemplo|exemplos|παράδειγμα|παραδείγματα|przykład|przykłady)(?:\s*[0-9.]+)?\s*[.:：)]?(?:\s|$)/iu.test(t);
 }
 
@@ -135,7 +173,7 @@ const FR_VERBS =
 const ES_VERBS =
   'calcula|calcule|calcular|calculad|normaliza|normalice|comprueba|compruebe|razona|explica|explique|demuestra|demuestre|demostrar|encuentra|encuentre|encontrar|halla|halle|hallar|determina|determine|determinar|resuelve|resuelva|resolver|simplifica|simplifique|prueba|pruebe|probar|justifica|justifique|muestra|muestre|cuántos|cuántas|cuánto|cuál|cuáles|expresa|exprese|deriva|integra|evalúa|evalúe|construya|construye|construir|considere|obtenga|obtén|escriba|escribe|dibuje|dibuja|grafique|grafica|verifique|verifica|compruebe|revisar|reproducir|deduzca|deduce|estime|estima|analice|analiza|encontrar';
 const RU_VERBS =
-  'найдите|найти|найди|докажите|доказать|докажи|вычислите|вычислить|вычисли|покажите|показать|решите|решить|реши|определите|определить|упростите|упростить|сколько|объясните|объяснить|проверьте|исследуйте|постройте|выразите|оцените|чему равно|чему равен|чему равна|при каких|какие|каков|какова';
+  'найдите|найти|найди|докажите|доказать|докажи|вычислите|вычислить|вычисли|покажите|показать|решите|решить|реши|определите|определить|упростите|упростить|сколько|объясните|объяснить|проверьте|исследуйте|постройте|выразите|оцените|чему равно|чему равен|чему равна|при каких|какие|каков|какова|разложить|разложите|построить|исследовать|изобразить|проверить|выяснить|записать|сравнить|привести|представить|преобразовать';
 
 // Task verbs of further languages seen in real problem sets (LaTeX side): Italian, Portuguese, Dutch,
 // Norwegian/Danish/Swedish, Polish, Czech/Slovak, Ukrainian, Turkish, Greek.
@@ -173,7 +211,7 @@ const ID_VERBS =
 const SLAVIC_VERBS =
   'докажи|докажете|пресметај|пресметајте|најди|најдете|одреди|одредете|определи|реши|решете|колку|израчунај|израчунајте|одредите|нађите|докажи да|dokaži|dokažite|izračunaj|izračunajte|odredi|odredite|nađi|nađite|riješi|riješite|reši|rešite|pokaži|pokažite|koliko|vyslovte|určete|vypočtěte|spočtěte|zdůvodněte|vysvětlete|sestrojte|zapište|upravte';
 const FI_RO_VERBS =
-  'laske|osoita|todista|määritä|ratkaise|etsi|selvitä|sievennä|kuinka monta|montako|calculați|calculaţi|demonstrați|demonstraţi|arătați|arătaţi|determinați|determinaţi|aflați|aflaţi|rezolvați|rezolvaţi|găsiți|găsiţi|câte|câți';
+  'laske|osoita|todista|määritä|ratkaise|etsi|selvitä|sievennä|kuinka monta|montako|calculați|calculaţi|demonstrați|demonstraţi|arătați|arătaţi|determinați|determinaţi|aflați|aflaţi|rezolvați|rezolvaţi|găsiți|găsiţi|câte|câți|s[ăa] se (?:calculeze|determine|arate|demonstreze|rezolve|afle|studieze|g[ăa]seasc[ăa]|verifice|stabileasc[ăa]|reprezinte|compare|simplifice|scrie|exprime)';
 const FA_AR_VERBS = 'ثابت کنید|نشان دهید|محاسبه کنید|بیابید|پیدا کنید|حل کنید|تعیین کنید|چند|أثبت|اثبت|احسب|أوجد|اوجد|بين أن|بيّن أن|حل المعادلة|كم';
 const MORE_NL_SV_TR =
   'geef|teken|schrijf|leid af|laat zien dat|onderzoek|controleer|ange|rita|undersök|utvärdera|räkna ut|räkna|lös ut|derivera|integrera|skissa|motivera|faktorisera|udregn|reducer|bulun|gösterin|kanıtlayın|çözün|belirleyiniz|belirleyin|sadeleştiriniz|kaçtır';
@@ -192,12 +230,25 @@ const LATIN_TASK_ANYWHERE =
 const CJK_TASK =
   /(?:せよ|しなさい|なさい[。．]|解け(?!る)|求めよ|求めなさい|示せ|示しなさい|証明せよ|証明しなさい|計算せよ|計算しなさい|答えよ|答えなさい|述べよ|説明せよ|説明しなさい|確かめよ|解きなさい|求め[、。]|を求め|구하시오|구하여라|구하라|구해라|구하면|증명하시오|증명하여라|증명하라|보이시오|보여라|계산하시오|계산하여라|풀어라|푸시오|설명하시오|구하세요|증명하세요|얼마인가|무엇인가|몇\s*개|试求|試求|求出|求解|求证|求證|试证|試證|证明|證明|计算|計算|化简|化簡|判断|判斷|解方程|是否|多少|几个|幾個|求[^和與与]{0,2}(?:的值|之值|值)|求\s*[$\\(（]|(?:^|[。，：\s])求[^和与與积積])/u;
 
+// Arabic and Persian tasks, anywhere in a clause: Arabic has no capital letters and often no comma before the task
+// ("إذا كان … أوجد …", "… فأوجد …"), and Persian puts the verb last ("مقدار x را بیابید"). Arabic imperatives (with
+// the conjunctions ف/و attached), "أثبت أن" (the past "أثبت" has its subject between), the question particle "هل",
+// "كم" (Arabic kaf; Persian "کم" means "little"), "ما قيمة/عدد …"; Persian compound imperatives (Arabic or Persian
+// kaf/yeh, a space or a zero-width non-joiner) and the question particle "آیا". Not "فرض کنید" (suppose).
+const AR_FA_TASK = new RegExp(
+  '(?<![\\p{L}\\p{M}\\u200c])(?:' +
+    '[فو]?(?:أوجد|اوجد|أوجدي|أوجدوا|احسب|احسبي|احسبوا|جد|اكتب|ارسم|بسّط|عيّن|(?:أثبت|اثبت|برهن|بيّن|بين)\\s+(?:أن|ان)|برهن\\s+على|تحقق\\s+من|هل|كم|ما\\s+(?:قيمة|عدد|مقدار|مساحة|حجم|طول|محيط|احتمال))' +
+    '|(?:ثابت|محاسبه|پیدا|پيدا|حل|تعیین|تعيين|ساده|رسم|اثبات|مشخص)[\\s\\u200c]+[کك]ن[یي]د|نشان[\\s\\u200c]+ده[یي]د|ب[یي]اب[یي]د|به[\\s\\u200c]*دست[\\s\\u200c]+آور[یي]د|بنو[یي]س[یي]د|آ[یي]ا' +
+    ')(?![\\p{L}\\p{M}\\u200c])',
+  'u',
+);
+
 
 /** Does this text ask the reader to do mathematical work? */
 function statesTaskRaw(text: string): boolean {
   if (!text) return false;
   const t = text.length > 4000 ? text.slice(0, 4000) : text;
-  return LATIN_TASK.test(t) || LATIN_TASK_ANYWHERE.test(t) || COMMA_TASK.test(t) || CJK_TASK.test(t) || GREEK_TASK.test(t) || asksQuestion(t) || posesChoiceOrBlank(t);
+  return LATIN_TASK.test(t) || LATIN_TASK_ANYWHERE.test(t) || COMMA_TASK.test(t) || CJK_TASK.test(t) || GREEK_TASK.test(t) || AR_FA_TASK.test(t) || asksQuestion(t) || posesChoiceOrBlank(t);
 }
 
 // A multiple-choice stem: option lines "A. …" then "B. …" (or "(A) …", "A) …"; capitals: (a)/(b) are sub-parts), or a
@@ -212,7 +263,7 @@ export function posesChoiceOrBlank(text: string): boolean {
 
 /** A real question (not "(why?)"). */
 function asksQuestionRaw(text: string): boolean {
-  if (!/[?？吗嗎か]/u.test(text)) return false;
+  if (!/[?？؟吗嗎か]/u.test(text)) return false;
   // Links ("watch?v=...", "…/svg.latex?5%20…") and rhetorical "(why?)" asides are no questions.
   const t = text
     .replace(/\]\([^)\s]*\)|\b(?:https?|ftp):\/\/\S+|\\url\{[^}]*\}/g, ' ')
@@ -221,7 +272,7 @@ function asksQuestionRaw(text: string): boolean {
   let prev = -1;
   for (let k = 0; k < t.length; k++) {
     const c = t[k];
-    if (c === '?' || c === '？') {
+    if (c === '?' || c === '？' || c === '؟') {
       const seg = t.slice(prev + 1, k).trim();
       if (seg.length >= 9 && !seg.startsWith('(')) return true;
       prev = k;
@@ -239,25 +290,25 @@ const CJK_IMPERATIVE =
 function statesTaskStrictRaw(text: string): boolean {
   if (!text) return false;
   const t = text.length > 4000 ? text.slice(0, 4000) : text;
-  return LATIN_TASK.test(t) || LATIN_TASK_ANYWHERE.test(t) || CJK_IMPERATIVE.test(t) || asksQuestion(t);
+  return LATIN_TASK.test(t) || LATIN_TASK_ANYWHERE.test(t) || CJK_IMPERATIVE.test(t) || AR_FA_TASK.test(t) || asksQuestion(t);
 }
 
 /** An imperative task sentence anywhere in the text (sentence-initial verbs only; "we show that" is not one). */
 export function hasImperative(text: string): boolean {
   const t = text.length > 3000 ? text.slice(0, 3000) : text;
-  return LATIN_TASK.test(t) || COMMA_TASK.test(t) || CJK_TASK.test(t) || GREEK_TASK.test(t);
+  return LATIN_TASK.test(t) || COMMA_TASK.test(t) || CJK_TASK.test(t) || GREEK_TASK.test(t) || AR_FA_TASK.test(t);
 }
 
 
 /** The text's last sentence is a question (a blockquote that poses a question). */
 export function endsWithQuestion(text: string): boolean {
   const t = text.replace(/\s+$/u, '');
-  return /[?？]$/u.test(t) && asksQuestion(t);
+  return /[?？؟]$/u.test(t) && asksQuestion(t);
 }
 
 /** Mathematical notation in a text: TeX math delimiters or formula-like symbols. */
 export function hasMath(text: string): boolean {
-  return /\$[^$\n]+\$|\$\$|\\\(|\\\[|\\begin\{(?:equation|align)|[=≤≥≠∑∫√π^]|\d\s*[-+*/×÷]\s*\d/u.test(text);
+  return /\$[^$\n]+\$|\$\$|\\\(|\\\[|\\begin\{(?:equation|align)|[=≤≥≠∑∫√π^]|[\d٠-٩۰-۹]\s*[-+*/×÷]\s*[\d٠-٩۰-۹]/u.test(text);
 }
 
 // The first word is the verb ("Find …", "(a) Show …", "Berechnen Sie …"): an item that opens with a task.
@@ -266,8 +317,11 @@ const LATIN_LEAD = new RegExp(`^\\s*(?:\\(?[a-z0-9]{1,3}[.)]\\s*|${EXERCISE_NUMB
 /** A list item that opens with its task: an imperative first word (or a CJK task form). */
 function leadsWithTaskRaw(text: string): boolean {
   const t = text.trim().slice(0, 400);
-  return LATIN_LEAD.test(t) || CJK_TASK.test(t) || CJK_LEAD.test(t);
+  return LATIN_LEAD.test(t) || CJK_TASK.test(t) || CJK_LEAD.test(t) || AR_FA_LEAD.test(t);
 }
+
+// An Arabic or Persian item whose first clause holds its task (Persian puts the verb at the end of the clause).
+const AR_FA_LEAD = new RegExp(`^[^.!?؟\\n]{0,120}?${AR_FA_TASK.source}`, 'u');
 
 // A Chinese item that opens with its verb, possibly after a short phrase ("以泛性质解释…", "设 S 为半群. 证明…").
 const CJK_LEAD = /^[^。．\n]{0,12}?(?:试|請|请)?(?:说明|說明|解释|解釋|讨论|討論|推导|推導|验证|驗證|写出|寫出|给出|給出|举例|舉例|画出|畫出)/u;
@@ -282,7 +336,7 @@ function isAdviceRaw(text: string): boolean {
 /** Text starts with an imperative task verb (used for list items and blockquotes). */
 function startsWithTaskRaw(text: string): boolean {
   const t = text.trim().slice(0, 400);
-  return LATIN_TASK.test(t.slice(0, 80)) || CJK_TASK.test(t) || GREEK_TASK.test(t.slice(0, 200));
+  return LATIN_TASK.test(t.slice(0, 80)) || CJK_TASK.test(t) || GREEK_TASK.test(t.slice(0, 200)) || AR_FA_TASK.test(t.slice(0, 200));
 }
 
 /** Sentences that announce the problems that follow: "Complete the following problems." */
@@ -378,6 +432,8 @@ export const isContainerHeading = memo(isContainerHeadingRaw);
 export const isSolutionLabel = memo(isSolutionLabelRaw);
 
 export const isExampleLabel = memo(isExampleLabelRaw);
+
+export const numberedTaskTitle = memo(numberedTaskTitleRaw);
 
 export const statesTask = memo(statesTaskRaw);
 

@@ -5,6 +5,7 @@ import type { DetectedProblem, ProblemKind } from './types.js';
 import { DetectCancelledError, detach, newlinesIn, shiftProblem, type Segment } from './segments.js';
 import {
   type LabelMatch,
+  asciiDigits,
   asksQuestion,
   endsWithQuestion,
   hasMath,
@@ -17,6 +18,7 @@ import {
   isContainerHeading,
   isExampleLabel,
   isNumberOnlyLabel,
+  numberedTaskTitle,
   isSolutionLabel,
   matchProblemLabel,
   posesChoiceOrBlank,
@@ -31,9 +33,9 @@ type Token = MarkdownIt.Token;
 export type MRecord =
   | { t: 'heading'; level: number; title: string; line: number; end: number }
   | { t: 'para'; line: number; end: number; text: string; lead: string; bold: boolean }
-  | { t: 'list'; ordered: boolean; line: number; end: number; items: { line: number; end: number; text: string }[]; start?: number }
+  | { t: 'list'; ordered: boolean; line: number; end: number; items: ListItem[]; start?: number }
   | { t: 'quote'; line: number; end: number; text: string; lead: string }
-  | { t: 'directive'; name: string; line: number; end: number; text: string; title?: string; admonition?: boolean; opener?: boolean }
+  | { t: 'directive'; name: string; line: number; end: number; text: string; title?: string; admonition?: boolean; opener?: boolean; prose?: string; items?: ListItem[] }
   /** `<details>` opened by an HTML block; `summary` is the text of its `<summary>`; `closed` when it ends in the same block. */
   | { t: 'details'; line: number; end: number; summary: string; closed: boolean; text: string }
   | { t: 'detailsEnd'; line: number; end: number }
@@ -54,6 +56,9 @@ export interface MarkdownSegData {
 // markdown-it with a colon-fence directive rule (`:::name{...}` / `::::{exercise}` ... `::::`).
 
 type StateBlock = MarkdownIt.StateBlock;
+
+/** A list item; `heads` are its later paragraphs that open with a bold number ("**3.** Seja …"), each to the next. */
+type ListItem = { line: number; end: number; text: string; heads?: { line: number; end: number; text: string }[] };
 
 /** The name after a colon fence: `{exercise}`, `exercise`, Pandoc `{.exercise …}` / `{#id .problem}`, Docusaurus `tip[Title]`. */
 const COLON_OPENER = /^\{?\s*(?:#[\w:-]+\s+)?\.?([A-Za-z][\w:.-]*)\}?(.*)$/;
@@ -263,7 +268,7 @@ export function scanMarkdown(
       const c0 = text.charCodeAt(pos);
       const heading = c0 === 35 && /^#{1,6}(?:[ \t]|$)/.test(text.slice(pos, Math.min(eol, pos + 8)));
       const paragraphStart =
-        prevBlank && pos - segStart >= LONG_SEGMENT && c0 > 32 && !/^(?:[-*+>|:`~<]|\d+[.)])/.test(text.slice(pos, pos + 4));
+        prevBlank && pos - segStart >= LONG_SEGMENT && c0 > 32 && !/^(?:[-*+>|:`~<]|\d+[.)]|[\u0660-\u0669\u06f0-\u06f9]+[.)-])/u.test(text.slice(pos, pos + 4));
       if (heading || paragraphStart) {
         const atStop = !!stop && stop(pos);
         if (atStop || pos - segStart >= MIN_SEGMENT) {
@@ -272,7 +277,7 @@ export function scanMarkdown(
           // inside that block. (A stop refused here is no stop: the caller reads where the scan ended.)
           const from0 = analysedFrom(pos);
           const src = text.slice(from0, pos);
-          const tokens = markdown().parse(src, {});
+          const tokens = markdown().parse(easternListMarkers(src), {});
           const open = openAtEnd(src, tokens);
           if (open === undefined) {
             finish(pos, false, false, recordsOf(src, tokens));
@@ -388,12 +393,14 @@ function inlineText(tok: Token): string {
   return tok.content;
 }
 
-function collectText(tokens: Token[], from: number, to: number): string {
+function collectText(tokens: Token[], from: number, to: number, code = true): string {
   const parts: string[] = [];
   for (let k = from; k < to; k++) {
     const t = tokens[k]!;
     if (t.type === 'inline') parts.push(inlineText(t));
-    else if (t.type === 'fence' || t.type === 'code_block') parts.push(t.content.trimEnd());
+    else if (t.type === 'fence' || t.type === 'code_block') {
+      if (code) parts.push(t.content.trimEnd());
+    }
     else if (t.type === 'list_item_open') parts.push(t.info ? `${t.info}${t.markup}` : t.markup);
   }
   return parts.join('\n');
@@ -530,9 +537,25 @@ function stripOptions(text: string): string {
   return text.replace(/^(?:[ \t]*:[\w-]+:[^\n]*\n)+/, '').replace(/^(?:---\n[\s\S]*?\n---\n)/, '');
 }
 
+/** "Página 74.", "SGK Giải tích 12": a short caption or reference over what follows, stating nothing. */
+function isCaption(text: string): boolean {
+  const t = text.trim();
+  return t.length <= 30 && t.split(/\s+/u).length <= 4 && !hasMath(t) && !statesTask(t);
+}
+
+/** A paragraph that opens with a bold number: "**3.** …", "__12)__ …". */
+const BOLD_NUMBER = /^(?:\*\*|__)\s*\d{1,3}[.)]?\s*(?:\*\*|__)\s*\S/;
+
+/** Lists numbered in Arabic-Indic or Persian digits ("١. …", "۲- …", "٣) …"), which CommonMark does not know, read
+ *  as numbered lists: the markers become ASCII ones of the same length, so every offset stays. */
+function easternListMarkers(src: string): string {
+  if (!/[\u0660-\u0669\u06f0-\u06f9]/u.test(src)) return src;
+  return src.replace(/^([ \t]{0,3})([\u0660-\u0669\u06f0-\u06f9]{1,3})([.)\-])(?=[ \t])/gmu, (_m, ind: string, num: string, sep: string) => ind + asciiDigits(num) + (sep === ')' ? ')' : '.'));
+}
+
 /** Top-level block records of one segment (lines relative to the segment). */
 export function analyse(src: string): MRecord[] {
-  return recordsOf(src, markdown().parse(src, {}));
+  return recordsOf(src, markdown().parse(easternListMarkers(src), {}));
 }
 
 /** What a block that markdown-it leaves open at the end of a text needs to end: a fence, or an HTML block's end marker. */
@@ -653,12 +676,29 @@ function recordsOf(src: string, tokens: Token[]): MRecord[] {
       case 'bullet_list_open':
       case 'ordered_list_open': {
         const close = closeIndex(tokens, k);
-        const items: { line: number; end: number; text: string }[] = [];
+        const items: ListItem[] = [];
         for (let j = k + 1; j < close; j++) {
           const it = tokens[j]!;
           if (it.type === 'list_item_open' && it.level === 1 && it.map) {
             const ic = closeIndex(tokens, j);
-            items.push({ line: it.map[0], end: it.map[1], text: collectText(tokens, j + 1, ic) });
+            const item: ListItem = { line: it.map[0], end: it.map[1], text: collectText(tokens, j + 1, ic) };
+            // Paragraphs after the first that open with a bold number: problems set inside the item.
+            const at: number[] = [];
+            let first = true;
+            for (let q = j + 1; q < ic; q++) {
+              const pt = tokens[q]!;
+              if (pt.type !== 'paragraph_open' || pt.level !== 2 || !pt.map) continue;
+              if (!first && BOLD_NUMBER.test(tokens[q + 1]?.content ?? '')) at.push(q);
+              first = false;
+            }
+            if (at.length) {
+              item.heads = at.map((q, n) => {
+                const to = n + 1 < at.length ? at[n + 1]! : ic;
+                const endLine = n + 1 < at.length ? tokens[to]!.map![0] : it.map![1];
+                return { line: tokens[q]!.map![0], end: endLine, text: collectText(tokens, q, to) };
+              });
+            }
+            items.push(item);
             j = ic;
           }
         }
@@ -682,7 +722,24 @@ function recordsOf(src: string, tokens: Token[]): MRecord[] {
       }
       case 'colon_open': {
         const close = closeIndex(tokens, k);
-        out.push({ t: 'directive', name: t.info, line, end, text: stripOptions(collectText(tokens, k + 1, close)), title: directiveTitle(String((t.meta as { args?: string } | null)?.args ?? '')) });
+        const rec: MRecord = { t: 'directive', name: t.info, line, end, text: stripOptions(collectText(tokens, k + 1, close)), title: directiveTitle(String((t.meta as { args?: string } | null)?.args ?? '')) };
+        // A question box poses its question in prose: code or a plot call in it is no statement.
+        if (DIRECTIVE_KIND[t.info.toLowerCase()] === 'question') rec.prose = stripOptions(collectText(tokens, k + 1, close, false));
+        // A box that holds nothing but one numbered list (`::: task` then "1. …", "2. …"): its items, for the rules.
+        const first = tokens[k + 1];
+        if (first && first.type === 'ordered_list_open' && closeIndex(tokens, k + 1) === close - 1) {
+          const items: ListItem[] = [];
+          for (let j = k + 2; j < close - 1; j++) {
+            const it = tokens[j]!;
+            if (it.type === 'list_item_open' && it.map && it.level === first.level + 1) {
+              const ic = closeIndex(tokens, j);
+              items.push({ line: it.map[0], end: it.map[1], text: collectText(tokens, j + 1, ic) });
+              j = ic;
+            }
+          }
+          rec.items = items;
+        }
+        out.push(rec);
         k = close;
         break;
       }
@@ -739,8 +796,10 @@ const DIRECTIVE_KIND: Record<string, ProblemKind> = {
   exercise: 'exercise', exercises: 'exercise', challenge: 'exercise', practice: 'exercise', 'try-it': 'exercise',
   tryit: 'exercise', problem: 'problem', task: 'problem', homework: 'problem', question: 'question', quiz: 'question',
   aufgabe: 'problem', aufgaben: 'problem', exercice: 'exercise', ejercicio: 'exercise', übung: 'exercise', oppgave: 'exercise',
-  esercizio: 'exercise', esercizi: 'exercise',
+  esercizio: 'exercise', esercizi: 'exercise', extension: 'exercise',
 };
+/** Box types that may hold a problem but are trusted only when the body poses it (a slide's question, an extension). */
+const LOOSE_KIND = new Set(['question', 'quiz', 'extension']);
 const SOLUTION_DIRECTIVE = /^(?:solution|answer|proof|solution-start|loesung|lösung|solucion|solución|reponse|réponse)$/;
 
 type TextEntry = { recs: readonly object[]; text: string; language?: string; task?: boolean; strict?: boolean };
@@ -816,6 +875,8 @@ function introducesParts(text: string): boolean {
   if (t.length > 400 || !/[:：]$/u.test(t) || isAdvice(t) || introducesSteps(t)) return false;
   // "Use the following identities:" hands the reader tools, it sets no task.
   if (/^(?:use|recall|note|remember|verwende|utilisez|utilice|usa)\b/iu.test(t)) return false;
+  // "Gib folgende Gleichungen ein, um …", "Enter the following in GeoGebra:": input for a tool, not a task.
+  if (/^(?:(?:gib|gebt|geben sie|tippe|tippt|trage|tragt|tragen sie)\b[^.!?:]*\bein\b|(?:enter|type|input|paste)\b|(?:saisis|saisissez|entrez|tapez|introduce|introduzca|escribe en|digite)\b)/iu.test(t)) return false;
   const sentences = t.split(/(?<=[.!?。！？])\s+/u);
   // Its verb comes first: "… and show that:" continues a statement, it does not open one.
   return leadsWithTask(sentences[sentences.length - 1] ?? t);
@@ -856,7 +917,7 @@ function linkOnly(body: string): boolean {
 }
 
 /** Navigation and apparatus headings: never a free-titled problem. */
-const NAV_HEADING = /^(?:contents|table of contents|toc|inhalt|inhaltsverzeichnis|sommaire|table des matières|índice|indice|contenido|contenuti|содержание|оглавление|目录|目次|목차|references|bibliography|literatur|bibliographie|referencias|bibliografia|литература|参考文献)\s*:?$/iu;
+const NAV_HEADING = /^(?:contents|table of contents|toc|inhalt|inhaltsverzeichnis|sommaire|table des matières|índice|indice|contenido|contenuti|содержание|оглавление|目录|目次|목차|references|bibliography|literatur|bibliographie|referencias|bibliografia|литература|参考文献|mục lục|tài liệu tham khảo|referências|sumário|bibliografie|cuprins|kaynaklar|kaynakça|içindekiler|참고문헌)\s*:?$/iu;
 
 /** Whether a YAML front matter's `title:` is a container heading ("Problem Set 2", "Übungsblatt 3", "Exercises"). */
 function frontMatterContainer(text: string): boolean {
@@ -885,7 +946,7 @@ type BlockRole = { role: 'problem'; kind: ProblemKind; label?: string } | { role
  * `:::tip`) hold a problem when their title is a numbered problem label, or when their type or title names a
  * problem and the body states a task (a box that only cites "N°23 p202" is not a statement).
  */
-function blockRole(rawName: string, title: string, body: string, strict: boolean): BlockRole | undefined {
+function blockRole(rawName: string, title: string, body: string, strict: boolean, prose = body): BlockRole | undefined {
   const name = rawName.toLowerCase().replace(/^(?:prf|exercise|sphinx-exercise):(?=\w)/, '').replace(/-start$/, '');
   const t = title.trim();
   if (SOLUTION_TYPES.test(name) || (t && isSolutionLabel(t))) return { role: 'solution' };
@@ -895,12 +956,17 @@ function blockRole(rawName: string, title: string, body: string, strict: boolean
   const kind = Object.hasOwn(DIRECTIVE_KIND, name) ? DIRECTIVE_KIND[name] : undefined;
   // An exercise box left as a placeholder ("**todo**", nothing yet) states no problem.
   if (kind && !/-start$/i.test(rawName) && placeholder(body) && !statesTask(t)) return undefined;
-  if (strict) return kind ? { role: 'problem', kind } : undefined;
+  // A question box (`::: {.Question}`, `:::quiz`) or an extension box is no exercise directive: like an admonition, it
+  // holds a problem only when it poses one in its body (a slide's question may hold only a graph, its title the question).
+  if (strict && !LOOSE_KIND.has(name)) return kind ? { role: 'problem', kind } : undefined;
   // `??? question "Why is the circle unique?"`: a question in the title answered by the box (a FAQ).
   if (/[?？]\s*$/u.test(t)) return undefined;
-  if (kind && statesTask(body)) return { role: 'problem', kind };
+  if (kind && statesTask(kind === 'question' ? prose : body)) return { role: 'problem', kind };
   return undefined;
 }
+
+/** Boxes that answer the question box right before them (a lecture question and its answer, as on slides). */
+const ANSWER_BOX = /^(?:idea|ideas|key-?idea|insight|intuition|explanation|reason|reasoning|observation|conclusion|takeaway|result|theorem|proposition|formula|definition|method|approach|strategy)$/;
 
 const HEADING_TAG = {};
 const RUN_TAGS: object[] = [];
@@ -1010,7 +1076,7 @@ export function markdownProblems(
 ): DetectedProblem[] {
   const max = options.maxProblems ?? 20000;
   let out: DetectedProblem[] = [];
-  type Section = { level: number; role: 'container' | 'example' | 'solution' | 'problem' | 'plain'; problem?: DetectedProblem; inner: boolean; needsTask: boolean; open: boolean; parts: string[]; recs: object[]; body: number; num?: string; free?: boolean; parentKey?: object; solvedHere?: boolean; underContainer?: boolean };
+  type Section = { level: number; role: 'container' | 'example' | 'solution' | 'problem' | 'plain'; problem?: DetectedProblem; inner: boolean; needsTask: boolean; open: boolean; parts: string[]; recs: object[]; body: number; num?: string; free?: boolean; parentKey?: object; solvedHere?: boolean; underContainer?: boolean; dataBelow?: boolean; dataBlocks?: number };
   const sections: Section[] = [];
   let open: { p: DetectedProblem; parts: string[]; recs: object[]; needsTask?: boolean; html?: boolean } | undefined;
   /** A problem opened by an HTML element (`<div class="exercise">`, `<details><summary>Problem 2</summary>`). */
@@ -1041,6 +1107,8 @@ export function markdownProblems(
   /** The record just before: a task sentence ending in ":" ("Tentukan hasil dari integral berikut:", "> Hitunglah …:")
    *  whose following list holds that task's parts (see `partsOf`). */
   let pendingIntro: { r: Extract<MRecord, { t: 'para' | 'quote' }>; pos: Pos } | undefined;
+  /** An unnumbered question box just made a problem (see ANSWER_BOX): only until the next record. */
+  let questionBox: DetectedProblem | undefined;
   const inRole = (role: Section['role']): boolean => sections.some((s) => s.role === role);
   let mathSeen: boolean | undefined;
   /** Whether the document uses math notation anywhere (numbered task lists in a non-math README are steps, not problems). */
@@ -1167,7 +1235,19 @@ export function markdownProblems(
       return;
     }
     if (t.task === undefined) t.task = statesTask(t.text);
-    const keep = !s.inner && (!s.needsTask || t.task) && !!t.text;
+    let keep = !s.inner && (!s.needsTask || t.task) && !!t.text;
+    // "##### 2. Вычислить пределы" over a list of formulas: the title is the task when the body is only its data
+    // (lists, formulas, images) — not the prose of a lesson, nor nothing at all (a step of a method).
+    if (keep && s.dataBelow) {
+      let data = s.dataBlocks ?? 0;
+      let prose = 0;
+      for (let i = 1; i < s.recs.length; i++) {
+        const x = s.recs[i] as MRecord;
+        if (x.t === 'list' || (x.t === 'para' && isBareMath(x.text))) data++;
+        else if (x.t === 'para' || x.t === 'quote') prose++;
+      }
+      keep = data > 0 && prose === 0;
+    }
     if (!keep) {
       drop(p);
       return;
@@ -1205,6 +1285,9 @@ export function markdownProblems(
           advice: isAdvice(body),
           // "- 1.2 najděte …", "- 3.4.1 Find …": an item that opens with a textbook exercise number and its task.
           numbered: EXERCISE_NUMBER_LEAD.test(body) && leadsWithTask(body),
+          // "- Página 74.", "- SGK Giải tích 12": a caption or reference, not a statement.
+          caption: isCaption(body),
+          first,
         };
       }),
     );
@@ -1218,7 +1301,12 @@ export function markdownProblems(
     for (let ii = 0; ii < r.items.length; ii++) {
       const it = r.items[ii]!;
       const f = facts[ii]!;
-      if (f.empty || f.links || f.advice) continue;
+      // "- Página 79." with "**3.** Seja …" paragraphs indented under it: the item is a caption over those problems.
+      if (it.heads && isCaption(f.first)) {
+        it.heads.forEach((h, n) => got.push(make(pos, h.line, h.end, 'problem', [it, runTag(n)], () => h.text)));
+        continue;
+      }
+      if (f.empty || f.links || f.advice || (container && f.caption)) continue;
       const task = container || (f.numbered && (docMath() || hasMath(f.body))) || (r.ordered && !docMarked() && majority && (f.lead || (agree && (statesTask(f.body) || (leads * 4 >= facts.length * 3 && hasMath(f.body))))) && (docMath() || hasMath(f.body)));
       if (!task) continue;
       got.push(make(pos, it.line, it.end, 'item', [it], () => f.body));
@@ -1324,6 +1412,8 @@ export function markdownProblems(
       if (out.length >= max) break;
       const intro = pendingIntro;
       pendingIntro = undefined;
+      const asked = questionBox;
+      questionBox = undefined;
       // An unclosed solution (while typing) ends at the next numbered problem heading instead of hiding the rest.
       if (solDepth > 0 && r.t === 'heading' && once(r, 'recover', () => !!matchProblemLabel(r.title.trim())?.numbered)) solDepth = 0;
       if (inSolutionPair) {
@@ -1354,6 +1444,7 @@ export function markdownProblems(
               container: isContainerHeading(title),
               example: isExampleLabel(title),
               numberOnly: isNumberOnlyLabel(title),
+              numberedTask: numberedTaskTitle(title),
             };
           });
           const title = h.title;
@@ -1395,6 +1486,15 @@ export function markdownProblems(
             section.open = true;
             section.needsTask = true;
             section.problem = make(pos, r.line, r.end, 'problem', [r, HEADING_TAG], () => '', title.replace(/[.:)]\s*$/, ''));
+          } else if (h.numberedTask && !h.container && !inRole('example') && !inRole('solution')) {
+            // "#### 1.1 If a cube has volume 27, find its edge": a numbered heading that is itself the statement.
+            const stated = h.numberedTask;
+            section.role = 'problem';
+            section.open = true;
+            section.num = stated.number;
+            if (stated.dataBelow) section.dataBelow = true;
+            section.parts.push(stated.rest);
+            section.problem = make(pos, r.line, r.end, 'problem', [r, HEADING_TAG], () => stated.rest, stated.number);
           } else if (h.container) section.role = 'container';
           else if (!solution && !h.example && title && !NAV_HEADING.test(title) && !inRole('example') && !inRole('solution') && docMath() && !docMarked()) {
             // A free title ("## Populace včel"): a problem when its body states a task and its siblings agree.
@@ -1646,7 +1746,19 @@ export function markdownProblems(
             openHtml(pos, r, label?.kind ?? (Object.hasOwn(DIRECTIVE_KIND, name) ? DIRECTIVE_KIND[name]! : 'problem'), label, [r]);
             break;
           }
-          const role = once(r, 'role', () => blockRole(r.name, r.title ?? '', r.text, !r.admonition));
+          const role = once(r, 'role', () => blockRole(r.name, r.title ?? '', r.text, !r.admonition, r.prose));
+          // A question box answered at once by the box after it ("Question" then "Idea"): asked in a lecture, not set.
+          if (asked && !role && ANSWER_BOX.test(r.name.toLowerCase())) drop(asked);
+          // An untitled box whose body is only a numbered list of long, separate tasks holds that many problems.
+          const many = role && role.role === 'problem' && !r.title && r.items && r.items.length >= 3 &&
+            once(r, 'many', () => r.items!.every((it) => it.text.length >= 60 && statesTask(it.text)));
+          if (many && !inRole('example') && !inRole('solution')) {
+            finishOpen();
+            claimSections();
+            if (sec) sec.open = false;
+            r.items!.forEach((it, n) => out.push((last = make(pos, it.line, it.end, 'item', [r, runTag(n)], () => it.text))));
+            break;
+          }
           if (role && role.role === 'problem' && !inRole('example') && !inRole('solution')) {
             finishOpen();
             claimSections();
@@ -1654,6 +1766,7 @@ export function markdownProblems(
             const p = make(pos, r.line, r.end, role.kind, [r], () => r.text, role.label);
             out.push(p);
             last = p;
+            if (role.kind === 'question' && !role.label) questionBox = p;
             // `{exercise-start}` … `{exercise-end}`: the statement is the Markdown between the two fences.
             if (/-start$/i.test(r.name)) open = { p, parts: r.text.trim() ? [r.text] : [], recs: [r], html: true };
             break;
@@ -1711,7 +1824,10 @@ export function markdownProblems(
         }
         case 'block': {
           if (open) extend(open.p, pos, r.end);
-          else if (sec) extend(sec.problem!, pos, r.end);
+          else if (sec) {
+            extend(sec.problem!, pos, r.end);
+            if (sec.dataBelow) sec.dataBlocks = (sec.dataBlocks ?? 0) + 1;
+          }
           break;
         }
         case 'hr':

@@ -159,3 +159,118 @@ test('a task sentence ending in ":" and the list of formulas after it are one pr
   assert.deepEqual(md(['# Notes', '', 'Use the following identities:', '- $\\sin^2 x + \\cos^2 x = 1$', '- $\\sin 2x = 2\\sin x\\cos x$', ''].join('\n')), []);
   agreesWhenTyped(t, 'markdown', t.indexOf('Tentukan'));
 });
+
+test('Arabic and Persian tasks: Arabic-Indic and Persian digits number problems; interrogatives and imperatives anywhere in the clause', () => {
+  // Lists numbered "١." / "۲-" (CommonMark knows only ASCII digits), the verb after a condition, a clitic "ف", "هل" without "؟".
+  const ar = ['# تمارين', '', '١. إذا كان طول ضلع المربع $5$ سم أوجد مساحته', '', '٢- هل العدد $\\sqrt{9}$ عدد نسبي', '',
+    '٣. إذا كان $g(x)=3x-1$ فاحسب $g(4)$', ''].join('\n');
+  assert.deepEqual(md(ar), [3, 5, 7]);
+  // Persian puts the verb last ("… را بیابید"), and "آیا" asks.
+  const fa = ['# تمرین‌ها', '', '۱. ریشه‌های معادلهٔ $x^2-5x+6=0$ را بیابید.', '', '۲. نشان دهید که $n^3-n$ بر $6$ بخش‌پذیر است.', '',
+    '۳. آیا تابع $|x|$ در صفر مشتق‌پذیر است', ''].join('\n');
+  assert.deepEqual(md(fa), [3, 5, 7]);
+  // Lecture prose in both: "فرض کنید" (suppose), Persian "کم" (little), a numbered list of rules, the past "أثبت" with its subject.
+  assert.deepEqual(md(['# مشتق', '', 'فرض کنید $f$ پیوسته باشد. هرچه $h$ کم‌تر باشد، تقریب $f(x+h)-f(x)$ بهتر است.', '',
+    '۱. مشتق تابع ثابت صفر است: $c\'=0$.', '', '۲. مشتق مجموع برابر مجموع مشتق‌هاست: $(f+g)\'=f\'+g\'$.', '',
+    '## قوانين', '', 'أثبت العالم أويلر أن $e^{i\\pi}+1=0$ كما نعرف.', '', '١. ضرب القوى: $a^m a^n=a^{m+n}$', '', '٢. قسمة القوى: $a^m / a^n=a^{m-n}$', ''].join('\n')), []);
+  assert.ok(statesTask('ما قيمة $x$ التي تحقق $2x=8$'));
+  assert.ok(statesTask('Сколько решений? مقدار $x$ را محاسبه کنید'));
+  assert.ok(!statesTask('در این درس مشتق را تعریف می‌کنیم.'));
+  agreesWhenTyped(fa, 'markdown', fa.indexOf('نشان'));
+});
+
+test('a numbered heading that is itself the whole task with its data is a problem; a numbered step of a method is not', () => {
+  const t = ['## Powers', '', '### Activities', '', '#### ١.١ If a box is a cube of volume $27$ cm³, find the length of its edge', '', '<div>video</div>', '',
+    '#### 2.1 Can you work out $20 \\div (12-2) \\times 3^2 - 2$?', '', '### Order of operations', '', '#### 1. Open the inner brackets, then the outer ones', '',
+    '#### 2. Compute the powers', '', '#### 3.1 A town has $y = 11.7 \\cdot 1.02^x$ thousand people $x$ years after 2005. Estimate its population in', '',
+    '##### 1. 2011', '', '##### 2. 2000', ''].join('\n');
+  assert.deepEqual(md(t), [5, 9, 17]);
+  // Numbered section titles of notes name a topic, not a task.
+  assert.deepEqual(md(['# Notes', '', '## 1. Solving $ax + b = 0$', '', 'We subtract $b$ and divide by $a$.', '', '## 2. The formula $x = -b/a$', '', 'It needs $a \\ne 0$.', ''].join('\n')), []);
+  agreesWhenTyped(t, 'markdown', t.indexOf('Estimate'));
+});
+
+test('pandoc slide divs: a question answered by the box after it, or posed only by a plot, is no problem; an extension task is', () => {
+  const t = ['# Motivation', '', '::: {.Question t="Extrema"}', 'How would you locate the **largest** value of $f$?', ':::', '', '::: {.Idea t="Critical points"}',
+    'Look where the derivative vanishes.', ':::', '', '# Units', '', '::: {.Question t="Which unit?"}', '~~~ {.graph}', "plot('sin(x)')", '~~~', ':::', '',
+    '# Exercises', '', '::: Exercise', 'Differentiate $x^2 + 3x$ from first principles.', ':::', '', '::: Extension', 'Differentiate $x^4$ from first principles.', ':::', '',
+    '::: {.Question t="Check"}', 'What is the derivative of $5x$?', ':::', ''].join('\n');
+  assert.deepEqual(md(t), [21, 25, 29]);
+  // A question box followed by a hint still sets the question.
+  assert.deepEqual(md(['# Q', '', '::: Question', 'What is $\\int_0^1 x\\,dx$?', ':::', '', '::: Hint', 'Use the power rule.', ':::', ''].join('\n')), [3]);
+  agreesWhenTyped(t, 'markdown', t.indexOf('Look where'));
+});
+
+test('a decorated heading label counts with its number ("📝 Bài 1"); Vietnamese "Bài N" is a problem unless it titles a lesson', () => {
+  const t = ['# 📘 BÀI TẬP TÍCH PHÂN', '', '## 1. Bảng công thức', '', '| $f$ | $F$ |', '|---|---|', '| $x^n$ | $x^{n+1}/(n+1)$ |', '', '## 2. Bài tập cơ bản', '',
+    '### ✏️ Bài 1', 'Tính $\\int_0^1 x^2\\,dx$', '', '<details><summary>🔎 Lời giải</summary>', '$1/3$', '</details>', '', '### ✏️ Bài 2', '$\\int_0^{\\pi} \\sin x\\,dx$', '',
+    '## 3. Tài liệu tham khảo', '- SGK Giải tích 12', ''].join('\n');
+  assert.deepEqual(md(t), [11, 18]);
+  // A textbook lesson titled "Bài 2. …", and a decorated heading without a number, are not problems.
+  assert.deepEqual(md(['# Bài 2. Các quy tắc tính đạo hàm', '', 'Giả sử $f$ và $g$ có đạo hàm tại $x_0$.', '', '## ❓Question', '', 'Je ne comprends pas la question 2.', '', '## 💡 Réponse', '', 'Relis le cours.', ''].join('\n')), []);
+  agreesWhenTyped(t, 'markdown', t.indexOf('Bài 2'));
+});
+
+test('a heading that names the statement ("## Enunț", "Enunciado") heads the problem; Romanian "Să se …" states a task', () => {
+  const t = ['+++', 'title = "Varianta 3, problema 2"', '+++', '', '## Enunț', '', 'Să se calculeze $\\lim_{n\\to\\infty} (1 + 1/n)^{2n}$.', '', '## Abordare', '',
+    'Limita seamănă cu $e$. De ce? Pentru că $(1+1/n)^n \\to e$.', '', '## Rezolvare', '', 'Rezultatul este $e^2$.', ''].join('\n');
+  assert.deepEqual(md(t), [5]);
+  assert.ok(statesTask('Sa se determine $m$ astfel incat $f(m) = m$.'));
+  // A titled statement of a theorem is not a problem.
+  assert.deepEqual(md(['# Notas', '', '## Enunciado del teorema', '', 'Toda función continua en $[a,b]$ alcanza su máximo.', ''].join('\n')), []);
+});
+
+test('bold-numbered problems indented under a caption bullet are the problems; the caption is not', () => {
+  const t = ['## Exercícios do livro', '', '- Página 79.', '', '    **3.** Seja $F(x) = |x-4|$. Calcule os limites:', '', '    **a)** $\\lim_{x\\to 4^{+}} F(x)$', '',
+    '    **4.** Seja $f(x) = 2 + |5x-1|$. Calcule $\\lim_{x\\to 0} f(x)$.', '', '- Página 93.', '', '    **1.** Se $f(x) = 3x$, calcule $\\lim_{x\\to 1} f(x)$.', ''].join('\n');
+  assert.deepEqual(md(t), [5, 9, 13]);
+  // A caption bullet under an exercises heading, alone, is no problem; an item stating a task still is.
+  assert.deepEqual(md(['## Exercícios', '', '- Página 74.', '- Calcule $\\lim_{x\\to 2} x^2$.', ''].join('\n')), [4]);
+  agreesWhenTyped(t, 'markdown', t.indexOf('**4.**'));
+});
+
+test('a CJK numbered heading glued to its imperative ("# 1.次の式を計算しなさい。") is a problem; a numbered topic title is not', () => {
+  const t = ['---', 'title: 小テスト', '---', '', '# 1.次の式を計算しなさい。', '', '$$\\frac{1}{1-\\sqrt{2}}$$', '', '# 2.次の方程式を解きなさい。', '', '$$x^2 - 5x + 6 = 0$$', ''].join('\n');
+  assert.deepEqual(md(t), [5, 9]);
+  assert.deepEqual(md(['# 講義ノート', '', '## 1.数列の極限', '', '数列 $a_n$ が $\\alpha$ に収束するとは…', '', '## 2.関数の連続性', '', '$f$ が連続であるとは…', ''].join('\n')), []);
+  agreesWhenTyped(t, 'markdown', t.indexOf('解きなさい'));
+});
+
+test('a LaTeX fragment of a problem bank opened by an undefined command is one problem; an empty exercise environment is none', () => {
+  const frag = ['% Problem 7', '% Source: a regional olympiad', '', '\\numbering 삼각형 $ABC$에서 $AB = 5$, $BC = 7$일 때, $CA$의 최댓값을 구하여라.\\\\', ''].join('\n');
+  assert.deepEqual(tex(frag), [4]);
+  // In a full document a single such line is no marker, nor is a fragment whose command opens prose.
+  assert.deepEqual(tex(doc('\\numbering 삼각형 $ABC$의 넓이를 구하여라.')), []);
+  assert.deepEqual(tex(['\\intro 이 장에서는 삼각형의 성질을 다룬다.', ''].join('\n')), []);
+  const t = doc('\\section{Lista 1}', '\\begin{exercicio}', 'Mostre que $A \\cap B \\subseteq A$.', '\\end{exercicio}', '\\section{Lista 2}', '\\begin{exercicio}', '', '\\end{exercicio}');
+  assert.deepEqual(tex(t), [4]);
+  agreesWhenTyped(t, 'latex', t.indexOf('Mostre'));
+});
+
+test('a numbered heading stating its task over nothing but its data (formulas, images, lists) is a problem; over prose it is a lesson', () => {
+  const t = ['# Задания', '', '##### 1. Вычислить пределы', '', '- $\\lim_{x\\to 0} \\frac{\\sin 3x}{x}$', '- $\\lim_{x\\to\\infty} (1 + 2/x)^x$', '',
+    '##### 2. Разложить на множители', '', '<img src="https://example.org/render?math=x^3-1">', '', '##### 3. Построить график функции', '', '$$y = \\frac{1}{1+x^2}$$', ''].join('\n');
+  assert.deepEqual(md(t), [3, 8, 12]);
+  // A numbered section of a lesson that explains in prose, and steps of a method with nothing under them, are not problems.
+  assert.deepEqual(md(['# Lesson', '', '## 1. Solve linear equations', '', 'To solve $ax + b = 0$ we subtract $b$ and divide by $a$.', '',
+    '### How to compute', '', '#### 1. Open the brackets', '', '#### 2. Compute the powers', ''].join('\n')), []);
+  agreesWhenTyped(t, 'markdown', t.indexOf('Разложить'));
+});
+
+test('German compound task labels ("Prüfungsaufgabe 2023: …") are problem labels; input for a tool is no task with parts', () => {
+  const t = ['# Parabeln', '', '## Aufgabe 1: Tor ⭐', '', 'Ein Tor hat die Form einer Parabel, 6 m hoch und 4 m breit. Stelle die Gleichung auf.', '',
+    '## Prüfungsaufgabe 2023: Froschsprung ⭐⭐', '', 'Der Sprung ist 139 cm hoch und 220 cm weit. Gib eine Gleichung an.', ''].join('\n');
+  assert.deepEqual(md(t), [3, 7]);
+  assert.deepEqual(md(['# Lösungen', '', 'Gib folgende Gleichungen ein, um die Parabeln zu sehen:', '- Tor: `f(x) = -1.5x^2 + 6`', '- Frosch: `f(x) = -1.1(x - 1.1)^2 + 1.4`', '',
+    'Enter the following in the plotter:', '- $y = x^2$', '- $y = 2x^2$', ''].join('\n')), []);
+});
+
+test('an untitled box holding only a numbered list of long separate tasks holds that many problems; a box of short parts is one', () => {
+  const items = ['1. Calculate the relative maximums and minimums of the function $f(x) = 2x^3 - 9x^2 + 12x - 4$.', '',
+    '2. Consider the function $f(x) = 1/(x^2 - k)$ for a real parameter $k \\ne 0$; calculate its domain and extremes.', '',
+    '3. Let $f$ be a cubic polynomial with a maximum at $(0, 0)$ and a minimum at $(2, -4)$. Determine the formula of $f$.'];
+  const t = ['# Extremes', '', '::: task', '', ...items, '', ':::', ''].join('\n');
+  assert.deepEqual(md(t), [5, 7, 9]);
+  assert.deepEqual(md(['# Box', '', '::: exercise', '', '1. Compute $f(2)$.', '2. Compute $f(3)$.', '3. Compare them.', '', ':::', ''].join('\n')), [3]);
+  agreesWhenTyped(t, 'markdown', t.indexOf('Consider'));
+});
