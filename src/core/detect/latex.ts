@@ -2023,7 +2023,9 @@ export function latexProblems(
       p.endLine = lineAt(Math.max(p.startOffset, text.length - 1));
     }
     finalizeText(pe);
-    if (!p.text) dropped.add(p);
+    // A bare "\question" (its label is the macro, no task was checked) that only gives reading or study advice
+    // ("Please read chapters 0 and 1 and write a couple sentences about …") sets no mathematical task.
+    if (!p.text || (pe.mark.macro && !pe.mark.title && isAdvice(p.text) && !hasMath(p.text))) dropped.add(p);
   }
   const pushed = prefixPushed + out.length - prefixKept + resumedPushed;
   if ((firstSeg > 0 || resumed) && pushed >= max) {

@@ -83,7 +83,13 @@ function matchProblemLabelRaw(raw: string): LabelMatch | undefined {
     return { kind: 'problem', label: text.slice(0, text.length - rest.length).replace(/[\s.:：、]+$/u, ''), number: ord[1], rest, numbered: true };
   }
   const m = SINGLE_LABEL.exec(text);
-  if (!m) return undefined;
+  if (!m) {
+    // A textbook section number before a numbered label: "4-2 Ex.2", "1.3 Problem 5", "§2 Exercise 4".
+    const sec = /^(?:§\s*)?[0-9]+(?:[.-][0-9]+)*\.?\s*(?=\p{L})/u.exec(text);
+    if (!sec || sec[0].length === text.length) return undefined;
+    const inner = matchProblemLabelRaw(text.slice(sec[0].length));
+    return inner?.numbered ? { ...inner, label: `${sec[0]}${inner.label}`.trim() } : undefined;
+  }
   const word = m[1] ?? m[2] ?? m[3] ?? '';
   const number = m[4];
   const rest = (m[5] ?? '').trim();
@@ -329,7 +335,7 @@ const CJK_LEAD = /^[^。．\n]{0,12}?(?:试|請|请)?(?:说明|說明|解释|解
 /** Advice to the student, not a task: "Check that you can …", "Make sure you understand …", "Ich kann …". */
 function isAdviceRaw(text: string): boolean {
   // LaTeX problem sets: "Try to …", "Remember to …", "Review …" (checked first); Markdown: "Ich kann …".
-  if (/^\s*(?:check (?:if|whether|that) you|make sure|be sure|try to|remember to|don'?t forget|do not forget|you should be able|you can|review|read|revise|practi[sc]e (?:the|your)|überprüfe(?:n sie)?,? ob sie|vérifiez que vous|asegúrate)\b/iu.test(text)) return true;
+  if (/^\s*(?:please\s+)?(?:check (?:if|whether|that) you|make sure|be sure|try to|remember to|don'?t forget|do not forget|you should be able|you can|review|read|revise|practi[sc]e (?:the|your)|überprüfe(?:n sie)?,? ob sie|vérifiez que vous|asegúrate)\b/iu.test(text)) return true;
   return /^\s*(?:(?:check|verify|test)\s+(?:if|whether|that)\s+you\b|(?:make|be)\s+sure\s+(?:that\s+)?you\b|ensure\s+(?:that\s+)?you\b|you\s+should\s+(?:be\s+able|know|understand)\b|(?:ich|du)\s+kann(?:st)?\b|prüfe,?\s+ob\s+du\b|vérifie[sz]?\s+que\s+(?:tu|vous)\s+(?:sais|savez|pouvez|peux)\b|je\s+sais\b)/iu.test(text);
 }
 

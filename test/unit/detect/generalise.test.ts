@@ -274,3 +274,22 @@ test('an untitled box holding only a numbered list of long separate tasks holds 
   assert.deepEqual(md(['# Box', '', '::: exercise', '', '1. Compute $f(2)$.', '2. Compute $f(3)$.', '3. Compare them.', '', ':::', ''].join('\n')), [3]);
   agreesWhenTyped(t, 'markdown', t.indexOf('Consider'));
 });
+
+test('a numbered label after a textbook section number ("3-1 Ex.4", "2.5 Problem 7") heads a problem; a section number before a theorem does not', () => {
+  const t = doc('\\par', '\\textbf{3-1 Ex.4}\\\\', 'Show that the sphere $x^2+y^2+z^2=1$ is a regular surface.', '',
+    '\\par', '\\textbf{\\textit{Solution.}}\\\\', 'Use two parametrizations by graphs.', '',
+    '\\par', '\\textbf{2.5 Problem 7}\\\\', 'Prove that every isometry of the plane that fixes three non-collinear points is the identity.', '',
+    '\\par', '\\textbf{4.2 Theorem 3}\\\\', 'Every compact surface has a point of positive curvature.', '');
+  assert.deepEqual(tex(t), [4, 12]);
+  // A section number before a plural heading, or before a label without its own number, stays what it was.
+  assert.deepEqual(tex(doc('\\textbf{2.1 Notes}\\\\', 'We recall the definition of a curve.', '')), []);
+  agreesWhenTyped(t, 'latex', t.indexOf('Prove'));
+});
+
+test('a bare \\question that only gives reading advice sets no task; one that sets mathematical work is kept', () => {
+  const t = doc('\\question Please read sections 2.1 and 2.2 of the notes and write a few sentences about the idea you found hardest. Why?', '',
+    '\\question Let $A$ and $B$ be sets. Determine whether $A \\setminus (A \\setminus B) = A \\cap B$.', '',
+    '\\question Read the proof of Lemma 3 and show that its converse fails for $n = 4$.', '');
+  assert.deepEqual(tex(t), [5, 7]);
+  agreesWhenTyped(t, 'latex', t.indexOf('Determine'));
+});
