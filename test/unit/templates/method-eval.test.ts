@@ -25,16 +25,16 @@ test('the labelled set: at least 200 test problems, over half from competitions 
     const r = scoreMethods(index, testSplit, { mode }).find((x) => x.source === source)!;
     return r.hit3 / r.labelled;
   };
-  assert.ok(rate('problem', 'all') >= 0.38, `problem-only hit@3 ${rate('problem', 'all')}`);
+  assert.ok(rate('problem', 'all') >= 0.36, `problem-only hit@3 ${rate('problem', 'all')}`);
   assert.ok(rate('step+problem', 'all') >= STEP_FLOOR.all, `step+problem hit@3 ${rate('step+problem', 'all')}`);
   assert.ok(rate('step+problem', 'olympiadbench') >= STEP_FLOOR.olympiadbench, `OlympiadBench step+problem hit@3 ${rate('step+problem', 'olympiadbench')}`);
 });
 
 /**
  * A few points below the step+problem hit@3 measured on the test split with the plan-step reranker
- * (0.756 all, 0.720 OlympiadBench; without it 0.675 and 0.605).
+ * (820 templates: 0.746 all, 0.707 OlympiadBench; without it 0.670 and 0.599; problem only 0.386 all).
  */
-const STEP_FLOOR = { all: 0.72, olympiadbench: 0.68 };
+const STEP_FLOOR = { all: 0.71, olympiadbench: 0.67 };
 
 test('a step query is the one a solve makes: the plan parser builds it, the problem is the context', () => {
   const p = { id: 'x', source: 's', split: 'test' as const, problem: 'Find all n with n^2 + 1 prime.', templates: ['a'], step: { method: 'parity argument', goal: 'Show n must be even' }, stepSource: 'written' as const };
