@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTemplateIndex } from '../src/core/templates/library.js';
 import { createTemplateIndex } from '../src/core/templates/index.js';
-import { fitReranker, type RerankSample, type RerankWeights } from '../src/core/templates/rerank.js';
+import { fitReranker, GENERAL_UPPER, type RerankSample, type RerankWeights } from '../src/core/templates/rerank.js';
 import { methodQuery, parseLabelledProblems, scoreMethods, type LabelledProblem } from '../src/core/templates/methodEval.js';
 import type { ThoughtTemplate } from '../src/core/templates/types.js';
 import { hitRates, loadRetrievalSet, stepQuery, type RetrievalItem } from '../test/support/retrieval-set.js';
@@ -81,13 +81,13 @@ async function main(): Promise<void> {
     const held = new Map<string, { hits: number; n: number }>();
     for (const fold of [0, 1]) {
       const [train, test] = half(fold);
-      add(held, await score(templates, fitReranker(samples(templates, train), { l2, iterations: ITERATIONS }), test));
+      add(held, await score(templates, fitReranker(samples(templates, train), { l2, iterations: ITERATIONS, upper: GENERAL_UPPER }), test));
     }
     const total = [...held.values()].reduce((a, v) => a + v.hits, 0);
     console.log(`2-fold held-out step+problem hit@3, l2 ${String(l2).padEnd(5)}: ${fmt(held)}`);
     if (!best || total > best.total) best = { l2, total };
   }
-  const weights = fitReranker(samples(templates, dev), { l2: best!.l2, iterations: ITERATIONS });
+  const weights = fitReranker(samples(templates, dev), { l2: best!.l2, iterations: ITERATIONS, upper: GENERAL_UPPER });
   console.log(`chosen l2 ${best!.l2}; weights fitted on all of dev:\n${JSON.stringify(weights)}`);
   if (dryRun) return;
   const file = join(ROOT, 'src', 'core', 'templates', 'rerankWeights.ts');

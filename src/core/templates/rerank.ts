@@ -64,7 +64,15 @@ export interface FitOptions {
   rate?: number;
   /** Where the fit starts (default: bm25 weight 1, the others 0 — BM25's own order). */
   start?: RerankWeights;
+  /** Upper bounds of single weights, kept after every step (GENERAL_UPPER: the fit may not favour catch-alls). */
+  upper?: RerankWeights;
 }
+
+/**
+ * The reranker may not raise general (catch-all) templates above what the library's own demotion leaves them
+ * (issue: a catch-all is right only when nothing specific fits), whatever the dev data would reward.
+ */
+export const GENERAL_UPPER: RerankWeights = { general: 0 };
 
 /**
  * Fits the weights by gradient descent on the listwise softmax loss −log(Σ_fit e^s / Σ_all e^s) over
@@ -74,7 +82,8 @@ export interface FitOptions {
 export function fitReranker(samples: readonly RerankSample[], options: FitOptions = {}): Record<string, number> {
   const n = RERANK_FEATURES.length;
   const start = weightVector(options.start ?? { bm25: 1 });
-  const w = Float64Array.from(start);
+  const upper = Float64Array.from(RERANK_FEATURES, (name) => (Number.isFinite(options.upper?.[name]) ? options.upper![name]! : Infinity));
+  const w = Float64Array.from(start, (v, k) => Math.min(v, upper[k]!));
   const l2 = options.l2 ?? 0.01;
   const rate = options.rate ?? 0.5;
   const usable = samples.filter((s) => s.relevant.some(Boolean) && s.relevant.some((r) => !r));
@@ -94,6 +103,7 @@ export function fitReranker(samples: readonly RerankSample[], options: FitOption
       });
     }
     for (let k = 0; k < n; k++) w[k]! -= (rate * (grad[k]! / usable.length + 2 * l2 * (w[k]! - start[k]!)));
+    for (let k = 0; k < n; k++) if (upper[k]! < w[k]!) w[k] = upper[k]!;
   }
   return toRecord(w);
 }

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { createTemplateIndex } from '../../../src/core/templates/index.js';
 import { loadTemplateIndex } from '../../../src/core/templates/library.js';
 import { navigatorStepSearch } from '../../../src/core/templates/methodEval.js';
-import { fitReranker, linearScore, RERANK_FEATURES, RERANK_POOL, STEP_RERANK_WEIGHTS, weightVector } from '../../../src/core/templates/rerank.js';
+import { fitReranker, GENERAL_UPPER, linearScore, RERANK_FEATURES, RERANK_POOL, STEP_RERANK_WEIGHTS, weightVector } from '../../../src/core/templates/rerank.js';
 
 const builtinDir = resolve(__dirname, '..', '..', '..', 'templates');
 const ids = (ms: ReadonlyArray<{ template: { id: string } }>) => ms.map((m) => m.template.id);
@@ -82,4 +82,22 @@ test('fitReranker learns a feature that marks the fitting candidate, and stays a
     assert.equal(scores.indexOf(Math.max(...scores)), s.relevant.indexOf(true));
   }
   assert.deepEqual(fitReranker([{ features: [vec(0, 0)], relevant: [false] }]), Object.fromEntries(RERANK_FEATURES.map((f) => [f, f === 'bm25' ? 1 : 0])));
+});
+
+test('the fit keeps a bounded weight at its bound: the shipped weights never favour catch-all templates', () => {
+  const n = RERANK_FEATURES.length;
+  const generalAt = RERANK_FEATURES.indexOf('general');
+  // Dev-like data where the catch-all candidate (second) is always the fitting one.
+  const samples = Array.from({ length: 20 }, () => {
+    const features = [0, -0.2, -0.4].map((b, k) => {
+      const x = new Float64Array(n);
+      x[0] = b;
+      x[generalAt] = k === 1 ? 1 : 0;
+      return x;
+    });
+    return { features, relevant: [false, true, false] };
+  });
+  assert.ok(fitReranker(samples, { l2: 0.001, iterations: 400 }).general! > 0.5, 'unbounded, the fit rewards the catch-all');
+  assert.equal(fitReranker(samples, { l2: 0.001, iterations: 400, upper: GENERAL_UPPER }).general, 0);
+  assert.ok((STEP_RERANK_WEIGHTS.general ?? 0) <= 0, `shipped general weight ${STEP_RERANK_WEIGHTS.general}`);
 });
