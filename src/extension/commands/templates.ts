@@ -9,6 +9,8 @@ import { readSettings } from '../config.js';
 export class TemplateService implements vscode.Disposable {
   private loading: Promise<LibraryResult> | undefined;
   private loaded: LibraryResult | undefined;
+  /** The library before the reload under way: what hovers and searches use until the new one is ready. */
+  private previous: LibraryResult | undefined;
   /** The embedding-retrieval index over a loaded library, for one embedder (see solveIndex). */
   private hybrid: { library: LibraryResult; embedder: string; index: Promise<TemplateIndex> } | undefined;
   private readonly loadedEmitter = new vscode.EventEmitter<LibraryResult>();
@@ -82,7 +84,7 @@ export class TemplateService implements vscode.Disposable {
   /** Synchronously available index (undefined until the first load finished); starts loading. */
   peek(): TemplateIndex | undefined {
     if (!this.loaded) void this.library().catch(() => undefined);
-    return this.loaded?.index;
+    return (this.loaded ?? this.previous)?.index;
   }
 
   async library(): Promise<LibraryResult> {
@@ -93,6 +95,7 @@ export class TemplateService implements vscode.Disposable {
       // A reload started meanwhile supersedes this result.
       if (this.loading !== loading) return r;
       this.loaded = r;
+      this.previous = undefined;
       this.loadedEmitter.fire(r);
       for (const e of r.errors.slice(0, 20)) this.output.warn(`templates: ${e}`);
       this.output.info(`templates: ${r.templates.length} loaded`);
@@ -122,6 +125,8 @@ export class TemplateService implements vscode.Disposable {
   }
 
   async reload(): Promise<LibraryResult> {
+    // (A hover during the reload shows the library as it was, not "Loading…"; a failed reload keeps it.)
+    this.previous = this.loaded ?? this.previous;
     this.loaded = undefined;
     this.loading = undefined;
     return this.library();
