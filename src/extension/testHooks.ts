@@ -26,6 +26,8 @@ export const API_KEY_MATCHES_COMMAND = 'reasonflux.test.apiKeyMatches';
 export const LOG_DIR_COMMAND = 'reasonflux.test.logDir';
 /** (name) → settles once the editor's template library holds a template of that name (waits on its load event). */
 export const TEMPLATES_LOADED_COMMAND = 'reasonflux.test.templatesLoaded';
+/** Starts a template reload and returns whether a hover could still search a library the moment it started. */
+export const TEMPLATES_DURING_RELOAD_COMMAND = 'reasonflux.test.templatesDuringReload';
 /** ({ prompt, command, model? }) → runs the chat participant's handler; returns what it streamed. */
 export const CHAT_COMMAND = 'reasonflux.test.chat';
 
@@ -73,6 +75,12 @@ export function registerTestHooks(d: TestHookDeps): vscode.Disposable[] {
     vscode.commands.registerCommand(TEMPLATES_LOADED_COMMAND, async (name: unknown) =>
       typeof name === 'string' ? (await d.templates.whenLoaded(name)).templates.length : 0,
     ),
+    vscode.commands.registerCommand(TEMPLATES_DURING_RELOAD_COMMAND, async () => {
+      const reloading = d.templates.reload();
+      const available = d.templates.peek() !== undefined;
+      await reloading;
+      return available;
+    }),
     // The chat handler with a recording stream (a host without a chat view cannot give a real one).
     vscode.commands.registerCommand(CHAT_COMMAND, async (req: unknown) => {
       const r = (req ?? {}) as { prompt?: unknown; command?: unknown; model?: { sendRequest?: unknown } };

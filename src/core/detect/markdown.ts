@@ -375,8 +375,7 @@ export function scanMarkdown(
             // Reading more lines as HTML than markdown-it does only leaves out cuts, never changes a result.)
             const hs = ts.replace(/^(?:>[ \t]*|(?:[-*+]|\d{1,9}[.)])[ \t]+)+/, '');
             const whole = text.slice(pos, eol).toLowerCase();
-            const h = /^<(pre|script|style|textarea)(?:\s|>|$)/i.exec(hs);
-            const close = h ? `</${h[1]!.toLowerCase()}>` : hs.startsWith('<?') ? '?>' : hs.startsWith('<![CDATA[') ? ']]>' : /^<![a-z]/i.test(hs) ? '>' : undefined;
+            const close = htmlBlockCloser(hs);
             if (close !== undefined && !whole.slice(whole.indexOf('<') + 2).includes(close)) rawHtml = close;
             else if (/^<\/?[a-z]/i.test(hs)) htmlBlock = true;
           }
@@ -558,6 +557,20 @@ export function analyse(src: string): MRecord[] {
   return recordsOf(src, markdown().parse(easternListMarkers(src), {}));
 }
 
+/**
+ * The text that ends a markdown-it HTML block opened by `head` (a line's text after its indentation) when it ends at
+ * a marker, not at a blank line: raw `<pre>`/`<script>`/`<style>`/`<textarea>` at its closing tag, `<!--` at `-->`,
+ * `<?` at `?>`, CDATA at `]]>`, `<!X` at `>`. Lower case; undefined for any other line.
+ */
+function htmlBlockCloser(head: string): string | undefined {
+  const raw = /^<(pre|script|style|textarea)(?:\s|>|$)/i.exec(head);
+  if (raw) return `</${raw[1]!.toLowerCase()}>`;
+  if (head.startsWith('<!--')) return '-->';
+  if (head.startsWith('<?')) return '?>';
+  if (head.startsWith('<![CDATA[')) return ']]>';
+  return /^<![a-z]/i.test(head) ? '>' : undefined;
+}
+
 /** What a block that markdown-it leaves open at the end of a text needs to end: a fence, or an HTML block's end marker. */
 type OpenEnd = { fence: { ch: string; len: number } } | { raw: string };
 interface OpenBlocks {
@@ -592,14 +605,10 @@ function openAtEnd(src: string, tokens: readonly Token[]): OpenBlocks | undefine
       const closed = !!m && m[1]![0] === ch && m[1]!.length >= t.markup.length;
       if (!closed) end = { fence: { ch, len: t.markup.length } };
     } else if (t.type === 'html_block') {
-      const head = t.content.trimStart();
-      const close = /^<(?:script|pre|style|textarea)(?=\s|>|$)/i.test(head)
-        ? /<\/(?:script|pre|style|textarea)>/i
-        : head.startsWith('<!--') ? /-->/ : head.startsWith('<?') ? /\?>/ : head.startsWith('<![CDATA[') ? /\]\]>/ : /^<![A-Za-z]/.test(head) ? />/ : undefined;
-      // markdown-it tests the end marker on every line of the block, the first one included.
-      if (close && !t.content.split('\n').some((l) => close.test(l))) {
-        end = { raw: head.startsWith('<!--') ? '-->' : head.startsWith('<?') ? '?>' : head.startsWith('<![CDATA[') ? ']]>' : head.startsWith('<!') ? '>' : `</${/^<([a-z]+)/i.exec(head)![1]!.toLowerCase()}>` };
-      }
+      // markdown-it tests the end marker on every line of the block, the first one included. (It ends raw HTML at
+      // any of the four closing tags; waiting for the block's own one only leaves out cuts.)
+      const close = htmlBlockCloser(t.content.trimStart());
+      if (close && !t.content.toLowerCase().includes(close)) end = { raw: close };
     }
   }
   return colons.length || end ? { colons, end } : undefined;

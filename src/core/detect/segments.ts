@@ -126,7 +126,6 @@ export class SegmentedText<D> {
     const j = indexOf(end);
     const from = starts[i]!;
     const newEnd = end + delta;
-    let resumeAt = -1;
     const stop = (pos: number, entry?: string): boolean => {
       if (pos < newEnd || pos <= start) return false;
       // An old segment start after the edited ones, at the same place in the old text.
@@ -135,21 +134,18 @@ export class SegmentedText<D> {
       if (k <= j || k >= segs.length || starts[k] !== old) return false;
       // The old segment there must begin in the same scanner state (both at a safe point, or both inside
       // the same kind of stretch).
-      if (segs[k]!.entry !== entry) return false;
-      resumeAt = k;
-      return true;
+      return segs[k]!.entry === entry;
     };
     const fresh = this.scan(text, from, stop, cancel, segs[i]!.entry);
-    // Where the scan ended decides (a scanner may ask `stop` and then go on, finding it may not cut there).
+    // Where the scan ended decides which old segments follow (a scanner may ask `stop` and then go on).
     let scanned = from;
     for (const s of fresh) scanned += s.length;
-    if (scanned >= text.length) resumeAt = -1;
-    else if (resumeAt < 0 || starts[resumeAt]! !== scanned - delta) {
+    let tail: Segment<D>[] = [];
+    if (scanned < text.length) {
       const k = countBelow(starts, scanned - delta);
       if (k >= segs.length || starts[k] !== scanned - delta) throw new Error(`incremental detection: a scan ended at ${scanned}, no segment boundary of the text before the edit`);
-      resumeAt = k;
+      tail = segs.slice(k);
     }
-    const tail = resumeAt >= 0 ? segs.slice(resumeAt) : [];
     this.segs = segs.slice(0, i).concat(fresh, tail);
     this.text = text;
   }
