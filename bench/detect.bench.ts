@@ -149,6 +149,33 @@ for (const [name, text, format, opener, places] of CASES) {
   openRows.push([`${name} ${label}`, fmt(med), fmt(pct(times, 0.95)), fmt(median(cpu)), med <= BOUND ? 'pass' : 'FAIL']);
 }
 
+// Memory the detector keeps after edits at many places of the ~1 MB documents (heap after a full GC, before and after):
+// nothing it keeps may pin a version of the document text (a kept slice of a string keeps the whole string alive).
+const gc = (globalThis as { gc?: () => void }).gc;
+const kept: string[] = [];
+if (gc) {
+  for (const [name, text, format] of [['.tex', tex, 'latex'], ['.md', md, 'markdown']] as const) {
+    const det = new ProblemDetector(format, { maxProblems: 100000 });
+    let cur = text;
+    det.reset(cur);
+    gc();
+    const h0 = process.memoryUsage().heapUsed;
+    const PLACES = 40;
+    for (let p = 0; p < PLACES; p++) {
+      let a = cur.indexOf('\n', Math.floor((cur.length * (p + 0.5)) / PLACES)) + 1;
+      for (let k = 0; k < 3; k++) {
+        const next = cur.slice(0, a) + 'y' + cur.slice(a);
+        det.edit(a, a, 'y', next);
+        cur = next;
+        a++;
+      }
+    }
+    gc();
+    const grown = (process.memoryUsage().heapUsed - h0) / 1e6;
+    kept.push(`${name} heap growth after 3 keystrokes at each of ${PLACES} places: ${grown.toFixed(1)} MB (document ${(text.length / 1e6).toFixed(1)} MB; pinned versions would add ~1 MB a place)`);
+  }
+} else kept.push('(heap growth after edits: run with node --expose-gc, as npm run bench does)');
+
 const mdit = time(() => markdownItParse(md), 15);
 rows.push(['.md markdown-it parse alone (same text)', fmt(mdit.median), fmt(mdit.min), '(reference)']);
 
@@ -159,3 +186,5 @@ const head = `one-character edits, 180 keystrokes each (bound ${BOUND} ms)`;
 const w2 = Math.max(head.length, ...openRows.map((r) => r[0].length));
 console.log(`\n${head.padEnd(w2)}  ${'median'.padStart(10)}  ${'p95'.padStart(10)}  ${'CPU median'.padStart(10)}  ≤ ${BOUND} ms`);
 for (const r of openRows) console.log(`${r[0].padEnd(w2)}  ${r[1].padStart(10)}  ${r[2].padStart(10)}  ${r[3].padStart(10)}  ${r[4]}`);
+console.log('');
+for (const k of kept) console.log(k);

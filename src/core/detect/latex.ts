@@ -114,6 +114,8 @@ export interface LatexSegData {
   /** The segment's declarations and top-level headings, derived once (records do not change while it is reused). */
   decls?: readonly Decl[];
   heads?: readonly Mark[];
+  /** Offset (relative to the segment) of a line-starting `\\end{document}` in it, -1 when none; found once. */
+  endDoc?: number;
 }
 
 const NO_RECORDS: readonly never[] = [];
@@ -954,6 +956,8 @@ export interface LatexReuse {
     chainOk: Map<number, ChainPoint>;
     /** Problems pushed in all (before heading problems without a statement were dropped). */
     pushed: number;
+    /** Its loose list items (see dropLooseItems). */
+    loose: ReadonlySet<DetectedProblem>;
   };
 }
 
@@ -994,13 +998,23 @@ export function cleanLatex(src: string): string {
 }
 
 let cleanCache = new Map<string, string>();
+let cleanCacheChars = 0;
+/** How much text (keys and values, in characters) the cache below holds at most before it starts over. */
+const CLEAN_CACHE_CHARS = 8_000_000;
 /** cleanLatex with a cache (statements spanning several records are re-sliced on every run). */
 function cleanLatexCached(src: string): string {
   const hit = cleanCache.get(src);
   if (hit !== undefined) return hit;
   const v = detach(cleanLatex(src));
-  if (cleanCache.size > 20000) cleanCache = new Map();
-  cleanCache.set(src, v);
+  const size = src.length + v.length;
+  if (size > CLEAN_CACHE_CHARS / 4) return v;
+  if (cleanCache.size > 20000 || cleanCacheChars + size > CLEAN_CACHE_CHARS) {
+    cleanCache = new Map();
+    cleanCacheChars = 0;
+  }
+  // (The key is copied: a slice of the document would keep that whole version of it alive.)
+  cleanCache.set(detach(src), v);
+  cleanCacheChars += size;
   return v;
 }
 
@@ -1062,6 +1076,8 @@ interface Ctx {
   nl: number[];
   kinds: Map<string, ProblemKind | 'skip'>;
   out: DetectedProblem[];
+  /** This run's item problems from lists that are neither lists of problems nor introduced as such (see dropLooseItems). */
+  loose: Set<DetectedProblem>;
   max: number;
   /** Statement text of problem environments built on first access (see emitEnvProblem). */
   lazy?: boolean;
@@ -1297,8 +1313,8 @@ function emitEnvProblem(ctx: Ctx, node: EnvNode, kind: ProblemKind): DetectedPro
 /** Cleaned statement of a problem environment, cached on the node (valid while its segment is reused). */
 function envStatement(src: string, segStart: number, node: EnvNode, stmtEnd: number): { text: string; language?: string } {
   if (!node.cache) {
-    const raw = src.slice(segStart + node.headEnd, segStart + Math.max(node.headEnd, stmtEnd));
-    const text = detach(cleanLatex(raw));
+    // (Cached by source text: a re-scanned segment holds new nodes for problems whose text did not change.)
+    const text = cleanLatexCached(src.slice(segStart + node.headEnd, segStart + Math.max(node.headEnd, stmtEnd)));
     node.cache = { text, language: guessLanguage(text) };
   }
   return node.cache;
@@ -1465,9 +1481,6 @@ function holdsSolution(node: EnvNode, depth = 0): boolean {
 /** Layout environments that may wrap a list's items without being a list of their own. */
 const WRAPPER_ENVS = new Set(['block', 'minipage', 'center', 'flushleft', 'flushright', 'multicols', 'columns', 'column', 'onlyenv', 'uncoverenv', 'visibleenv', 'small', 'footnotesize', 'large']);
 
-/** Item problems from lists that are neither lists of problems nor introduced as such (see dropLooseItems). */
-const LOOSE_ITEMS = new WeakSet<DetectedProblem>();
-
 function handleItems(ctx: Ctx, node: EnvNode, container: boolean, marker: 'item' | 'question'): void {
   const marks: Mark[] = [];
   // Items may sit in a wrapper inside the list (\\begin{itemize}\\begin{block}\\item …, a minipage, multicols).
@@ -1542,7 +1555,7 @@ function handleItems(ctx: Ctx, node: EnvNode, container: boolean, marker: 'item'
       p.solved = true;
       p.blockEndOffset = ctx.segStart + end;
     }
-    if (loose) LOOSE_ITEMS.add(p);
+    if (loose) ctx.loose.add(p);
     ctx.out.push(p);
   }
 }
@@ -1614,6 +1627,7 @@ export function latexProblems(
   const inferred = inferProblemEnvs(text, segs, starts, declaredOnly);
   const kinds = inferred.length ? declaredKindsCached(decls, [...(options.extraEnvironments ?? []), ...inferred]) : declaredOnly;
   const out: DetectedProblem[] = [];
+  const loose = new Set<DetectedProblem>();
   const max = options.maxProblems ?? 20000;
   const lazy = options.lazyText === true;
   const prev = options.reuse?.prev;
@@ -1648,6 +1662,7 @@ export function latexProblems(
       for (const p of prev.out) {
         if (p.startOffset >= cut) break;
         out.push(p);
+        if (prev.loose.has(p)) loose.add(p);
       }
       for (const [k, n] of prev.ok) if (k < k0) ok.set(k, n);
       for (const [k, c] of prev.chainOk) if (k < k0) chainOk.set(k, c);
@@ -1713,7 +1728,7 @@ export function latexProblems(
       const p = p0.out[k]!;
       if (p.startOffset < oldStart) continue;
       const q = shiftProblem(p, dOff, dLine);
-      if (LOOSE_ITEMS.has(p)) LOOSE_ITEMS.add(q);
+      if (p0.loose.has(p)) loose.add(q);
       tail.push(q);
     }
     resumed = tail;
@@ -1785,7 +1800,7 @@ export function latexProblems(
     const node: EnvNode = { ...r, end, closed, children };
     delete node.cache;
     delete node.label;
-    return [{ text, segStart: s0, segLine: lines[si]!, nl, kinds, out, max, lazy }, node];
+    return [{ text, segStart: s0, segLine: lines[si]!, nl, kinds, out, loose, max, lazy }, node];
   };
   let chain:
     | { entry: string; mode: 'walk' | 'skip'; ctx0?: Ctx; head?: EnvNode; before?: number; scan?: number; container?: boolean; outer?: IntroRef; state?: WalkState }
@@ -1805,11 +1820,11 @@ export function latexProblems(
       sections.push(y);
     });
     chain = { entry: restore.entry, mode: 'walk', container: restore.container, outer: restore.outer, state: { last: undefined, intro: restore.intro }, before: 0, head: segs[firstSeg]!.data.records[0] as EnvNode };
-    chain.ctx0 = { text, segStart: starts[firstSeg]!, segLine: lines[firstSeg]!, nl: segs[firstSeg]!.nl, kinds, out, max, lazy };
+    chain.ctx0 = { text, segStart: starts[firstSeg]!, segLine: lines[firstSeg]!, nl: segs[firstSeg]!.nl, kinds, out, loose, max, lazy };
   }
   for (let si = firstSeg; si < segs.length && out.length < max; si++) {
     const seg = segs[si]!;
-    const ctx: Ctx = { text, segStart: starts[si]!, segLine: lines[si]!, nl: seg.nl, kinds, out, max, lazy };
+    const ctx: Ctx = { text, segStart: starts[si]!, segLine: lines[si]!, nl: seg.nl, kinds, out, loose, max, lazy };
     const first = seg.data.records[0];
     if (si > 0 && first && first.t === 'mark' && first.cmd === 'heading') {
       const level = first.level ?? 1;
@@ -2005,6 +2020,7 @@ export function latexProblems(
     nl: [],
     kinds,
     out,
+    loose,
     max,
   };
   while (sections.length) closeSection(sections.pop()!, endCtx, 0);
@@ -2042,10 +2058,10 @@ export function latexProblems(
   }
   out.sort((a, b) => a.startOffset - b.startOffset);
   if (resumed) for (const p of resumed) out.push(p);
-  if (options.reuse) options.reuse.prev = { segs, starts, lines, out: out.slice(), kinds, max, ok, chainOk, pushed };
+  if (options.reuse) options.reuse.prev = { segs, starts, lines, out: out.slice(), loose, kinds, max, ok, chainOk, pushed };
   // The per-segment pass may overshoot `max` by a few; cut it where a full run cuts it before the document rules.
   if (out.length > max) out.length = max;
-  const res = beforeEndDocument(text, documentRules(text, segs, starts, lines, out));
+  const res = beforeEndDocument(text, segs, starts, documentRules(text, segs, starts, lines, out, loose));
   if (res.length > max) res.length = max;
   return res;
 }
@@ -2099,7 +2115,7 @@ function headingOwn(text: string, h: HeadingInfo, whole: boolean): { text: strin
  * - list items that are not in a list of problems ("loose" ones) are dropped when the document marks problems
  *   explicitly (environments, exam questions, problem headings).
  */
-function documentRules(text: string, segs: readonly Segment<LatexSegData>[], starts: readonly number[], lines: readonly number[], out: DetectedProblem[]): DetectedProblem[] {
+function documentRules(text: string, segs: readonly Segment<LatexSegData>[], starts: readonly number[], lines: readonly number[], out: DetectedProblem[], loose: ReadonlySet<DetectedProblem>): DetectedProblem[] {
   const hs: HeadingInfo[] = [];
   for (let si = 0; si < segs.length; si++) {
     const segStart = starts[si]!;
@@ -2121,7 +2137,7 @@ function documentRules(text: string, segs: readonly Segment<LatexSegData>[], sta
     stack.push(i);
   }
   for (const i of stack) hs[i]!.sectionEnd = Math.max(hs[i]!.abs, docEnd);
-  if (!hs.length) return dropLooseItems(out);
+  if (!hs.length) return dropLooseItems(out, loose);
 
   // The problem starting at each heading, if any (both lists are in document order).
   const own: (DetectedProblem | undefined)[] = new Array(hs.length);
@@ -2186,7 +2202,7 @@ function documentRules(text: string, segs: readonly Segment<LatexSegData>[], sta
     if (g) g.push(i);
     else groups.set(key, [i]);
   }
-  if (!groups.size && !drop.size) return dropLooseItems(out);
+  if (!groups.size && !drop.size) return dropLooseItems(out, loose);
   const added: DetectedProblem[] = [];
   // Outer groups first: a section that is a problem makes its sub-sections parts.
   const order = [...groups.values()].sort((a, b) => hs[a[0]!]!.level - hs[b[0]!]!.level || hs[a[0]!]!.abs - hs[b[0]!]!.abs);
@@ -2256,7 +2272,7 @@ function documentRules(text: string, segs: readonly Segment<LatexSegData>[], sta
     res.push(...added);
     res.sort((a, b) => a.startOffset - b.startOffset);
   }
-  return dropLooseItems(res, listed);
+  return dropLooseItems(res, loose, listed);
 }
 
 /**
@@ -2281,29 +2297,49 @@ function titleOverItems(text: string, h: HeadingInfo, out: readonly DetectedProb
 }
 
 /**
- * Start of the first line that holds only spaces or tabs before \\end{document} (what /^[ \t]*\\end\{document\}/m
- * finds, without running a regular expression over the whole document on every keystroke), or -1.
+ * Start of the first line in text[from, to) that holds only spaces or tabs before \\end{document} (what
+ * /^[ \t]*\\end\{document\}/m finds, without a regular expression), or -1. `from` is a line start (every segment
+ * starts one).
  */
-function endDocumentLine(text: string): number {
-  for (let i = text.indexOf('\\end{document}'); i >= 0; i = text.indexOf('\\end{document}', i + 1)) {
+function endDocumentIn(text: string, from: number, to: number): number {
+  // (Searched in the slice: indexOf on the whole text would run on to the next occurrence, maybe the document's end.)
+  const s = from === 0 && to === text.length ? text : text.slice(from, to);
+  for (let i = s.indexOf('\\end{document}'); i >= 0; i = s.indexOf('\\end{document}', i + 1)) {
     let k = i;
-    while (k > 0 && (text.charCodeAt(k - 1) === 32 || text.charCodeAt(k - 1) === 9)) k--;
-    const c = k > 0 ? text.charCodeAt(k - 1) : 10;
-    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return k;
+    while (k > 0 && (s.charCodeAt(k - 1) === 32 || s.charCodeAt(k - 1) === 9)) k--;
+    const c = k > 0 ? s.charCodeAt(k - 1) : 10;
+    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return from + k;
+  }
+  return -1;
+}
+
+/**
+ * Where TeX stops reading: the line of the first `\\end{document}`, or -1. Looked up per segment and kept on the
+ * segment (its text does not change while it is reused), so a keystroke does not search the whole document again.
+ */
+function endDocumentLine(text: string, segs: readonly Segment<LatexSegData>[], starts: readonly number[]): number {
+  for (let k = 0; k < segs.length; k++) {
+    const d = segs[k]!.data;
+    if (d.endDoc === undefined) {
+      const at = endDocumentIn(text, starts[k]!, starts[k]! + segs[k]!.length);
+      d.endDoc = at < 0 ? -1 : at - starts[k]!;
+    }
+    if (d.endDoc >= 0) return starts[k]! + d.endDoc;
   }
   return -1;
 }
 
 /** Problems after \\end{document} (TeX never reads them): dropped. */
-function beforeEndDocument(text: string, out: DetectedProblem[]): DetectedProblem[] {
-  const end = endDocumentLine(text);
+function beforeEndDocument(text: string, segs: readonly Segment<LatexSegData>[], starts: readonly number[], out: DetectedProblem[]): DetectedProblem[] {
+  const end = endDocumentLine(text, segs, starts);
   if (end < 0) return out;
   return out.some((p) => p.startOffset > end) ? out.filter((p) => p.startOffset <= end) : out;
 }
 
 /** Items of lists that are not lists of problems, when the document marks problems explicitly (then such lists are instructions or notes). */
-function dropLooseItems(out: DetectedProblem[], listed?: ReadonlySet<DetectedProblem>): DetectedProblem[] {
-  const isLoose = (p: DetectedProblem): boolean => LOOSE_ITEMS.has(p) && !listed?.has(p);
+function dropLooseItems(out: DetectedProblem[], looseItems: ReadonlySet<DetectedProblem>, listed?: ReadonlySet<DetectedProblem>): DetectedProblem[] {
+  if (looseItems.size === 0) return out;
+  const isLoose = (p: DetectedProblem): boolean => looseItems.has(p) && !listed?.has(p);
   let loose = 0;
   for (const p of out) if (isLoose(p)) loose++;
   if (!loose || out.length - loose < 1) return out;

@@ -1,16 +1,26 @@
 // Words the detector recognises: problem-like labels and headings, task verbs, solution markers,
 // in English, German, French, Spanish, Russian, Chinese, Japanese and Korean. Pure data + regexes.
 import type { ProblemKind } from './types.js';
+import { detach } from './segments.js';
 
-/** Caches a pure string → value function (the incremental detector asks the same questions again). */
-function memo<T>(fn: (s: string) => T, cap = 30000): (s: string) => T {
+/**
+ * Caches a pure string → value function (the incremental detector asks the same questions again). Bounded by entries
+ * and by the characters its keys hold; keys are copies, so a cached question never keeps a document version alive.
+ */
+function memo<T>(fn: (s: string) => T, cap = 30000, maxChars = 4_000_000): (s: string) => T {
   let cache = new Map<string, T>();
+  let chars = 0;
   return (s: string): T => {
     const hit = cache.get(s);
     if (hit !== undefined || cache.has(s)) return hit as T;
     const v = fn(s);
-    if (cache.size >= cap) cache = new Map();
-    cache.set(s, v);
+    if (s.length > maxChars / 8) return v;
+    if (cache.size >= cap || chars + s.length > maxChars) {
+      cache = new Map();
+      chars = 0;
+    }
+    cache.set(detach(s), v);
+    chars += s.length;
     return v;
   };
 }

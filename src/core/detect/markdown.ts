@@ -208,8 +208,8 @@ export function scanMarkdown(
       let head = newlinesIn(text, segStart, cut).length;
       if (cut === n && n > segStart && text.charCodeAt(n - 1) !== 10) head++;
       records = [{ t: 'block', line: 0, end: head, text: '' }];
-      if (cut < at) for (const r of pre ?? analyse(text.slice(cut, at))) records.push(shiftRecord(r, head));
-    } else records = pre ?? analyse(text.slice(segStart, at));
+      if (cut < at) for (const r of pre ?? analyse(detach(text.slice(cut, at)))) records.push(shiftRecord(r, head));
+    } else records = pre ?? analyse(detach(text.slice(segStart, at)));
     // Math notation that runs across a cut inside a stretch ("5" | "+ 3") counts as it would uncut.
     let mathEnd = at;
     if (cutInside) {
@@ -276,7 +276,8 @@ export function scanMarkdown(
           // raw HTML): a cut is made only where markdown-it itself has no block open, else the scan goes on
           // inside that block. (A stop refused here is no stop: the caller reads where the scan ended.)
           const from0 = analysedFrom(pos);
-          const src = text.slice(from0, pos);
+          // (A copy: the records keep pieces of it, which must not keep this version of the whole document alive.)
+          const src = detach(text.slice(from0, pos));
           const tokens = markdown().parse(easternListMarkers(src), {});
           const open = openAtEnd(src, tokens);
           if (open === undefined) {

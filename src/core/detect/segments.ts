@@ -70,10 +70,15 @@ export function countBelow(arr: readonly number[], x: number): number {
   return lo;
 }
 
-/** A string that does not pin a larger parent string in memory (V8 sliced strings do). */
+/**
+ * A copy of `s` that does not pin a larger parent string in memory. V8 keeps a substring of 13 or more characters as
+ * a view into its parent: a cache key or a record kept from one version of a 1 MB document would keep that whole
+ * version alive (a language server editing a long file grew by about 1 MB per place edited). Appending a character
+ * and slicing it off again makes V8 copy `s` into a new string of its own size (exact, also for lone surrogates).
+ */
 export function detach(s: string): string {
-  if (s.length < 16) return s;
-  return Buffer.from(s, 'utf8').toString('utf8');
+  if (s.length < 13) return s;
+  return (s + ' ').slice(0, -1);
 }
 
 export class SegmentedText<D> {

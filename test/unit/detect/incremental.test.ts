@@ -172,3 +172,33 @@ test('markdown: no segment ends inside a fence the scanner missed (an inline `<!
   const inc = det.edit(at, at, '`', text).map((p) => ({ ...p }));
   assert.deepEqual(inc, fresh.map((p) => ({ ...p })));
 });
+
+test('detach copies a string exactly, lone surrogates and all (it used to round-trip through UTF-8)', async () => {
+  const { detach } = await import('../../../src/core/detect/segments.js');
+  const doc = `Problem 1. Find x.\n${'\ud835'}broken surrogate and an orphan low ${'\udc00'} half, then ∑ and 𝔽.\n`.repeat(3);
+  for (const [a, b] of [[0, doc.length], [5, 60], [19, 40], [0, 12]] as const) {
+    const s = doc.slice(a, b);
+    assert.equal(detach(s), s);
+    assert.equal(detach(s).length, s.length);
+  }
+});
+
+test('a document with \\end{document} in a late segment: problems after it are dropped, also after edits that move or remove it', () => {
+  const body = Array.from({ length: 300 }, (_, i) => `\\section*{Problem ${i + 1}}\nFind the value of $x_{${i}}$ such that $x^2 = ${i}$.\n\n`).join('');
+  let text = `\\documentclass{article}\n\\begin{document}\n${body}  \\end{document}\n\\section*{Problem 999}\nFind $y$.\n`;
+  const det = new ProblemDetector('latex');
+  const fresh = (t: string) => detectProblems(t, 'latex');
+  assert.deepEqual(det.reset(text), fresh(text));
+  assert.equal(det.current.length, 300);
+  // Remove the end of the document: the problem after it counts now.
+  const at = text.indexOf('  \\end{document}');
+  let next = text.slice(0, at) + text.slice(at + '  \\end{document}\n'.length);
+  assert.deepEqual(det.edit(at, at + '  \\end{document}\n'.length, '', next), fresh(next));
+  assert.equal(det.current.length, 301);
+  text = next;
+  // Put it back in the middle: the second half is after it.
+  const mid = text.indexOf('\\section*{Problem 151}');
+  next = text.slice(0, mid) + '\\end{document}\n' + text.slice(mid);
+  assert.deepEqual(det.edit(mid, mid, '\\end{document}\n', next), fresh(next));
+  assert.equal(det.current.length, 150);
+});
