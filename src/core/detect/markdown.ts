@@ -144,6 +144,8 @@ export function markdownItParse(text: string): number {
 
 const MIN_SEGMENT = 1024;
 const LONG_SEGMENT = 8192;
+/** How far into the next line a cut's decision reads (`#{1,6}` and a blank, four characters of a paragraph start). */
+const MD_PEEK = 16;
 
 function frontMatterEnd(text: string): number {
   if (!/^---[ \t]*\r?\n/.test(text)) return 0;
@@ -222,6 +224,9 @@ export function scanMarkdown(
       data: { records, math: !frontMatter && hasMath(text.slice(segStart, mathEnd)), marked: marksProblems(records) },
     };
     if (segEntry !== undefined) seg.entry = segEntry;
+    // What deciding this segment read past its end: the next line's first characters (whether it is a heading or
+    // starts a paragraph) and, at a cut inside a stretch, the math notation running on (at most 400 characters).
+    seg.reach = at - segStart + (cutInside ? 400 : 0) + MD_PEEK;
     segs.push(seg);
     segStart = at;
     segEntry = undefined;

@@ -118,9 +118,10 @@ export class SegmentedText<D> {
       const c = countBelow(starts, pos + 1) - 1;
       return Math.max(0, Math.min(segs.length - 1, c));
     };
-    // From the segment before the edited one (a scan may look a little into the next segment), or from an earlier one
-    // whose scan read up to the edit.
-    let i = Math.max(0, indexOf(start) - 1);
+    // From the edited segment, or from an earlier one whose scan read up to the edit (its reach: the segment just
+    // before when the edit is near the edited segment's start); from the one before when a scanner records no reach.
+    let i = indexOf(start);
+    if (i > 0 && segs[i - 1]!.reach === undefined) i--;
     for (let k = 0; k < i; k++) {
       const r = segs[k]!.reach;
       if (r !== undefined && starts[k]! + r >= start) {
