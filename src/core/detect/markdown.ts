@@ -1010,6 +1010,8 @@ export interface MarkdownReuse {
     out: readonly DetectedProblem[];
     math: boolean;
     marked: boolean;
+    /** Whether the front matter's title named a collection of problems (see docContainer). */
+    container: boolean;
     capped: boolean;
     points: Map<Segment<MarkdownSegData>, ResumePoint>;
   };
@@ -1025,9 +1027,10 @@ interface ResumePoint {
   /**
    * The rules' state here, for a later run to start at this point when nothing before it changed: the open
    * (non-problem) sections, and each undecided sibling group with its counts and how many members and
-   * watchers it had (its arrays only grow).
+   * watchers it had (its arrays only grow). Absent on a point carried over from an earlier run by a shift: its
+   * sections and groups hold that run's problem objects, which the shift replaced by moved copies.
    */
-  snap: { sections: readonly object[]; groups: { key: object; g: { members: DetectedProblem[]; watchers: unknown[] }; total: number; tasks: number; nm: number; nw: number }[] };
+  snap?: { sections: readonly object[]; groups: { key: object; g: { members: DetectedProblem[]; watchers: unknown[] }; total: number; tasks: number; nm: number; nw: number }[] };
 }
 
 /** Key of the sibling group of top-level free-titled sections (shared across runs: resume points refer to it). */
@@ -1058,13 +1061,13 @@ class Pos {
 }
 
 /** The last resume point of the previous run at a segment that, with all before it, is unchanged (not the first). */
-function resumeBefore(segs: readonly Segment<MarkdownSegData>[], prev: NonNullable<MarkdownReuse['prev']>): { si: number; pt: ResumePoint } | undefined {
+function resumeBefore(segs: readonly Segment<MarkdownSegData>[], prev: NonNullable<MarkdownReuse['prev']>): { si: number; pt: Required<ResumePoint> } | undefined {
   let h = 0;
   const n = Math.min(segs.length, prev.segs.length);
   while (h < n && segs[h] === prev.segs[h]) h++;
   for (let k = h - 1; k > 0; k--) {
     const pt = prev.points.get(segs[k]!);
-    if (pt) return { si: k, pt };
+    if (pt?.snap) return { si: k, pt: pt as Required<ResumePoint> };
   }
   return undefined;
 }
@@ -1335,7 +1338,7 @@ export function markdownProblems(
   const points = new Map<Segment<MarkdownSegData>, ResumePoint>();
   // Segments from `sameFrom` on are the very objects of the previous run (an edit keeps the tail).
   let sameFrom = segs.length;
-  if (prev && prev.math === math && prev.marked === docMarked() && !prev.capped) {
+  if (prev && prev.math === math && prev.marked === docMarked() && prev.container === docContainer() && !prev.capped) {
     let a = segs.length - 1;
     let b = prev.segs.length - 1;
     while (a >= 0 && b >= 0 && segs[a] === prev.segs[b]) {
@@ -1349,7 +1352,7 @@ export function markdownProblems(
   // (the problems before it, the open sections and the undecided sibling groups), and its segment runs again.
   let firstSeg = 0;
   {
-    const resume = prev && prev.math === math && prev.marked === docMarked() && !prev.capped ? resumeBefore(segs, prev) : undefined;
+    const resume = prev && prev.math === math && prev.marked === docMarked() && prev.container === docContainer() && !prev.capped ? resumeBefore(segs, prev) : undefined;
     if (resume) {
       const { si, pt } = resume;
       const before = prev!.out.slice(0, pt.idx);
@@ -1414,7 +1417,11 @@ export function markdownProblems(
           for (let k = old.idx; k < prev!.out.length; k++) tail.push(shiftProblem(prev!.out[k]!, dOff, dLine));
           for (let k = si; k < segs.length; k++) {
             const pt = prev!.points.get(segs[k]!);
-            if (pt) points.set(segs[k]!, { idx: pt.idx, sig: pt.sig, start: pt.start + dOff, line: pt.line + dLine, finals: pt.finals.slice(), snap: pt.snap });
+            if (pt) {
+              const moved: ResumePoint = { idx: pt.idx, sig: pt.sig, start: pt.start + dOff, line: pt.line + dLine, finals: pt.finals.slice() };
+              if (pt.snap && dOff === 0 && dLine === 0) moved.snap = pt.snap;
+              points.set(segs[k]!, moved);
+            }
           }
           break;
         }
@@ -1866,7 +1873,7 @@ export function markdownProblems(
     while (at < out.length && out[at]!.startOffset < pt.start) at++;
     pt.idx = at;
   }
-  if (reuse) reuse.prev = { segs: segs.slice(), out: out.slice(), math, marked: docMarked(), capped: out.length >= max, points };
+  if (reuse) reuse.prev = { segs: segs.slice(), out: out.slice(), math, marked: docMarked(), container: docContainer(), capped: out.length >= max, points };
   return answersOnly(out);
 }
 

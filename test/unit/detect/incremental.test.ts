@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { detectProblems, formatOf, ProblemDetector } from '../../../src/core/detect/index.js';
+import { detectProblems, formatOf, ProblemDetector, type DetectedProblem } from '../../../src/core/detect/index.js';
 import { sharedDataDir } from '../../support/shared-data.js';
 
 function rng(seed: number): () => number {
@@ -201,4 +201,50 @@ test('a document with \\end{document} in a late segment: problems after it are d
   next = text.slice(0, mid) + '\\end{document}\n' + text.slice(mid);
   assert.deepEqual(det.edit(mid, mid, '\\end{document}\n', next), fresh(next));
   assert.equal(det.current.length, 150);
+});
+
+// Documents of free-titled sections ("## Topic k"): the sections are problems when their siblings agree (see
+// markdownProblems), a decision the rules keep open to the end of the document. Each section fills a segment of its own.
+function freeTitled(n: number, task: (k: number) => boolean, title = 'Problem Set 2'): string {
+  const filler = 'The notation follows the lecture; all functions are smooth and all sums are finite here. '.repeat(14);
+  const parts = [`---\nlayout: page\ntitle: ${title}\n---\n\n`];
+  for (let k = 1; k <= n; k++) {
+    const body = task(k) ? `Find all real $x_${k}$ with $x_${k}^2 = ${k + 1}$ and show that there are exactly two.` : `The value $x_${k} = ${k}$ is used later.`;
+    parts.push(`## Topic ${k}\n\n${body}\n\n${filler}\n\n`);
+  }
+  return parts.join('');
+}
+const plainProblems = (ps: readonly DetectedProblem[]): unknown => JSON.parse(JSON.stringify(ps));
+
+test('markdown: an edit that moves the rest of the document, then an edit further down, equals a fresh detection (resume points carried by a shift held the old problem objects)', () => {
+  let text = freeTitled(8, () => true);
+  const det = new ProblemDetector('markdown');
+  det.reset(text);
+  // A keystroke in the first section moves every later one; then typing in later sections, where a run resumes at
+  // a point that the first run carried over.
+  const steps: [number, number, string][] = [[-1, 0, 'y']];
+  for (let k = 0; k < 12; k++) steps.push([-(k % 4) - 5, 0, 'y']);
+  for (const [a0, del, ins] of steps) {
+    // A negative position: inside the statement of topic |a0|.
+    const a = a0 >= 0 ? a0 : text.indexOf('Find all real', text.indexOf(`## Topic ${-a0}`)) + 5;
+    const next = text.slice(0, a) + ins + text.slice(a + del);
+    const inc = det.edit(a, a + del, ins, next);
+    text = next;
+    assert.deepEqual(plainProblems(inc), plainProblems(detectProblems(text, 'markdown')));
+  }
+  assert.ok(det.current.length >= 4, `problems left: ${det.current.length}`);
+});
+
+test('markdown: editing the front matter title that names a problem set re-decides the sections below it', () => {
+  // Half the sections state a task: enough for siblings to agree under a "Problem Set" title, not without it.
+  let text = freeTitled(6, (k) => k % 2 === 0);
+  const det = new ProblemDetector('markdown');
+  assert.deepEqual(plainProblems(det.reset(text)), plainProblems(detectProblems(text, 'markdown')));
+  const withTitle = det.current.length;
+  const at = text.indexOf('Problem Set 2');
+  const next = text.slice(0, at) + 'Lecture notes' + text.slice(at + 'Problem Set 2'.length);
+  const inc = det.edit(at, at + 'Problem Set 2'.length, 'Lecture notes', next);
+  text = next;
+  assert.deepEqual(plainProblems(inc), plainProblems(detectProblems(text, 'markdown')));
+  assert.notEqual(inc.length, withTitle, 'the title decides the sections here');
 });
