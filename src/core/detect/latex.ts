@@ -1734,7 +1734,12 @@ export function latexProblems(
     resumed = tail;
     resumedPushed = p0.pushed - base;
     for (const [j, n] of p0.ok) if (j > pj) ok.set(j - shift, n - base + pushedHere);
-    for (const [j, c] of p0.chainOk) if (j > pj) chainOk.set(j - shift, { ...c, pushed: c.pushed - base + pushedHere });
+    // A point whose snapshot holds heading problems is not carried over a shift: those are the previous run's objects,
+    // replaced in the output by moved copies (a later run resuming there would restore the stale ones).
+    const moved = dOff !== 0 || dLine !== 0;
+    for (const [j, c] of p0.chainOk) {
+      if (j > pj && !(moved && c.snap.sections.some((x) => x.problem))) chainOk.set(j - shift, { ...c, pushed: c.pushed - base + pushedHere });
+    }
   };
   /** After a top-level environment (`before`: problems in `out` before it, `res`: what handleEnv returned). */
   const afterEnv = (ctx: Ctx, r: EnvNode, before: number, res: DetectedProblem | undefined): void => {
