@@ -2197,7 +2197,10 @@ function documentRules(text: string, segs: readonly Segment<LatexSegData>[], sta
   const groups = new Map<number, number[]>();
   for (let i = 0; i < hs.length; i++) {
     if (blocked[i]) continue;
-    const key = (hs[i]!.parent + 1) * 8 + hs[i]!.level;
+    // Bold number heads ("\\textbf{7.}" on its own line) number one family of exercises across the topic sections
+    // they are spread over (a solved-exercises book: one or two under each "Seção N"): they are siblings of each other.
+    const numberHead = !!hs[i]!.mark.bold && isNumberOnlyLabel(headingFacts(hs[i]!.mark).title);
+    const key = numberHead ? -1 - hs[i]!.level : (hs[i]!.parent + 1) * 8 + hs[i]!.level;
     const g = groups.get(key);
     if (g) g.push(i);
     else groups.set(key, [i]);

@@ -293,3 +293,28 @@ test('a bare \\question that only gives reading advice sets no task; one that se
   assert.deepEqual(tex(t), [5, 7]);
   agreesWhenTyped(t, 'latex', t.indexOf('Determine'));
 });
+
+// Eighteenth first-sight check (LaTeX in many languages and exams).
+
+test('bold number heads spread one or two under each topic section are one family of exercises across those sections', () => {
+  const t = doc(
+    '\\section*{Section 1 -- Lines}', '', '\\textbf{1.}', 'Let $a < b$ be points of a line. Determine the midpoint of $[a, b]$.', '',
+    '\\emph{Solution.}', 'It is $(a + b)/2$.', '',
+    '\\section*{Section 2 -- Circles}', '', '\\textbf{4.}', 'Prove that a tangent to a circle is perpendicular to the radius at the contact point.', '',
+    '\\emph{Solution.}', 'Compare distances to the centre.', '',
+    '\\section*{Section 3 -- Planes}', '', '\\textbf{2.}', 'Write the equation of the plane through $(1,0,0)$, $(0,1,0)$ and $(0,0,1)$.', '',
+  );
+  assert.deepEqual(tex(t), [5, 13, 21]);
+  // Bold numbers heading notes (no task under them) stay notes, however the sections group them.
+  assert.deepEqual(tex(doc('\\section*{A}', '\\textbf{1.}', 'The line is a one-dimensional space.', '', '\\section*{B}', '\\textbf{2.}', 'A circle is a closed curve.', '')), []);
+  agreesWhenTyped(t, 'latex', t.indexOf('Prove'));
+});
+
+test('Czech and Slovak plural imperatives state a task wherever they stand in the clause; Portuguese "escreva", "ache" after a comma', () => {
+  assert.ok(statesTask('V Booleově algebře $(X, \\oplus, \\odot)$ zjednodušte výrazy:'));
+  assert.ok(statesTask('Pro funkci $f(x) = x^2$ na intervalu $[0, 1]$ vyšetřete stejnoměrnou konvergenci.'));
+  assert.ok(statesTask('Escreva a equação do plano que passa pelos pontos $P$ e $Q$.'));
+  assert.ok(statesTask('Dados $u = (1,2)$ e $v = (3,4)$, ache uma transformação linear $T$ tal que $Tu = v$.'));
+  // Descriptive Czech prose (other verb forms) states none.
+  assert.ok(!statesTask('V této kapitole určíme poloměr konvergence a zjednodušíme výrazy.'));
+});
