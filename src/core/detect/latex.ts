@@ -58,7 +58,7 @@ export interface Mark {
   /** A bold paragraph head (\\textbf{Problem 4}, {\\bf Question 3.2}, \\noindent\\textbf{5.}). */
   bold?: boolean;
   /** Item text facts, derived once (valid while the segment is reused). */
-  cache?: { end: number; text: string; task: boolean; language?: string; title?: string };
+  cache?: { end: number; text: string; task: boolean; language?: string; title?: string; bare?: boolean };
   /** Statement text of a heading problem that ends inside the heading's own segment, keyed by its relative end. */
   stmt?: { end: number; text: string; language?: string };
   /** Whether the statement of the problem at this heading states a task, for the text it had. */
@@ -116,6 +116,8 @@ export interface LatexSegData {
   heads?: readonly Mark[];
   /** Offset (relative to the segment) of a line-starting `\\end{document}` in it, -1 when none; found once. */
   endDoc?: number;
+  /** The same for a line-starting `\\documentclass`. */
+  docClass?: number;
 }
 
 const NO_RECORDS: readonly never[] = [];
@@ -1478,6 +1480,9 @@ function holdsSolution(node: EnvNode, depth = 0): boolean {
   return false;
 }
 
+/** An item's text that is one bold group and nothing else (\\textbf{…} or {\\bf …}, then blanks or a comment). */
+const BOLD_ONLY_ITEM = /^\s*(?:\[[^\]]*\]\s*)?(?:\\textbf\{[^{}\n]{1,80}\}|\{\\(?:bf|bfseries)\s[^{}\n]{1,80}\})\s*(?:%[^\n]*)?\s*$/;
+
 /** Layout environments that may wrap a list's items without being a list of their own. */
 const WRAPPER_ENVS = new Set(['block', 'minipage', 'center', 'flushleft', 'flushright', 'multicols', 'columns', 'column', 'onlyenv', 'uncoverenv', 'visibleenv', 'small', 'footnotesize', 'large']);
 
@@ -1527,6 +1532,7 @@ function handleItems(ctx: Ctx, node: EnvNode, container: boolean, marker: 'item'
       }
       const text = detach(cleanLatex(raw.replace(/^\s*\[[^\]]*\]/, '')));
       m.cache = { end: stmtEnd, text, task: !!text && !isAdvice(text) && (hasImperative(text) || statesTask(text.slice(0, 1500))), language: guessLanguage(text), title };
+      if (BOLD_ONLY_ITEM.test(raw)) m.cache.bare = true;
     }
     facts.push({ m, end, stmtEnd, solved });
   }
@@ -1549,6 +1555,8 @@ function handleItems(ctx: Ctx, node: EnvNode, container: boolean, marker: 'item'
     if (!all && !task) continue;
     // In a list of tasks, an item without a task verb still counts when it holds mathematics.
     if (all && !task && !hasMath(text.replace(/\\url\{[^}]*\}|https?:\/\/\S+/g, ''))) continue;
+    // An item that is only a bold title ("\\item \\textbf{IMO 2019 - 2}": a source named, no statement) states nothing.
+    if (!task && m.cache!.bare) continue;
     const p = emitSpan(ctx, m.start, m.end, stmtEnd, marker === 'question' ? 'question' : 'item', text, m.cache!.language);
     if (m.cache!.title) p.label = m.cache!.title;
     if (solved) {
@@ -2300,14 +2308,13 @@ function titleOverItems(text: string, h: HeadingInfo, out: readonly DetectedProb
 }
 
 /**
- * Start of the first line in text[from, to) that holds only spaces or tabs before \\end{document} (what
- * /^[ \t]*\\end\{document\}/m finds, without a regular expression), or -1. `from` is a line start (every segment
- * starts one).
+ * Start of the first line in text[from, to) that holds only spaces or tabs before `cmd` (what /^[ \t]*\\end\{document\}/m
+ * finds for \\end{document}, without a regular expression), or -1. `from` is a line start (every segment starts one).
  */
-function endDocumentIn(text: string, from: number, to: number): number {
+function lineOpenedIn(text: string, from: number, to: number, cmd: string): number {
   // (Searched in the slice: indexOf on the whole text would run on to the next occurrence, maybe the document's end.)
   const s = from === 0 && to === text.length ? text : text.slice(from, to);
-  for (let i = s.indexOf('\\end{document}'); i >= 0; i = s.indexOf('\\end{document}', i + 1)) {
+  for (let i = s.indexOf(cmd); i >= 0; i = s.indexOf(cmd, i + 1)) {
     let k = i;
     while (k > 0 && (s.charCodeAt(k - 1) === 32 || s.charCodeAt(k - 1) === 9)) k--;
     const c = k > 0 ? s.charCodeAt(k - 1) : 10;
@@ -2317,26 +2324,31 @@ function endDocumentIn(text: string, from: number, to: number): number {
 }
 
 /**
- * Where TeX stops reading: the line of the first `\\end{document}`, or -1. Looked up per segment and kept on the
- * segment (its text does not change while it is reused), so a keystroke does not search the whole document again.
+ * The first line opened by `\\end{document}` (where TeX stops reading) or by `\\documentclass` (before which it
+ * typesets nothing), or -1. Looked up per segment and kept on the segment (its text does not change while it is
+ * reused), so a keystroke does not search the whole document again.
  */
-function endDocumentLine(text: string, segs: readonly Segment<LatexSegData>[], starts: readonly number[]): number {
+function firstLineOpenedBy(text: string, segs: readonly Segment<LatexSegData>[], starts: readonly number[], key: 'endDoc' | 'docClass'): number {
+  const cmd = key === 'endDoc' ? '\\end{document}' : '\\documentclass';
   for (let k = 0; k < segs.length; k++) {
     const d = segs[k]!.data;
-    if (d.endDoc === undefined) {
-      const at = endDocumentIn(text, starts[k]!, starts[k]! + segs[k]!.length);
-      d.endDoc = at < 0 ? -1 : at - starts[k]!;
+    let rel = d[key];
+    if (rel === undefined) {
+      const at = lineOpenedIn(text, starts[k]!, starts[k]! + segs[k]!.length, cmd);
+      rel = d[key] = at < 0 ? -1 : at - starts[k]!;
     }
-    if (d.endDoc >= 0) return starts[k]! + d.endDoc;
+    if (rel >= 0) return starts[k]! + rel;
   }
   return -1;
 }
 
-/** Problems after \\end{document} (TeX never reads them): dropped. */
+/** Problems after \\end{document} or before \\documentclass (TeX never typesets them): dropped. */
 function beforeEndDocument(text: string, segs: readonly Segment<LatexSegData>[], starts: readonly number[], out: DetectedProblem[]): DetectedProblem[] {
-  const end = endDocumentLine(text, segs, starts);
-  if (end < 0) return out;
-  return out.some((p) => p.startOffset > end) ? out.filter((p) => p.startOffset <= end) : out;
+  const end = firstLineOpenedBy(text, segs, starts, 'endDoc');
+  const cls = firstLineOpenedBy(text, segs, starts, 'docClass');
+  if (end < 0 && cls <= 0) return out;
+  const kept = (p: DetectedProblem): boolean => (end < 0 || p.startOffset <= end) && (cls <= 0 || p.startOffset >= cls);
+  return out.every(kept) ? out : out.filter(kept);
 }
 
 /** Items of lists that are not lists of problems, when the document marks problems explicitly (then such lists are instructions or notes). */

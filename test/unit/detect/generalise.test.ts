@@ -318,3 +318,28 @@ test('Czech and Slovak plural imperatives state a task wherever they stand in th
   // Descriptive Czech prose (other verb forms) states none.
   assert.ok(!statesTask('V této kapitole určíme poloměr konvergence a zjednodušíme výrazy.'));
 });
+
+test('an item of a problem list that is only a bold source or title ("\\item \\textbf{IMO 2019 - 2}") states no problem', () => {
+  const t = doc('\\subsection{Geometry}', '\\begin{itemize}',
+    '\\item \\textbf{Olympiad 2013 - 1} In triangle $ABC$ let $D$ be the reflection of $B$ in $C$. Prove that if $AD = BE$ then $ABC$ is right-angled.',
+    '\\item \\textbf{Olympiad 2019 - 2}',
+    '\\item \\textbf{Shortlist 2011 - G4} Let $\\Gamma$ be the circumcircle of $ABC$. Show that the tangents at $B$ and $C$ meet on the symmedian.',
+    '\\item \\textbf{Camp 2010 - 6}',
+    '\\item \\textbf{Olympiad 2016 - 4} Two circles of equal radius meet at $X_1$ and $X_2$. Prove that $X_1T_1$ and $X_2T_2$ meet on $\\omega$.',
+    '\\item \\textbf{Olympiad 2008 - 1} Let $H$ be the orthocentre of an acute triangle. Prove that the six points are concyclic.', '\\end{itemize}');
+  assert.deepEqual(tex(t), [5, 7, 9, 10]);
+  // A bold head with the statement on the next line is a problem.
+  assert.deepEqual(tex(doc('\\begin{itemize}', '\\item \\textbf{Shortlist 2007 - G8}', 'Let $P$ lie on side $AB$ of $ABCD$. Show that $E$, $I$, $F$ are collinear.',
+    '\\item \\textbf{Shortlist 2006 - 9}', 'Prove that the triangles $A_2B_2C_2$ and $A_3B_3C_3$ are similar.', '\\end{itemize}')), [4, 6]);
+  agreesWhenTyped(t, 'latex', t.indexOf('Show'));
+});
+
+test('a problem environment above \\documentclass is never typeset: not a problem', () => {
+  const body = ['\\begin{quest}', 'Simplify $(a+b)^2 - (a-b)^2$.', '\\end{quest}'];
+  const t = ['\\begin{quest}', 'If the roots of $x^2 - 15x + 6m = 0$ differ by 3, find $m$.', '\\end{quest}', '',
+    '\\documentclass{article}', '\\newtheorem{quest}{Question}', '\\begin{document}', ...body, '\\end{document}', ''].join('\n');
+  assert.deepEqual(tex(t), [8]);
+  // In a fragment (no \documentclass) every environment counts.
+  assert.deepEqual(tex(['\\begin{quest}', 'Find $m$ with $m^2 = 4$.', '\\end{quest}', ...body, ''].join('\n')), [1, 4]);
+  agreesWhenTyped(t, 'latex', t.indexOf('Simplify'));
+});
