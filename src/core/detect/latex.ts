@@ -336,6 +336,9 @@ const PROBLEM_MACROS: Record<string, ProblemKind> = {
 };
 const BOLD_CMDS = new Set(['textbf', 'textit', 'emph', 'underline', 'textsc', 'textsf']);
 const BOLD_DECLS = new Set(['bf', 'bfseries', 'it', 'itshape', 'sc', 'scshape', 'em', 'sffamily']);
+/** A command name that says it holds a problem (\\addexercise, \\newproblem, \\myaufgabe), or its answer or hint. */
+const PROBLEM_NAMED = /(?:exercise|exercice|problem|aufgabe|question|ejercicio|esercizio|exerc[ií]cio|zadanie|feladat|opgave|oppgave|uppgift|übung|uebung)/i;
+const ANSWER_NAMED = /(?:sol|hint|answer|antwort|loes|lös|proof|beweis|hinweis|tipp)/i;
 /** Standard commands that open lines of text without starting anything (never a 'cand' mark). */
 const PLAIN_CMDS = new Set(
   ('noindent indent par medskip bigskip smallskip newline linebreak pagebreak nopagebreak newpage clearpage cleardoublepage centering ' +
@@ -889,10 +892,21 @@ export function scanLatex(
               break;
             }
           }
-          if (!PLAIN_CMDS.has(name) && !NOT_NMACRO.test(name) && headingLevel(name) === undefined && !Object.hasOwn(PROBLEM_MACROS, name) && atLineStart(text, i) && /^[ \t]+[\p{L}$\\(¿¡]/u.test(text.slice(after, after + 3))) {
+          if (
+            !PLAIN_CMDS.has(name) &&
+            !NOT_NMACRO.test(name) &&
+            headingLevel(name) === undefined &&
+            !Object.hasOwn(PROBLEM_MACROS, name) &&
+            atLineStart(text, i) &&
+            (/^[ \t]+[\p{L}$\\(¿¡]/u.test(text.slice(after, after + 3)) || (text.charCodeAt(after) === 123 && PROBLEM_NAMED.test(name) && !ANSWER_NAMED.test(name)))
+          ) {
+            // Also a command named for problems whose argument is the statement (\addexercise{% ...}, \myproblem{...}):
+            // a problem start when its uses state tasks, like any line-opening command (see inferProblemEnvs).
             closeProse();
-            add({ t: 'mark', cmd: 'cand', level: 5, title: '', nmacro: name, start: i, end: after });
-            i = after;
+            // The statement of the braced form starts inside the brace.
+            const e = text.charCodeAt(after) === 123 ? after + 1 : after;
+            add({ t: 'mark', cmd: 'cand', level: 5, title: '', nmacro: name, start: i, end: e });
+            i = e;
             break;
           }
         }

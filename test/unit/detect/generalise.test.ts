@@ -343,3 +343,17 @@ test('a problem environment above \\documentclass is never typeset: not a proble
   assert.deepEqual(tex(['\\begin{quest}', 'Find $m$ with $m^2 = 4$.', '\\end{quest}', ...body, ''].join('\n')), [1, 4]);
   agreesWhenTyped(t, 'latex', t.indexOf('Simplify'));
 });
+
+test('a command named for exercises whose braced argument states the task (\\addexercise{…}) starts a problem, also in the preamble', () => {
+  const t = ['\\documentclass{examtest}',
+    '\\addexercise{%', '\t\\begin{enumerate}', '\t\\item Define a primary ideal.', '\t\\item Give a module over $\\mathbb Z$ that is not flat.', '\t\\end{enumerate}', '}', '',
+    '\\addexercise{%', '\tLet $A$ be a ring and $p$ a prime ideal. Show that $\\sqrt{p^n} = p$ for all $n > 0$.', '}', '',
+    '\\addexercise{', '\tCompute the dimension of $\\mathbb C[X, Y]/(X - Y)$.', '}', '',
+    '\\addexercise{%', '\tLet $A$ be a ring. Prove that a finitely generated module over $A$ has a maximal submodule.', '}', '',
+    '\\begin{document}', '\\maketest', '\\end{document}', ''].join('\n');
+  assert.deepEqual(tex(t), [2, 9, 13, 17]);
+  // A command named for hints or solutions is not one, nor a problem-named command before plain prose.
+  assert.deepEqual(tex(doc('\\exercisehint{Use induction on $n$.}', '', '\\exercisehint{Show first that $f$ is bounded.}', '', '\\exercisehint{Compute $f(0)$.}', '')), []);
+  assert.deepEqual(tex(doc('\\problemsource{Taken from the 2019 exam.}', '', '\\problemsource{Taken from the book.}', '', '\\problemsource{Adapted.}', '')), []);
+  agreesWhenTyped(t, 'latex', t.indexOf('Compute'));
+});
