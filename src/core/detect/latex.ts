@@ -1443,8 +1443,27 @@ function handleEnv(ctx: Ctx, node: EnvNode, container: boolean, intro: IntroRef,
     ctx.frame--;
     return undefined;
   }
+  if (customListEnv(node) && directItems(node) >= 2 && !holdsProblemEnv(node, ctx.kinds)) {
+    // A list environment of the document's own (\\newenvironment{xiti}{\\begin{list}…}, often defined in another
+    // file) whose \\item's are its entries: read as a list.
+    handleItems(ctx, node, container || introduces(ctx.text, intro), 'item');
+    return undefined;
+  }
   walk(ctx, node.children, container, intro);
   return undefined;
+}
+
+/** An environment of unknown meaning that may be a list of the document's own (not layout, math, slides or a known list). */
+function customListEnv(node: EnvNode): boolean {
+  const base = baseName(node.name);
+  return !LIST_ENVS.has(base) && !NESTABLE.has(base) && !NOT_PROBLEM_ENVS.has(node.name) && !CONTAINER_ENVS.has(base) && base !== 'frame' && nodeSolutionType(node, base) === 0;
+}
+
+/** \\item marks directly in the environment (not in nested lists). */
+function directItems(node: EnvNode): number {
+  let n = 0;
+  for (const c of node.children) if (c.t === 'mark' && c.cmd === 'item') n++;
+  return n;
 }
 
 /** Problems that are beamer frames (a following frame with the same title may continue one). */
@@ -1801,8 +1820,9 @@ export function latexProblems(
   const chainWalks = (si: number, r: EnvNode): boolean => {
     const base = baseName(r.name);
     if (nodeSolutionType(r, base) !== 0 || envKind(r.name, kinds) || CONTAINER_ENVS.has(base) || base === 'frame') return false;
-    if (!LIST_ENVS.has(base)) return true;
-    return holdsProblemEnv(r, kinds) || chainParts(si).some((c) => holdsProblemEnv(c, kinds));
+    const parts = chainParts(si);
+    if (!LIST_ENVS.has(base) && !(customListEnv(r) && directItems(r) + parts.reduce((n, c) => n + directItems(c), 0) >= 2)) return true;
+    return holdsProblemEnv(r, kinds) || parts.some((c) => holdsProblemEnv(c, kinds));
   };
   /** The open environment as one node (positions relative to segment `si`) and a context for it. */
   const mergedChain = (si: number, r: EnvNode): [Ctx, EnvNode] => {

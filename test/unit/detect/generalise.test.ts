@@ -357,3 +357,16 @@ test('a command named for exercises whose braced argument states the task (\\add
   assert.deepEqual(tex(doc('\\problemsource{Taken from the 2019 exam.}', '', '\\problemsource{Taken from the book.}', '', '\\problemsource{Adapted.}', '')), []);
   agreesWhenTyped(t, 'latex', t.indexOf('Compute'));
 });
+
+test('a list environment of the document\'s own (its definition in another file) is read as a list: its \\item exercises are problems', () => {
+  const sol = (k: number): string[] => ['\t\\begin{jie}', `\t\tBy the definition, ${'the set is open because every point has a ball inside it; '.repeat(k)}`, '\t\\end{jie}', ''];
+  const t = doc('\\chapter{Topology}', '\\begin{xiti}',
+    '\t\\item Prove that $A - B = A \\cap (X - B)$ for all $A, B \\subset X$.', ...sol(12),
+    '\t\\item Show that the intersection of infinitely many open sets of $\\mathbb R$ need not be open.', ...sol(12),
+    '\t\\item Is a constant map $f\\colon X \\to Y$ continuous? Why?', ...sol(12),
+    '\\end{xiti}');
+  assert.deepEqual(tex(t), [5, 10, 15]);
+  // Items of a custom environment of notes (no tasks) stay notes.
+  assert.deepEqual(tex(doc('\\begin{notation}', '\\item $\\mathbb N$ is the set of naturals.', '\\item $\\mathbb Z$ is the set of integers.', '\\item $\\mathbb Q$ is the set of rationals.', '\\end{notation}')), []);
+  agreesWhenTyped(t, 'latex', t.indexOf('Show that'));
+});
