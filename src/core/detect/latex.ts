@@ -17,6 +17,7 @@ import {
   isNumberOnlyLabel,
   isSolutionLabel,
   matchProblemLabel,
+  startsWithTask,
   statesTask,
   tidyStatement,
 } from './lexicon.js';
@@ -1099,6 +1100,8 @@ interface Ctx {
   lazy?: boolean;
   /** Inside this many beamer frames. */
   frame?: number;
+  /** Under a heading that is a problem still open ("Problem 3", \\question …): its lists are its parts. */
+  underProblem?: boolean;
 }
 
 function lineOf(ctx: Ctx, rel: number): number {
@@ -1417,7 +1420,15 @@ function handleEnv(ctx: Ctx, node: EnvNode, container: boolean, intro: IntroRef,
       walk(ctx, node.children, container, intro);
       return undefined;
     }
+    const before = ctx.out.length;
     handleItems(ctx, node, container || introduces(ctx.text, intro), 'item');
+    if (ctx.out.length === before && !container && !ctx.frame && !ctx.underProblem) {
+      const p = taskOverData(ctx, node, intro);
+      if (p) {
+        ctx.out.push(p);
+        return p;
+      }
+    }
     return undefined;
   }
   if (base === 'frame') {
@@ -1464,6 +1475,41 @@ function directItems(node: EnvNode): number {
   let n = 0;
   for (const c of node.children) if (c.t === 'mark' && c.cmd === 'item') n++;
   return n;
+}
+
+/**
+ * A short paragraph that opens with a task ("Určete poloměr konvergence", "Compute the following integrals:") right
+ * before a list of bare data (formulas, functions, no task of their own): one problem, the paragraph its start and the
+ * list its parts. Only when the paragraph lies in the list's segment (positions are relative to it).
+ */
+function taskOverData(ctx: Ctx, node: EnvNode, intro: IntroRef): DetectedProblem | undefined {
+  if (intro?.p.sol) return undefined;
+  // The paragraph right before the list (prose inside environments is not recorded): back to a blank line, within
+  // the list's segment, holding no structure of its own.
+  const listAt = ctx.segStart + node.start;
+  const lo = Math.max(ctx.segStart, listAt - 600);
+  const back = ctx.text.slice(lo, listAt);
+  const gap = back.search(/\n[ \t]*\n(?![\s\S]*\n[ \t]*\n)/);
+  if (gap < 0 && lo > ctx.segStart) return undefined;
+  let from = gap < 0 ? 0 : back.indexOf('\n', gap + 1) + 1;
+  while (from < back.length && /\s/.test(back[from]!)) from++;
+  const raw = back.slice(from);
+  if (/\\(?:begin|end|item|section|subsection|subsubsection|paragraph|chapter|part)(?![a-zA-Z])|(?:^|\n)[ \t]*%/.test(raw)) return undefined;
+  const para = detach(cleanLatex(raw)).trim();
+  if (!para || para.length > 300 || !startsWithTask(para)) return undefined;
+  const items: string[] = [];
+  const marks = node.children.filter((c): c is Mark => c.t === 'mark' && c.cmd === 'item');
+  if (marks.length < 2) return undefined;
+  for (let k = 0; k < marks.length; k++) {
+    const end = k + 1 < marks.length ? marks[k + 1]!.start : node.end;
+    const t = detach(cleanLatex(ctx.text.slice(ctx.segStart + marks[k]!.end, ctx.segStart + Math.min(end, marks[k]!.end + 1200)))).trim();
+    // Data: mathematics with at most a few words around it ("$f_n(x) = x^n$ na $(0,1)$"), no task of its own.
+    if (!t || t.length > 400 || !hasMath(t) || statesTask(t) || hasImperative(t)) return undefined;
+    items.push(t);
+  }
+  const start = lo - ctx.segStart + from;
+  const text = tidyStatement(`${para}\n\n${items.map((t) => `- ${t}`).join('\n')}`);
+  return emitSpan(ctx, start, start, node.end, 'problem', text, guessLanguage(para));
 }
 
 /** Problems that are beamer frames (a following frame with the same title may continue one). */
@@ -1924,6 +1970,7 @@ export function latexProblems(
             break;
           }
         }
+        ctx.underProblem = sections.some((x) => x.role === 'problem' && x.problem && !x.problem.endOffset);
         walk(ctx, (recs[0] as EnvNode).children, c.container!, c.outer, c.state!);
       }
       if (segs[si + 1]?.entry !== c.entry) {
@@ -2027,6 +2074,7 @@ export function latexProblems(
           const outer: IntroRef = prevProse ? { p: prevProse.p, segStart: prevProse.ctx.segStart } : undefined;
           const state: WalkState = { last: undefined, intro: undefined };
           chain = { entry: contEntry, mode: 'walk', ctx0: ctx, head: r, before: out.length, container: inRole('container'), outer, state };
+          ctx.underProblem = sections.some((x) => x.role === 'problem' && x.problem && !x.problem.endOffset);
           walk(ctx, r.children, chain.container!, outer, state);
           continue;
         }
@@ -2051,6 +2099,7 @@ export function latexProblems(
         }
       }
       const before = out.length;
+      ectx.underProblem = sections.some((x) => x.role === 'problem' && x.problem && !x.problem.endOffset);
       const res = handleEnv(ectx, node, container, prevProse ? { p: prevProse.p, segStart: prevProse.ctx.segStart } : undefined, lastTop);
       afterEnv(ectx, node, before, res);
     }

@@ -370,3 +370,17 @@ test('a list environment of the document\'s own (its definition in another file)
   assert.deepEqual(tex(doc('\\begin{notation}', '\\item $\\mathbb N$ is the set of naturals.', '\\item $\\mathbb Z$ is the set of integers.', '\\item $\\mathbb Q$ is the set of rationals.', '\\end{notation}')), []);
   agreesWhenTyped(t, 'latex', t.indexOf('Show that'));
 });
+
+test('a short paragraph opening with a task right before a list of bare formulas is one problem, the list its parts', () => {
+  const t = doc('\\begin{multicols}{2}', '',
+    'Determine the radius of convergence', '\\begin{enumerate}', '\\item $\\sum_{n\\ge 1} z^n / n^3$', '\\item $\\sum_{n \\ge 1} n!\\, z^n$ for $|z| < 1$', '\\end{enumerate}', '',
+    '\\separator', '',
+    'Compute', '\\begin{enumerate}', '\\item $\\int_0^\\infty \\frac{dx}{(x^2+1)^3}$', '\\item $\\int_{-\\infty}^\\infty \\frac{dx}{x^6 + 1}$', '\\end{enumerate}', '',
+    '\\end{multicols}');
+  assert.deepEqual(tex(t), [5, 13]);
+  // A paragraph that does not set a task (notes, a "Note:" label) over formulas is none; a list of tasks keeps its items.
+  assert.deepEqual(tex(doc('Recall the following sums', '\\begin{enumerate}', '\\item $\\sum_{n\\ge0} x^n = 1/(1-x)$', '\\item $\\sum_{n \\ge 0} x^n/n! = e^x$', '\\end{enumerate}')), []);
+  assert.deepEqual(tex(doc('Note:', '\\begin{itemize}', '\\item $A \\sim B$ means $|A| = |B|$.', '\\item $\\aleph$ is the cardinality of $\\mathbb R$.', '\\end{itemize}')), []);
+  assert.deepEqual(tex(doc('Solve the following.', '\\begin{enumerate}', '\\item Find all $x$ with $x^2 = 4$.', '\\item Prove that $\\sqrt 2 \\notin \\mathbb Q$.', '\\end{enumerate}')), [5, 6]);
+  agreesWhenTyped(t, 'latex', t.indexOf('Compute'));
+});
