@@ -1498,14 +1498,14 @@ function taskOverData(ctx: Ctx, node: EnvNode, intro: IntroRef): DetectedProblem
   const para = detach(cleanLatex(raw)).trim();
   if (!para || para.length > 300 || !startsWithTask(para)) return undefined;
   const items: string[] = [];
+  // The items' text and task facts as handleItems has just derived them.
   const marks = node.children.filter((c): c is Mark => c.t === 'mark' && c.cmd === 'item');
   if (marks.length < 2) return undefined;
-  for (let k = 0; k < marks.length; k++) {
-    const end = k + 1 < marks.length ? marks[k + 1]!.start : node.end;
-    const t = detach(cleanLatex(ctx.text.slice(ctx.segStart + marks[k]!.end, ctx.segStart + Math.min(end, marks[k]!.end + 1200)))).trim();
+  for (const m of marks) {
+    const f = m.cache;
     // Data: mathematics with at most a few words around it ("$f_n(x) = x^n$ na $(0,1)$"), no task of its own.
-    if (!t || t.length > 400 || !hasMath(t) || statesTask(t) || hasImperative(t)) return undefined;
-    items.push(t);
+    if (!f || !f.text || f.task || f.text.length > 400 || !hasMath(f.text)) return undefined;
+    items.push(f.text.trim());
   }
   const start = lo - ctx.segStart + from;
   const text = tidyStatement(`${para}\n\n${items.map((t) => `- ${t}`).join('\n')}`);
