@@ -17,6 +17,7 @@ import {
   isNumberOnlyLabel,
   isSolutionLabel,
   matchProblemLabel,
+  startsWithTask,
   statesTask,
   tidyStatement,
 } from './lexicon.js';
@@ -58,7 +59,7 @@ export interface Mark {
   /** A bold paragraph head (\\textbf{Problem 4}, {\\bf Question 3.2}, \\noindent\\textbf{5.}). */
   bold?: boolean;
   /** Item text facts, derived once (valid while the segment is reused). */
-  cache?: { end: number; text: string; task: boolean; language?: string; title?: string };
+  cache?: { end: number; text: string; task: boolean; language?: string; title?: string; bare?: boolean };
   /** Statement text of a heading problem that ends inside the heading's own segment, keyed by its relative end. */
   stmt?: { end: number; text: string; language?: string };
   /** Whether the statement of the problem at this heading states a task, for the text it had. */
@@ -116,6 +117,8 @@ export interface LatexSegData {
   heads?: readonly Mark[];
   /** Offset (relative to the segment) of a line-starting `\\end{document}` in it, -1 when none; found once. */
   endDoc?: number;
+  /** The same for a line-starting `\\documentclass`. */
+  docClass?: number;
 }
 
 const NO_RECORDS: readonly never[] = [];
@@ -334,6 +337,9 @@ const PROBLEM_MACROS: Record<string, ProblemKind> = {
 };
 const BOLD_CMDS = new Set(['textbf', 'textit', 'emph', 'underline', 'textsc', 'textsf']);
 const BOLD_DECLS = new Set(['bf', 'bfseries', 'it', 'itshape', 'sc', 'scshape', 'em', 'sffamily']);
+/** A command name that says it holds a problem (\\addexercise, \\newproblem, \\myaufgabe), or its answer or hint. */
+const PROBLEM_NAMED = /(?:exercise|exercice|problem|aufgabe|question|ejercicio|esercizio|exerc[ií]cio|zadanie|feladat|opgave|oppgave|uppgift|übung|uebung)/i;
+const ANSWER_NAMED = /(?:sol|hint|answer|antwort|loes|lös|proof|beweis|hinweis|tipp)/i;
 /** Standard commands that open lines of text without starting anything (never a 'cand' mark). */
 const PLAIN_CMDS = new Set(
   ('noindent indent par medskip bigskip smallskip newline linebreak pagebreak nopagebreak newpage clearpage cleardoublepage centering ' +
@@ -887,10 +893,21 @@ export function scanLatex(
               break;
             }
           }
-          if (!PLAIN_CMDS.has(name) && !NOT_NMACRO.test(name) && headingLevel(name) === undefined && !Object.hasOwn(PROBLEM_MACROS, name) && atLineStart(text, i) && /^[ \t]+[\p{L}$\\(¿¡]/u.test(text.slice(after, after + 3))) {
+          if (
+            !PLAIN_CMDS.has(name) &&
+            !NOT_NMACRO.test(name) &&
+            headingLevel(name) === undefined &&
+            !Object.hasOwn(PROBLEM_MACROS, name) &&
+            atLineStart(text, i) &&
+            (/^[ \t]+[\p{L}$\\(¿¡]/u.test(text.slice(after, after + 3)) || (text.charCodeAt(after) === 123 && PROBLEM_NAMED.test(name) && !ANSWER_NAMED.test(name)))
+          ) {
+            // Also a command named for problems whose argument is the statement (\addexercise{% ...}, \myproblem{...}):
+            // a problem start when its uses state tasks, like any line-opening command (see inferProblemEnvs).
             closeProse();
-            add({ t: 'mark', cmd: 'cand', level: 5, title: '', nmacro: name, start: i, end: after });
-            i = after;
+            // The statement of the braced form starts inside the brace.
+            const e = text.charCodeAt(after) === 123 ? after + 1 : after;
+            add({ t: 'mark', cmd: 'cand', level: 5, title: '', nmacro: name, start: i, end: e });
+            i = e;
             break;
           }
         }
@@ -1083,6 +1100,8 @@ interface Ctx {
   lazy?: boolean;
   /** Inside this many beamer frames. */
   frame?: number;
+  /** Under a heading that is a problem still open ("Problem 3", \\question …): its lists are its parts. */
+  underProblem?: boolean;
 }
 
 function lineOf(ctx: Ctx, rel: number): number {
@@ -1401,7 +1420,15 @@ function handleEnv(ctx: Ctx, node: EnvNode, container: boolean, intro: IntroRef,
       walk(ctx, node.children, container, intro);
       return undefined;
     }
+    const before = ctx.out.length;
     handleItems(ctx, node, container || introduces(ctx.text, intro), 'item');
+    if (ctx.out.length === before && !container && !ctx.frame && !ctx.underProblem) {
+      const p = taskOverData(ctx, node, intro);
+      if (p) {
+        ctx.out.push(p);
+        return p;
+      }
+    }
     return undefined;
   }
   if (base === 'frame') {
@@ -1427,8 +1454,62 @@ function handleEnv(ctx: Ctx, node: EnvNode, container: boolean, intro: IntroRef,
     ctx.frame--;
     return undefined;
   }
+  if (customListEnv(node) && directItems(node) >= 2 && !holdsProblemEnv(node, ctx.kinds)) {
+    // A list environment of the document's own (\\newenvironment{xiti}{\\begin{list}…}, often defined in another
+    // file) whose \\item's are its entries: read as a list.
+    handleItems(ctx, node, container || introduces(ctx.text, intro), 'item');
+    return undefined;
+  }
   walk(ctx, node.children, container, intro);
   return undefined;
+}
+
+/** An environment of unknown meaning that may be a list of the document's own (not layout, math, slides or a known list). */
+function customListEnv(node: EnvNode): boolean {
+  const base = baseName(node.name);
+  return !LIST_ENVS.has(base) && !NESTABLE.has(base) && !NOT_PROBLEM_ENVS.has(node.name) && !CONTAINER_ENVS.has(base) && base !== 'frame' && nodeSolutionType(node, base) === 0;
+}
+
+/** \\item marks directly in the environment (not in nested lists). */
+function directItems(node: EnvNode): number {
+  let n = 0;
+  for (const c of node.children) if (c.t === 'mark' && c.cmd === 'item') n++;
+  return n;
+}
+
+/**
+ * A short paragraph that opens with a task ("Určete poloměr konvergence", "Compute the following integrals:") right
+ * before a list of bare data (formulas, functions, no task of their own): one problem, the paragraph its start and the
+ * list its parts. Only when the paragraph lies in the list's segment (positions are relative to it).
+ */
+function taskOverData(ctx: Ctx, node: EnvNode, intro: IntroRef): DetectedProblem | undefined {
+  if (intro?.p.sol) return undefined;
+  // The paragraph right before the list (prose inside environments is not recorded): back to a blank line, within
+  // the list's segment, holding no structure of its own.
+  const listAt = ctx.segStart + node.start;
+  const lo = Math.max(ctx.segStart, listAt - 600);
+  const back = ctx.text.slice(lo, listAt);
+  const gap = back.search(/\n[ \t]*\n(?![\s\S]*\n[ \t]*\n)/);
+  if (gap < 0 && lo > ctx.segStart) return undefined;
+  let from = gap < 0 ? 0 : back.indexOf('\n', gap + 1) + 1;
+  while (from < back.length && /\s/.test(back[from]!)) from++;
+  const raw = back.slice(from);
+  if (/\\(?:begin|end|item|section|subsection|subsubsection|paragraph|chapter|part)(?![a-zA-Z])|(?:^|\n)[ \t]*%/.test(raw)) return undefined;
+  const para = detach(cleanLatex(raw)).trim();
+  if (!para || para.length > 300 || !startsWithTask(para)) return undefined;
+  const items: string[] = [];
+  // The items' text and task facts as handleItems has just derived them.
+  const marks = node.children.filter((c): c is Mark => c.t === 'mark' && c.cmd === 'item');
+  if (marks.length < 2) return undefined;
+  for (const m of marks) {
+    const f = m.cache;
+    // Data: mathematics with at most a few words around it ("$f_n(x) = x^n$ na $(0,1)$"), no task of its own.
+    if (!f || !f.text || f.task || f.text.length > 400 || !hasMath(f.text)) return undefined;
+    items.push(f.text.trim());
+  }
+  const start = lo - ctx.segStart + from;
+  const text = tidyStatement(`${para}\n\n${items.map((t) => `- ${t}`).join('\n')}`);
+  return emitSpan(ctx, start, start, node.end, 'problem', text, guessLanguage(para));
 }
 
 /** Problems that are beamer frames (a following frame with the same title may continue one). */
@@ -1477,6 +1558,9 @@ function holdsSolution(node: EnvNode, depth = 0): boolean {
   }
   return false;
 }
+
+/** An item's text that is one bold group and nothing else (\\textbf{…} or {\\bf …}, then blanks or a comment). */
+const BOLD_ONLY_ITEM = /^\s*(?:\[[^\]]*\]\s*)?(?:\\textbf\{[^{}\n]{1,80}\}|\{\\(?:bf|bfseries)\s[^{}\n]{1,80}\})\s*(?:%[^\n]*)?\s*$/;
 
 /** Layout environments that may wrap a list's items without being a list of their own. */
 const WRAPPER_ENVS = new Set(['block', 'minipage', 'center', 'flushleft', 'flushright', 'multicols', 'columns', 'column', 'onlyenv', 'uncoverenv', 'visibleenv', 'small', 'footnotesize', 'large']);
@@ -1527,6 +1611,7 @@ function handleItems(ctx: Ctx, node: EnvNode, container: boolean, marker: 'item'
       }
       const text = detach(cleanLatex(raw.replace(/^\s*\[[^\]]*\]/, '')));
       m.cache = { end: stmtEnd, text, task: !!text && !isAdvice(text) && (hasImperative(text) || statesTask(text.slice(0, 1500))), language: guessLanguage(text), title };
+      if (BOLD_ONLY_ITEM.test(raw)) m.cache.bare = true;
     }
     facts.push({ m, end, stmtEnd, solved });
   }
@@ -1549,6 +1634,8 @@ function handleItems(ctx: Ctx, node: EnvNode, container: boolean, marker: 'item'
     if (!all && !task) continue;
     // In a list of tasks, an item without a task verb still counts when it holds mathematics.
     if (all && !task && !hasMath(text.replace(/\\url\{[^}]*\}|https?:\/\/\S+/g, ''))) continue;
+    // An item that is only a bold title ("\\item \\textbf{IMO 2019 - 2}": a source named, no statement) states nothing.
+    if (!task && m.cache!.bare) continue;
     const p = emitSpan(ctx, m.start, m.end, stmtEnd, marker === 'question' ? 'question' : 'item', text, m.cache!.language);
     if (m.cache!.title) p.label = m.cache!.title;
     if (solved) {
@@ -1784,8 +1871,9 @@ export function latexProblems(
   const chainWalks = (si: number, r: EnvNode): boolean => {
     const base = baseName(r.name);
     if (nodeSolutionType(r, base) !== 0 || envKind(r.name, kinds) || CONTAINER_ENVS.has(base) || base === 'frame') return false;
-    if (!LIST_ENVS.has(base)) return true;
-    return holdsProblemEnv(r, kinds) || chainParts(si).some((c) => holdsProblemEnv(c, kinds));
+    const parts = chainParts(si);
+    if (!LIST_ENVS.has(base) && !(customListEnv(r) && directItems(r) + parts.reduce((n, c) => n + directItems(c), 0) >= 2)) return true;
+    return holdsProblemEnv(r, kinds) || parts.some((c) => holdsProblemEnv(c, kinds));
   };
   /** The open environment as one node (positions relative to segment `si`) and a context for it. */
   const mergedChain = (si: number, r: EnvNode): [Ctx, EnvNode] => {
@@ -1887,6 +1975,7 @@ export function latexProblems(
             break;
           }
         }
+        ctx.underProblem = sections.some((x) => x.role === 'problem' && x.problem && !x.problem.endOffset);
         walk(ctx, (recs[0] as EnvNode).children, c.container!, c.outer, c.state!);
       }
       if (segs[si + 1]?.entry !== c.entry) {
@@ -1990,6 +2079,7 @@ export function latexProblems(
           const outer: IntroRef = prevProse ? { p: prevProse.p, segStart: prevProse.ctx.segStart } : undefined;
           const state: WalkState = { last: undefined, intro: undefined };
           chain = { entry: contEntry, mode: 'walk', ctx0: ctx, head: r, before: out.length, container: inRole('container'), outer, state };
+          ctx.underProblem = sections.some((x) => x.role === 'problem' && x.problem && !x.problem.endOffset);
           walk(ctx, r.children, chain.container!, outer, state);
           continue;
         }
@@ -2014,6 +2104,7 @@ export function latexProblems(
         }
       }
       const before = out.length;
+      ectx.underProblem = sections.some((x) => x.role === 'problem' && x.problem && !x.problem.endOffset);
       const res = handleEnv(ectx, node, container, prevProse ? { p: prevProse.p, segStart: prevProse.ctx.segStart } : undefined, lastTop);
       afterEnv(ectx, node, before, res);
     }
@@ -2202,7 +2293,10 @@ function documentRules(text: string, segs: readonly Segment<LatexSegData>[], sta
   const groups = new Map<number, number[]>();
   for (let i = 0; i < hs.length; i++) {
     if (blocked[i]) continue;
-    const key = (hs[i]!.parent + 1) * 8 + hs[i]!.level;
+    // Bold number heads ("\\textbf{7.}" on its own line) number one family of exercises across the topic sections
+    // they are spread over (a solved-exercises book: one or two under each "Seção N"): they are siblings of each other.
+    const numberHead = !!hs[i]!.mark.bold && isNumberOnlyLabel(headingFacts(hs[i]!.mark).title);
+    const key = numberHead ? -1 - hs[i]!.level : (hs[i]!.parent + 1) * 8 + hs[i]!.level;
     const g = groups.get(key);
     if (g) g.push(i);
     else groups.set(key, [i]);
@@ -2302,14 +2396,13 @@ function titleOverItems(text: string, h: HeadingInfo, out: readonly DetectedProb
 }
 
 /**
- * Start of the first line in text[from, to) that holds only spaces or tabs before \\end{document} (what
- * /^[ \t]*\\end\{document\}/m finds, without a regular expression), or -1. `from` is a line start (every segment
- * starts one).
+ * Start of the first line in text[from, to) that holds only spaces or tabs before `cmd` (what /^[ \t]*\\end\{document\}/m
+ * finds for \\end{document}, without a regular expression), or -1. `from` is a line start (every segment starts one).
  */
-function endDocumentIn(text: string, from: number, to: number): number {
+function lineOpenedIn(text: string, from: number, to: number, cmd: string): number {
   // (Searched in the slice: indexOf on the whole text would run on to the next occurrence, maybe the document's end.)
   const s = from === 0 && to === text.length ? text : text.slice(from, to);
-  for (let i = s.indexOf('\\end{document}'); i >= 0; i = s.indexOf('\\end{document}', i + 1)) {
+  for (let i = s.indexOf(cmd); i >= 0; i = s.indexOf(cmd, i + 1)) {
     let k = i;
     while (k > 0 && (s.charCodeAt(k - 1) === 32 || s.charCodeAt(k - 1) === 9)) k--;
     const c = k > 0 ? s.charCodeAt(k - 1) : 10;
@@ -2319,26 +2412,31 @@ function endDocumentIn(text: string, from: number, to: number): number {
 }
 
 /**
- * Where TeX stops reading: the line of the first `\\end{document}`, or -1. Looked up per segment and kept on the
- * segment (its text does not change while it is reused), so a keystroke does not search the whole document again.
+ * The first line opened by `\\end{document}` (where TeX stops reading) or by `\\documentclass` (before which it
+ * typesets nothing), or -1. Looked up per segment and kept on the segment (its text does not change while it is
+ * reused), so a keystroke does not search the whole document again.
  */
-function endDocumentLine(text: string, segs: readonly Segment<LatexSegData>[], starts: readonly number[]): number {
+function firstLineOpenedBy(text: string, segs: readonly Segment<LatexSegData>[], starts: readonly number[], key: 'endDoc' | 'docClass'): number {
+  const cmd = key === 'endDoc' ? '\\end{document}' : '\\documentclass';
   for (let k = 0; k < segs.length; k++) {
     const d = segs[k]!.data;
-    if (d.endDoc === undefined) {
-      const at = endDocumentIn(text, starts[k]!, starts[k]! + segs[k]!.length);
-      d.endDoc = at < 0 ? -1 : at - starts[k]!;
+    let rel = d[key];
+    if (rel === undefined) {
+      const at = lineOpenedIn(text, starts[k]!, starts[k]! + segs[k]!.length, cmd);
+      rel = d[key] = at < 0 ? -1 : at - starts[k]!;
     }
-    if (d.endDoc >= 0) return starts[k]! + d.endDoc;
+    if (rel >= 0) return starts[k]! + rel;
   }
   return -1;
 }
 
-/** Problems after \\end{document} (TeX never reads them): dropped. */
+/** Problems after \\end{document} or before \\documentclass (TeX never typesets them): dropped. */
 function beforeEndDocument(text: string, segs: readonly Segment<LatexSegData>[], starts: readonly number[], out: DetectedProblem[]): DetectedProblem[] {
-  const end = endDocumentLine(text, segs, starts);
-  if (end < 0) return out;
-  return out.some((p) => p.startOffset > end) ? out.filter((p) => p.startOffset <= end) : out;
+  const end = firstLineOpenedBy(text, segs, starts, 'endDoc');
+  const cls = firstLineOpenedBy(text, segs, starts, 'docClass');
+  if (end < 0 && cls <= 0) return out;
+  const kept = (p: DetectedProblem): boolean => (end < 0 || p.startOffset <= end) && (cls <= 0 || p.startOffset >= cls);
+  return out.every(kept) ? out : out.filter(kept);
 }
 
 /** Items of lists that are not lists of problems, when the document marks problems explicitly (then such lists are instructions or notes). */

@@ -196,13 +196,13 @@ const RU_VERBS =
 const IT_VERBS =
   'calcola|calcolare|calcolate|dimostra|dimostrare|dimostrate|mostra|mostrare|mostrate|trova|trovare|trovate|determina|determinare|determinate|risolvi|risolvere|semplifica|semplificare|verifica|verificare|stabilisci|stabilire|studia|studiare|spiega|giustifica|giustificare|esprimi|disegna|quanti|quante|qual è|quali';
 const PT_VERBS =
-  'calcule|calcular|demonstre|demonstrar|mostre|encontre|encontrar|estude|esboce|obtenha|ache|explique|utilize|resolva|resolver|simplifique|justifique|verifique|prove que|quantos|quantas|qual é|quais';
+  'calcule|calcular|demonstre|demonstrar|mostre|encontre|encontrar|estude|esboce|obtenha|ache|explique|utilize|resolva|resolver|simplifique|justifique|verifique|prove que|quantos|quantas|qual é|quais|escreva|descreva|exiba|indique|faça';
 const NL_VERBS = 'bereken|bewijs|toon aan|bepaal|vind|los op|vereenvoudig|hoeveel|verklaar';
 const NORDIC_VERBS =
   'vis at|visa att|finn|finne|find|hitta|regn ut|beregn|beräkna|bestem|bestäm|bevis|bevisa|løs|lös|forenkle|förenkla|forklar|förklara|skriv opp|skriv|bruk|tegn|avgjør|avgör|hvor mange|hur många|hvor stor|hva er|vad är';
 const PL_VERBS = 'oblicz|obliczyć|udowodnij|udowodnić|wykaż|wykazać|znajdź|wyznacz|rozwiąż|uprość|sprawdź|pokaż|ile';
 const CS_VERBS =
-  'dokážte|dokažte|dokážeme|vypočítajte|vypočítejte|spočítajte|spočtěte|určte|nájdite|najděte|riešte|řešte|vyriešte|vyřešte|zjednodušte|ukážte|ukažte|rozhodnite|rozhodněte|zistite|zjistěte|načrtnite|koľko|kolik';
+  'dokážte|dokažte|dokážeme|vypočítajte|vypočítejte|spočítajte|spočtěte|určte|nájdite|najděte|riešte|řešte|vyriešte|vyřešte|zjednodušte|ukážte|ukažte|rozhodnite|rozhodněte|zistite|zjistěte|načrtnite|koľko|kolik|vyšetřete|sečtěte|nakreslete|rozložte';
 const UK_VERBS = 'знайдіть|доведіть|обчисліть|покажіть|розв’яжіть|розв\'яжіть|визначте|спростіть|скільки';
 const TR_VERBS = 'gösteriniz|bulunuz|hesaplayınız|hesaplayın|kanıtlayınız|çözünüz|ispatlayınız|kaç tane';
 // Baltic olympiad and school sheets (Latvian, Lithuanian, Estonian): imperatives and question words.
@@ -210,7 +210,11 @@ const BALTIC_VERBS =
   'pierādiet|pierādīt|pierādi|atrodiet|atrast|atrodi|aprēķiniet|aprēķināt|aprēķini|noskaidrojiet|noskaidrot|nosakiet|noteikt|atrisiniet|atrisināt|izteikt|izsakiet|parādiet|parādīt|sagrieziet|cik|kāda|kāds|kādas|kādiem|kādām|kurš|vai eksistē|įrodykite|įrodyti|raskite|rasti|apskaičiuokite|išspręskite|nustatykite|kiek|tõesta|tõestage|leia|leidke|arvuta|arvutage|lahenda|lahendage|mitu|kui palju';
 // "Given ..., find ...", "Si ..., calcula ...": the core task verbs after a comma.
 const COMMA_TASK =
-  /,\s+(?:find|compute|calculate|prove|show that|determine|evaluate|solve|simplify|derive|verify|calcula|calcule|demuestra|demuestre|halla|halle|encuentra|encuentre|determina|determine|calcola|calcolare|dimostra|dimostrare|mostra|trova|montrer|montrez|calculer|calculez|déterminer|déterminez|berechne|berechnen sie|bestimme|bestimmen sie|zeige|zeigen sie|beweise|beweisen sie|найдите|докажите|вычислите|определите|vis at|finn|beregn|bestem|oblicz|udowodnij|wyznacz|vypočítajte|vypočítejte|dokážte|dokažte|určte|tentukan|tentukanlah|hitunglah|hitung|buktikan|tunjukkan|carilah|határozza meg|határozzuk meg|számítsa ki|számítsuk ki|bizonyítsa be|bizonyítsuk be|tính|tìm|chứng minh|пресметај|пресметајте|најди|најдете|докажи|докажете|одреди|одредете|izračunaj|izračunajte|odredi|odredite|dokaži|dokažite|laske|osoita|määritä|calculați|demonstrați|arătați|determinați|aflați)(?![\p{L}])/iu;
+  /,\s+(?:find|compute|calculate|prove|show that|determine|evaluate|solve|simplify|derive|verify|calcula|calcule|demuestra|demuestre|halla|halle|encuentra|encuentre|determina|determine|calcola|calcolare|dimostra|dimostrare|mostra|trova|montrer|montrez|calculer|calculez|déterminer|déterminez|berechne|berechnen sie|bestimme|bestimmen sie|zeige|zeigen sie|beweise|beweisen sie|найдите|докажите|вычислите|определите|vis at|finn|beregn|bestem|oblicz|udowodnij|wyznacz|vypočítajte|vypočítejte|dokážte|dokažte|určte|tentukan|tentukanlah|hitunglah|hitung|buktikan|tunjukkan|carilah|határozza meg|határozzuk meg|számítsa ki|számítsuk ki|bizonyítsa be|bizonyítsuk be|tính|tìm|chứng minh|пресметај|пресметајте|најди|најдете|докажи|докажете|одреди|одредете|izračunaj|izračunajte|odredi|odredite|dokaži|dokažite|laske|osoita|määritä|calculați|demonstrați|arătați|determinați|aflați|ache|encontre|mostre|escreva|resolva|demonstre)(?![\p{L}])/iu;
+// Czech and Slovak second-person plural imperatives are task words wherever they stand in the clause ("V Booleově
+// algebře $(X, \oplus)$ zjednodušte výrazy:", after a setting and a formula, with no comma): lecture prose uses other forms.
+const CS_SK_TASK_ANYWHERE =
+  /(?<![\p{L}])(?:zjednodušte|vypočtěte|vypočítejte|vypočítajte|spočtěte|spočítejte|určete|najděte|nájdite|dokažte|dokážte|rozhodněte|rozhodnite|vyšetřete|sečtěte|nakreslete|zjistěte|zistite|sestrojte|zapište)(?![\p{L}])/iu;
 // Greek states tasks as "να" + subjunctive ("να βρεθούν", "Να υπολογιστεί") or with imperatives.
 const GREEK_TASK =
   /(?:^|[^\p{L}])(?:να\s+(?:βρ|υπολογ|δειχ|δείξ|αποδ|λυθ|λύσ|εξετ|μελετ|σχεδ|προσδιορ|εκφρ|γραφ|γράψ|απλοπ|παραγ|ολοκλ|εξηγ|δικαιολογ|επαληθ|αιτιολογ)\p{L}*|(?:βρείτε|υπολογίστε|αποδείξτε|δείξτε|λύστε|εξετάστε|σχεδιάστε|προσδιορίστε|απλοποιήστε|πόσα|πόσοι|πόσες)(?![\p{L}]))/iu;
@@ -264,7 +268,7 @@ const AR_FA_TASK = new RegExp(
 function statesTaskRaw(text: string): boolean {
   if (!text) return false;
   const t = text.length > 4000 ? text.slice(0, 4000) : text;
-  return LATIN_TASK.test(t) || LATIN_TASK_ANYWHERE.test(t) || COMMA_TASK.test(t) || CJK_TASK.test(t) || GREEK_TASK.test(t) || AR_FA_TASK.test(t) || asksQuestion(t) || posesChoiceOrBlank(t);
+  return LATIN_TASK.test(t) || LATIN_TASK_ANYWHERE.test(t) || COMMA_TASK.test(t) || CS_SK_TASK_ANYWHERE.test(t) || CJK_TASK.test(t) || GREEK_TASK.test(t) || AR_FA_TASK.test(t) || asksQuestion(t) || posesChoiceOrBlank(t);
 }
 
 // A multiple-choice stem: option lines "A. …" then "B. …" (or "(A) …", "A) …"; capitals: (a)/(b) are sub-parts), or a
@@ -306,13 +310,13 @@ const CJK_IMPERATIVE =
 function statesTaskStrictRaw(text: string): boolean {
   if (!text) return false;
   const t = text.length > 4000 ? text.slice(0, 4000) : text;
-  return LATIN_TASK.test(t) || LATIN_TASK_ANYWHERE.test(t) || CJK_IMPERATIVE.test(t) || AR_FA_TASK.test(t) || asksQuestion(t);
+  return LATIN_TASK.test(t) || LATIN_TASK_ANYWHERE.test(t) || CS_SK_TASK_ANYWHERE.test(t) || CJK_IMPERATIVE.test(t) || AR_FA_TASK.test(t) || asksQuestion(t);
 }
 
 /** An imperative task sentence anywhere in the text (sentence-initial verbs only; "we show that" is not one). */
 export function hasImperative(text: string): boolean {
   const t = text.length > 3000 ? text.slice(0, 3000) : text;
-  return LATIN_TASK.test(t) || COMMA_TASK.test(t) || CJK_TASK.test(t) || GREEK_TASK.test(t) || AR_FA_TASK.test(t);
+  return LATIN_TASK.test(t) || COMMA_TASK.test(t) || CS_SK_TASK_ANYWHERE.test(t) || CJK_TASK.test(t) || GREEK_TASK.test(t) || AR_FA_TASK.test(t);
 }
 
 

@@ -293,3 +293,94 @@ test('a bare \\question that only gives reading advice sets no task; one that se
   assert.deepEqual(tex(t), [5, 7]);
   agreesWhenTyped(t, 'latex', t.indexOf('Determine'));
 });
+
+// Eighteenth first-sight check (LaTeX in many languages and exams).
+
+test('bold number heads spread one or two under each topic section are one family of exercises across those sections', () => {
+  const t = doc(
+    '\\section*{Section 1 -- Lines}', '', '\\textbf{1.}', 'Let $a < b$ be points of a line. Determine the midpoint of $[a, b]$.', '',
+    '\\emph{Solution.}', 'It is $(a + b)/2$.', '',
+    '\\section*{Section 2 -- Circles}', '', '\\textbf{4.}', 'Prove that a tangent to a circle is perpendicular to the radius at the contact point.', '',
+    '\\emph{Solution.}', 'Compare distances to the centre.', '',
+    '\\section*{Section 3 -- Planes}', '', '\\textbf{2.}', 'Write the equation of the plane through $(1,0,0)$, $(0,1,0)$ and $(0,0,1)$.', '',
+  );
+  assert.deepEqual(tex(t), [5, 13, 21]);
+  // Bold numbers heading notes (no task under them) stay notes, however the sections group them.
+  assert.deepEqual(tex(doc('\\section*{A}', '\\textbf{1.}', 'The line is a one-dimensional space.', '', '\\section*{B}', '\\textbf{2.}', 'A circle is a closed curve.', '')), []);
+  agreesWhenTyped(t, 'latex', t.indexOf('Prove'));
+});
+
+test('Czech and Slovak plural imperatives state a task wherever they stand in the clause; Portuguese "escreva", "ache" after a comma', () => {
+  assert.ok(statesTask('V Booleově algebře $(X, \\oplus, \\odot)$ zjednodušte výrazy:'));
+  assert.ok(statesTask('Pro funkci $f(x) = x^2$ na intervalu $[0, 1]$ vyšetřete stejnoměrnou konvergenci.'));
+  assert.ok(statesTask('Escreva a equação do plano que passa pelos pontos $P$ e $Q$.'));
+  assert.ok(statesTask('Dados $u = (1,2)$ e $v = (3,4)$, ache uma transformação linear $T$ tal que $Tu = v$.'));
+  // Descriptive Czech prose (other verb forms) states none.
+  assert.ok(!statesTask('V této kapitole určíme poloměr konvergence a zjednodušíme výrazy.'));
+});
+
+test('an item of a problem list that is only a bold source or title ("\\item \\textbf{IMO 2019 - 2}") states no problem', () => {
+  const t = doc('\\subsection{Geometry}', '\\begin{itemize}',
+    '\\item \\textbf{Olympiad 2013 - 1} In triangle $ABC$ let $D$ be the reflection of $B$ in $C$. Prove that if $AD = BE$ then $ABC$ is right-angled.',
+    '\\item \\textbf{Olympiad 2019 - 2}',
+    '\\item \\textbf{Shortlist 2011 - G4} Let $\\Gamma$ be the circumcircle of $ABC$. Show that the tangents at $B$ and $C$ meet on the symmedian.',
+    '\\item \\textbf{Camp 2010 - 6}',
+    '\\item \\textbf{Olympiad 2016 - 4} Two circles of equal radius meet at $X_1$ and $X_2$. Prove that $X_1T_1$ and $X_2T_2$ meet on $\\omega$.',
+    '\\item \\textbf{Olympiad 2008 - 1} Let $H$ be the orthocentre of an acute triangle. Prove that the six points are concyclic.', '\\end{itemize}');
+  assert.deepEqual(tex(t), [5, 7, 9, 10]);
+  // A bold head with the statement on the next line is a problem.
+  assert.deepEqual(tex(doc('\\begin{itemize}', '\\item \\textbf{Shortlist 2007 - G8}', 'Let $P$ lie on side $AB$ of $ABCD$. Show that $E$, $I$, $F$ are collinear.',
+    '\\item \\textbf{Shortlist 2006 - 9}', 'Prove that the triangles $A_2B_2C_2$ and $A_3B_3C_3$ are similar.', '\\end{itemize}')), [4, 6]);
+  agreesWhenTyped(t, 'latex', t.indexOf('Show'));
+});
+
+test('a problem environment above \\documentclass is never typeset: not a problem', () => {
+  const body = ['\\begin{quest}', 'Simplify $(a+b)^2 - (a-b)^2$.', '\\end{quest}'];
+  const t = ['\\begin{quest}', 'If the roots of $x^2 - 15x + 6m = 0$ differ by 3, find $m$.', '\\end{quest}', '',
+    '\\documentclass{article}', '\\newtheorem{quest}{Question}', '\\begin{document}', ...body, '\\end{document}', ''].join('\n');
+  assert.deepEqual(tex(t), [8]);
+  // In a fragment (no \documentclass) every environment counts.
+  assert.deepEqual(tex(['\\begin{quest}', 'Find $m$ with $m^2 = 4$.', '\\end{quest}', ...body, ''].join('\n')), [1, 4]);
+  agreesWhenTyped(t, 'latex', t.indexOf('Simplify'));
+});
+
+test('a command named for exercises whose braced argument states the task (\\addexercise{…}) starts a problem, also in the preamble', () => {
+  const t = ['\\documentclass{examtest}',
+    '\\addexercise{%', '\t\\begin{enumerate}', '\t\\item Define a primary ideal.', '\t\\item Give a module over $\\mathbb Z$ that is not flat.', '\t\\end{enumerate}', '}', '',
+    '\\addexercise{%', '\tLet $A$ be a ring and $p$ a prime ideal. Show that $\\sqrt{p^n} = p$ for all $n > 0$.', '}', '',
+    '\\addexercise{', '\tCompute the dimension of $\\mathbb C[X, Y]/(X - Y)$.', '}', '',
+    '\\addexercise{%', '\tLet $A$ be a ring. Prove that a finitely generated module over $A$ has a maximal submodule.', '}', '',
+    '\\begin{document}', '\\maketest', '\\end{document}', ''].join('\n');
+  assert.deepEqual(tex(t), [2, 9, 13, 17]);
+  // A command named for hints or solutions is not one, nor a problem-named command before plain prose.
+  assert.deepEqual(tex(doc('\\exercisehint{Use induction on $n$.}', '', '\\exercisehint{Show first that $f$ is bounded.}', '', '\\exercisehint{Compute $f(0)$.}', '')), []);
+  assert.deepEqual(tex(doc('\\problemsource{Taken from the 2019 exam.}', '', '\\problemsource{Taken from the book.}', '', '\\problemsource{Adapted.}', '')), []);
+  agreesWhenTyped(t, 'latex', t.indexOf('Compute'));
+});
+
+test('a list environment of the document\'s own (its definition in another file) is read as a list: its \\item exercises are problems', () => {
+  const sol = (k: number): string[] => ['\t\\begin{jie}', `\t\tBy the definition, ${'the set is open because every point has a ball inside it; '.repeat(k)}`, '\t\\end{jie}', ''];
+  const t = doc('\\chapter{Topology}', '\\begin{xiti}',
+    '\t\\item Prove that $A - B = A \\cap (X - B)$ for all $A, B \\subset X$.', ...sol(12),
+    '\t\\item Show that the intersection of infinitely many open sets of $\\mathbb R$ need not be open.', ...sol(12),
+    '\t\\item Is a constant map $f\\colon X \\to Y$ continuous? Why?', ...sol(12),
+    '\\end{xiti}');
+  assert.deepEqual(tex(t), [5, 10, 15]);
+  // Items of a custom environment of notes (no tasks) stay notes.
+  assert.deepEqual(tex(doc('\\begin{notation}', '\\item $\\mathbb N$ is the set of naturals.', '\\item $\\mathbb Z$ is the set of integers.', '\\item $\\mathbb Q$ is the set of rationals.', '\\end{notation}')), []);
+  agreesWhenTyped(t, 'latex', t.indexOf('Show that'));
+});
+
+test('a short paragraph opening with a task right before a list of bare formulas is one problem, the list its parts', () => {
+  const t = doc('\\begin{multicols}{2}', '',
+    'Determine the radius of convergence', '\\begin{enumerate}', '\\item $\\sum_{n\\ge 1} z^n / n^3$', '\\item $\\sum_{n \\ge 1} n!\\, z^n$ for $|z| < 1$', '\\end{enumerate}', '',
+    '\\separator', '',
+    'Compute', '\\begin{enumerate}', '\\item $\\int_0^\\infty \\frac{dx}{(x^2+1)^3}$', '\\item $\\int_{-\\infty}^\\infty \\frac{dx}{x^6 + 1}$', '\\end{enumerate}', '',
+    '\\end{multicols}');
+  assert.deepEqual(tex(t), [5, 13]);
+  // A paragraph that does not set a task (notes, a "Note:" label) over formulas is none; a list of tasks keeps its items.
+  assert.deepEqual(tex(doc('Recall the following sums', '\\begin{enumerate}', '\\item $\\sum_{n\\ge0} x^n = 1/(1-x)$', '\\item $\\sum_{n \\ge 0} x^n/n! = e^x$', '\\end{enumerate}')), []);
+  assert.deepEqual(tex(doc('Note:', '\\begin{itemize}', '\\item $A \\sim B$ means $|A| = |B|$.', '\\item $\\aleph$ is the cardinality of $\\mathbb R$.', '\\end{itemize}')), []);
+  assert.deepEqual(tex(doc('Solve the following.', '\\begin{enumerate}', '\\item Find all $x$ with $x^2 = 4$.', '\\item Prove that $\\sqrt 2 \\notin \\mathbb Q$.', '\\end{enumerate}')), [5, 6]);
+  agreesWhenTyped(t, 'latex', t.indexOf('Compute'));
+});
