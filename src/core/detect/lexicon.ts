@@ -64,7 +64,7 @@ const longestFirst = (alts: string): string =>
     .sort((a, b) => b.length - a.length)
     .join('|');
 const SINGLE_LABEL = new RegExp(
-  `^\\s*(?:(${longestFirst(PROBLEM_WORDS)})|(${longestFirst(EXERCISE_WORDS)})|(${longestFirst(QUESTION_WORDS)}))(?![a-zà-ÿа-я])\\s*(?:no\\.?\\s*|#\\s*|№\\s*)?` +
+  `^\\s*(?:(${longestFirst(PROBLEM_WORDS)})|(${longestFirst(EXERCISE_WORDS)})|(${longestFirst(QUESTION_WORDS)}))(?:(?<=[\\p{Script=Han}\\p{Script=Hangul}])|(?![a-zà-ÿа-я]))\\s*(?:no\\.?\\s*|#\\s*|№\\s*)?` +
     `([0-9０-９]+(?:[.\\-][0-9]+)*[a-z]?|[ivxlc]+|[一二三四五六七八九十]+)?\\s*(?:[.:：)\\]-]|\\(.*\\))?\\s*(.*)$`,
   'iu',
 );
@@ -103,6 +103,8 @@ function matchProblemLabelRaw(raw: string): LabelMatch | undefined {
   const word = m[1] ?? m[2] ?? m[3] ?? '';
   const number = m[4];
   const rest = (m[5] ?? '').trim();
+  // CJK has no word breaks: "問題A. …", "問題C" are the label and a letter, not a longer word.
+  const cjk = /[\p{Script=Han}\p{Script=Hangul}]$/u.test(word);
   // Bare "Q" / "Ex." / "Prob." / "hw" need a number.
   if (!number && /^(q|ex\.|prob\.?|exer\.?|hw|問|zad\.?|aufg\.?|opg\.?|oppg\.?|uppg\.?|ej\.|ejer\.?|exerc\.|es\.|zadat\.?|ćw\.|câu|soal|soru|bài)$/iu.test(word)) return undefined;
   // Vietnamese "Bài N" heads an exercise ("Bài 1", "Bài 2. Tính …") and also a textbook lesson ("Bài 2. Các quy tắc …"):
@@ -110,7 +112,7 @@ function matchProblemLabelRaw(raw: string): LabelMatch | undefined {
   if (/^bài$/iu.test(word) && rest && !statesTask(rest)) return undefined;
   // A plural or a longer word ("Problems", "Questionnaire") is not this label: require a word boundary.
   const after = text.slice(text.toLowerCase().indexOf(word.toLowerCase()) + word.length);
-  if (/^[a-zà-ÿа-я]/iu.test(after)) return undefined;
+  if (!cjk && /^[a-zà-ÿа-я]/iu.test(after)) return undefined;
   if (adorned && !number) return undefined;
   const kind: ProblemKind = m[1] ? 'problem' : m[2] ? 'exercise' : 'question';
   const labelEnd = text.length - (m[5] ?? '').length;
@@ -122,7 +124,11 @@ function matchProblemLabelRaw(raw: string): LabelMatch | undefined {
 function isContainerHeadingRaw(raw: string): boolean {
   const t = unadorned(raw.replace(/[*_`#]/g, '').trim());
   if (!t || t.length > 80) return false;
-  if (matchProblemLabel(t)?.numbered) return false;
+  const label = matchProblemLabel(t);
+  if (label?.numbered) return false;
+  // "問題" (like "习题", "문제") names one problem as well as many: "### 問題. …例を挙げよ．" states one task, while
+  // "## 問題：次の式を計算せよ" is an instruction over the items that follow.
+  if (label && label.rest && statesTaskStrict(label.rest) && !/次の|以下の|下記の|下列|如下|다음|following|below|folgende|suivant|siguiente|seguent|следующ/iu.test(label.rest)) return false;
   return CONTAINER_HEADING.test(t);
 }
 
@@ -243,8 +249,11 @@ const LATIN_TASK = new RegExp(
 // Not after "to", "we", "can" ...: "in order to find the roots", "we show that" describe, they do not ask.
 const LATIN_TASK_ANYWHERE =
   /(?<!\b(?:to|we|i|they|can|will|would|could|shall|may|might|us|wir|nous|on|vamos|мы)\s)\b(?:show that|prove that|find all|find the|compute the|calculate the|determine whether|determine the|evaluate the|is it true that|how many|how much|what is the|what are the|does there exist|do there exist|zeigen sie,? dass|beweisen sie,? dass|montrer que|démontrer que|demuestra que|demostrar que|докажите,? что|покажите,? что|dimostra(?:re)? che|mostra(?:re)? che|calcola(?:re)? (?:il|la|l'|i|le|gli)|determina(?:re)? (?:il|la|l'|i|le|gli|se)|mostre que|vis at|visa att|toon aan dat|wykaż,? że|dokážte,? že|доведіть,? що)(?![\p{L}])/iu;
-const CJK_TASK =
+// A Japanese ichidan imperative in "-eyo" closes a task: 挙げよ, 調べよ, 比べよ, 考えよ, 定めよ (求めよ, 答えよ are listed too).
+const JA_EYO = '[\\p{Script=Han}\\p{Script=Hiragana}][えけげせぜてでねべめれ]よ(?=[。．、，,.\\s]|$)';
+const CJK_TASK_WORDS =
   /(?:せよ|しなさい|なさい[。．]|解け(?!る)|求めよ|求めなさい|示せ|示しなさい|証明せよ|証明しなさい|計算せよ|計算しなさい|答えよ|答えなさい|述べよ|説明せよ|説明しなさい|確かめよ|解きなさい|求め[、。]|を求め|구하시오|구하여라|구하라|구해라|구하면|증명하시오|증명하여라|증명하라|보이시오|보여라|계산하시오|계산하여라|풀어라|푸시오|설명하시오|구하세요|증명하세요|얼마인가|무엇인가|몇\s*개|试求|試求|求出|求解|求证|求證|试证|試證|证明|證明|计算|計算|化简|化簡|判断|判斷|解方程|是否|多少|几个|幾個|求[^和與与]{0,2}(?:的值|之值|值)|求\s*[$\\(（]|(?:^|[。，：\s])求[^和与與积積])/u;
+const CJK_TASK = new RegExp(`${JA_EYO}|${CJK_TASK_WORDS.source}`, 'u');
 
 // Arabic and Persian tasks, anywhere in a clause: Arabic has no capital letters and often no comma before the task
 // ("إذا كان … أوجد …", "… فأوجد …"), and Persian puts the verb last ("مقدار x را بیابید"). Arabic imperatives (with
@@ -298,8 +307,9 @@ function asksQuestionRaw(text: string): boolean {
 }
 
 // CJK tasks in the imperative only (a lecture that mentions 計算 or 是否 does not set a task).
-const CJK_IMPERATIVE =
+const CJK_IMPERATIVE_WORDS =
   /(?:求めよ|求めなさい|示せ|示しなさい|証明せよ|証明しなさい|計算せよ|計算しなさい|答えよ|答えなさい|述べよ|説明せよ|説明しなさい|確かめよ|解け|解きなさい|書け|表せ|구하시오|구하여라|구하라|증명하시오|증명하여라|보이시오|계산하시오|풀어라|푸시오|설명하시오|구하세요|试求|試求|求证|求證|试证|試證|求出|证明[：:]|證明[：:]|请计算|請計算)/u;
+const CJK_IMPERATIVE = new RegExp(`${JA_EYO}|${CJK_IMPERATIVE_WORDS.source}`, 'u');
 
 /** A task stated strictly: an imperative sentence, a task phrase or a real question (not a CJK word that only
  *  names a computation). Used where a whole section is judged by its text. */

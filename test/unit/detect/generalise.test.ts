@@ -293,3 +293,23 @@ test('a bare \\question that only gives reading advice sets no task; one that se
   assert.deepEqual(tex(t), [5, 7]);
   agreesWhenTyped(t, 'latex', t.indexOf('Determine'));
 });
+
+// Seventeenth first-sight check (Markdown).
+
+test('a CJK problem label followed by a letter ("### 問題A. …を微分せよ．") is that label: CJK has no word breaks', () => {
+  const t = ['# 合成関数の導関数', '', '### 問題A. $y=(2x+1)^5$ を微分せよ．', '', '>　', '',
+    '### 問題B. $y=\\sin^2 x$ を微分せよ．', '', '>　', ''].join('\n');
+  assert.deepEqual(md(t), [3, 7]);
+  // A Latin label word running on into letters is still another word ("Problems", "Problemstellung").
+  assert.deepEqual(md(['## Problemstellung', '', 'Die Zahl $x$ ist gegeben.', '', '### 問題Aの解答', '', '$y\' = 10(2x+1)^4$', ''].join('\n')), []);
+  agreesWhenTyped(t, 'markdown', t.indexOf('問題B'));
+});
+
+test('"問題." over a stated task is one problem (a Japanese "-eyo" imperative such as 挙げよ states it); "問題：次の…" stays a heading over items', () => {
+  const t = ['## 中間値の定理', '', '閉区間で連続な関数は中間値をとる．', '', '### 問題. 連続でない関数で，中間値をもたない例を挙げよ．', '', '>　', '',
+    '### 問題. 開区間で最大値をもたない連続関数の例を調べよ．', '', '>　', ''].join('\n');
+  assert.deepEqual(md(t), [5, 9]);
+  // An instruction over the items that follow is a heading over them: each item is a problem.
+  assert.deepEqual(md(['## 問題：次の式を計算せよ', '', '1. $\\int e^x dx$', '', '2. $\\int \\sin x dx$', ''].join('\n')), [3, 5]);
+  agreesWhenTyped(t, 'markdown', t.indexOf('開区間'));
+});
