@@ -365,11 +365,36 @@ function startsWithTaskRaw(text: string): boolean {
   return LATIN_TASK.test(t.slice(0, 80)) || CJK_TASK.test(t) || GREEK_TASK.test(t.slice(0, 200)) || AR_FA_TASK.test(t.slice(0, 200));
 }
 
+// "The following <mathematical objects>", the items a worksheet then lists one by one.
+const FOLLOWING_ITEMS = new RegExp(
+  '\\bfollowing\\s+(?:\\w+\\s+)?(?:functions|limits|integrals|derivatives|equations|inequalities|expressions|sequences|series|matrices|systems|sums|numbers|statements)\\b' +
+    '|\\b(?:los|las)\\s+siguientes\\s+(?:\\p{L}+\\s+)?(?:funciones|límites|limites|integrales|derivadas|ecuaciones|inecuaciones|expresiones|sucesiones|series|matrices|sistemas|sumas|números|proposiciones|afirmaciones)(?![\\p{L}])' +
+    '|\\b(?:les|des)\\s+(?:fonctions|limites|intégrales|dérivées|équations|inéquations|expressions|suites|séries|matrices|systèmes|sommes|nombres)\\s+suivantes?(?![\\p{L}])' +
+    '|\\bfolgenden?\\s+(?:\\p{L}+\\s+)?(?:Funktionen|Grenzwerte|Integrale|Ableitungen|Gleichungen|Ungleichungen|Terme|Ausdrücke|Folgen|Reihen|Matrizen|Gleichungssysteme|Summen|Zahlen|Aussagen)(?![\\p{L}])' +
+    '|\\b(?:i|le|gli)\\s+seguenti\\s+(?:funzioni|limiti|integrali|derivate|equazioni|disequazioni|espressioni|successioni|serie|matrici|sistemi|somme|numeri)(?![\\p{L}])' +
+    '|\\b(?:os|as)\\s+seguintes\\s+(?:funções|limites|integrais|derivadas|equações|inequações|expressões|sequências|séries|matrizes|sistemas|somas|números)(?![\\p{L}])',
+  'iu',
+);
+// A task verb anywhere in that sentence ("Utiliza las reglas … para obtener las derivadas de las siguientes funciones").
+const TASK_WORD = new RegExp(
+  '(?<![\\p{L}])(?:find|compute|calculate|evaluate|determine|solve|simplify|differentiate|integrate|prove|show|sketch|graph|decide|' +
+    'calcula|calcule|calcular|resuelve|resuelva|resolver|halla|halle|hallar|determina|determine|determinar|obtén|obtenga|obtener|deriva|derive|derivar|integra|integre|integrar|simplifica|simplifique|simplificar|encuentra|encuentre|encontrar|evalúa|evalúe|evaluar|demuestra|demuestre|demostrar|grafica|grafique|graficar|' +
+    'calculer|calculez|déterminer|déterminez|résoudre|résolvez|dériver|dérivez|simplifier|simplifiez|étudier|étudiez|trouver|trouvez|' +
+    'berechne|berechnen|bestimme|bestimmen|löse|lösen|leite|vereinfache|vereinfachen|untersuche|untersuchen|ermittle|ermitteln|' +
+    'calcola|calcolare|determinare|risolvi|risolvere|derivare|semplifica|semplificare|studia|studiare|trova|trovare|' +
+    'resolva|derivar|simplifique|encontre|obtenha|obter)(?![\\p{L}])',
+  'iu',
+);
+
 /** Sentences that announce the problems that follow: "Complete the following problems." */
 function introducesProblemsRaw(text: string): boolean {
   // Only the last sentence (or paragraph) introduces what follows: "Complete the following problems." does;
   // "… one of the following formats:" or "… required by these problems. In particular:" do not.
   const sentences = text.slice(-400).split(/(?<=[.!?。！？])\s+|\n[ \t]*\n/u).filter((x) => x.trim() !== '');
+  // "Resuelve los siguientes límites algebraicamente. Recuerda que …": a task on "the following limits" (functions,
+  // integrals, equations …) announces the items below also when advice follows it in the same paragraph.
+  const para = text.slice(-1200).split(/\n[ \t]*\n/u).pop() ?? '';
+  if (FOLLOWING_ITEMS.test(para) && para.split(/(?<=[.!?。！？])\s+/u).some((x) => FOLLOWING_ITEMS.test(x) && TASK_WORD.test(x))) return true;
   const t = sentences[sentences.length - 1] ?? '';
   if (!/follow|these|next|below|folgend|suivant|siguiente|следующ|以下|次の|다음|下列/iu.test(t)) return false;
   return /\b(?:following|these|the next|below)\s+(?:\w+\s+){0,2}(?:problems|exercises|tasks)\b|\b(?:solve|complete|answer)\s+(?:\w+\s+){0,3}(?:the\s+)?following\b|\b(?:do|work|attempt|try)\s+(?:\w+\s+){0,2}(?:the\s+)?following\s+(?:\w+\s+){0,2}(?:problems|exercises|questions|tasks)\b|\bfolgenden?\s+aufgaben\b|\bbearbeite(?:n sie)?\s+(?:die\s+)?folgenden\b|\bexercices?\s+suivants?\b|\bproblèmes?\s+suivants?\b|\bsiguientes\s+(?:ejercicios|problemas)\b|\bследующие\s+задачи\b|以下の問題|次の問題|次の各問|다음\s*문제|다음을|下列各?题|下列问题|以下各题/iu.test(

@@ -283,8 +283,7 @@ export function scanMarkdown(
           const from0 = analysedFrom(pos);
           // (A copy: the records keep pieces of it, which must not keep this version of the whole document alive.)
           const src = detach(text.slice(from0, pos));
-          const tokens = markdown().parse(easternListMarkers(src), {});
-          const open = openAtEnd(src, tokens);
+          const tokens = markdown().parse(foreignListMarkers(src), {});          const open = openAtEnd(src, tokens);
           if (open === undefined) {
             finish(pos, false, false, recordsOf(src, tokens));
             if (atStop) return segs;
@@ -551,16 +550,18 @@ function isCaption(text: string): boolean {
 /** A paragraph that opens with a bold number: "**3.** …", "__12)__ …". */
 const BOLD_NUMBER = /^(?:\*\*|__)\s*\d{1,3}[.)]?\s*(?:\*\*|__)\s*\S/;
 
-/** Lists numbered in Arabic-Indic or Persian digits ("١. …", "۲- …", "٣) …"), which CommonMark does not know, read
- *  as numbered lists: the markers become ASCII ones of the same length, so every offset stays. */
-function easternListMarkers(src: string): string {
+/** Numbered lists that CommonMark does not know, read as numbered lists: markers in Arabic-Indic or Persian digits
+ *  ("١. …", "۲- …", "٣) …") and the "1.- …" of Spanish sheets. The markers become ASCII ones of the same length
+ *  ("1.- " → "1.  "), so every offset stays. */
+function foreignListMarkers(src: string): string {
+  if (/^[ \t]{0,3}\d{1,3}\.-[ \t]/mu.test(src)) src = src.replace(/^([ \t]{0,3}\d{1,3}\.)-(?=[ \t])/gmu, '$1 ');
   if (!/[\u0660-\u0669\u06f0-\u06f9]/u.test(src)) return src;
   return src.replace(/^([ \t]{0,3})([\u0660-\u0669\u06f0-\u06f9]{1,3})([.)\-])(?=[ \t])/gmu, (_m, ind: string, num: string, sep: string) => ind + asciiDigits(num) + (sep === ')' ? ')' : '.'));
 }
 
 /** Top-level block records of one segment (lines relative to the segment). */
 export function analyse(src: string): MRecord[] {
-  return recordsOf(src, markdown().parse(easternListMarkers(src), {}));
+  return recordsOf(src, markdown().parse(foreignListMarkers(src), {}));
 }
 
 /**
@@ -1638,9 +1639,11 @@ export function markdownProblems(
           // Under a free title, a list is a list of problems unless the section set up one problem first (a paragraph
           // of setup before the list): then its items are that problem's parts.
           // In a document titled as a problem set, its free-titled sections are the problems and their lists parts.
+          // An instruction that announces the items below ("Resuelve los siguientes límites …") sets up no single problem.
           const setUp = !!sec && sec.free && !inRole('container') && (docContainer() || sec.parts.some((x) => x.trim().length > 40));
-          if (!open && sec && sec.free && !setUp && !inRole('example') && !inRole('solution')) {
-            const cont = inRole('container') || (prevPara !== '' && introducesProblems(prevPara));
+          const announced = prevPara !== '' && introducesProblems(prevPara);
+          if (!open && sec && sec.free && (!setUp || (announced && !docContainer())) && !inRole('example') && !inRole('solution')) {
+            const cont = inRole('container') || announced;
             const items = !cont && prevPara !== '' && introducesSteps(prevPara) ? [] : listProblems(r, pos, cont);
             if (items.length > 0) {
               dropFree(sec);

@@ -313,3 +313,19 @@ test('"問題." over a stated task is one problem (a Japanese "-eyo" imperative 
   assert.deepEqual(md(['## 問題：次の式を計算せよ', '', '1. $\\int e^x dx$', '', '2. $\\int \\sin x dx$', ''].join('\n')), [3, 5]);
   agreesWhenTyped(t, 'markdown', t.indexOf('開区間'));
 });
+
+test('"1.- …" numbers an exercise as "1." does (Spanish sheets); a task on "the following functions" announces them', () => {
+  const t = ['# Reto 2', '', '## Parte 2', '', 'Utiliza las reglas de derivación para obtener las derivadas de las siguientes funciones. Reescribe si hace falta.', '',
+    '---', '', '1.- $f(x) = x^3$', '', "$f'(x) = 3x^2$", '', '---', '', '2.- $g(x) = \\sqrt{x}$', '', "$g'(x) = \\frac{1}{2\\sqrt{x}}$", ''].join('\n');
+  assert.deepEqual(md(t), [9, 15]);
+  // The same list after a sentence that only names the functions (no task) holds no problem.
+  assert.deepEqual(md(['# Notas', '', 'Estas son las siguientes funciones que usaremos en el curso.', '', '1.- $f(x) = x^3$', '', '2.- $g(x) = \\sqrt{x}$', ''].join('\n')), []);
+  agreesWhenTyped(t, 'markdown', t.indexOf('2.- '));
+});
+
+test('under a free title, an instruction that announces the following limits is no setup: the numbered exercises after it, each with its answer, are problems', () => {
+  const t = ['# ¿Dónde hay discontinuidades?', '', '**Parte 1**. Resuelve los siguientes límites algebraicamente. Recuerda que primero se evalúa la función en el punto.', '',
+    '---', '', '1. $\\lim\\limits_{x\\to 2} (x^2 - 1)$', '', '$= 3$', '', '---', '', '2. $\\lim\\limits_{x\\to 1} \\frac{x^2-1}{x-1}$', '', '$= 2$', ''].join('\n');
+  assert.deepEqual(md(t), [7, 13]);
+  agreesWhenTyped(t, 'markdown', t.indexOf('2. $'));
+});
