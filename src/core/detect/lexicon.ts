@@ -269,10 +269,21 @@ const AR_FA_TASK = new RegExp(
 );
 
 
+/** Emphasis markers and inline HTML tags do not hide a task: "**Gib** die nächsten Glieder **an**.", "*Prove* that …",
+ *  "<img …> \\⏎**Berechne** …" read as the plain sentence (not "a_n", "x_1", "$a<b$", which stay as they are). */
+function plainMarkup(text: string): string {
+  if (!/[*_<\\]/.test(text)) return text;
+  return text
+    .replace(/<\/?[A-Za-z][\w-]*(?:\s[^<>\n]*)?\/?>/g, ' ')
+    .replace(/\\\n/g, '\n')
+    .replace(/(?:\*\*|__)(?=\S)|(?<=\S)(?:\*\*|__)|(?<![\p{L}\d*])[*_](?=\p{L})|(?<=\p{L})[*_](?![\p{L}\d*])/gu, '')
+    .replace(/^\s+/u, '');
+}
+
 /** Does this text ask the reader to do mathematical work? */
 function statesTaskRaw(text: string): boolean {
   if (!text) return false;
-  const t = text.length > 4000 ? text.slice(0, 4000) : text;
+  const t = plainMarkup(text.length > 4000 ? text.slice(0, 4000) : text);
   return LATIN_TASK.test(t) || LATIN_TASK_ANYWHERE.test(t) || COMMA_TASK.test(t) || CJK_TASK.test(t) || GREEK_TASK.test(t) || AR_FA_TASK.test(t) || asksQuestion(t) || posesChoiceOrBlank(t);
 }
 

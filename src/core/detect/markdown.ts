@@ -913,6 +913,13 @@ function partsOf(r: Extract<MRecord, { t: 'list' }>): boolean {
 /** A textbook exercise number opening a text: "1.2 ", "3.4.1) " (two or three levels, so not a list marker). */
 const EXERCISE_NUMBER_LEAD = /^\s*\d{1,3}(?:\.\d{1,3}){1,2}[.:)]?\s+\S/;
 
+/** A paragraph that opens (after images or other inline HTML) with a bold span holding its task verb:
+ *  "**Gib an**, welcher Graph …", "**Berechne** die Fläche …", "**Find** the limit …". */
+function boldLedTask(text: string): boolean {
+  const m = /^\s*(?:<[^>\n]*>\s*)*(?:\\\n\s*)?(?:\*\*|__)([^*_\n]{2,40})(?:\*\*|__)/u.exec(text);
+  return !!m && leadsWithTask(m[1]!) && statesTask(text);
+}
+
 /** A list item that is only a formula or a number ("- $-3,2$", "- 1/4"). */
 function isBareMath(text: string): boolean {
   const t = text.replace(/^\s*[-*+]\s*/, '').replace(/\$\$[\s\S]*?\$\$|\$[^$\n]*\$|\\\([\s\S]*?\\\)/g, '').replace(/[\s\d.,;:/+\-−×·()=<>]+/g, '');
@@ -1226,6 +1233,15 @@ export function markdownProblems(
     const p = s.problem;
     const t = cachedText(s.recs, () => s.parts.join('\n\n') || p.label || '');
     if (s.free) {
+      // "# Grafische Ableitung finden" over "**Gib an**, welcher Graph …": a section whose text opens with a bold task
+      // verb (the operator of a school task) states one problem, also without siblings to agree.
+      const firstPara = s.recs.find((x) => (x as MRecord).t === 'para') as Extract<MRecord, { t: 'para' }> | undefined;
+      if (!s.inner && firstPara && t.text.length <= 4000 && once(firstPara, 'boldLed', () => boldLedTask(firstPara.text))) {
+        p.text = t.text;
+        if (t.language) p.language = t.language;
+        else delete p.language;
+        return;
+      }
       // A statement is short and says its task early; a long section that poses and works a task is a lesson.
       if (t.strict === undefined) t.strict = statesTaskStrict(t.text.slice(0, 900));
       // …and it is an exercise, not a lesson that asks and answers: a solution follows, it sits under an

@@ -329,3 +329,12 @@ test('under a free title, an instruction that announces the following limits is 
   assert.deepEqual(md(t), [7, 13]);
   agreesWhenTyped(t, 'markdown', t.indexOf('2. $'));
 });
+
+test('a section whose text opens with a bold task verb ("**Gib** … **an**", after images) is one problem, also as the only section', () => {
+  const t = ['<!--', 'author: someone', '-->', '', '# Folgen von Zahlen', '', '<img src="level3.png" width="30"> <img src="stars.png" width="120">  \\',
+    '**Gib** die nächsten Glieder der Folge **an**.', '', '__$a)\\;\\;$__', '', '$1 \\quad 4 \\quad 9 \\quad 16 \\quad$ [[ 25 ]]', '', '@resetter', ''].join('\n');
+  assert.deepEqual(md(t), [5]);
+  // A title over prose, or a bold word that is no task verb, states no problem.
+  assert.deepEqual(md(['# Folgen von Zahlen', '', '**Folgen** sind Funktionen auf $\\mathbb{N}$, etwa $a_n = n^2$.', ''].join('\n')), []);
+  agreesWhenTyped(t, 'markdown', t.indexOf('die nächsten'));
+});
