@@ -283,8 +283,8 @@ export function scanMarkdown(
           const from0 = analysedFrom(pos);
           // (A copy: the records keep pieces of it, which must not keep this version of the whole document alive.)
           const src = detach(text.slice(from0, pos));
-          const tokens = markdown().parse(foreignListMarkers(src), {});          const open = openAtEnd(src, tokens);
-          if (open === undefined) {
+          const tokens = markdown().parse(parseable(src), {});
+          const open = openAtEnd(src, tokens);          if (open === undefined) {
             finish(pos, false, false, recordsOf(src, tokens));
             if (atStop) return segs;
           } else {
@@ -550,10 +550,12 @@ function isCaption(text: string): boolean {
 /** A paragraph that opens with a bold number: "**3.** …", "__12)__ …". */
 const BOLD_NUMBER = /^(?:\*\*|__)\s*\d{1,3}[.)]?\s*(?:\*\*|__)\s*\S/;
 
-/** Numbered lists that CommonMark does not know, read as numbered lists: markers in Arabic-Indic or Persian digits
- *  ("١. …", "۲- …", "٣) …") and the "1.- …" of Spanish sheets. The markers become ASCII ones of the same length
- *  ("1.- " → "1.  "), so every offset stays. */
-function foreignListMarkers(src: string): string {
+/** The text markdown-it parses, every offset kept: numbered lists that CommonMark does not know read as numbered
+ *  lists — markers in Arabic-Indic or Persian digits ("١. …", "۲- …", "٣) …") and the "1.- …" of Spanish sheets become
+ *  ASCII ones of the same length ("1.- " → "1.  ") — and a byte-order mark opening the file, which would hide the
+ *  first block (a heading, an HTML comment), becomes a space. */
+function parseable(src: string): string {
+  if (src.charCodeAt(0) === 0xfeff) src = ` ${src.slice(1)}`;
   if (/^[ \t]{0,3}\d{1,3}\.-[ \t]/mu.test(src)) src = src.replace(/^([ \t]{0,3}\d{1,3}\.)-(?=[ \t])/gmu, '$1 ');
   if (!/[\u0660-\u0669\u06f0-\u06f9]/u.test(src)) return src;
   return src.replace(/^([ \t]{0,3})([\u0660-\u0669\u06f0-\u06f9]{1,3})([.)\-])(?=[ \t])/gmu, (_m, ind: string, num: string, sep: string) => ind + asciiDigits(num) + (sep === ')' ? ')' : '.'));
@@ -561,7 +563,7 @@ function foreignListMarkers(src: string): string {
 
 /** Top-level block records of one segment (lines relative to the segment). */
 export function analyse(src: string): MRecord[] {
-  return recordsOf(src, markdown().parse(foreignListMarkers(src), {}));
+  return recordsOf(src, markdown().parse(parseable(src), {}));
 }
 
 /**
@@ -944,7 +946,7 @@ const NAV_HEADING = /^(?:contents|table of contents|toc|inhalt|inhaltsverzeichni
 
 /** Whether a YAML front matter's `title:` is a container heading ("Problem Set 2", "Übungsblatt 3", "Exercises"). */
 function frontMatterContainer(text: string): boolean {
-  const m = /^---[ \t]*\r?\n([\s\S]{0,3000}?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(text.length > 3100 ? text.slice(0, 3100) : text);
+  const m = /^\uFEFF?---[ \t]*\r?\n([\s\S]{0,3000}?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(text.length > 3100 ? text.slice(0, 3100) : text);
   const t = m && /^title:[ \t]*["']?(.*?)["']?[ \t]*$/m.exec(m[1]!);
   return !!t && isContainerHeading(t[1]!);
 }

@@ -338,3 +338,15 @@ test('a section whose text opens with a bold task verb ("**Gib** … **an**", af
   assert.deepEqual(md(['# Folgen von Zahlen', '', '**Folgen** sind Funktionen auf $\\mathbb{N}$, etwa $a_n = n^2$.', ''].join('\n')), []);
   agreesWhenTyped(t, 'markdown', t.indexOf('die nächsten'));
 });
+
+test('a byte-order mark opening a Markdown file hides neither its first heading nor its commented-out problems', () => {
+  const t = '\uFEFF# Aufgabe 1\n\nBerechne $2 + 3$.\n\n<!--\n## Aufgabe 2\n\nBerechne $4 + 5$.\n-->\n';
+  assert.deepEqual(md(t), [1]);
+  assert.deepEqual(md('\uFEFF<!--\n## Aufgabe 1\n\nBerechne $2+3$.\n-->\n\n## Notizen\n\nText.\n'), []);
+  // A front matter after the mark still titles the document a problem set.
+  const ps = ['---', 'title: Problem Set 2', '---', '', '## Springs', '', 'Find the period of a mass on a spring.', '', 'The mass is $m$, the constant $k$.', '',
+    '## Pendulum', '', 'Find the period of a pendulum.', '', 'Its length is $\\ell$, its mass $m$.', ''].join('\n');
+  assert.deepEqual(md(`\uFEFF${ps}`), md(ps));
+  assert.deepEqual(md(ps), [5, 11]);
+  agreesWhenTyped(t, 'markdown', t.indexOf('Berechne'));
+});
