@@ -269,15 +269,25 @@ const AR_FA_TASK = new RegExp(
 );
 
 
-/** Emphasis markers and inline HTML tags do not hide a task: "**Gib** die nächsten Glieder **an**.", "*Prove* that …",
- *  "<img …> \\⏎**Berechne** …" read as the plain sentence (not "a_n", "x_1", "$a<b$", which stay as they are). */
+/** Emphasis markers, inline HTML tags and invisible format characters do not hide a task: "**Gib** die nächsten
+ *  Glieder **an**.", "*Prove* that …", "<img …> \\⏎**Berechne** …", a quote opening with a line of direction marks
+ *  (U+200E/U+200F) used as a spacer, read as the plain sentence ("a_n", "x_1", "$a<b$" stay as they are; the Persian
+ *  zero-width non-joiner is part of words and stays too). */
 function plainMarkup(text: string): string {
-  if (!/[*_<\\]/.test(text)) return text;
-  return text
-    .replace(/<\/?[A-Za-z][\w-]*(?:\s[^<>\n]*)?\/?>/g, ' ')
-    .replace(/\\\n/g, '\n')
-    .replace(/(?:\*\*|__)(?=\S)|(?<=\S)(?:\*\*|__)|(?<![\p{L}\d*])[*_](?=\p{L})|(?<=\p{L})[*_](?![\p{L}\d*])/gu, '')
-    .replace(/^\s+/u, '');
+  let t = text;
+  let changed = false;
+  if (/[\u200b\u200e\u200f\u202a-\u202e\u2060\ufeff]/u.test(t)) {
+    t = t.replace(/[\u200b\u200e\u200f\u202a-\u202e\u2060\ufeff]/gu, '');
+    changed = true;
+  }
+  if (/[*_<\\]/.test(t)) {
+    t = t
+      .replace(/<\/?[A-Za-z][\w-]*(?:\s[^<>\n]*)?\/?>/g, ' ')
+      .replace(/\\\n/g, '\n')
+      .replace(/(?:\*\*|__)(?=\S)|(?<=\S)(?:\*\*|__)|(?<![\p{L}\d*])[*_](?=\p{L})|(?<=\p{L})[*_](?![\p{L}\d*])/gu, '');
+    changed = true;
+  }
+  return changed ? t.replace(/^\s+/u, '') : t;
 }
 
 /** Does this text ask the reader to do mathematical work? */
@@ -292,9 +302,15 @@ function statesTaskRaw(text: string): boolean {
 const CHOICE_LINES = /(?:^|\n)[ \t]*(?:\(\s*A\s*\)|A[.)．、])[ \t]*\S[^\n]*\n(?:[^\n]*\n)?[ \t]*(?:\(\s*B\s*\)|B[.)．、])[ \t]*\S/;
 const BLANK = /_{4,}|＿{2,}|\\underline\{\s*\\hspace|\\rule\{[^}]*\}\{0?\.[0-9]|（[ \t　]{1,}）|\([ \t]{3,}\)/;
 
+// Four lettered options on consecutive lines, "(a) …" to "(d) …" (bulleted, one of them bold as the answer): the choices of
+// a question (parts of a problem are rarely four bare options).
+const LETTER_OPTIONS = new RegExp(
+  ['a', 'b', 'c', 'd'].map((l) => `[ \\t]*(?:[-*+][ \\t]+)?(?:\\*\\*|__)?\\(${l}\\)[ \\t]*\\S[^\\n]*`).join('\\n'),
+);
+
 /** Options of a multiple-choice question, or a blank to fill in. */
 export function posesChoiceOrBlank(text: string): boolean {
-  return CHOICE_LINES.test(text) || BLANK.test(text);
+  return CHOICE_LINES.test(text) || LETTER_OPTIONS.test(text) || BLANK.test(text);
 }
 
 /** A real question (not "(why?)"). */

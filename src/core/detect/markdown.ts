@@ -1549,10 +1549,12 @@ export function markdownProblems(
           break;
         }
         case 'para': {
-          const { label, solution, numberOnly } = once(r, 'para', () => ({
+          const { label, solution, numberOnly, stem } = once(r, 'para', () => ({
             label: paraLabel(r),
             solution: isSolutionLabel(r.bold ? r.lead : r.text.slice(0, 40)),
             numberOnly: (r.bold && isNumberOnlyLabel(r.lead)) || (r.text.length < 16 && isNumberOnlyLabel(r.text)),
+            // "**1. $\int x\,dx = ?$**": the number and the whole stem in one bold span (exported question sheets).
+            stem: r.bold && /^\s*\d{1,3}[.)]\s+\S/.test(r.lead) ? /^\s*(\d{1,3})/.exec(r.lead)![1] : undefined,
           }));
           if (solution) {
             if (open) open.p.solved = true;
@@ -1592,6 +1594,17 @@ export function markdownProblems(
             out.push(p);
             last = p;
             open = { p, parts: [body], recs: [r] };
+            break;
+          }
+          if (stem && (!sec || sec.free) && (!open || open.recs[1] === LABEL_TAG)) {
+            finishOpen();
+            // Under a free title, the title only names the sheet.
+            if (sec) dropFree(sec);
+            const body = once(r, 'body', () => r.text.replace(/^\s*(?:\*\*|__)\s*\d{1,3}[.)]\s*/, '').replace(/\*\*|__/, '').trim());
+            const p = make(pos, r.line, r.end, 'problem', [r, LABEL_TAG], () => body, stem);
+            out.push(p);
+            last = p;
+            open = { p, parts: [body], recs: [r, LABEL_TAG], needsTask: !inRole('container') };
             break;
           }
           if (numberOnly && !sec && (!open || open.recs[1] === LABEL_TAG)) {

@@ -350,3 +350,24 @@ test('a byte-order mark opening a Markdown file hides neither its first heading 
   assert.deepEqual(md(ps), [5, 11]);
   agreesWhenTyped(t, 'markdown', t.indexOf('Berechne'));
 });
+
+// Eighteenth first-sight check (Markdown).
+
+test('invisible direction marks used as a spacer line in a quote do not hide the task after them', () => {
+  const sp = '> \u200f\u200f\u200e \u200e';
+  const t = ['# Integrals', '', '## **Question 1: Easy**', sp, '> Solve with integration by parts:', '>', '> $\\int x\\cos x\\,dx$', sp, '',
+    '## **Question 2: Hard**', sp, '> Solve by completing the square:', '>', '> $\\int \\frac{dx}{x^2+2x+5}$', sp, ''].join('\n');
+  assert.deepEqual(md(t), [3, 10]);
+  agreesWhenTyped(t, 'markdown', t.indexOf('completing'));
+});
+
+test('a bold line holding the number and the whole stem ("**1. $\\int x\\,dx = ?$**") is a question, also under a free title', () => {
+  const opts = (k: number): string[] => ['a', 'b', 'c', 'd'].map((l) => `   *   (${l}) $${k}x^${l === 'a' ? 2 : 3}$`);
+  const t = ['### Integration', '#### Practice', '', '**1. $\\int 2x\\,dx = ?$**', ...opts(1), '',
+    '**2. The solution of $y\' = 3x^2$ is**', ...opts(2), ''].join('\n');
+  assert.deepEqual(md(t), [4, 10]);
+  // Bold numbered titles over prose state nothing; two lettered lines are no choices.
+  assert.deepEqual(md(['### Notes', '', '**1. Antiderivatives**', '', 'An antiderivative of $f$ is a function $F$ with $F\' = f$.', '',
+    '**2. The constant of integration**', '   *   (a) it is arbitrary', '   *   (b) it vanishes in definite integrals', ''].join('\n')), []);
+  agreesWhenTyped(t, 'markdown', t.indexOf('The solution'));
+});
