@@ -284,7 +284,8 @@ export function scanMarkdown(
           // (A copy: the records keep pieces of it, which must not keep this version of the whole document alive.)
           const src = detach(text.slice(from0, pos));
           const tokens = markdown().parse(parseable(src), {});
-          const open = openAtEnd(src, tokens);          if (open === undefined) {
+          const open = openAtEnd(src, tokens);
+          if (open === undefined) {
             finish(pos, false, false, recordsOf(src, tokens));
             if (atStop) return segs;
           } else {
