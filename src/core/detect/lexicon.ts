@@ -402,9 +402,10 @@ const FOLLOWING_ITEMS = new RegExp(
     '|\\b(?:os|as)\\s+seguintes\\s+(?:funções|limites|integrais|derivadas|equações|inequações|expressões|sequências|séries|matrizes|sistemas|somas|números)(?![\\p{L}])',
   'iu',
 );
-// A task verb anywhere in that sentence ("Utiliza las reglas … para obtener las derivadas de las siguientes funciones").
+// A task verb anywhere in that sentence ("Utiliza las reglas … para obtener las derivadas de las siguientes funciones"),
+// not one that describes what the text does ("We now compute the following integrals", "vamos a calcular …").
 const TASK_WORD = new RegExp(
-  '(?<![\\p{L}])(?:find|compute|calculate|evaluate|determine|solve|simplify|differentiate|integrate|prove|show|sketch|graph|decide|' +
+  '(?<!\\b(?:we|i|us|let|will|shall|now|vamos a|voy a|on va|nous allons|wir)\\s)(?<![\\p{L}])(?:find|compute|calculate|evaluate|determine|solve|simplify|differentiate|integrate|prove|show|sketch|graph|decide|' +
     'calcula|calcule|calcular|resuelve|resuelva|resolver|halla|halle|hallar|determina|determine|determinar|obtén|obtenga|obtener|deriva|derive|derivar|integra|integre|integrar|simplifica|simplifique|simplificar|encuentra|encuentre|encontrar|evalúa|evalúe|evaluar|demuestra|demuestre|demostrar|grafica|grafique|graficar|' +
     'calculer|calculez|déterminer|déterminez|résoudre|résolvez|dériver|dérivez|simplifier|simplifiez|étudier|étudiez|trouver|trouvez|' +
     'berechne|berechnen|bestimme|bestimmen|löse|lösen|leite|vereinfache|vereinfachen|untersuche|untersuchen|ermittle|ermitteln|' +

@@ -320,6 +320,8 @@ test('"1.- …" numbers an exercise as "1." does (Spanish sheets); a task on "th
   assert.deepEqual(md(t), [9, 15]);
   // The same list after a sentence that only names the functions (no task) holds no problem.
   assert.deepEqual(md(['# Notas', '', 'Estas son las siguientes funciones que usaremos en el curso.', '', '1.- $f(x) = x^3$', '', '2.- $g(x) = \\sqrt{x}$', ''].join('\n')), []);
+  // A sentence that says what the text does next announces worked examples, not exercises.
+  assert.deepEqual(md(['# Notes', '', 'We now compute the following integrals, one after the other.', '', '---', '', '1. $\\int x\\,dx$', '', '$= x^2/2 + C$', '', '---', '', '2. $\\int 1\\,dx$', '', '$= x + C$', ''].join('\n')), []);
   agreesWhenTyped(t, 'markdown', t.indexOf('2.- '));
 });
 
