@@ -64,7 +64,7 @@ const longestFirst = (alts: string): string =>
     .sort((a, b) => b.length - a.length)
     .join('|');
 const SINGLE_LABEL = new RegExp(
-  `^\\s*(?:(${longestFirst(PROBLEM_WORDS)})|(${longestFirst(EXERCISE_WORDS)})|(${longestFirst(QUESTION_WORDS)}))(?![a-zà-ÿа-я])\\s*(?:no\\.?\\s*|#\\s*|№\\s*)?` +
+  `^\\s*(?:(${longestFirst(PROBLEM_WORDS)})|(${longestFirst(EXERCISE_WORDS)})|(${longestFirst(QUESTION_WORDS)}))(?:(?<=[\\p{Script=Han}\\p{Script=Hangul}])|(?![a-zà-ÿа-я]))\\s*(?:no\\.?\\s*|#\\s*|№\\s*)?` +
     `([0-9０-９]+(?:[.\\-][0-9]+)*[a-z]?|[ivxlc]+|[一二三四五六七八九十]+)?\\s*(?:[.:：)\\]-]|\\(.*\\))?\\s*(.*)$`,
   'iu',
 );
@@ -103,6 +103,8 @@ function matchProblemLabelRaw(raw: string): LabelMatch | undefined {
   const word = m[1] ?? m[2] ?? m[3] ?? '';
   const number = m[4];
   const rest = (m[5] ?? '').trim();
+  // CJK has no word breaks: "問題A. …", "問題C" are the label and a letter, not a longer word.
+  const cjk = /[\p{Script=Han}\p{Script=Hangul}]$/u.test(word);
   // Bare "Q" / "Ex." / "Prob." / "hw" need a number.
   if (!number && /^(q|ex\.|prob\.?|exer\.?|hw|問|zad\.?|aufg\.?|opg\.?|oppg\.?|uppg\.?|ej\.|ejer\.?|exerc\.|es\.|zadat\.?|ćw\.|câu|soal|soru|bài)$/iu.test(word)) return undefined;
   // Vietnamese "Bài N" heads an exercise ("Bài 1", "Bài 2. Tính …") and also a textbook lesson ("Bài 2. Các quy tắc …"):
@@ -110,7 +112,7 @@ function matchProblemLabelRaw(raw: string): LabelMatch | undefined {
   if (/^bài$/iu.test(word) && rest && !statesTask(rest)) return undefined;
   // A plural or a longer word ("Problems", "Questionnaire") is not this label: require a word boundary.
   const after = text.slice(text.toLowerCase().indexOf(word.toLowerCase()) + word.length);
-  if (/^[a-zà-ÿа-я]/iu.test(after)) return undefined;
+  if (!cjk && /^[a-zà-ÿа-я]/iu.test(after)) return undefined;
   if (adorned && !number) return undefined;
   const kind: ProblemKind = m[1] ? 'problem' : m[2] ? 'exercise' : 'question';
   const labelEnd = text.length - (m[5] ?? '').length;
@@ -122,7 +124,11 @@ function matchProblemLabelRaw(raw: string): LabelMatch | undefined {
 function isContainerHeadingRaw(raw: string): boolean {
   const t = unadorned(raw.replace(/[*_`#]/g, '').trim());
   if (!t || t.length > 80) return false;
-  if (matchProblemLabel(t)?.numbered) return false;
+  const label = matchProblemLabel(t);
+  if (label?.numbered) return false;
+  // "問題" (like "习题", "문제") names one problem as well as many: "### 問題. …例を挙げよ．" states one task, while
+  // "## 問題：次の式を計算せよ" is an instruction over the items that follow.
+  if (label && label.rest && statesTaskStrict(label.rest) && !/次の|以下の|下記の|下列|如下|다음|following|below|folgende|suivant|siguiente|seguent|следующ/iu.test(label.rest)) return false;
   return CONTAINER_HEADING.test(t);
 }
 
@@ -247,8 +253,11 @@ const LATIN_TASK = new RegExp(
 // Not after "to", "we", "can" ...: "in order to find the roots", "we show that" describe, they do not ask.
 const LATIN_TASK_ANYWHERE =
   /(?<!\b(?:to|we|i|they|can|will|would|could|shall|may|might|us|wir|nous|on|vamos|мы)\s)\b(?:show that|prove that|find all|find the|compute the|calculate the|determine whether|determine the|evaluate the|is it true that|how many|how much|what is the|what are the|does there exist|do there exist|zeigen sie,? dass|beweisen sie,? dass|montrer que|démontrer que|demuestra que|demostrar que|докажите,? что|покажите,? что|dimostra(?:re)? che|mostra(?:re)? che|calcola(?:re)? (?:il|la|l'|i|le|gli)|determina(?:re)? (?:il|la|l'|i|le|gli|se)|mostre que|vis at|visa att|toon aan dat|wykaż,? że|dokážte,? že|доведіть,? що)(?![\p{L}])/iu;
-const CJK_TASK =
+// A Japanese ichidan imperative in "-eyo" closes a task: 挙げよ, 調べよ, 比べよ, 考えよ, 定めよ (求めよ, 答えよ are listed too).
+const JA_EYO = '[\\p{Script=Han}\\p{Script=Hiragana}][えけげせぜてでねべめれ]よ(?=[。．、，,.\\s]|$)';
+const CJK_TASK_WORDS =
   /(?:せよ|しなさい|なさい[。．]|解け(?!る)|求めよ|求めなさい|示せ|示しなさい|証明せよ|証明しなさい|計算せよ|計算しなさい|答えよ|答えなさい|述べよ|説明せよ|説明しなさい|確かめよ|解きなさい|求め[、。]|を求め|구하시오|구하여라|구하라|구해라|구하면|증명하시오|증명하여라|증명하라|보이시오|보여라|계산하시오|계산하여라|풀어라|푸시오|설명하시오|구하세요|증명하세요|얼마인가|무엇인가|몇\s*개|试求|試求|求出|求解|求证|求證|试证|試證|证明|證明|计算|計算|化简|化簡|判断|判斷|解方程|是否|多少|几个|幾個|求[^和與与]{0,2}(?:的值|之值|值)|求\s*[$\\(（]|(?:^|[。，：\s])求[^和与與积積])/u;
+const CJK_TASK = new RegExp(`${JA_EYO}|${CJK_TASK_WORDS.source}`, 'u');
 
 // Arabic and Persian tasks, anywhere in a clause: Arabic has no capital letters and often no comma before the task
 // ("إذا كان … أوجد …", "… فأوجد …"), and Persian puts the verb last ("مقدار x را بیابید"). Arabic imperatives (with
@@ -264,10 +273,31 @@ const AR_FA_TASK = new RegExp(
 );
 
 
+/** Emphasis markers, inline HTML tags and invisible format characters do not hide a task: "**Gib** die nächsten
+ *  Glieder **an**.", "*Prove* that …", "<img …> \\⏎**Berechne** …", a quote opening with a line of direction marks
+ *  (U+200E/U+200F) used as a spacer, read as the plain sentence ("a_n", "x_1", "$a<b$" stay as they are; the Persian
+ *  zero-width non-joiner is part of words and stays too). */
+function plainMarkup(text: string): string {
+  let t = text;
+  let changed = false;
+  if (/[\u200b\u200e\u200f\u202a-\u202e\u2060\ufeff]/u.test(t)) {
+    t = t.replace(/[\u200b\u200e\u200f\u202a-\u202e\u2060\ufeff]/gu, '');
+    changed = true;
+  }
+  if (/[*_<\\]/.test(t)) {
+    t = t
+      .replace(/<\/?[A-Za-z][\w-]*(?:\s[^<>\n]*)?\/?>/g, ' ')
+      .replace(/\\\n/g, '\n')
+      .replace(/(?:\*\*|__)(?=\S)|(?<=\S)(?:\*\*|__)|(?<![\p{L}\d*])[*_](?=\p{L})|(?<=\p{L})[*_](?![\p{L}\d*])/gu, '');
+    changed = true;
+  }
+  return changed ? t.replace(/^\s+/u, '') : t;
+}
+
 /** Does this text ask the reader to do mathematical work? */
 function statesTaskRaw(text: string): boolean {
   if (!text) return false;
-  const t = text.length > 4000 ? text.slice(0, 4000) : text;
+  const t = plainMarkup(text.length > 4000 ? text.slice(0, 4000) : text);
   return LATIN_TASK.test(t) || LATIN_TASK_ANYWHERE.test(t) || COMMA_TASK.test(t) || CS_SK_TASK_ANYWHERE.test(t) || CJK_TASK.test(t) || GREEK_TASK.test(t) || AR_FA_TASK.test(t) || asksQuestion(t) || posesChoiceOrBlank(t);
 }
 
@@ -276,9 +306,15 @@ function statesTaskRaw(text: string): boolean {
 const CHOICE_LINES = /(?:^|\n)[ \t]*(?:\(\s*A\s*\)|A[.)．、])[ \t]*\S[^\n]*\n(?:[^\n]*\n)?[ \t]*(?:\(\s*B\s*\)|B[.)．、])[ \t]*\S/;
 const BLANK = /_{4,}|＿{2,}|\\underline\{\s*\\hspace|\\rule\{[^}]*\}\{0?\.[0-9]|（[ \t　]{1,}）|\([ \t]{3,}\)/;
 
+// Four lettered options on consecutive lines, "(a) …" to "(d) …" (bulleted, one of them bold as the answer): the choices of
+// a question (parts of a problem are rarely four bare options).
+const LETTER_OPTIONS = new RegExp(
+  ['a', 'b', 'c', 'd'].map((l) => `[ \\t]*(?:[-*+][ \\t]+)?(?:\\*\\*|__)?\\(${l}\\)[ \\t]*\\S[^\\n]*`).join('\\n'),
+);
+
 /** Options of a multiple-choice question, or a blank to fill in. */
 export function posesChoiceOrBlank(text: string): boolean {
-  return CHOICE_LINES.test(text) || BLANK.test(text);
+  return CHOICE_LINES.test(text) || LETTER_OPTIONS.test(text) || BLANK.test(text);
 }
 
 /** A real question (not "(why?)"). */
@@ -302,8 +338,9 @@ function asksQuestionRaw(text: string): boolean {
 }
 
 // CJK tasks in the imperative only (a lecture that mentions 計算 or 是否 does not set a task).
-const CJK_IMPERATIVE =
+const CJK_IMPERATIVE_WORDS =
   /(?:求めよ|求めなさい|示せ|示しなさい|証明せよ|証明しなさい|計算せよ|計算しなさい|答えよ|答えなさい|述べよ|説明せよ|説明しなさい|確かめよ|解け|解きなさい|書け|表せ|구하시오|구하여라|구하라|증명하시오|증명하여라|보이시오|계산하시오|풀어라|푸시오|설명하시오|구하세요|试求|試求|求证|求證|试证|試證|求出|证明[：:]|證明[：:]|请计算|請計算)/u;
+const CJK_IMPERATIVE = new RegExp(`${JA_EYO}|${CJK_IMPERATIVE_WORDS.source}`, 'u');
 
 /** A task stated strictly: an imperative sentence, a task phrase or a real question (not a CJK word that only
  *  names a computation). Used where a whole section is judged by its text. */
@@ -359,11 +396,37 @@ function startsWithTaskRaw(text: string): boolean {
   return LATIN_TASK.test(t.slice(0, 80)) || CJK_TASK.test(t) || GREEK_TASK.test(t.slice(0, 200)) || AR_FA_TASK.test(t.slice(0, 200));
 }
 
+// "The following <mathematical objects>", the items a worksheet then lists one by one.
+const FOLLOWING_ITEMS = new RegExp(
+  '\\bfollowing\\s+(?:\\w+\\s+)?(?:functions|limits|integrals|derivatives|equations|inequalities|expressions|sequences|series|matrices|systems|sums|numbers|statements)\\b' +
+    '|\\b(?:los|las)\\s+siguientes\\s+(?:\\p{L}+\\s+)?(?:funciones|límites|limites|integrales|derivadas|ecuaciones|inecuaciones|expresiones|sucesiones|series|matrices|sistemas|sumas|números|proposiciones|afirmaciones)(?![\\p{L}])' +
+    '|\\b(?:les|des)\\s+(?:fonctions|limites|intégrales|dérivées|équations|inéquations|expressions|suites|séries|matrices|systèmes|sommes|nombres)\\s+suivantes?(?![\\p{L}])' +
+    '|\\bfolgenden?\\s+(?:\\p{L}+\\s+)?(?:Funktionen|Grenzwerte|Integrale|Ableitungen|Gleichungen|Ungleichungen|Terme|Ausdrücke|Folgen|Reihen|Matrizen|Gleichungssysteme|Summen|Zahlen|Aussagen)(?![\\p{L}])' +
+    '|\\b(?:i|le|gli)\\s+seguenti\\s+(?:funzioni|limiti|integrali|derivate|equazioni|disequazioni|espressioni|successioni|serie|matrici|sistemi|somme|numeri)(?![\\p{L}])' +
+    '|\\b(?:os|as)\\s+seguintes\\s+(?:funções|limites|integrais|derivadas|equações|inequações|expressões|sequências|séries|matrizes|sistemas|somas|números)(?![\\p{L}])',
+  'iu',
+);
+// A task verb anywhere in that sentence ("Utiliza las reglas … para obtener las derivadas de las siguientes funciones"),
+// not one that describes what the text does ("We now compute the following integrals", "vamos a calcular …").
+const TASK_WORD = new RegExp(
+  '(?<!\\b(?:we|i|us|let|will|shall|now|vamos a|voy a|on va|nous allons|wir)\\s)(?<![\\p{L}])(?:find|compute|calculate|evaluate|determine|solve|simplify|differentiate|integrate|prove|show|sketch|graph|decide|' +
+    'calcula|calcule|calcular|resuelve|resuelva|resolver|halla|halle|hallar|determina|determine|determinar|obtén|obtenga|obtener|deriva|derive|derivar|integra|integre|integrar|simplifica|simplifique|simplificar|encuentra|encuentre|encontrar|evalúa|evalúe|evaluar|demuestra|demuestre|demostrar|grafica|grafique|graficar|' +
+    'calculer|calculez|déterminer|déterminez|résoudre|résolvez|dériver|dérivez|simplifier|simplifiez|étudier|étudiez|trouver|trouvez|' +
+    'berechne|berechnen|bestimme|bestimmen|löse|lösen|leite|vereinfache|vereinfachen|untersuche|untersuchen|ermittle|ermitteln|' +
+    'calcola|calcolare|determinare|risolvi|risolvere|derivare|semplifica|semplificare|studia|studiare|trova|trovare|' +
+    'resolva|derivar|simplifique|encontre|obtenha|obter)(?![\\p{L}])',
+  'iu',
+);
+
 /** Sentences that announce the problems that follow: "Complete the following problems." */
 function introducesProblemsRaw(text: string): boolean {
   // Only the last sentence (or paragraph) introduces what follows: "Complete the following problems." does;
   // "… one of the following formats:" or "… required by these problems. In particular:" do not.
   const sentences = text.slice(-400).split(/(?<=[.!?。！？])\s+|\n[ \t]*\n/u).filter((x) => x.trim() !== '');
+  // "Resuelve los siguientes límites algebraicamente. Recuerda que …": a task on "the following limits" (functions,
+  // integrals, equations …) announces the items below also when advice follows it in the same paragraph.
+  const para = text.slice(-1200).split(/\n[ \t]*\n/u).pop() ?? '';
+  if (FOLLOWING_ITEMS.test(para) && para.split(/(?<=[.!?。！？])\s+/u).some((x) => FOLLOWING_ITEMS.test(x) && TASK_WORD.test(x))) return true;
   const t = sentences[sentences.length - 1] ?? '';
   if (!/follow|these|next|below|folgend|suivant|siguiente|следующ|以下|次の|다음|下列/iu.test(t)) return false;
   return /\b(?:following|these|the next|below)\s+(?:\w+\s+){0,2}(?:problems|exercises|tasks)\b|\b(?:solve|complete|answer)\s+(?:\w+\s+){0,3}(?:the\s+)?following\b|\b(?:do|work|attempt|try)\s+(?:\w+\s+){0,2}(?:the\s+)?following\s+(?:\w+\s+){0,2}(?:problems|exercises|questions|tasks)\b|\bfolgenden?\s+aufgaben\b|\bbearbeite(?:n sie)?\s+(?:die\s+)?folgenden\b|\bexercices?\s+suivants?\b|\bproblèmes?\s+suivants?\b|\bsiguientes\s+(?:ejercicios|problemas)\b|\bследующие\s+задачи\b|以下の問題|次の問題|次の各問|다음\s*문제|다음을|下列各?题|下列问题|以下各题/iu.test(

@@ -283,7 +283,7 @@ export function scanMarkdown(
           const from0 = analysedFrom(pos);
           // (A copy: the records keep pieces of it, which must not keep this version of the whole document alive.)
           const src = detach(text.slice(from0, pos));
-          const tokens = markdown().parse(easternListMarkers(src), {});
+          const tokens = markdown().parse(parseable(src), {});
           const open = openAtEnd(src, tokens);
           if (open === undefined) {
             finish(pos, false, false, recordsOf(src, tokens));
@@ -551,16 +551,20 @@ function isCaption(text: string): boolean {
 /** A paragraph that opens with a bold number: "**3.** …", "__12)__ …". */
 const BOLD_NUMBER = /^(?:\*\*|__)\s*\d{1,3}[.)]?\s*(?:\*\*|__)\s*\S/;
 
-/** Lists numbered in Arabic-Indic or Persian digits ("١. …", "۲- …", "٣) …"), which CommonMark does not know, read
- *  as numbered lists: the markers become ASCII ones of the same length, so every offset stays. */
-function easternListMarkers(src: string): string {
+/** The text markdown-it parses, every offset kept: numbered lists that CommonMark does not know read as numbered
+ *  lists — markers in Arabic-Indic or Persian digits ("١. …", "۲- …", "٣) …") and the "1.- …" of Spanish sheets become
+ *  ASCII ones of the same length ("1.- " → "1.  ") — and a byte-order mark opening the file, which would hide the
+ *  first block (a heading, an HTML comment), becomes a space. */
+function parseable(src: string): string {
+  if (src.charCodeAt(0) === 0xfeff) src = ` ${src.slice(1)}`;
+  if (/^[ \t]{0,3}\d{1,3}\.-[ \t]/mu.test(src)) src = src.replace(/^([ \t]{0,3}\d{1,3}\.)-(?=[ \t])/gmu, '$1 ');
   if (!/[\u0660-\u0669\u06f0-\u06f9]/u.test(src)) return src;
   return src.replace(/^([ \t]{0,3})([\u0660-\u0669\u06f0-\u06f9]{1,3})([.)\-])(?=[ \t])/gmu, (_m, ind: string, num: string, sep: string) => ind + asciiDigits(num) + (sep === ')' ? ')' : '.'));
 }
 
 /** Top-level block records of one segment (lines relative to the segment). */
 export function analyse(src: string): MRecord[] {
-  return recordsOf(src, markdown().parse(easternListMarkers(src), {}));
+  return recordsOf(src, markdown().parse(parseable(src), {}));
 }
 
 /**
@@ -912,6 +916,13 @@ function partsOf(r: Extract<MRecord, { t: 'list' }>): boolean {
 /** A textbook exercise number opening a text: "1.2 ", "3.4.1) " (two or three levels, so not a list marker). */
 const EXERCISE_NUMBER_LEAD = /^\s*\d{1,3}(?:\.\d{1,3}){1,2}[.:)]?\s+\S/;
 
+/** A paragraph that opens (after images or other inline HTML) with a bold span holding its task verb:
+ *  "**Gib an**, welcher Graph …", "**Berechne** die Fläche …", "**Find** the limit …". */
+function boldLedTask(text: string): boolean {
+  const m = /^\s*(?:<[^>\n]*>\s*)*(?:\\\n\s*)?(?:\*\*|__)([^*_\n]{2,40})(?:\*\*|__)/u.exec(text);
+  return !!m && leadsWithTask(m[1]!) && statesTask(text);
+}
+
 /** A list item that is only a formula or a number ("- $-3,2$", "- 1/4"). */
 function isBareMath(text: string): boolean {
   const t = text.replace(/^\s*[-*+]\s*/, '').replace(/\$\$[\s\S]*?\$\$|\$[^$\n]*\$|\\\([\s\S]*?\\\)/g, '').replace(/[\s\d.,;:/+\-−×·()=<>]+/g, '');
@@ -936,7 +947,7 @@ const NAV_HEADING = /^(?:contents|table of contents|toc|inhalt|inhaltsverzeichni
 
 /** Whether a YAML front matter's `title:` is a container heading ("Problem Set 2", "Übungsblatt 3", "Exercises"). */
 function frontMatterContainer(text: string): boolean {
-  const m = /^---[ \t]*\r?\n([\s\S]{0,3000}?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(text.length > 3100 ? text.slice(0, 3100) : text);
+  const m = /^\uFEFF?---[ \t]*\r?\n([\s\S]{0,3000}?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(text.length > 3100 ? text.slice(0, 3100) : text);
   const t = m && /^title:[ \t]*["']?(.*?)["']?[ \t]*$/m.exec(m[1]!);
   return !!t && isContainerHeading(t[1]!);
 }
@@ -1228,6 +1239,15 @@ export function markdownProblems(
     const p = s.problem;
     const t = cachedText(s.recs, () => s.parts.join('\n\n') || p.label || '');
     if (s.free) {
+      // "# Grafische Ableitung finden" over "**Gib an**, welcher Graph …": a section whose text opens with a bold task
+      // verb (the operator of a school task) states one problem, also without siblings to agree.
+      const firstPara = s.recs.find((x) => (x as MRecord).t === 'para') as Extract<MRecord, { t: 'para' }> | undefined;
+      if (!s.inner && firstPara && t.text.length <= 4000 && once(firstPara, 'boldLed', () => boldLedTask(firstPara.text))) {
+        p.text = t.text;
+        if (t.language) p.language = t.language;
+        else delete p.language;
+        return;
+      }
       // A statement is short and says its task early; a long section that poses and works a task is a lesson.
       if (t.strict === undefined) t.strict = statesTaskStrict(t.text.slice(0, 900));
       // …and it is an exercise, not a lesson that asks and answers: a solution follows, it sits under an
@@ -1537,10 +1557,12 @@ export function markdownProblems(
           break;
         }
         case 'para': {
-          const { label, solution, numberOnly } = once(r, 'para', () => ({
+          const { label, solution, numberOnly, stem } = once(r, 'para', () => ({
             label: paraLabel(r),
             solution: isSolutionLabel(r.bold ? r.lead : r.text.slice(0, 40)),
             numberOnly: (r.bold && isNumberOnlyLabel(r.lead)) || (r.text.length < 16 && isNumberOnlyLabel(r.text)),
+            // "**1. $\int x\,dx = ?$**": the number and the whole stem in one bold span (exported question sheets).
+            stem: r.bold && /^\s*\d{1,3}[.)]\s+\S/.test(r.lead) ? /^\s*(\d{1,3})/.exec(r.lead)![1] : undefined,
           }));
           if (solution) {
             if (open) open.p.solved = true;
@@ -1580,6 +1602,17 @@ export function markdownProblems(
             out.push(p);
             last = p;
             open = { p, parts: [body], recs: [r] };
+            break;
+          }
+          if (stem && (!sec || sec.free) && (!open || open.recs[1] === LABEL_TAG)) {
+            finishOpen();
+            // Under a free title, the title only names the sheet.
+            if (sec) dropFree(sec);
+            const body = once(r, 'body', () => r.text.replace(/^\s*(?:\*\*|__)\s*\d{1,3}[.)]\s*/, '').replace(/\*\*|__/, '').trim());
+            const p = make(pos, r.line, r.end, 'problem', [r, LABEL_TAG], () => body, stem);
+            out.push(p);
+            last = p;
+            open = { p, parts: [body], recs: [r, LABEL_TAG], needsTask: !inRole('container') };
             break;
           }
           if (numberOnly && !sec && (!open || open.recs[1] === LABEL_TAG)) {
@@ -1645,9 +1678,11 @@ export function markdownProblems(
           // Under a free title, a list is a list of problems unless the section set up one problem first (a paragraph
           // of setup before the list): then its items are that problem's parts.
           // In a document titled as a problem set, its free-titled sections are the problems and their lists parts.
+          // An instruction that announces the items below ("Resuelve los siguientes límites …") sets up no single problem.
           const setUp = !!sec && sec.free && !inRole('container') && (docContainer() || sec.parts.some((x) => x.trim().length > 40));
-          if (!open && sec && sec.free && !setUp && !inRole('example') && !inRole('solution')) {
-            const cont = inRole('container') || (prevPara !== '' && introducesProblems(prevPara));
+          const announced = prevPara !== '' && introducesProblems(prevPara);
+          if (!open && sec && sec.free && (!setUp || (announced && !docContainer())) && !inRole('example') && !inRole('solution')) {
+            const cont = inRole('container') || announced;
             const items = !cont && prevPara !== '' && introducesSteps(prevPara) ? [] : listProblems(r, pos, cont);
             if (items.length > 0) {
               dropFree(sec);

@@ -384,3 +384,83 @@ test('a short paragraph opening with a task right before a list of bare formulas
   assert.deepEqual(tex(doc('Solve the following.', '\\begin{enumerate}', '\\item Find all $x$ with $x^2 = 4$.', '\\item Prove that $\\sqrt 2 \\notin \\mathbb Q$.', '\\end{enumerate}')), [5, 6]);
   agreesWhenTyped(t, 'latex', t.indexOf('Compute'));
 });
+
+// Seventeenth first-sight check (Markdown).
+
+test('a CJK problem label followed by a letter ("### 問題A. …を微分せよ．") is that label: CJK has no word breaks', () => {
+  const t = ['# 合成関数の導関数', '', '### 問題A. $y=(2x+1)^5$ を微分せよ．', '', '>　', '',
+    '### 問題B. $y=\\sin^2 x$ を微分せよ．', '', '>　', ''].join('\n');
+  assert.deepEqual(md(t), [3, 7]);
+  // A Latin label word running on into letters is still another word ("Problems", "Problemstellung").
+  assert.deepEqual(md(['## Problemstellung', '', 'Die Zahl $x$ ist gegeben.', '', '### 問題Aの解答', '', '$y\' = 10(2x+1)^4$', ''].join('\n')), []);
+  agreesWhenTyped(t, 'markdown', t.indexOf('問題B'));
+});
+
+test('"問題." over a stated task is one problem (a Japanese "-eyo" imperative such as 挙げよ states it); "問題：次の…" stays a heading over items', () => {
+  const t = ['## 中間値の定理', '', '閉区間で連続な関数は中間値をとる．', '', '### 問題. 連続でない関数で，中間値をもたない例を挙げよ．', '', '>　', '',
+    '### 問題. 開区間で最大値をもたない連続関数の例を調べよ．', '', '>　', ''].join('\n');
+  assert.deepEqual(md(t), [5, 9]);
+  // An instruction over the items that follow is a heading over them: each item is a problem.
+  assert.deepEqual(md(['## 問題：次の式を計算せよ', '', '1. $\\int e^x dx$', '', '2. $\\int \\sin x dx$', ''].join('\n')), [3, 5]);
+  agreesWhenTyped(t, 'markdown', t.indexOf('開区間'));
+});
+
+test('"1.- …" numbers an exercise as "1." does (Spanish sheets); a task on "the following functions" announces them', () => {
+  const t = ['# Reto 2', '', '## Parte 2', '', 'Utiliza las reglas de derivación para obtener las derivadas de las siguientes funciones. Reescribe si hace falta.', '',
+    '---', '', '1.- $f(x) = x^3$', '', "$f'(x) = 3x^2$", '', '---', '', '2.- $g(x) = \\sqrt{x}$', '', "$g'(x) = \\frac{1}{2\\sqrt{x}}$", ''].join('\n');
+  assert.deepEqual(md(t), [9, 15]);
+  // The same list after a sentence that only names the functions (no task) holds no problem.
+  assert.deepEqual(md(['# Notas', '', 'Estas son las siguientes funciones que usaremos en el curso.', '', '1.- $f(x) = x^3$', '', '2.- $g(x) = \\sqrt{x}$', ''].join('\n')), []);
+  // A sentence that says what the text does next announces worked examples, not exercises.
+  assert.deepEqual(md(['# Notes', '', 'We now compute the following integrals, one after the other.', '', '---', '', '1. $\\int x\\,dx$', '', '$= x^2/2 + C$', '', '---', '', '2. $\\int 1\\,dx$', '', '$= x + C$', ''].join('\n')), []);
+  agreesWhenTyped(t, 'markdown', t.indexOf('2.- '));
+});
+
+test('under a free title, an instruction that announces the following limits is no setup: the numbered exercises after it, each with its answer, are problems', () => {
+  const t = ['# ¿Dónde hay discontinuidades?', '', '**Parte 1**. Resuelve los siguientes límites algebraicamente. Recuerda que primero se evalúa la función en el punto.', '',
+    '---', '', '1. $\\lim\\limits_{x\\to 2} (x^2 - 1)$', '', '$= 3$', '', '---', '', '2. $\\lim\\limits_{x\\to 1} \\frac{x^2-1}{x-1}$', '', '$= 2$', ''].join('\n');
+  assert.deepEqual(md(t), [7, 13]);
+  agreesWhenTyped(t, 'markdown', t.indexOf('2. $'));
+});
+
+test('a section whose text opens with a bold task verb ("**Gib** … **an**", after images) is one problem, also as the only section', () => {
+  const t = ['<!--', 'author: someone', '-->', '', '# Folgen von Zahlen', '', '<img src="level3.png" width="30"> <img src="stars.png" width="120">  \\',
+    '**Gib** die nächsten Glieder der Folge **an**.', '', '__$a)\\;\\;$__', '', '$1 \\quad 4 \\quad 9 \\quad 16 \\quad$ [[ 25 ]]', '', '@resetter', ''].join('\n');
+  assert.deepEqual(md(t), [5]);
+  // A title over prose, or a bold word that is no task verb, states no problem.
+  assert.deepEqual(md(['# Folgen von Zahlen', '', '**Folgen** sind Funktionen auf $\\mathbb{N}$, etwa $a_n = n^2$.', ''].join('\n')), []);
+  agreesWhenTyped(t, 'markdown', t.indexOf('die nächsten'));
+});
+
+test('a byte-order mark opening a Markdown file hides neither its first heading nor its commented-out problems', () => {
+  const t = '\uFEFF# Aufgabe 1\n\nBerechne $2 + 3$.\n\n<!--\n## Aufgabe 2\n\nBerechne $4 + 5$.\n-->\n';
+  assert.deepEqual(md(t), [1]);
+  assert.deepEqual(md('\uFEFF<!--\n## Aufgabe 1\n\nBerechne $2+3$.\n-->\n\n## Notizen\n\nText.\n'), []);
+  // A front matter after the mark still titles the document a problem set.
+  const ps = ['---', 'title: Problem Set 2', '---', '', '## Springs', '', 'Find the period of a mass on a spring.', '', 'The mass is $m$, the constant $k$.', '',
+    '## Pendulum', '', 'Find the period of a pendulum.', '', 'Its length is $\\ell$, its mass $m$.', ''].join('\n');
+  assert.deepEqual(md(`\uFEFF${ps}`), md(ps));
+  assert.deepEqual(md(ps), [5, 11]);
+  agreesWhenTyped(t, 'markdown', t.indexOf('Berechne'));
+});
+
+// Nineteenth first-sight check (Markdown).
+
+test('invisible direction marks used as a spacer line in a quote do not hide the task after them', () => {
+  const sp = '> \u200f\u200f\u200e \u200e';
+  const t = ['# Integrals', '', '## **Question 1: Easy**', sp, '> Solve with integration by parts:', '>', '> $\\int x\\cos x\\,dx$', sp, '',
+    '## **Question 2: Hard**', sp, '> Solve by completing the square:', '>', '> $\\int \\frac{dx}{x^2+2x+5}$', sp, ''].join('\n');
+  assert.deepEqual(md(t), [3, 10]);
+  agreesWhenTyped(t, 'markdown', t.indexOf('completing'));
+});
+
+test('a bold line holding the number and the whole stem ("**1. $\\int x\\,dx = ?$**") is a question, also under a free title', () => {
+  const opts = (k: number): string[] => ['a', 'b', 'c', 'd'].map((l) => `   *   (${l}) $${k}x^${l === 'a' ? 2 : 3}$`);
+  const t = ['### Integration', '#### Practice', '', '**1. $\\int 2x\\,dx = ?$**', ...opts(1), '',
+    '**2. The solution of $y\' = 3x^2$ is**', ...opts(2), ''].join('\n');
+  assert.deepEqual(md(t), [4, 10]);
+  // Bold numbered titles over prose state nothing; two lettered lines are no choices.
+  assert.deepEqual(md(['### Notes', '', '**1. Antiderivatives**', '', 'An antiderivative of $f$ is a function $F$ with $F\' = f$.', '',
+    '**2. The constant of integration**', '   *   (a) it is arbitrary', '   *   (b) it vanishes in definite integrals', ''].join('\n')), []);
+  agreesWhenTyped(t, 'markdown', t.indexOf('The solution'));
+});
