@@ -271,6 +271,13 @@ const AR_FA_TASK = new RegExp(
     ')(?![\\p{L}\\p{M}\\u200c])',
   'u',
 );
+// Hebrew tasks: the imperatives of exercise sheets (masculine, feminine and plural, a conjunction ו attached:
+// "חשב את הגבולות", "מצאו", "הוכיחו כי"), and the question words "האם" (whether), "כמה" (how many), "מהו/מהי" (what is).
+const HE_TASK = new RegExp(
+  '(?<![\\p{L}\\p{M}])ו?(?:חשב|חשבי|חשבו|מצא|מצאי|מצאו|הוכח|הוכיחי|הוכיחו|פתור|פתרי|פתרו|הראה|הראי|הראו|קבע|קבעי|קבעו|' +
+    'בדוק|בדקי|בדקו|חקור|חקרו|שרטט|שרטטו|הסבר|הסבירו|נמק|נמקו|פשט|פשטו|גזור|גזרו|האם|כמה|מהו|מהי)(?![\\p{L}\\p{M}])',
+  'u',
+);
 
 
 /** Emphasis markers, inline HTML tags and invisible format characters do not hide a task: "**Gib** die nächsten
@@ -298,7 +305,7 @@ function plainMarkup(text: string): string {
 function statesTaskRaw(text: string): boolean {
   if (!text) return false;
   const t = plainMarkup(text.length > 4000 ? text.slice(0, 4000) : text);
-  return LATIN_TASK.test(t) || LATIN_TASK_ANYWHERE.test(t) || COMMA_TASK.test(t) || CS_SK_TASK_ANYWHERE.test(t) || CJK_TASK.test(t) || GREEK_TASK.test(t) || AR_FA_TASK.test(t) || asksQuestion(t) || posesChoiceOrBlank(t);
+  return LATIN_TASK.test(t) || LATIN_TASK_ANYWHERE.test(t) || COMMA_TASK.test(t) || CS_SK_TASK_ANYWHERE.test(t) || CJK_TASK.test(t) || GREEK_TASK.test(t) || AR_FA_TASK.test(t) || HE_TASK.test(t) || asksQuestion(t) || posesChoiceOrBlank(t);
 }
 
 // A multiple-choice stem: option lines "A. …" then "B. …" (or "(A) …", "A) …"; capitals: (a)/(b) are sub-parts), or a
@@ -347,13 +354,13 @@ const CJK_IMPERATIVE = new RegExp(`${JA_EYO}|${CJK_IMPERATIVE_WORDS.source}`, 'u
 function statesTaskStrictRaw(text: string): boolean {
   if (!text) return false;
   const t = text.length > 4000 ? text.slice(0, 4000) : text;
-  return LATIN_TASK.test(t) || LATIN_TASK_ANYWHERE.test(t) || CS_SK_TASK_ANYWHERE.test(t) || CJK_IMPERATIVE.test(t) || AR_FA_TASK.test(t) || asksQuestion(t);
+  return LATIN_TASK.test(t) || LATIN_TASK_ANYWHERE.test(t) || CS_SK_TASK_ANYWHERE.test(t) || CJK_IMPERATIVE.test(t) || AR_FA_TASK.test(t) || HE_TASK.test(t) || asksQuestion(t);
 }
 
 /** An imperative task sentence anywhere in the text (sentence-initial verbs only; "we show that" is not one). */
 export function hasImperative(text: string): boolean {
   const t = text.length > 3000 ? text.slice(0, 3000) : text;
-  return LATIN_TASK.test(t) || COMMA_TASK.test(t) || CS_SK_TASK_ANYWHERE.test(t) || CJK_TASK.test(t) || GREEK_TASK.test(t) || AR_FA_TASK.test(t);
+  return LATIN_TASK.test(t) || COMMA_TASK.test(t) || CS_SK_TASK_ANYWHERE.test(t) || CJK_TASK.test(t) || GREEK_TASK.test(t) || AR_FA_TASK.test(t) || HE_TASK.test(t);
 }
 
 
@@ -393,7 +400,7 @@ function isAdviceRaw(text: string): boolean {
 /** Text starts with an imperative task verb (used for list items and blockquotes). */
 function startsWithTaskRaw(text: string): boolean {
   const t = text.trim().slice(0, 400);
-  return LATIN_TASK.test(t.slice(0, 80)) || CJK_TASK.test(t) || GREEK_TASK.test(t.slice(0, 200)) || AR_FA_TASK.test(t.slice(0, 200));
+  return LATIN_TASK.test(t.slice(0, 80)) || CJK_TASK.test(t) || GREEK_TASK.test(t.slice(0, 200)) || AR_FA_TASK.test(t.slice(0, 200)) || HE_TASK.test(t.slice(0, 200));
 }
 
 // "The following <mathematical objects>", the items a worksheet then lists one by one.

@@ -464,3 +464,13 @@ test('a bold line holding the number and the whole stem ("**1. $\\int x\\,dx = ?
     '**2. The constant of integration**', '   *   (a) it is arbitrary', '   *   (b) it vanishes in definite integrals', ''].join('\n')), []);
   agreesWhenTyped(t, 'markdown', t.indexOf('The solution'));
 });
+
+// Twentieth first-sight check: Hebrew sheets state their tasks with imperatives (and the question words).
+test('Hebrew task imperatives and question words state tasks ("חשב את הגבולות הבאים", "הוכיחו כי", "האם")', () => {
+  const t = ['### גיליון תרגילים 3', '', '1. חשב את הגבול $\\lim_{n\\to\\infty} \\frac{n}{n+1}$.', '',
+    '2. הוכיחו כי הסדרה $a_n = 1/n$ מתכנסת.', '', '3. האם הטור $\\sum 1/n^2$ מתכנס?', ''].join('\n');
+  assert.deepEqual(md(t), [3, 5, 7]);
+  // Prose about the course, without a task, is none.
+  assert.deepEqual(md(['### הערות', '', '1. ההרצאה ביום שני בשעה עשר.', '', '2. הבוחן יתקיים בשבוע הבא.', ''].join('\n')), []);
+  agreesWhenTyped(t, 'markdown', t.indexOf('הוכיחו'));
+});
