@@ -8,13 +8,16 @@
 // BM25's, then fits the chosen setting on all of dev.
 //   npx tsx scripts/fit-step-reranker.ts            (prints the cross-validation and writes the weights)
 //   npx tsx scripts/fit-step-reranker.ts --dry-run  (prints only)
+//   npx tsx scripts/fit-step-reranker.ts --diagnose (dev only: where the fitting template of each dev miss and
+//                                                    rank-3 hit sits, as in test/fixtures/library-eval/dev-ranking-diagnosis.md)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTemplateIndex } from '../src/core/templates/library.js';
 import { createTemplateIndex } from '../src/core/templates/index.js';
-import { fitReranker, GENERAL_UPPER, type RerankSample, type RerankWeights } from '../src/core/templates/rerank.js';
+import { fitReranker, GENERAL_UPPER, RERANK_FEATURES, RERANK_POOL, type RerankSample, type RerankWeights } from '../src/core/templates/rerank.js';
 import { methodQuery, parseLabelledProblems, scoreMethods, type LabelledProblem } from '../src/core/templates/methodEval.js';
 import type { ThoughtTemplate } from '../src/core/templates/types.js';
+import { analyze } from '../src/core/templates/tokenize.js';
 import { hitRates, loadRetrievalSet, stepQuery, type RetrievalItem } from '../test/support/retrieval-set.js';
 
 const ROOT = join(__dirname, '..');
@@ -61,6 +64,58 @@ function add(into: Map<string, { hits: number; n: number }>, from: Map<string, {
 const fmt = (m: Map<string, { hits: number; n: number }>) =>
   [...m].map(([k, v]) => `${k} ${((100 * v.hits) / v.n).toFixed(1)} (${v.hits}/${v.n})`).join(', ');
 
+/**
+ * Dev only: for each labelled dev problem whose best fitting template is not in the step+problem top 2 with
+ * the shipped weights, where that template sits — outside the BM25 pool (first-stage recall) or inside it
+ * and out-ranked, and by what: a catch-all, a template whose name/tags match more of the step's words (of the
+ * same section or sharing a name word: a sibling; else another method), or one that wins on body fields and
+ * the problem's words. Prints a markdown table and the counts per cause.
+ */
+function diagnose(templates: readonly ThoughtTemplate[], problems: readonly LabelledProblem[]): void {
+  const byId = new Map(templates.map((t) => [t.id, t]));
+  const index = createTemplateIndex(templates);
+  const base = createTemplateIndex(templates, { reranker: false });
+  const f = (name: string) => RERANK_FEATURES.indexOf(name);
+  const head = (x: ArrayLike<number>) => x[f('q.name')]! + x[f('q.tags')]! + x[f('name.byQuery')]!;
+  const counts = new Map<string, number>();
+  console.log('| problem | outcome | cause | detail |\n|---|---|---|---|');
+  for (const p of problems.filter((x) => x.templates.length > 0 && x.step)) {
+    const q = methodQuery(p, 'step+problem');
+    const final = index.search(q.query, { top: templates.length, context: q.context, planStep: true }).map((m) => m.template.id);
+    const r = final.findIndex((id) => p.templates.includes(id));
+    if (r >= 0 && r < 2) continue;
+    const bm25 = base.search(q.query, { top: templates.length, context: q.context }).map((m) => m.template.id);
+    const cand = base.rerankCandidates(q.query, { context: q.context });
+    const outcome = r === 2 ? 'hit at rank 3' : 'miss';
+    let cause: string;
+    let detail: string;
+    if (!p.templates.some((id) => cand.ids.includes(id))) {
+      const best = Math.min(...p.templates.map((id) => (bm25.includes(id) ? bm25.indexOf(id) + 1 : Infinity)));
+      cause = `outside the BM25 pool of ${RERANK_POOL}`;
+      detail = `best fitting template at BM25 rank ${Number.isFinite(best) ? best : 'none (no word matched)'}`;
+    } else {
+      const fit = byId.get(final[r]!)!;
+      const fx = cand.features[cand.ids.indexOf(fit.id)]!;
+      const nameWords = new Set(analyze(fit.name));
+      const above = final.slice(0, Math.min(r, 3));
+      const kinds = above.map((id) => {
+        const t = byId.get(id)!;
+        if (t.scope === 'general') return 'catch-all';
+        if (head(cand.features[cand.ids.indexOf(id)]!) > head(fx)) {
+          return t.section === fit.section || analyze(t.name).some((w) => nameWords.has(w)) ? 'sibling sharing the step words' : 'other method naming the step words';
+        }
+        return 'body / problem-word match';
+      });
+      cause = `in the pool, out-ranked by: ${kinds[0]}`;
+      detail = `\`${fit.id}\`${fit.scope === 'general' ? ' (itself a catch-all)' : ''} BM25 rank ${bm25.indexOf(fit.id) + 1}, final ${r + 1}; above: ${above.map((id, i) => `\`${id}\` (${kinds[i]})`).join(', ')}`;
+    }
+    counts.set(`${outcome} · ${cause}`, (counts.get(`${outcome} · ${cause}`) ?? 0) + 1);
+    console.log(`| ${p.id} | ${outcome}${r >= 0 ? ` (rank ${r + 1})` : ''} | ${cause} | ${detail} |`);
+  }
+  console.log('\n| outcome · cause | problems |\n|---|---:|');
+  for (const [k, v] of [...counts].sort()) console.log(`| ${k} | ${v} |`);
+}
+
 async function main(): Promise<void> {
   const dryRun = process.argv.includes('--dry-run');
   const { templates } = await loadTemplateIndex({ builtinDir: join(ROOT, 'templates'), precomputed: false });
@@ -68,6 +123,7 @@ async function main(): Promise<void> {
     problems: parseLabelledProblems(readFileSync(join(ROOT, 'test', 'fixtures', 'library-eval', 'methods.jsonl'), 'utf8')).filter((p) => p.split === 'dev'),
     items: loadRetrievalSet().filter((x) => x.split === 'dev'),
   };
+  if (process.argv.includes('--diagnose')) return diagnose(templates, dev.problems);
   const half = (fold: number): [Dev, Dev] => [
     { problems: dev.problems.filter((_, i) => i % 2 !== fold), items: dev.items.filter((_, i) => i % 2 !== fold) },
     { problems: dev.problems.filter((_, i) => i % 2 === fold), items: dev.items.filter((_, i) => i % 2 === fold) },
