@@ -21,7 +21,7 @@ import { analyze } from '../src/core/templates/tokenize.js';
 import { hitRates, loadRetrievalSet, stepQuery, type RetrievalItem } from '../test/support/retrieval-set.js';
 
 const ROOT = join(__dirname, '..');
-const L2_GRID = [0.001, 0.003, 0.01, 0.03];
+const L2_GRID = [0.0003, 0.001, 0.003];
 const ITERATIONS = 1500;
 
 interface Dev {

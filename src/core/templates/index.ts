@@ -314,12 +314,30 @@ class Bm25TemplateIndex implements TemplateIndex {
       x[tail + 2] = head.mass > 0 ? byContext / head.mass : 0;
       const d = this.templates[h.doc]!.difficulty;
       x[tail + 3] = d ? (d.min + d.max) / 20 : 0.5;
+      // The best-covered single tag: a tag the query (or the context) states as a whole — a method phrase
+      // ("double counting", "sum of squares formula") rather than a frequent word some tag shares.
+      let tagByQuery = 0;
+      let tagByContext = 0;
+      for (const tag of head.tags) {
+        let byQ = 0;
+        let byC = 0;
+        tag.terms.forEach((t, k) => {
+          if (q.has(t)) byQ += tag.idf[k]!;
+          if (c.has(t)) byC += tag.idf[k]!;
+        });
+        if (tag.mass > 0) {
+          tagByQuery = Math.max(tagByQuery, byQ / tag.mass);
+          tagByContext = Math.max(tagByContext, byC / tag.mass);
+        }
+      }
+      x[tail + 4] = tagByQuery;
+      x[tail + 5] = tagByContext;
       return x;
     });
     return { features, matched };
   }
 
-  /** A template's distinct name terms with their idf, and the adjacent term pairs of its name and tags (analysed once, when first needed). */
+  /** A template's distinct name terms and each tag's with their idf, and the adjacent term pairs of its name and tags (analysed once, when first needed). */
   private headOf(doc: number): Head {
     let head = this.heads[doc];
     if (!head) {
@@ -327,7 +345,13 @@ class Bm25TemplateIndex implements TemplateIndex {
       const terms = analyze(t.name);
       const name = [...new Set(terms)];
       const idf = Float64Array.from(name, (n) => this.bm25.idf(n));
-      head = { name, idf, mass: sum(idf), pairs: new Set([...wordPairs(terms), ...t.tags.flatMap((tag) => wordPairs(analyze(tag)))]) };
+      const tagTerms = t.tags.map((tag) => analyze(tag));
+      const tags = tagTerms.map((list) => {
+        const terms = [...new Set(list)];
+        const tagIdf = Float64Array.from(terms, (n) => this.bm25.idf(n));
+        return { terms, idf: tagIdf, mass: sum(tagIdf) };
+      });
+      head = { name, idf, mass: sum(idf), tags, pairs: new Set([...wordPairs(terms), ...tagTerms.flatMap(wordPairs)]) };
       this.heads[doc] = head;
     }
     return head;
@@ -393,6 +417,8 @@ interface Head {
   name: readonly string[];
   idf: Float64Array;
   mass: number;
+  /** Each tag's distinct terms with their idf and its idf mass. */
+  tags: ReadonlyArray<{ terms: readonly string[]; idf: Float64Array; mass: number }>;
   pairs: ReadonlySet<string>;
 }
 

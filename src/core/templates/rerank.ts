@@ -31,6 +31,8 @@ export const RERANK_FEATURES: readonly string[] = [
   'name.byQuery',
   'name.byContext',
   'level',
+  'tag.byQuery',
+  'tag.byContext',
 ];
 
 /** How many BM25 candidates are reranked. */

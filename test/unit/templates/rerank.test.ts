@@ -101,3 +101,20 @@ test('the fit keeps a bounded weight at its bound: the shipped weights never fav
   assert.equal(fitReranker(samples, { l2: 0.001, iterations: 400, upper: GENERAL_UPPER }).general, 0);
   assert.ok((STEP_RERANK_WEIGHTS.general ?? 0) <= 0, `shipped general weight ${STEP_RERANK_WEIGHTS.general}`);
 });
+
+test('tag coverage features: a tag the step states as a whole scores 1; its words spread over several tags score less', async () => {
+  const { templates } = await loadTemplateIndex({ builtinDir });
+  const base = templates.find((t) => t.scope !== 'general')!;
+  // Written here: one template carries the step's phrase as one tag, the other has the same words in separate tags.
+  const whole = { ...base, id: 'x.whole', name: 'First method', tags: ['count in two ways', 'incidences'] };
+  const spread = { ...base, id: 'x.spread', name: 'Second method', tags: ['two colours', 'pairs of socks', 'count of members'] };
+  const index = createTemplateIndex([...templates.filter((t) => t !== base), whole, spread], { reranker: false });
+  const c = index.rerankCandidates('count the pairs in two ways', { context: 'A club has incidences between members.' });
+  const feature = (id: string, name: string) => c.features[c.ids.indexOf(id)]![RERANK_FEATURES.indexOf(name)]!;
+  assert.ok(c.ids.includes('x.whole') && c.ids.includes('x.spread'), c.ids.join(', '));
+  assert.equal(feature('x.whole', 'tag.byQuery'), 1);
+  assert.ok(feature('x.spread', 'tag.byQuery') < 1, `spread ${feature('x.spread', 'tag.byQuery')}`);
+  // The context's word "incidences" is a whole tag of the first template only.
+  assert.equal(feature('x.whole', 'tag.byContext'), 1);
+  assert.ok(feature('x.spread', 'tag.byContext') < 1);
+});
