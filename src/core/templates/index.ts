@@ -287,6 +287,20 @@ class Bm25TemplateIndex implements TemplateIndex {
     };
     addMasks(qMasks, qWeights, 4, true);
     addMasks(cMasks, cWeights, 4 + nf, false);
+    // The step's own words: query terms the problem does not use (the method a step names, not the problem's
+    // objects it restates), and which share of their idf mass a candidate's name or tags (or any field) hold.
+    const headBits = bits[RERANK_FIELDS.indexOf('name')]! | bits[RERANK_FIELDS.indexOf('tags')]!;
+    const own = [...q.keys()].map((t, k) => (c.has(t) ? -1 : k)).filter((k) => k >= 0);
+    const ownTotal = own.reduce((a, k) => a + qWeights[k]!, 0);
+    const ownHead = new Float64Array(hits.length);
+    const ownAny = new Float64Array(hits.length);
+    for (const k of own) {
+      const masks = qMasks[k]!;
+      for (let i = 0; i < masks.length; i++) {
+        if (masks[i]! & headBits) ownHead[i]! += qWeights[k]!;
+        if (masks[i]! & anyBit) ownAny[i]! += qWeights[k]!;
+      }
+    }
     const features = hits.map((h, i) => {
       const x = xs[i]!;
       x[0] = best > 0 && h.score > 0 ? Math.log(h.score / best) : 0;
@@ -332,6 +346,13 @@ class Bm25TemplateIndex implements TemplateIndex {
       }
       x[tail + 4] = tagByQuery;
       x[tail + 5] = tagByContext;
+      x[tail + 6] = ownTotal > 0 ? ownHead[i]! / ownTotal : 0;
+      x[tail + 7] = ownTotal > 0 ? ownAny[i]! / ownTotal : 0;
+      let byOwn = 0;
+      head.name.forEach((t, k) => {
+        if (q.has(t) && !c.has(t)) byOwn += head.idf[k]!;
+      });
+      x[tail + 8] = head.mass > 0 ? byOwn / head.mass : 0;
       return x;
     });
     return { features, matched };

@@ -33,6 +33,9 @@ export const RERANK_FEATURES: readonly string[] = [
   'level',
   'tag.byQuery',
   'tag.byContext',
+  'own.head',
+  'own.any',
+  'name.byOwn',
 ];
 
 /** How many BM25 candidates are reranked. */

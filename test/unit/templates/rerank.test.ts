@@ -118,3 +118,27 @@ test('tag coverage features: a tag the step states as a whole scores 1; its word
   assert.equal(feature('x.whole', 'tag.byContext'), 1);
   assert.ok(feature('x.spread', 'tag.byContext') < 1);
 });
+
+test("the step's own words (query terms the problem does not use) are told apart from the problem's words it restates", async () => {
+  const { templates } = await loadTemplateIndex({ builtinDir });
+  const base = templates.find((t) => t.scope !== 'general')!;
+  const neutral = { description: 'A method.', whenToUse: ['when it fits'], steps: ['Do it.'], example: { ...base.example, problem: 'A made-up example.' } };
+  // Written here: one template named after the step's method, one after the problem's objects.
+  const method = { ...base, ...neutral, id: 'x.method', name: 'Induction step', tags: ['induction'] };
+  const objects = { ...base, ...neutral, id: 'x.objects', name: 'Counting divisors', tags: ['divisor count'] };
+  const other = { ...base, ...neutral, id: 'x.other', name: 'Something else', tags: ['area'] };
+  const index = createTemplateIndex([method, objects, other], { reranker: false });
+  const c = index.rerankCandidates('Prove it by induction on the count of divisors', { context: 'Show that the count of divisors of n^2 is odd.' });
+  const feature = (id: string, name: string) => c.features[c.ids.indexOf(id)]![RERANK_FEATURES.indexOf(name)]!;
+  assert.ok(c.ids.includes('x.method') && c.ids.includes('x.objects'), c.ids.join(', '));
+  // "induction" is the step's only own word: the method template's tags hold all of it, the other's none.
+  assert.equal(feature('x.method', 'own.head'), 1);
+  assert.equal(feature('x.method', 'own.any'), 1);
+  assert.equal(feature('x.objects', 'own.head'), 0);
+  assert.equal(feature('x.objects', 'own.any'), 0);
+  // The query covers the second template's whole name, but only with words the problem already has.
+  assert.equal(feature('x.objects', 'name.byQuery'), 1);
+  assert.equal(feature('x.objects', 'name.byOwn'), 0);
+  const share = feature('x.method', 'name.byOwn');
+  assert.ok(share > 0 && share < 1, `method name by own words ${share}`);
+});
