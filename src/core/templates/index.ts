@@ -332,16 +332,20 @@ class Bm25TemplateIndex implements TemplateIndex {
       // ("double counting", "sum of squares formula") rather than a frequent word some tag shares.
       let tagByQuery = 0;
       let tagByContext = 0;
+      let tagByOwn = 0;
       for (const tag of head.tags) {
         let byQ = 0;
         let byC = 0;
+        let byO = 0;
         tag.terms.forEach((t, k) => {
           if (q.has(t)) byQ += tag.idf[k]!;
           if (c.has(t)) byC += tag.idf[k]!;
+          else if (q.has(t)) byO += tag.idf[k]!;
         });
         if (tag.mass > 0) {
           tagByQuery = Math.max(tagByQuery, byQ / tag.mass);
           tagByContext = Math.max(tagByContext, byC / tag.mass);
+          tagByOwn = Math.max(tagByOwn, byO / tag.mass);
         }
       }
       x[tail + 4] = tagByQuery;
@@ -353,6 +357,7 @@ class Bm25TemplateIndex implements TemplateIndex {
         if (q.has(t) && !c.has(t)) byOwn += head.idf[k]!;
       });
       x[tail + 8] = head.mass > 0 ? byOwn / head.mass : 0;
+      x[tail + 9] = tagByOwn;
       return x;
     });
     return { features, matched };

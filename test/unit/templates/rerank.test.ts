@@ -136,6 +136,9 @@ test("the step's own words (query terms the problem does not use) are told apart
   assert.equal(feature('x.method', 'own.any'), 1);
   assert.equal(feature('x.objects', 'own.head'), 0);
   assert.equal(feature('x.objects', 'own.any'), 0);
+  assert.equal(feature('x.method', 'tag.byOwn'), 1);
+  assert.equal(feature('x.objects', 'tag.byOwn'), 0);
+  assert.equal(feature('x.objects', 'tag.byQuery'), 1, 'its tag is all in the query, as problem words');
   // The query covers the second template's whole name, but only with words the problem already has.
   assert.equal(feature('x.objects', 'name.byQuery'), 1);
   assert.equal(feature('x.objects', 'name.byOwn'), 0);
