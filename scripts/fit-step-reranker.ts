@@ -15,7 +15,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTemplateIndex } from '../src/core/templates/library.js';
 import { createTemplateIndex } from '../src/core/templates/index.js';
-import { fitReranker, GENERAL_UPPER, RERANK_FEATURES, RERANK_POOL, type RerankSample, type RerankWeights } from '../src/core/templates/rerank.js';
+import { fitReranker, GENERAL_UPPER, linearScore, RERANK_FEATURES, RERANK_POOL, STEP_RERANK_WEIGHTS, weightVector, type RerankSample, type RerankWeights } from '../src/core/templates/rerank.js';
 import { methodQuery, parseLabelledProblems, scoreMethods, type LabelledProblem } from '../src/core/templates/methodEval.js';
 import type { ThoughtTemplate } from '../src/core/templates/types.js';
 import { analyze } from '../src/core/templates/tokenize.js';
@@ -79,17 +79,22 @@ function diagnose(templates: readonly ThoughtTemplate[], problems: readonly Labe
   const index = createTemplateIndex(templates);
   const base = createTemplateIndex(templates, { reranker: false });
   const f = (name: string) => RERANK_FEATURES.indexOf(name);
+  const w = weightVector(STEP_RERANK_WEIGHTS);
   const head = (x: ArrayLike<number>) => x[f('q.name')]! + x[f('q.tags')]! + x[f('name.byQuery')]!;
   const counts = new Map<string, number>();
   console.log('| problem | outcome | cause | detail |\n|---|---|---|---|');
   for (const p of problems.filter((x) => x.templates.length > 0 && x.step)) {
     const q = methodQuery(p, 'step+problem');
-    const final = index.search(q.query, { top: templates.length, context: q.context, planStep: true }).map((m) => m.template.id);
-    const r = final.findIndex((id) => p.templates.includes(id));
-    if (r >= 0 && r < 2) continue;
-    const bm25 = base.search(q.query, { top: templates.length, context: q.context }).map((m) => m.template.id);
+    // What a solve gets (the top 3), and the reranked order of the whole pool (the same scores, before the
+    // subject diversification of the top results).
+    const top3 = index.search(q.query, { top: 3, context: q.context, planStep: true }).map((m) => m.template.id);
+    if (top3.slice(0, 2).some((id) => p.templates.includes(id))) continue;
     const cand = base.rerankCandidates(q.query, { context: q.context });
-    const outcome = r === 2 ? 'hit at rank 3' : 'miss';
+    const s = cand.features.map((x, i) => linearScore(w, x) + cand.offset[i]!);
+    const pool = cand.ids.map((id, i) => ({ id, s: s[i]! })).sort((a, b) => b.s - a.s).map((x) => x.id);
+    const hit3 = top3[2] !== undefined && p.templates.includes(top3[2]);
+    const bm25 = base.search(q.query, { top: templates.length, context: q.context }).map((m) => m.template.id);
+    const outcome = hit3 ? 'hit at rank 3' : 'miss';
     let cause: string;
     let detail: string;
     if (!p.templates.some((id) => cand.ids.includes(id))) {
@@ -97,10 +102,11 @@ function diagnose(templates: readonly ThoughtTemplate[], problems: readonly Labe
       cause = `outside the BM25 pool of ${RERANK_POOL}`;
       detail = `best fitting template at BM25 rank ${Number.isFinite(best) ? best : 'none (no word matched)'}`;
     } else {
-      const fit = byId.get(final[r]!)!;
+      const fit = byId.get(hit3 ? top3[2]! : pool.find((id) => p.templates.includes(id))!)!;
       const fx = cand.features[cand.ids.indexOf(fit.id)]!;
       const nameWords = new Set(analyze(fit.name));
-      const above = final.slice(0, Math.min(r, 3));
+      const above = hit3 ? top3.slice(0, 2) : top3;
+      const r = hit3 ? 2 : pool.indexOf(fit.id);
       const kinds = above.map((id) => {
         const t = byId.get(id)!;
         if (t.scope === 'general') return 'catch-all';
@@ -110,10 +116,10 @@ function diagnose(templates: readonly ThoughtTemplate[], problems: readonly Labe
         return 'body / problem-word match';
       });
       cause = `in the pool, out-ranked by: ${kinds[0]}`;
-      detail = `\`${fit.id}\`${fit.scope === 'general' ? ' (itself a catch-all)' : ''} BM25 rank ${bm25.indexOf(fit.id) + 1}, final ${r + 1}; above: ${above.map((id, i) => `\`${id}\` (${kinds[i]})`).join(', ')}`;
+      detail = `\`${fit.id}\`${fit.scope === 'general' ? ' (itself a catch-all)' : ''} BM25 rank ${bm25.indexOf(fit.id) + 1}, reranked ${r + 1}; above it in the top 3: ${above.map((id, i) => `\`${id}\` (${kinds[i]})`).join(', ')}`;
     }
     counts.set(`${outcome} · ${cause}`, (counts.get(`${outcome} · ${cause}`) ?? 0) + 1);
-    console.log(`| ${p.id} | ${outcome}${r >= 0 ? ` (rank ${r + 1})` : ''} | ${cause} | ${detail} |`);
+    console.log(`| ${p.id} | ${outcome} | ${cause} | ${detail} |`);
   }
   console.log('\n| outcome · cause | problems |\n|---|---:|');
   for (const [k, v] of [...counts].sort()) console.log(`| ${k} | ${v} |`);
