@@ -199,8 +199,11 @@ class Bm25TemplateIndex implements TemplateIndex {
       const slot = new Map(first.map((h, i) => [h.doc, i]));
       termsOf = (doc) => matched(slot.get(doc)!); // only for the hits returned
       const best = first[0]?.score ?? 0;
+      // best·exp(w·x), scaled so the reranker's first keeps BM25's best score (the order is the same).
+      const s = features.map((x) => linearScore(w, x));
+      const sMax = Math.max(...s);
       hits = first
-        .map((h, i) => ({ ...h, score: best * Math.exp(linearScore(w, features[i]!)) }))
+        .map((h, i) => ({ ...h, score: best * Math.exp(s[i]! - sMax) }))
         .sort((a, b) => b.score - a.score || a.doc - b.doc)
         .slice(0, pool);
     } else {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
-import { createTemplateIndex } from '../../../src/core/templates/index.js';
+import { createTemplateIndex, GENERAL_WEIGHT } from '../../../src/core/templates/index.js';
 import { loadTemplateIndex } from '../../../src/core/templates/library.js';
 import { navigatorStepSearch } from '../../../src/core/templates/methodEval.js';
 import { fitReranker, GENERAL_UPPER, linearScore, RERANK_FEATURES, RERANK_POOL, STEP_RERANK_WEIGHTS, weightVector } from '../../../src/core/templates/rerank.js';
@@ -46,6 +46,10 @@ test('a plan step search is reranked; a problem-only search (and a search withou
   // The Gaussian-integer method BM25 puts first is not the plain difference of squares the step names.
   assert.equal(before[0], 'ont.gaussian-integers');
   assert.notEqual(after[0], 'ont.gaussian-integers');
+  // Reranked scores stay on BM25's scale: the reranker's first gets BM25's best score (a catch-all less).
+  const bestBm25 = bm25.search(req.query, { top: 1, context: req.context })[0]!.score;
+  const first = reranked.search(req.query, { top: 1, context: req.context, planStep: true })[0]!;
+  assert.ok(Math.abs(first.score - bestBm25 * (first.general ? GENERAL_WEIGHT : 1)) < 0.01, `${first.score} vs BM25 ${bestBm25}`);
   // Problem-only searches: identical results, scores included.
   for (const p of problems) assert.deepEqual(reranked.search(p, { top: 5 }), bm25.search(p, { top: 5 }), p);
   // The same step query without the flag is not reranked either.
