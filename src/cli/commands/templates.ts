@@ -12,13 +12,14 @@ import { checkFlags, CliError, intFlag, parseArgs, stringFlag, type ParsedArgs }
 import { RETRIEVAL_FLAGS, RETRIEVAL_HELP, withEmbeddings } from '../retrieval.js';
 import { createModels, MODEL_FLAGS, readModelSettings } from '../models.js';
 import { TemplateUsageStore } from '../../core/templates/usage.js';
+import { stepSearchRequest } from '../../core/reasoning/orchestrator.js';
 import { describeResemblance, DistillError, distillTemplate, saveDistilled, trajectoryFromEvents } from '../../core/templates/distill.js';
 
 export const summary = 'search | import | validate | stats | coverage of the template library';
 
 const USAGE = `Usage:
-  reasonflux templates search "TEXT" [--top K] [--subject S] [--context TEXT] [--json]
-  reasonflux templates search --jsonl QUERIES [--top K] [--json]   (lines {"query": "…", "context"?: "…"})
+  reasonflux templates search "TEXT" [--top K] [--subject S] [--context TEXT] [--step] [--json]
+  reasonflux templates search --jsonl QUERIES [--top K] [--step] [--json]   (lines {"query": "…", "context"?: "…"})
   reasonflux templates import FILE [--dry-run] [--json] [--out FILE]
   reasonflux templates distill RUN --base-url URL --model M [--navigator-model N] [--dry-run] [--force] [--json]
       RUN: the event log of "reasonflux solve --json" (a solved run). The navigator drafts a template; it is
@@ -35,6 +36,8 @@ Library options (search, stats):
 
 Search options:
   --context TEXT     text the query comes from (e.g. the problem behind a plan step); counts less
+  --step             the query is a plan step (its method and goal) and --context its problem: the search a
+                     solve makes per step (BM25 candidates reordered by the step reranker), not plain BM25
   --stats FILE       your template statistics (from "solve --stats"): shown per result, used as a prior
 ${RETRIEVAL_HELP}`;
 
@@ -92,8 +95,13 @@ function resultRow(m: TemplateMatch, usage?: TemplateUsageStore) {
 }
 
 async function search(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['json']);
-  checkFlags(args, ['top', 'json', 'jsonl', 'subject', 'context', 'base-url', 'stats', ...LIBRARY_FLAGS, ...RETRIEVAL_FLAGS]);
+  const args = parseArgs(argv, ['json', 'step']);
+  checkFlags(args, ['top', 'json', 'jsonl', 'subject', 'context', 'step', 'base-url', 'stats', ...LIBRARY_FLAGS, ...RETRIEVAL_FLAGS]);
+  const asStep = args.flags.step === true;
+  // --step: the search a solve makes for a plan step (the orchestrator's stepSearchRequest: the step's text as
+  // the query, the problem as context, planStep so the step reranker applies); otherwise plain BM25.
+  const request = (query: string, context: string | undefined): { query: string; context?: string; planStep?: true } =>
+    asStep ? stepSearchRequest({ goal: query, query: '' }, context ?? '') : { query, ...(context ? { context } : {}) };
   const statsFile = stringFlag(args, 'stats') ?? process.env.REASONFLUX_STATS_FILE;
   let usage: TemplateUsageStore | undefined;
   try {
@@ -144,16 +152,16 @@ async function search(argv: string[]): Promise<number> {
         out.push(JSON.stringify({ results: [], error: `line ${i + 1}: expected {"query": "…"}` }));
         return;
       }
-      out.push(JSON.stringify({ results: index.search(q.query, { top, subjects, ...(q.context ? { context: q.context } : {}) }).map((m) => resultRow(m, usage)) }));
+      const r = request(q.query, q.context);
+      out.push(JSON.stringify({ results: index.search(r.query, { ...r, top, subjects }).map((m) => resultRow(m, usage)) }));
     });
     process.stdout.write(out.length ? out.join('\n') + '\n' : '');
     return 0;
   }
 
-  const query = args.positional.join(' ');
-  const context = contextFlag ? { context: contextFlag } : {};
-  await index.prepare?.([{ query, ...context }]);
-  const matches = index.search(query, { top, subjects, ...context });
+  const r = request(args.positional.join(' '), contextFlag);
+  await index.prepare?.([{ query: r.query, ...(r.context ? { context: r.context } : {}) }]);
+  const matches = index.search(r.query, { ...r, top, subjects });
   if (json) {
     process.stdout.write(JSON.stringify({ results: matches.map((m) => resultRow(m, usage)) }) + '\n');
     return 0;

@@ -230,6 +230,11 @@ export class Bm25Index {
     return this.termIds.size;
   }
 
+  /** The id of an analysed term (its slot in the postings), -1 for a term no document has. */
+  termId(term: string): number {
+    return this.termIds.get(term) ?? -1;
+  }
+
   /** Inverse document frequency of an analysed term (as in the scores); 0 for a term no document has. */
   idf(term: string): number {
     const id = this.termIds.get(term);

@@ -121,6 +121,8 @@ class Bm25TemplateIndex implements TemplateIndex {
   private readonly prior: ((t: ThoughtTemplate) => number) | undefined;
   private readonly rerankWeights: Float64Array | undefined;
   private readonly heads: Array<Head | undefined>;
+  /** Scratch flags per index term for the reranker's features (see features). */
+  private termFlags: Uint8Array | undefined;
   /** The index field bit of each RERANK_FIELDS entry (0 when the index does not have that field). */
   private readonly rerankBits: readonly number[];
 
@@ -197,8 +199,11 @@ class Bm25TemplateIndex implements TemplateIndex {
       const slot = new Map(first.map((h, i) => [h.doc, i]));
       termsOf = (doc) => matched(slot.get(doc)!); // only for the hits returned
       const best = first[0]?.score ?? 0;
+      // best·exp(w·x), scaled so the reranker's first keeps BM25's best score (the order is the same).
+      const s = features.map((x) => linearScore(w, x));
+      const sMax = Math.max(...s);
       hits = first
-        .map((h, i) => ({ ...h, score: best * Math.exp(linearScore(w, features[i]!)) }))
+        .map((h, i) => ({ ...h, score: best * Math.exp(s[i]! - sMax) }))
         .sort((a, b) => b.score - a.score || a.doc - b.doc)
         .slice(0, pool);
     } else {
@@ -287,6 +292,33 @@ class Bm25TemplateIndex implements TemplateIndex {
     };
     addMasks(qMasks, qWeights, 4, true);
     addMasks(cMasks, cWeights, 4 + nf, false);
+    // The step's own words: query terms the problem does not use (the method a step names, not the problem's
+    // objects it restates), and which share of their idf mass a candidate's name or tags (or any field) hold.
+    const headBits = bits[RERANK_FIELDS.indexOf('name')]! | bits[RERANK_FIELDS.indexOf('tags')]!;
+    const own = [...q.keys()].map((t, k) => (c.has(t) ? -1 : k)).filter((k) => k >= 0);
+    const ownTotal = own.reduce((a, k) => a + qWeights[k]!, 0);
+    const ownHead = new Float64Array(hits.length);
+    const ownAny = new Float64Array(hits.length);
+    for (const k of own) {
+      const masks = qMasks[k]!;
+      for (let i = 0; i < masks.length; i++) {
+        if (masks[i]! & headBits) ownHead[i]! += qWeights[k]!;
+        if (masks[i]! & anyBit) ownAny[i]! += qWeights[k]!;
+      }
+    }
+    // Which index terms the query and the context hold, as flags by term id (a scratch array cleared after).
+    const flags = (this.termFlags ??= new Uint8Array(this.bm25.termCount));
+    const marked: number[] = [];
+    const mark = (terms: Iterable<string>, bit: number) => {
+      for (const t of terms) {
+        const id = this.bm25.termId(t);
+        if (id < 0) continue;
+        if (flags[id] === 0) marked.push(id);
+        flags[id]! |= bit;
+      }
+    };
+    mark(q.keys(), 1);
+    mark(c.keys(), 2);
     const features = hits.map((h, i) => {
       const x = xs[i]!;
       x[0] = best > 0 && h.score > 0 ? Math.log(h.score / best) : 0;
@@ -304,30 +336,74 @@ class Bm25TemplateIndex implements TemplateIndex {
       for (const pr of pairs) if (head.pairs.has(pr)) n++;
       x[tail] = pairs.size > 0 ? n / pairs.size : 0;
       // How much of the template's name the query (and, apart, the context) covers, by idf mass.
+      // (flags: bit 1 the query has the term, bit 2 the context; exactly 1: one of the step's own words.)
       let byQuery = 0;
       let byContext = 0;
-      head.name.forEach((t, k) => {
-        if (q.has(t)) byQuery += head.idf[k]!;
-        if (c.has(t)) byContext += head.idf[k]!;
-      });
+      let byOwn = 0;
+      for (let k = 0; k < head.name.length; k++) {
+        const f = flags[head.name[k]!]!;
+        if (f & 1) byQuery += head.idf[k]!;
+        if (f & 2) byContext += head.idf[k]!;
+        if (f === 1) byOwn += head.idf[k]!;
+      }
       x[tail + 1] = head.mass > 0 ? byQuery / head.mass : 0;
       x[tail + 2] = head.mass > 0 ? byContext / head.mass : 0;
       const d = this.templates[h.doc]!.difficulty;
       x[tail + 3] = d ? (d.min + d.max) / 20 : 0.5;
+      // The best-covered single tag: a tag the query (or the context) states as a whole — a method phrase
+      // ("double counting", "sum of squares formula") rather than a frequent word some tag shares.
+      let tagByQuery = 0;
+      let tagByContext = 0;
+      let tagByOwn = 0;
+      for (const tag of head.tags) {
+        let byQ = 0;
+        let byC = 0;
+        let byO = 0;
+        for (let k = 0; k < tag.terms.length; k++) {
+          const f = flags[tag.terms[k]!]!;
+          if (f & 1) byQ += tag.idf[k]!;
+          if (f & 2) byC += tag.idf[k]!;
+          if (f === 1) byO += tag.idf[k]!;
+        }
+        if (tag.mass > 0) {
+          tagByQuery = Math.max(tagByQuery, byQ / tag.mass);
+          tagByContext = Math.max(tagByContext, byC / tag.mass);
+          tagByOwn = Math.max(tagByOwn, byO / tag.mass);
+        }
+      }
+      x[tail + 4] = tagByQuery;
+      x[tail + 5] = tagByContext;
+      x[tail + 6] = ownTotal > 0 ? ownHead[i]! / ownTotal : 0;
+      x[tail + 7] = ownTotal > 0 ? ownAny[i]! / ownTotal : 0;
+      x[tail + 8] = head.mass > 0 ? byOwn / head.mass : 0;
+      x[tail + 9] = tagByOwn;
       return x;
     });
+    for (const id of marked) flags[id] = 0;
     return { features, matched };
   }
 
-  /** A template's distinct name terms with their idf, and the adjacent term pairs of its name and tags (analysed once, when first needed). */
+  /** A template's distinct name terms and each tag's with their idf, and the adjacent term pairs of its name and tags (analysed once, when first needed). */
   private headOf(doc: number): Head {
     let head = this.heads[doc];
     if (!head) {
       const t = this.templates[doc]!;
+      // Distinct index terms as ids (a term no template has weighs 0 and is left out).
+      const ids = (list: readonly string[]) => Int32Array.from(new Set(list.map((n) => this.bm25.termId(n)).filter((id) => id >= 0)));
+      const idfOf = (list: Int32Array, names: readonly string[]) => {
+        const byId = new Map(names.map((n) => [this.bm25.termId(n), n]));
+        return Float64Array.from(list, (id) => this.bm25.idf(byId.get(id)!));
+      };
       const terms = analyze(t.name);
-      const name = [...new Set(terms)];
-      const idf = Float64Array.from(name, (n) => this.bm25.idf(n));
-      head = { name, idf, mass: sum(idf), pairs: new Set([...wordPairs(terms), ...t.tags.flatMap((tag) => wordPairs(analyze(tag)))]) };
+      const name = ids(terms);
+      const idf = idfOf(name, terms);
+      const tagTerms = t.tags.map((tag) => analyze(tag));
+      const tags = tagTerms.map((list) => {
+        const tagIds = ids(list);
+        const tagIdf = idfOf(tagIds, list);
+        return { terms: tagIds, idf: tagIdf, mass: sum(tagIdf) };
+      });
+      head = { name, idf, mass: sum(idf), tags, pairs: new Set([...wordPairs(terms), ...tagTerms.flatMap(wordPairs)]) };
       this.heads[doc] = head;
     }
     return head;
@@ -390,9 +466,12 @@ class Bm25TemplateIndex implements TemplateIndex {
 
 /** What the step reranker reads of a template's name and tags (see Bm25TemplateIndex.headOf). */
 interface Head {
-  name: readonly string[];
+  /** Distinct name terms, as index term ids. */
+  name: Int32Array;
   idf: Float64Array;
   mass: number;
+  /** Each tag's distinct terms with their idf and its idf mass. */
+  tags: ReadonlyArray<{ terms: Int32Array; idf: Float64Array; mass: number }>;
   pairs: ReadonlySet<string>;
 }
 

@@ -4,14 +4,16 @@
 // features — its BM25 score relative to the best, its BM25 rank, whether it is a catch-all, which share
 // of the query's idf mass matches no field, and which share of the query's (and, apart, the context's)
 // idf mass each template field matches (a step's method words matching a name or tags say more than the
-// problem's words matching an example) — and its score becomes best·exp(w·x). With w = {bm25: 1} that is
-// BM25's own order.
+// problem's words matching an example), how much of the template's name and of its best-covered single tag
+// the query (and the context) states, and the same for the step's OWN words — the query terms the problem
+// does not use: the method a step names rather than the problem's objects it restates — and its score
+// becomes best·exp(w·x). With w = {bm25: 1} that is BM25's own order.
 //
 // The weights (STEP_RERANK_WEIGHTS, rerankWeights.ts) are FITTED ON DEV DATA ONLY: the dev split's
 // step+problem searches of test/fixtures/library-eval/methods.jsonl and of test/fixtures/retrieval/
 // competition.jsonl, by `fitReranker` below (listwise softmax loss, L2 towards BM25's order). The test
 // splits are never seen by the fit. `npx tsx scripts/fit-step-reranker.ts` refits from dev (choosing the
-// L2 strength by 2-fold cross-validation on dev) and rewrites rerankWeights.ts.
+// L2 strength by 2-fold cross-validation on dev, repeated over 4 halvings) and rewrites rerankWeights.ts.
 import { STEP_RERANK_WEIGHTS } from './rerankWeights.js';
 
 export { STEP_RERANK_WEIGHTS };
@@ -31,6 +33,12 @@ export const RERANK_FEATURES: readonly string[] = [
   'name.byQuery',
   'name.byContext',
   'level',
+  'tag.byQuery',
+  'tag.byContext',
+  'own.head',
+  'own.any',
+  'name.byOwn',
+  'tag.byOwn',
 ];
 
 /** How many BM25 candidates are reranked. */

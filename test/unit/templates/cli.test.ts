@@ -58,6 +58,35 @@ test('batch search: one output line per input line, bad lines reported in place'
   }
 });
 
+test('search --step runs the plan-step search a solve makes (step reranker), not plain BM25; also for --jsonl', async () => {
+  const { loadTemplateIndex } = await import('../../../src/core/templates/library.js');
+  const { createTemplateIndex } = await import('../../../src/core/templates/index.js');
+  const { navigatorStepSearch } = await import('../../../src/core/templates/methodEval.js');
+  const builtin = ['--library', join(root, 'templates'), '--workspace', empty];
+  // Written here (not from an evaluation set): a navigator step and its problem.
+  const req = navigatorStepSearch({ method: 'factor as a difference of squares', goal: 'Write the expression as a product of two factors' }, 'Show that 2^{20} - 1 is divisible by 41.');
+  const { templates } = await loadTemplateIndex({ builtinDir: join(root, 'templates') });
+  const expected = (planStep: boolean) => createTemplateIndex(templates).search(req.query, { top: 5, context: req.context, ...(planStep ? { planStep } : {}) }).map((m) => m.template.id);
+  const ids = (out: string) => (JSON.parse(out) as { results: Array<{ id: string }> }).results.map((x) => x.id);
+  const step = cli(['search', req.query, '--context', req.context, '--step', '--top', '5', '--json', ...builtin]);
+  assert.equal(step.code, 0, step.err);
+  const plain = cli(['search', req.query, '--context', req.context, '--top', '5', '--json', ...builtin]);
+  assert.equal(plain.code, 0, plain.err);
+  assert.deepEqual(ids(step.out), expected(true));
+  assert.deepEqual(ids(plain.out), expected(false));
+  assert.notDeepEqual(ids(step.out), ids(plain.out), 'the step reranker reorders this step');
+  const dir = mkdtempSync(join(tmpdir(), 'rf-cli-step-'));
+  try {
+    const q = join(dir, 'q.jsonl');
+    writeFileSync(q, JSON.stringify({ query: req.query, context: req.context }) + '\n');
+    const batch = cli(['search', '--jsonl', q, '--step', '--top', '5', '--json', ...builtin]);
+    assert.equal(batch.code, 0, batch.err);
+    assert.deepEqual(ids(batch.out.trim()), expected(true));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('search errors are one line with a non-zero exit', () => {
   const r = cli(['search', ...lib]);
   assert.equal(r.code, 2);

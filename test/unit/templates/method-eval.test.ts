@@ -32,9 +32,10 @@ test('the labelled set: at least 200 test problems, over half from competitions 
 
 /**
  * A few points below the step+problem hit@3 measured on the test split with the plan-step reranker
- * (820 templates: 0.746 all, 0.707 OlympiadBench; without it 0.670 and 0.599; problem only 0.386 all).
+ * (820 templates, round-6 features: 0.741 all, 0.694 OlympiadBench; without it 0.670 and 0.599; problem
+ * only 0.386 all).
  */
-const STEP_FLOOR = { all: 0.71, olympiadbench: 0.67 };
+const STEP_FLOOR = { all: 0.71, olympiadbench: 0.66 };
 
 test('a step query is the one a solve makes: the plan parser builds it, the problem is the context', () => {
   const p = { id: 'x', source: 's', split: 'test' as const, problem: 'Find all n with n^2 + 1 prime.', templates: ['a'], step: { method: 'parity argument', goal: 'Show n must be even' }, stepSource: 'written' as const };

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
-import { createTemplateIndex } from '../../../src/core/templates/index.js';
+import { createTemplateIndex, GENERAL_WEIGHT } from '../../../src/core/templates/index.js';
 import { loadTemplateIndex } from '../../../src/core/templates/library.js';
 import { navigatorStepSearch } from '../../../src/core/templates/methodEval.js';
 import { fitReranker, GENERAL_UPPER, linearScore, RERANK_FEATURES, RERANK_POOL, STEP_RERANK_WEIGHTS, weightVector } from '../../../src/core/templates/rerank.js';
@@ -46,6 +46,10 @@ test('a plan step search is reranked; a problem-only search (and a search withou
   // The Gaussian-integer method BM25 puts first is not the plain difference of squares the step names.
   assert.equal(before[0], 'ont.gaussian-integers');
   assert.notEqual(after[0], 'ont.gaussian-integers');
+  // Reranked scores stay on BM25's scale: the reranker's first gets BM25's best score (a catch-all less).
+  const bestBm25 = bm25.search(req.query, { top: 1, context: req.context })[0]!.score;
+  const first = reranked.search(req.query, { top: 1, context: req.context, planStep: true })[0]!;
+  assert.ok(Math.abs(first.score - bestBm25 * (first.general ? GENERAL_WEIGHT : 1)) < 0.01, `${first.score} vs BM25 ${bestBm25}`);
   // Problem-only searches: identical results, scores included.
   for (const p of problems) assert.deepEqual(reranked.search(p, { top: 5 }), bm25.search(p, { top: 5 }), p);
   // The same step query without the flag is not reranked either.
@@ -100,4 +104,48 @@ test('the fit keeps a bounded weight at its bound: the shipped weights never fav
   assert.ok(fitReranker(samples, { l2: 0.001, iterations: 400 }).general! > 0.5, 'unbounded, the fit rewards the catch-all');
   assert.equal(fitReranker(samples, { l2: 0.001, iterations: 400, upper: GENERAL_UPPER }).general, 0);
   assert.ok((STEP_RERANK_WEIGHTS.general ?? 0) <= 0, `shipped general weight ${STEP_RERANK_WEIGHTS.general}`);
+});
+
+test('tag coverage features: a tag the step states as a whole scores 1; its words spread over several tags score less', async () => {
+  const { templates } = await loadTemplateIndex({ builtinDir });
+  const base = templates.find((t) => t.scope !== 'general')!;
+  // Written here: one template carries the step's phrase as one tag, the other has the same words in separate tags.
+  const whole = { ...base, id: 'x.whole', name: 'First method', tags: ['count in two ways', 'incidences'] };
+  const spread = { ...base, id: 'x.spread', name: 'Second method', tags: ['two colours', 'pairs of socks', 'count of members'] };
+  const index = createTemplateIndex([...templates.filter((t) => t !== base), whole, spread], { reranker: false });
+  const c = index.rerankCandidates('count the pairs in two ways', { context: 'A club has incidences between members.' });
+  const feature = (id: string, name: string) => c.features[c.ids.indexOf(id)]![RERANK_FEATURES.indexOf(name)]!;
+  assert.ok(c.ids.includes('x.whole') && c.ids.includes('x.spread'), c.ids.join(', '));
+  assert.equal(feature('x.whole', 'tag.byQuery'), 1);
+  assert.ok(feature('x.spread', 'tag.byQuery') < 1, `spread ${feature('x.spread', 'tag.byQuery')}`);
+  // The context's word "incidences" is a whole tag of the first template only.
+  assert.equal(feature('x.whole', 'tag.byContext'), 1);
+  assert.ok(feature('x.spread', 'tag.byContext') < 1);
+});
+
+test("the step's own words (query terms the problem does not use) are told apart from the problem's words it restates", async () => {
+  const { templates } = await loadTemplateIndex({ builtinDir });
+  const base = templates.find((t) => t.scope !== 'general')!;
+  const neutral = { description: 'A method.', whenToUse: ['when it fits'], steps: ['Do it.'], example: { ...base.example, problem: 'A made-up example.' } };
+  // Written here: one template named after the step's method, one after the problem's objects.
+  const method = { ...base, ...neutral, id: 'x.method', name: 'Induction step', tags: ['induction'] };
+  const objects = { ...base, ...neutral, id: 'x.objects', name: 'Counting divisors', tags: ['divisor count'] };
+  const other = { ...base, ...neutral, id: 'x.other', name: 'Something else', tags: ['area'] };
+  const index = createTemplateIndex([method, objects, other], { reranker: false });
+  const c = index.rerankCandidates('Prove it by induction on the count of divisors', { context: 'Show that the count of divisors of n^2 is odd.' });
+  const feature = (id: string, name: string) => c.features[c.ids.indexOf(id)]![RERANK_FEATURES.indexOf(name)]!;
+  assert.ok(c.ids.includes('x.method') && c.ids.includes('x.objects'), c.ids.join(', '));
+  // "induction" is the step's only own word: the method template's tags hold all of it, the other's none.
+  assert.equal(feature('x.method', 'own.head'), 1);
+  assert.equal(feature('x.method', 'own.any'), 1);
+  assert.equal(feature('x.objects', 'own.head'), 0);
+  assert.equal(feature('x.objects', 'own.any'), 0);
+  assert.equal(feature('x.method', 'tag.byOwn'), 1);
+  assert.equal(feature('x.objects', 'tag.byOwn'), 0);
+  assert.equal(feature('x.objects', 'tag.byQuery'), 1, 'its tag is all in the query, as problem words');
+  // The query covers the second template's whole name, but only with words the problem already has.
+  assert.equal(feature('x.objects', 'name.byQuery'), 1);
+  assert.equal(feature('x.objects', 'name.byOwn'), 0);
+  const share = feature('x.method', 'name.byOwn');
+  assert.ok(share > 0 && share < 1, `method name by own words ${share}`);
 });
