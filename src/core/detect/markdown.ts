@@ -1893,6 +1893,9 @@ export function markdownProblems(
       }
     }
   }
+  // The pass stopped at the cap: what it left out lies past it, even if later decisions drop some problems below
+  // the cap again; such an output is never reused (a later run resuming in it would not see past that cut).
+  const stoppedAtMax = out.length >= max;
   finishOpen();
   while (sections.length) finishSection(sections.pop()!);
   decide(ROOT);
@@ -1908,7 +1911,7 @@ export function markdownProblems(
     while (at < out.length && out[at]!.startOffset < pt.start) at++;
     pt.idx = at;
   }
-  if (reuse) reuse.prev = { segs: segs.slice(), out: out.slice(), math, marked: docMarked(), container: docContainer(), capped: out.length >= max, points };
+  if (reuse) reuse.prev = { segs: segs.slice(), out: out.slice(), math, marked: docMarked(), container: docContainer(), capped: stoppedAtMax || out.length >= max, points };
   return answersOnly(out);
 }
 
