@@ -4,7 +4,7 @@
 // unmatched \end is ignored, an environment opened again while still open closes the earlier one,
 // \end{document} and the end of the text close everything.
 import type { DetectedProblem, ProblemKind } from './types.js';
-import { countBelow, DetectCancelledError, detach, newlinesIn, shiftProblem, type Segment } from './segments.js';
+import { countBelow, DetectCancelledError, detach, newlinesIn, shiftProblem, sortByStart, type Segment } from './segments.js';
 import {
   asksQuestion,
   hasImperative,
@@ -2152,7 +2152,7 @@ export function latexProblems(
     out.length = 0;
     out.push(...kept);
   }
-  out.sort((a, b) => a.startOffset - b.startOffset);
+  sortByStart(out);
   if (resumed) for (const p of resumed) out.push(p);
   if (options.reuse) options.reuse.prev = { segs, starts, lines, out: out.slice(), loose, kinds, max, ok, chainOk, pushed };
   // The per-segment pass may overshoot `max` by a few; cut it where a full run cuts it before the document rules.

@@ -2,7 +2,7 @@
 // a flat list of top-level block records per segment, then rules that pick out stated problems.
 import MarkdownIt from 'markdown-it';
 import type { DetectedProblem, ProblemKind } from './types.js';
-import { DetectCancelledError, detach, newlinesIn, shiftProblem, type Segment } from './segments.js';
+import { DetectCancelledError, detach, newlinesIn, shiftProblem, sortByStart, type Segment } from './segments.js';
 import {
   type LabelMatch,
   asciiDigits,
@@ -1899,7 +1899,7 @@ export function markdownProblems(
   finishOpen();
   while (sections.length) finishSection(sections.pop()!);
   decide(ROOT);
-  out.sort((a, b) => a.startOffset - b.startOffset);
+  sortByStart(out);
   if (tail) out = out.concat(tail);
   // Where each resume point's problems begin in the final output (later decisions may drop earlier problems):
   // one pass, the points being in document order (prefix, this run, tail) like the output.

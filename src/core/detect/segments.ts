@@ -193,3 +193,13 @@ export function shiftProblem(p: DetectedProblem, dOff: number, dLine: number): D
   if ('language' in p) q.language = p.language;
   return q;
 }
+
+/** Sorts problems by start offset in place — after a check, as the output of a pass is almost always in order already. */
+export function sortByStart(ps: DetectedProblem[]): void {
+  for (let k = 1; k < ps.length; k++) {
+    if (ps[k]!.startOffset < ps[k - 1]!.startOffset) {
+      ps.sort((a, b) => a.startOffset - b.startOffset);
+      return;
+    }
+  }
+}
