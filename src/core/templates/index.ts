@@ -308,6 +308,7 @@ class Bm25TemplateIndex implements TemplateIndex {
     }
     // Which index terms the query and the context hold, as flags by term id (a scratch array cleared after).
     const flags = (this.termFlags ??= new Uint8Array(this.bm25.termCount));
+    const cover = new Float64Array(3);
     const marked: number[] = [];
     const mark = (terms: Iterable<string>, bit: number) => {
       for (const t of terms) {
@@ -337,15 +338,10 @@ class Bm25TemplateIndex implements TemplateIndex {
       x[tail] = pairs.size > 0 ? n / pairs.size : 0;
       // How much of the template's name the query (and, apart, the context) covers, by idf mass.
       // (flags: bit 1 the query has the term, bit 2 the context; exactly 1: one of the step's own words.)
-      let byQuery = 0;
-      let byContext = 0;
-      let byOwn = 0;
-      for (let k = 0; k < head.name.length; k++) {
-        const f = flags[head.name[k]!]!;
-        if (f & 1) byQuery += head.idf[k]!;
-        if (f & 2) byContext += head.idf[k]!;
-        if (f === 1) byOwn += head.idf[k]!;
-      }
+      coveredMass(head.name, head.idf, flags, cover);
+      const byQuery = cover[0]!;
+      const byContext = cover[1]!;
+      const byOwn = cover[2]!;
       x[tail + 1] = head.mass > 0 ? byQuery / head.mass : 0;
       x[tail + 2] = head.mass > 0 ? byContext / head.mass : 0;
       const d = this.templates[h.doc]!.difficulty;
@@ -356,15 +352,10 @@ class Bm25TemplateIndex implements TemplateIndex {
       let tagByContext = 0;
       let tagByOwn = 0;
       for (const tag of head.tags) {
-        let byQ = 0;
-        let byC = 0;
-        let byO = 0;
-        for (let k = 0; k < tag.terms.length; k++) {
-          const f = flags[tag.terms[k]!]!;
-          if (f & 1) byQ += tag.idf[k]!;
-          if (f & 2) byC += tag.idf[k]!;
-          if (f === 1) byO += tag.idf[k]!;
-        }
+        coveredMass(tag.terms, tag.idf, flags, cover);
+        const byQ = cover[0]!;
+        const byC = cover[1]!;
+        const byO = cover[2]!;
         if (tag.mass > 0) {
           tagByQuery = Math.max(tagByQuery, byQ / tag.mass);
           tagByContext = Math.max(tagByContext, byC / tag.mass);
@@ -465,6 +456,22 @@ class Bm25TemplateIndex implements TemplateIndex {
 }
 
 /** What the step reranker reads of a template's name and tags (see Bm25TemplateIndex.headOf). */
+/**
+ * The idf mass of `terms` that the query holds (flag bit 1), that the context holds (bit 2) and that only the query
+ * holds (the step's own words: flag exactly 1), written into `out`.
+ */
+function coveredMass(terms: Int32Array, idf: Float64Array, flags: Uint8Array, out: Float64Array): void {
+  out[0] = 0;
+  out[1] = 0;
+  out[2] = 0;
+  for (let k = 0; k < terms.length; k++) {
+    const f = flags[terms[k]!]!;
+    if (f & 1) out[0] += idf[k]!;
+    if (f & 2) out[1] += idf[k]!;
+    if (f === 1) out[2] += idf[k]!;
+  }
+}
+
 interface Head {
   /** Distinct name terms, as index term ids. */
   name: Int32Array;
