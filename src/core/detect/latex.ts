@@ -47,7 +47,8 @@ export interface Mark {
   t: 'mark';
   /** 'cand': a command of unknown meaning opening a line of text (\\Ese Si calcoli …); a problem start only when the
    *  document declares it so (its definition prints a problem word) or its uses state tasks (see inferProblemEnvs). */
-  cmd: 'item' | 'question' | 'part' | 'heading' | 'cand';
+  /** `answer`: the exercise package's \\Answer inside an ExerciseList (the item before it is answered). */
+  cmd: 'item' | 'question' | 'part' | 'heading' | 'cand' | 'answer';
   start: number;
   end: number;
   level?: number;
@@ -588,6 +589,13 @@ export function scanLatex(
     }
     const name = m[0];
     const after = i + 1 + name.length;
+    if ((name === 'Exercise' || name === 'Answer') && stack.length > 0 && baseName(stack[stack.length - 1]!.name) === 'exerciselist') {
+      // The exercise package's list form: \begin{ExerciseList} \Exercise … \Answer … — each \Exercise an item, each
+      // \Answer the answer to the one before it.
+      add({ t: 'mark', cmd: name === 'Exercise' ? 'item' : 'answer', start: i, end: after });
+      i = after;
+      continue;
+    }
     switch (name) {
       case 'begin': {
         const r = readEnvName(after);
@@ -1583,6 +1591,13 @@ function handleItems(ctx: Ctx, node: EnvNode, container: boolean, marker: 'item'
     // A solution inside the item (exam class \begin{solution}) ends the statement and marks it solved.
     let stmtEnd = end;
     let solved = false;
+    for (const c of node.children) {
+      if (c.t === 'mark' && c.cmd === 'answer' && c.start > m.start && c.start < end) {
+        solved = true;
+        stmtEnd = Math.min(stmtEnd, c.start);
+        break;
+      }
+    }
     for (const c of node.children) {
       if (c.t !== 'env' || c.start <= m.start || c.start >= end) continue;
       const st = nodeSolutionType(c);

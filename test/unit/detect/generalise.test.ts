@@ -474,3 +474,14 @@ test('Hebrew task imperatives and question words state tasks ("חשב את הג�
   assert.deepEqual(md(['### הערות', '', '1. ההרצאה ביום שני בשעה עשר.', '', '2. הבוחן יתקיים בשבוע הבא.', ''].join('\n')), []);
   agreesWhenTyped(t, 'markdown', t.indexOf('הוכיחו'));
 });
+
+test('the exercise package\'s list form: each \\Exercise of an ExerciseList is a problem, an \\Answer after it answers it', () => {
+  const t = doc('\\section{Metric spaces}', 'A few facts first.', '\\begin{ExerciseList}',
+    '\\Exercise Show that a finite metric space is complete.', '\\Answer Every Cauchy sequence is eventually constant.',
+    '\\Exercise[title={Closed sets}] Prove that a closed subset of a complete space is complete.', '\\end{ExerciseList}');
+  assert.deepEqual(tex(t), [6, 8]);
+  const ps = detectProblems(t, 'latex');
+  assert.deepEqual(ps.map((p) => p.solved), [true, false]);
+  assert.ok(!ps[0]!.text.includes('eventually constant'), 'the answer is not part of the statement');
+  agreesWhenTyped(t, 'latex', t.indexOf('Prove that'));
+});
