@@ -1689,6 +1689,10 @@ function firstAtOrAfter(out: readonly DetectedProblem[], off: number): number {
 }
 
 type Section = { level: number; role: 'container' | 'example' | 'solution' | 'problem' | 'plain'; problem?: DetectedProblem; inner: number; title: string; hasBody?: boolean };
+/** A heading problem whose statement is still open (no end yet). */
+function openProblem(s: Section): s is Section & { problem: DetectedProblem } {
+  return s.role === 'problem' && !!s.problem && !s.problem.endOffset;
+}
 /** A point inside an open environment walked segment by segment (see LatexReuse). */
 interface ChainPoint {
   sig: string;
@@ -1845,12 +1849,12 @@ export function latexProblems(
   };
   /** After a top-level environment (`before`: problems in `out` before it, `res`: what handleEnv returned). */
   const afterEnv = (ctx: Ctx, r: EnvNode, before: number, res: DetectedProblem | undefined): void => {
-    const underProblem = sections.some((s) => s.role === 'problem' && s.problem && !s.problem.endOffset);
+    const underProblem = sections.some(openProblem);
     if (underProblem && out.length > before && out.slice(before).every((p) => p.kind === 'item' && !p.solved)) {
       // List items under a "Problem 3" heading are its sub-parts (parent only).
       out.length = before;
     }
-    for (const s of sections) if (s.role === 'problem' && s.problem && !s.problem.endOffset) s.hasBody = true;
+    for (const s of sections) if (openProblem(s)) s.hasBody = true;
     if (out.length > before) {
       for (const s of sections) {
         if (s.role !== 'problem' || !s.problem || s.problem.endOffset) continue;
@@ -1990,7 +1994,7 @@ export function latexProblems(
             break;
           }
         }
-        ctx.underProblem = sections.some((x) => x.role === 'problem' && x.problem && !x.problem.endOffset);
+        ctx.underProblem = sections.some(openProblem);
         walk(ctx, (recs[0] as EnvNode).children, c.container!, c.outer, c.state!);
       }
       if (segs[si + 1]?.entry !== c.entry) {
@@ -2006,13 +2010,13 @@ export function latexProblems(
         if (r.sol) {
           // "\textbf{Solution.} ..." after a heading problem's statement: its solution.
           for (const s of sections) {
-            if (s.role === 'problem' && s.problem && !s.problem.endOffset && s.hasBody) {
+            if (openProblem(s) && s.hasBody) {
               closeSection(s, ctx, r.start);
               s.problem.solved = true;
             }
           }
         }
-        if (!r.blank) for (const s of sections) if (s.role === 'problem' && s.problem && !s.problem.endOffset) s.hasBody = true;
+        if (!r.blank) for (const s of sections) if (openProblem(s)) s.hasBody = true;
         if (lastTop && r.sol) lastTop.solved = true;
         else if (r.long) lastTop = undefined;
         prevProse = { ctx, p: r };
@@ -2036,7 +2040,7 @@ export function latexProblems(
         // A sub-heading inside a problem section ends its statement, unless the statement has not begun yet
         // ("\section{Esercizio 3}" then "\subsubsection*{Testo}"): then it is part of it, up to a solution.
         for (const s of sections) {
-          if (s.role === 'problem' && s.problem && !s.problem.endOffset && (solutionHeading || s.hasBody)) {
+          if (openProblem(s) && (solutionHeading || s.hasBody)) {
             closeSection({ ...s, inner: s.inner }, ctx, r.start);
             if (solutionHeading) s.problem.solved = true;
           }
@@ -2094,7 +2098,7 @@ export function latexProblems(
           const outer: IntroRef = prevProse ? { p: prevProse.p, segStart: prevProse.ctx.segStart } : undefined;
           const state: WalkState = { last: undefined, intro: undefined };
           chain = { entry: contEntry, mode: 'walk', ctx0: ctx, head: r, before: out.length, container: inRole('container'), outer, state };
-          ctx.underProblem = sections.some((x) => x.role === 'problem' && x.problem && !x.problem.endOffset);
+          ctx.underProblem = sections.some(openProblem);
           walk(ctx, r.children, chain.container!, outer, state);
           continue;
         }
@@ -2111,7 +2115,7 @@ export function latexProblems(
       if (st === 1 || (st === 2 && hasContent(ectx, node))) {
         // A solution (also one just inserted) after a heading problem's statement ends it and marks it solved.
         for (const s of sections) {
-          if (s.role === 'problem' && s.problem && !s.problem.endOffset && s.hasBody) {
+          if (openProblem(s) && s.hasBody) {
             closeSection(s, ectx, node.start);
             s.problem.solved = true;
             s.problem.blockEndOffset = ectx.segStart + node.end;
@@ -2119,7 +2123,7 @@ export function latexProblems(
         }
       }
       const before = out.length;
-      ectx.underProblem = sections.some((x) => x.role === 'problem' && x.problem && !x.problem.endOffset);
+      ectx.underProblem = sections.some(openProblem);
       const res = handleEnv(ectx, node, container, prevProse ? { p: prevProse.p, segStart: prevProse.ctx.segStart } : undefined, lastTop);
       afterEnv(ectx, node, before, res);
     }
@@ -2172,7 +2176,7 @@ export function latexProblems(
   if (options.reuse) options.reuse.prev = { segs, starts, lines, out: out.slice(), loose, kinds, max, ok, chainOk, pushed };
   // The per-segment pass may overshoot `max` by a few; cut it where a full run cuts it before the document rules.
   if (out.length > max) out.length = max;
-  const res = beforeEndDocument(text, segs, starts, documentRules(text, segs, starts, lines, out, loose));
+  const res = typesetOnly(text, segs, starts, documentRules(text, segs, starts, lines, out, loose));
   if (res.length > max) res.length = max;
   return res;
 }
@@ -2446,7 +2450,7 @@ function firstLineOpenedBy(text: string, segs: readonly Segment<LatexSegData>[],
 }
 
 /** Problems after \\end{document} or before \\documentclass (TeX never typesets them): dropped. */
-function beforeEndDocument(text: string, segs: readonly Segment<LatexSegData>[], starts: readonly number[], out: DetectedProblem[]): DetectedProblem[] {
+function typesetOnly(text: string, segs: readonly Segment<LatexSegData>[], starts: readonly number[], out: DetectedProblem[]): DetectedProblem[] {
   const end = firstLineOpenedBy(text, segs, starts, 'endDoc');
   const cls = firstLineOpenedBy(text, segs, starts, 'docClass');
   if (end < 0 && cls <= 0) return out;

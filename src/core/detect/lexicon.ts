@@ -279,7 +279,6 @@ const HE_TASK = new RegExp(
   'u',
 );
 
-
 /** Emphasis markers, inline HTML tags and invisible format characters do not hide a task: "**Gib** die nächsten
  *  Glieder **an**.", "*Prove* that …", "<img …> \\⏎**Berechne** …", a quote opening with a line of direction marks
  *  (U+200E/U+200F) used as a spacer, read as the plain sentence ("a_n", "x_1", "$a<b$" stay as they are; the Persian

@@ -1358,7 +1358,9 @@ export function markdownProblems(
   const points = new Map<Segment<MarkdownSegData>, ResumePoint>();
   // Segments from `sameFrom` on are the very objects of the previous run (an edit keeps the tail).
   let sameFrom = segs.length;
-  if (prev && prev.math === math && prev.marked === docMarked() && prev.container === docContainer() && !prev.capped) {
+  // The previous run is reused only when what the whole document decides is unchanged and it did not stop at the cap.
+  const reusable = !!prev && prev.math === math && prev.marked === docMarked() && prev.container === docContainer() && !prev.capped;
+  if (reusable) {
     let a = segs.length - 1;
     let b = prev.segs.length - 1;
     while (a >= 0 && b >= 0 && segs[a] === prev.segs[b]) {
@@ -1372,7 +1374,7 @@ export function markdownProblems(
   // (the problems before it, the open sections and the undecided sibling groups), and its segment runs again.
   let firstSeg = 0;
   {
-    const resume = prev && prev.math === math && prev.marked === docMarked() && prev.container === docContainer() && !prev.capped ? resumeBefore(segs, prev) : undefined;
+    const resume = reusable ? resumeBefore(segs, prev!) : undefined;
     if (resume) {
       const { si, pt } = resume;
       const before = prev!.out.slice(0, pt.idx);
